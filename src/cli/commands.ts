@@ -1,0 +1,76 @@
+/**
+ * The command table. Each command's module is imported only when it runs, so `kroll --help`
+ * and `kroll validate` start fast and never load ssh2 or dockerode.
+ */
+import type { ParseArgsOptionsConfig } from "node:util";
+import type { CommandContext } from "./context.js";
+
+export interface CommandModule {
+  run(ctx: CommandContext<Record<string, string | boolean | string[] | boolean[] | undefined>>): Promise<number>;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Longer help: what the command does, its options, an example. */
+  readonly help: string;
+  readonly options: ParseArgsOptionsConfig;
+  readonly positionals: { readonly min: number; readonly max: number };
+  readonly load: () => Promise<CommandModule>;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "validate",
+    summary: "check a scenario file and report every problem at once",
+    usage: "kroll validate SCENARIO [--json]",
+    help: [
+      "Parses SCENARIO, checks its shape and the rules across fields (roles that leave a group",
+      "empty, a VIP equal to a node address, a service whose dependencies are off, a checkpoint",
+      "naming no step, ...) and prints every problem as file:line:column: field: message.",
+      "",
+      "Options:",
+      "  --json    print the result as JSON on stdout",
+      "",
+      "Exit: 0 valid (warnings may be printed), 2 invalid.",
+    ].join("\n"),
+    options: { json: { type: "boolean" } },
+    positionals: { min: 1, max: 1 },
+    load: () => import("./commands/validate.js"),
+  },
+  {
+    name: "inventory",
+    summary: "generate kolla-ansible inputs: multinode, globals.yml, passwords.yml, config/",
+    usage: "kroll inventory SCENARIO -o DIR [--phase stable|target] [--explain COMPONENT:SECTION.OPTION --host NODE]",
+    help: [
+      "Writes the kolla-ansible inputs of SCENARIO's multinode deployment into DIR:",
+      "  multinode       the inventory, with the exact group layout of the scenario's release",
+      "  globals.yml     kolla settings derived from the scenario",
+      "  passwords.yml   every key of the release, generated once and kept on re-runs (mode 0600)",
+      "  config/         the /etc/kolla/config override tree (kolla-overrides/ + the scenario's)",
+      "Output is deterministic (passwords aside) and each file is replaced atomically.",
+      "",
+      "Options:",
+      "  -o, --out DIR       output directory (required unless --explain)",
+      "  --phase PHASE       stable (default): the tags to deploy; target: the tags after the upgrade",
+      "  --explain SPEC      which override file sets an option for a component on a host,",
+      "                      e.g. --explain ironic-conductor:DEFAULT.debug --host node1",
+      "  --host NODE         the host for --explain (default: the first node running it)",
+      "",
+      "Example: kroll inventory scenarios/lab.yaml -o inventories/lab/kolla",
+    ].join("\n"),
+    options: {
+      out: { type: "string", short: "o" },
+      phase: { type: "string" },
+      explain: { type: "string" },
+      host: { type: "string" },
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import("./commands/inventory.js"),
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

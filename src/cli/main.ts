@@ -1,0 +1,155 @@
+/**
+ * kroll's entry point: parse the command line, run one command, map what it threw to an exit
+ * code. The only place that calls process.exit. Exit codes: 0 ok, 1 run failed, 2 bad input
+ * or usage, 3 environment or remote error, 70 a bug in kroll.
+ */
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import pkg from "../../package.json" with { type: "json" };
+import { ConfigError, EXIT, exitCodeFor, ToolError, UsageError } from "../core/errors.js";
+import { createStderrLogger } from "../core/logger.js";
+import type { LogLevel } from "../core/logger.js";
+import { COMMANDS, findCommand } from "./commands.js";
+import type { CommandSpec } from "./commands.js";
+import { stdOutput, table } from "./output.js";
+import type { Output } from "./output.js";
+
+const GLOBAL_OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+  verbose: { type: "boolean", short: "v" },
+  "log-format": { type: "string" },
+} as const satisfies ParseArgsOptionsConfig;
+
+export type ParsedCommandLine =
+  | { kind: "help"; command?: CommandSpec }
+  | { kind: "version" }
+  | {
+      kind: "run";
+      command: CommandSpec;
+      values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+      positionals: string[];
+      verbose: boolean;
+      logFormat: "pretty" | "json";
+    };
+
+/** PURE. argv (without node and script) → what to do. Throws UsageError on bad usage. */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const name = argv.find((a) => !a.startsWith("-"));
+  const command = name === undefined ? undefined : findCommand(name);
+  if (name !== undefined && command === undefined) {
+    throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e: unknown) {
+    const msg = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, "") : String(e);
+    throw new UsageError(`${msg}${command ? `\nusage: ${command.usage}` : ""}`);
+  }
+  const { values } = parsed;
+  if (values.version) return { kind: "version" };
+  if (values.help || command === undefined) return command ? { kind: "help", command } : { kind: "help" };
+  const positionals = parsed.positionals.slice(1); // drop the command name
+  const { min, max } = command.positionals;
+  if (positionals.length < min || positionals.length > max) {
+    throw new UsageError(
+      `${command.name} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? "" : "s"}, got ${positionals.length}\nusage: ${command.usage}`,
+    );
+  }
+  const format = values["log-format"] ?? "pretty";
+  if (format !== "pretty" && format !== "json") {
+    throw new UsageError(`--log-format takes pretty or json, got "${String(format)}"`);
+  }
+  const commandValues = Object.fromEntries(
+    Object.entries(values).filter(([k]) => !(k in GLOBAL_OPTIONS)),
+  );
+  return { kind: "run", command, values: commandValues, positionals, verbose: values.verbose === true, logFormat: format };
+}
+
+export function usageText(command?: CommandSpec): string {
+  if (command) return `usage: ${command.usage}\n\n${command.summary}\n\n${command.help}`;
+  return [
+    "kroll: rehearse and gate OpenStack rolling upgrades on Kolla containers",
+    "",
+    "usage: kroll <command> [options]",
+    "",
+    "Commands:",
+    table(COMMANDS.map((c) => ["  " + c.name, c.summary])),
+    "",
+    "Global options:",
+    "  -h, --help            help for kroll or a command (kroll <command> --help)",
+    "  -V, --version         print kroll's version",
+    "  -v, --verbose         debug logs, and stack traces on errors",
+    "  --log-format FORMAT   pretty (default) or json, for logs on stderr",
+    "",
+    "Exit codes: 0 ok, 1 run failed, 2 bad input, 3 environment or remote error, 70 bug.",
+  ].join("\n");
+}
+
+export interface CliDeps {
+  readonly out: Output;
+  readonly cwd: string;
+  readonly writeErr: (line: string) => void;
+}
+
+/** Runs one command line and returns the exit code; never exits. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let verbose = argv.includes("--verbose") || argv.includes("-v");
+  try {
+    const cmd = parseCommandLine(argv);
+    if (cmd.kind === "version") {
+      deps.out.line(`kroll ${pkg.version}`);
+      return EXIT.ok;
+    }
+    if (cmd.kind === "help") {
+      deps.out.line(usageText(cmd.command));
+      return EXIT.ok;
+    }
+    verbose = cmd.verbose;
+    const level: LogLevel = cmd.verbose ? "debug" : "info";
+    const logger = createStderrLogger({ level, format: cmd.logFormat, write: deps.writeErr });
+    const mod = await cmd.command.load();
+    return await mod.run({
+      values: cmd.values,
+      positionals: cmd.positionals,
+      cwd: deps.cwd,
+      logger,
+      out: deps.out,
+      home: KROLL_HOME,
+    });
+  } catch (e: unknown) {
+    reportError(e, verbose, deps.writeErr);
+    return exitCodeFor(e);
+  }
+}
+
+function reportError(e: unknown, verbose: boolean, write: (line: string) => void): void {
+  if (e instanceof ConfigError) write(`error: ${e.message}`);
+  else if (e instanceof ToolError) write(`error: ${e.message}`);
+  else {
+    const msg = e instanceof Error ? e.message : String(e);
+    write(`internal error (this is a bug in kroll): ${msg}`);
+    if (!verbose) write("re-run with --verbose for the stack trace");
+  }
+  if (verbose && e instanceof Error && e.stack) write(e.stack);
+}
+
+/** The directory kroll is installed in (the repository root). */
+export const KROLL_HOME = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export async function main(argv: readonly string[]): Promise<never> {
+  const code = await runCli(argv, {
+    out: stdOutput,
+    cwd: process.cwd(),
+    writeErr: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.exit(code);
+}

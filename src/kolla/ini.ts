@@ -1,0 +1,100 @@
+/**
+ * PURE. INI files as oslo.config and kolla's merge_configs read them: `[section]` headers,
+ * `key = value` (or `key: value`) options, `#`/`;` comment lines, continuation lines that
+ * start with white space. Merging is option by option, later wins, and every option keeps
+ * the name of the layer that set it, so `kroll inventory --explain` can say who won.
+ */
+export interface IniOption {
+  readonly value: string;
+  /** Which layer set it (a file path or "scenario X kolla.config"). */
+  readonly source: string;
+}
+export type IniSection = Map<string, IniOption>;
+/** Sections in first-seen order; `DEFAULT` like any other name. */
+export type Ini = Map<string, IniSection>;
+
+export class IniSyntaxError extends Error {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super(message);
+    this.line = line;
+  }
+}
+
+export function parseIni(text: string, source: string): Ini {
+  const ini: Ini = new Map();
+  let section: IniSection | undefined;
+  let lastKey: string | undefined;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, idx) => {
+    const lineNo = idx + 1;
+    if (/^\s*([#;].*)?$/.test(raw)) {
+      lastKey = undefined;
+      return;
+    }
+    if (/^\s/.test(raw) && section && lastKey !== undefined) {
+      const prev = section.get(lastKey);
+      section.set(lastKey, { value: `${prev?.value ?? ""}\n${raw.trim()}`, source });
+      return;
+    }
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
+    if (header) {
+      const name = (header[1] ?? "").trim();
+      section = ini.get(name) ?? new Map();
+      ini.set(name, section);
+      lastKey = undefined;
+      return;
+    }
+    const opt = /^\s*([^=:\s][^=:]*?)\s*[=:]\s?(.*)$/.exec(raw);
+    if (!opt) throw new IniSyntaxError(lineNo, `line ${lineNo}: expected "[section]" or "key = value"`);
+    if (!section) throw new IniSyntaxError(lineNo, `line ${lineNo}: option "${opt[1]}" before any [section]`);
+    lastKey = opt[1] ?? "";
+    section.set(lastKey, { value: (opt[2] ?? "").trimEnd(), source });
+  });
+  return ini;
+}
+
+/** `over` on top of `base`; neither input is changed. */
+export function mergeIni(base: Ini, over: Ini): Ini {
+  const out: Ini = new Map();
+  for (const [name, sec] of base) out.set(name, new Map(sec));
+  for (const [name, sec] of over) {
+    const target = out.get(name) ?? new Map<string, IniOption>();
+    for (const [k, v] of sec) target.set(k, v);
+    out.set(name, target);
+  }
+  return out;
+}
+
+export function iniFromObject(
+  obj: Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>,
+  source: string,
+): Ini {
+  const ini: Ini = new Map();
+  for (const [name, opts] of Object.entries(obj)) {
+    const sec: IniSection = new Map();
+    for (const [k, v] of Object.entries(opts)) sec.set(k, { value: renderValue(v), source });
+    ini.set(name, sec);
+  }
+  return ini;
+}
+
+/** oslo.config spells booleans True/False. */
+function renderValue(v: string | number | boolean): string {
+  if (typeof v === "boolean") return v ? "True" : "False";
+  return String(v);
+}
+
+export function renderIni(ini: Ini): string {
+  const out: string[] = [];
+  for (const [name, sec] of ini) {
+    if (out.length > 0) out.push("");
+    out.push(`[${name}]`);
+    for (const [k, opt] of sec) {
+      const [first = "", ...rest] = opt.value.split("\n");
+      out.push(first === "" ? `${k} =` : `${k} = ${first}`);
+      for (const cont of rest) out.push(`    ${cont}`);
+    }
+  }
+  return out.length === 0 ? "" : `${out.join("\n")}\n`;
+}

@@ -1,0 +1,205 @@
+/**
+ * PURE. Rules across fields of a parsed scenario, after the schema has accepted its shape.
+ * Every finding carries the field path it is about, so `kroll validate` can point at a line.
+ * Errors stop a run; warnings are printed and the run goes on.
+ */
+import { isIP } from "node:net";
+import { CATALOGUE, componentsFor, isServiceName } from "../kolla/catalogue.js";
+import type { ServiceName } from "../kolla/catalogue.js";
+import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../inventory/layout.js";
+import { MANAGED_GLOBALS } from "../inventory/kolla-globals.js";
+import { suggest } from "./issues.js";
+import type { RawIssue } from "./issues.js";
+import { haproxyEnabled, keepalivedEnabled } from "./derived.js";
+import type { Scenario } from "./schema.js";
+
+export interface RuleFindings {
+  readonly errors: RawIssue[];
+  readonly warnings: RawIssue[];
+}
+
+export function checkRules(s: Scenario): RuleFindings {
+  const errors: RawIssue[] = [];
+  const warnings: RawIssue[] = [];
+  const err = (path: RawIssue["path"], message: string): void => void errors.push({ path, message });
+  const warn = (path: RawIssue["path"], message: string): void => void warnings.push({ path, message });
+
+  const layout = layoutFor(s.kolla.release);
+  const nodes = s.cluster.nodes;
+  const nodeNames = new Set(nodes.map((n) => n.name));
+  const enabled = new Set<ServiceName>(s.services);
+
+  // Nodes: unique names and addresses.
+  firstSeen(nodes.map((n) => n.name), (i, j, v) =>
+    err(["cluster", "nodes", i, "name"], `duplicate node name "${v}" (also cluster.nodes[${j}])`),
+  );
+  firstSeen(nodes.map((n) => n.address.toLowerCase()), (i, j, v) =>
+    err(["cluster", "nodes", i, "address"], `duplicate node address ${v} (also cluster.nodes[${j}])`),
+  );
+  nodes.forEach((n, i) => {
+    firstSeen(n.roles, (k, _j, v) => err(["cluster", "nodes", i, "roles", k], `role "${v}" listed twice`));
+  });
+
+  // VIPs must float: never a node's own address.
+  for (const key of ["internal_vip", "external_vip"] as const) {
+    const vip = s.network[key];
+    if (vip === undefined) continue;
+    const i = nodes.findIndex((n) => n.address.toLowerCase() === vip.toLowerCase());
+    if (i >= 0) {
+      err(["network", key], `VIP ${vip} is the address of node ${nodes[i]?.name} (cluster.nodes[${i}]); a VIP must be an unused address that moves between loadbalancer hosts`);
+    }
+  }
+
+  // The lab's nodes and VIP live in the subnet kroll creates.
+  const lab = s.cluster.lab;
+  if (lab) {
+    const inside = (addr: string): boolean => ipv4InSubnet(addr, lab.subnet);
+    nodes.forEach((n, i) => {
+      if (!inside(n.address)) err(["cluster", "nodes", i, "address"], `lab node address ${n.address} is outside the lab subnet ${lab.subnet}`);
+    });
+    if (!inside(s.network.internal_vip)) err(["network", "internal_vip"], `lab VIP ${s.network.internal_vip} is outside the lab subnet ${lab.subnet}`);
+  }
+
+  // Services: unique, dependencies enabled, haproxy settings consistent.
+  firstSeen(s.services, (i, _j, v) => err(["services", i], `service "${v}" listed twice`));
+  s.services.forEach((svc, i) => {
+    const spec = CATALOGUE[svc];
+    for (const dep of spec.requires) {
+      if (!enabled.has(dep)) err(["services", i], `service "${svc}" needs "${dep}", which is not enabled`);
+    }
+    if (spec.needsKeystone && s.kolla.auth === "keystone" && !enabled.has("keystone")) {
+      err(["services", i], `service "${svc}" needs "keystone" (kolla.auth is keystone); enable keystone or set kolla.auth: noauth`);
+    }
+  });
+  if (s.network.enable_haproxy !== undefined && s.network.enable_haproxy !== enabled.has("haproxy")) {
+    err(["network", "enable_haproxy"], s.network.enable_haproxy
+      ? `enable_haproxy is true but "haproxy" is not in services`
+      : `enable_haproxy is false but "haproxy" is in services`);
+  }
+  if (s.network.enable_keepalived === true && !haproxyEnabled(s)) {
+    warn(["network", "enable_keepalived"], "keepalived without haproxy moves the VIP but nothing listens on it");
+  }
+  if (s.network.tls.external && s.network.external_vip === undefined) {
+    warn(["network", "tls", "external"], "external TLS without external_vip: the external endpoint is the internal VIP");
+  }
+
+  // Every group an enabled service runs in must get at least one host from the roles.
+  s.services.forEach((svc, i) => {
+    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) })) {
+      if (!hasGroup(layout, comp.group)) continue; // not in this release's layout
+      if (hostsOfGroup(layout, comp.group, nodes).length === 0) {
+        const roles = [...rolesOfGroup(layout, comp.group)].join(" or ");
+        err(["services", i], `service "${svc}" runs ${comp.key} on group "${comp.group}", which gets its hosts from role ${roles}, but no node has that role`);
+      }
+    }
+  });
+
+  // Tags.
+  if (s.kolla.stable === s.kolla.target) {
+    warn(["kolla", "target"], `target tag equals stable tag "${s.kolla.stable}": the upgrade will replace containers with the same images`);
+  }
+  for (const svc of Object.keys(s.kolla.tags)) {
+    if (isServiceName(svc) && !enabled.has(svc)) err(["kolla", "tags", svc], `tags given for service "${svc}", which is not enabled`);
+  }
+  for (const [host, perService] of Object.entries(s.kolla.host_tags)) {
+    if (!nodeNames.has(host)) err(["kolla", "host_tags", host], `no node named "${host}"${hint(host, nodeNames)}`);
+    for (const svc of Object.keys(perService)) {
+      if (isServiceName(svc) && !enabled.has(svc)) err(["kolla", "host_tags", host, svc], `tags given for service "${svc}", which is not enabled`);
+    }
+  }
+  for (const key of Object.keys(s.kolla.globals)) {
+    if (MANAGED_GLOBALS.has(key)) {
+      err(["kolla", "globals", key], `"${key}" is set by kroll from the scenario (${MANAGED_GLOBALS.get(key)}); change that field instead`);
+    }
+  }
+
+  // Upgrade settings.
+  const up = s.upgrade;
+  (up.order ?? []).forEach((svc, i) => {
+    if (!enabled.has(svc)) err(["upgrade", "order", i], `service "${svc}" is not enabled`);
+  });
+  firstSeen(up.order ?? [], (i, _j, v) => err(["upgrade", "order", i], `service "${v}" listed twice`));
+  for (const group of Object.keys(up.max_unavailable_per_group)) {
+    if (!hasGroup(layout, group)) err(["upgrade", "max_unavailable_per_group", group], `no group "${group}" in the ${s.kolla.release} inventory${hint(group, allGroups(layout))}`);
+  }
+  const componentKeys = new Map<string, ServiceName>();
+  for (const svc of s.services) {
+    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) })) componentKeys.set(comp.key, svc);
+  }
+  for (const key of Object.keys(up.stop_grace_per_component)) {
+    if (!componentKeys.has(key)) err(["upgrade", "stop_grace_per_component", key], `no component "${key}" among the enabled services${hint(key, componentKeys.keys())}`);
+  }
+  for (const svc of Object.keys(up.pins)) {
+    if (isServiceName(svc) && !enabled.has(svc)) err(["upgrade", "pins", svc], `pin given for service "${svc}", which is not enabled`);
+  }
+  up.leave_on_stable.services.forEach((name, i) => {
+    if (!enabled.has(name as ServiceName) && !componentKeys.has(name)) {
+      err(["upgrade", "leave_on_stable", "services", i], `"${name}" is neither an enabled service nor one of its components${hint(name, [...enabled, ...componentKeys.keys()])}`);
+    }
+  });
+  up.leave_on_stable.hosts.forEach((h, i) => {
+    if (!nodeNames.has(h)) err(["upgrade", "leave_on_stable", "hosts", i], `no node named "${h}"${hint(h, nodeNames)}`);
+  });
+
+  // Checkpoints must name a step the plan will have.
+  firstSeen(up.checkpoints.map((c) => c.name), (i, j, v) => err(["upgrade", "checkpoints", i, "name"], `duplicate checkpoint name "${v}" (also upgrade.checkpoints[${j}])`));
+  up.checkpoints.forEach((cp, i) => {
+    const at = ["upgrade", "checkpoints", i];
+    const asService = enabled.has(cp.after as ServiceName);
+    const svcOfComp = componentKeys.get(cp.after);
+    if (!asService && svcOfComp === undefined) {
+      err([...at, "after"], `checkpoint "${cp.name}" names no step: "${cp.after}" is neither an enabled service nor one of its components${hint(cp.after, [...enabled, ...componentKeys.keys()])}`);
+    } else if (cp.node !== undefined) {
+      if (!nodeNames.has(cp.node)) {
+        err([...at, "node"], `no node named "${cp.node}"${hint(cp.node, nodeNames)}`);
+      } else {
+        const groups = asService
+          ? componentsFor(cp.after as ServiceName, s.kolla.release).map((c) => c.group)
+          : [CATALOGUE[svcOfComp as ServiceName].components.find((c) => c.key === cp.after)?.group ?? cp.after];
+        const runsThere = groups.some((g) => hostsOfGroup(layout, g, nodes).includes(cp.node as string));
+        if (!runsThere) err([...at, "node"], `checkpoint "${cp.name}" names no step: "${cp.after}" does not run on node ${cp.node}`);
+      }
+    }
+    if (cp.hold === undefined && cp.until === undefined) err(at, `checkpoint "${cp.name}" needs "hold" (a duration) or "until"`);
+  });
+
+  // Load profiles need their service, and distinct names.
+  s.load.profiles.forEach((p, i) => {
+    if ((p.kind === "ironic" || p.kind === "heat") && !enabled.has(p.kind)) {
+      err(["load", "profiles", i, "kind"], `a ${p.kind} load profile needs service "${p.kind}", which is not enabled`);
+    }
+  });
+  firstSeen(s.load.profiles.map((p) => p.name), (i, j, v) => err(["load", "profiles", i, "name"], `duplicate profile name "${v}" (also load.profiles[${j}])`));
+
+  return { errors, warnings };
+}
+
+/** Calls `onDup(index, firstIndex, value)` for every repeat of a value. */
+function firstSeen(values: readonly string[], onDup: (i: number, j: number, v: string) => void): void {
+  const seen = new Map<string, number>();
+  values.forEach((v, i) => {
+    const j = seen.get(v);
+    if (j === undefined) seen.set(v, i);
+    else onDup(i, j, v);
+  });
+}
+
+function hint(word: string, candidates: Iterable<string>): string {
+  const best = suggest(word, [...candidates]);
+  return best === undefined ? "" : `; did you mean "${best}"?`;
+}
+
+function allGroups(layout: ReturnType<typeof layoutFor>): string[] {
+  return [...layout.hostGroups, ...layout.childGroups.keys()];
+}
+
+export function ipv4InSubnet(addr: string, cidr: string): boolean {
+  if (isIP(addr) !== 4) return false;
+  const [base = "", bitsText = "32"] = cidr.split("/");
+  const bits = Number(bitsText);
+  const toInt = (a: string): number => a.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+  // Bitwise ops are 32-bit signed in JS; stay in doubles: same network = same quotient by the
+  // block size (a /24 is a block of 2^8 = 256 addresses).
+  const block = 2 ** (32 - bits);
+  return Math.floor(toInt(addr) / block) === Math.floor(toInt(base) / block);
+}

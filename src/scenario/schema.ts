@@ -1,0 +1,313 @@
+/**
+ * PURE. The scenario file: one zod schema, one type. Everything later stages need is declared
+ * here so they extend it rather than rewrite it. Cross-field rules (a VIP equal to a node
+ * address, a role layout that leaves a group empty, ...) live in rules.ts.
+ *
+ * Conventions: snake_case keys as in kolla-ansible's globals.yml; durations as strings
+ * ("500ms", "90s", "5m", "1h30m") that parse to milliseconds; paths relative to the scenario
+ * file. `strictObject` everywhere, so a misspelt key is an error, not a silent default.
+ */
+import { isIP } from "node:net";
+import { z } from "zod";
+import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
+import { SERVICES } from "../kolla/catalogue.js";
+import { RELEASES } from "../kolla/releases.js";
+import { ROLES } from "../inventory/layout.js";
+
+// ---------------------------------------------------------------- scalars
+
+export const Duration = z
+  .string({ error: 'expected a duration such as "90s", "5m" or "1h30m"' })
+  .regex(DURATION_PATTERN, { error: 'expected a duration such as "500ms", "90s", "5m" or "1h30m"' })
+  .min(1, { error: 'expected a duration such as "90s", "5m" or "1h30m"' })
+  .transform((s) => parseDuration(s) ?? 0);
+
+const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const NodeName = z
+  .string()
+  .regex(NAME_RE, {
+    error: "expected a host name: lower-case letters, digits and '-', at most 63 characters",
+  });
+
+const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+export const IpAddress = z
+  .string()
+  .refine((s) => isIP(s) !== 0, { error: "expected an IPv4 or IPv6 address" });
+export const HostAddress = z.string().refine(
+  // "10.0.0" is a broken IPv4 address, not a DNS name: a name needs a label with a letter.
+  (s) => isIP(s) !== 0 || (HOSTNAME_RE.test(s) && /[A-Za-z]/.test(s)),
+  {
+    error: "expected an IPv4 or IPv6 address or a DNS name",
+  },
+);
+
+const Interface = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@-]{1,15}$/, { error: "expected a network interface name such as eth0" });
+
+/** An image tag as Docker accepts it. */
+export const Tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+  error: "expected an image tag: letters, digits, '_', '.', '-', at most 128 characters",
+});
+
+/** k8s-style: a whole number of hosts, or a percentage of the group ("25%"). */
+export const IntOrPercent = z.union(
+  [
+    z.number().int().min(0),
+    z.string().regex(/^(100|[1-9]?\d)%$/, { error: 'expected a percentage such as "25%"' }),
+  ],
+  { error: 'expected a whole number of hosts or a percentage such as "25%"' },
+);
+
+export const ServiceName = z.enum(SERVICES);
+export const Release = z.enum(RELEASES);
+export const Role = z.enum(ROLES);
+
+// ---------------------------------------------------------------- cluster
+
+export const SshSettings = z.strictObject({
+  user: z.string().min(1).default("root"),
+  port: z.number().int().min(1).max(65535).default(22),
+  /** Path to the private key; absent: keys from ssh-agent ($SSH_AUTH_SOCK). */
+  private_key: z.string().min(1).optional(),
+  /** known_hosts to check host keys against; absent: ~/.ssh/known_hosts. */
+  known_hosts: z.string().min(1).optional(),
+});
+export type SshSettings = z.infer<typeof SshSettings>;
+
+export const NodeInterfaces = z.strictObject({
+  network: Interface.optional(),
+  api: Interface.optional(),
+  tunnel: Interface.optional(),
+  neutron_external: Interface.optional(),
+});
+
+export const ClusterNode = z.strictObject({
+  name: NodeName,
+  address: HostAddress,
+  ssh: SshSettings.prefault({}),
+  roles: z.array(Role).min(1, { error: "expected at least one role" }),
+  /** Per-host interface names (inventory host vars), when hosts differ from `network`. */
+  interfaces: NodeInterfaces.optional(),
+});
+export type ClusterNode = z.infer<typeof ClusterNode>;
+
+export const LabSettings = z.strictObject({
+  /** The lab network kroll creates; node addresses must be inside it. */
+  subnet: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/, {
+    error: 'expected an IPv4 subnet such as "172.30.92.0/24"',
+  }),
+  /** Where `kroll lab up` keeps keys, registry storage and generated files (relative to the scenario). */
+  state_dir: z.string().min(1).default("../inventories/lab"),
+});
+
+export const Cluster = z.strictObject({
+  /** Present for the embedded lab (`kroll lab up` builds the nodes); absent for real servers. */
+  lab: LabSettings.optional(),
+  nodes: z.array(ClusterNode).min(1, { error: "expected at least one node" }),
+});
+
+// ---------------------------------------------------------------- kolla
+
+export const TagPair = z.strictObject({ stable: Tag.optional(), target: Tag.optional() });
+
+const IniValue = z.union([z.string(), z.number(), z.boolean()]);
+/** Inline INI overrides: { "<file under /etc/kolla/config>": { section: { option: value } } }. */
+export const InlineConfig = z.record(
+  z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.(conf|ini)$/, {
+    error: 'expected a path under /etc/kolla/config ending in .conf or .ini, e.g. "ironic/ironic-conductor.conf"',
+  }),
+  z.record(z.string(), z.record(z.string(), IniValue)),
+);
+
+export const Kolla = z.strictObject({
+  release: Release,
+  base_distro: z.enum(["centos", "debian", "rocky", "ubuntu"]).default("debian"),
+  /** `docker_registry`: host[:port] the nodes pull from. Absent: kolla's default (quay.io). */
+  registry: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { error: 'expected host[:port], e.g. "registry.lab:5000"' })
+    .optional(),
+  registry_insecure: z.boolean().default(false),
+  namespace: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+    error: "expected a registry namespace such as kolla or openstack.kolla",
+  }).default("kolla"),
+  /** The tag deployed first. */
+  stable: Tag,
+  /** The tag the upgrade moves to. */
+  target: Tag,
+  /** Per-service tags, when a service's images are tagged differently. */
+  tags: z.partialRecord(ServiceName, TagPair).default({}),
+  /** Per-host, per-service tags (inventory host vars): pin one host to its own image. */
+  host_tags: z.record(NodeName, z.partialRecord(ServiceName, TagPair)).default({}),
+  /** keystone: a normal cloud. noauth: the lab's keystone-free Ironic and Heat. */
+  auth: z.enum(["keystone", "noauth"]).default("keystone"),
+  config_strategy: z.enum(["COPY_ALWAYS", "COPY_ONCE"]).default("COPY_ALWAYS"),
+  /** Extra /etc/kolla/config trees layered over the repo's kolla-overrides/, in order. */
+  config_dirs: z.array(z.string().min(1)).default([]),
+  /** Inline INI overrides, applied last. */
+  config: InlineConfig.default({}),
+  /** Extra globals.yml keys, written after kroll's own (a key kroll sets cannot be overridden here). */
+  globals: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "expected a globals.yml key (snake_case)" }), z.unknown()).default({}),
+});
+
+// ---------------------------------------------------------------- network
+
+export const Network = z.strictObject({
+  internal_vip: IpAddress,
+  external_vip: IpAddress.optional(),
+  interface: Interface.default("eth0"),
+  api_interface: Interface.optional(),
+  neutron_external_interface: Interface.optional(),
+  /** Defaults to whether `haproxy` is in `services`. */
+  enable_haproxy: z.boolean().optional(),
+  /** Defaults to `enable_haproxy`, as in kolla-ansible. */
+  enable_keepalived: z.boolean().optional(),
+  keepalived_router_id: z.number().int().min(1).max(255).default(51),
+  tls: z
+    .strictObject({ internal: z.boolean().default(false), external: z.boolean().default(false) })
+    .prefault({}),
+});
+
+// ---------------------------------------------------------------- upgrade
+
+export const Checkpoint = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
+    error: "expected a checkpoint name: lower-case letters, digits, '-' and '_'",
+  }),
+  /** A step: a service (`ironic`) or a component (`ironic-conductor`). */
+  after: z.string().min(1),
+  /** Only after that step on this node; absent: after the step on every node. */
+  node: NodeName.optional(),
+  /** Hold for this long. */
+  hold: Duration.optional(),
+  /** Or hold until the load's current phase and the checks have finished. */
+  until: z.enum(["load-settled", "checks-passed"]).optional(),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
+
+export const Upgrade = z.strictObject({
+  /** rolling: kroll's per-node recipes. kolla-ansible: the baseline, all hosts at once. */
+  strategy: z.enum(["rolling", "kolla-ansible"]).default("rolling"),
+  /** Service order; default kolla's site.yml order. Services not listed follow in that order. */
+  order: z.array(ServiceName).optional(),
+  max_unavailable: IntOrPercent.default(1),
+  /** Per inventory group, e.g. { compute: "25%" }. */
+  max_unavailable_per_group: z.record(z.string(), IntOrPercent).default({}),
+  drain: z.boolean().default(true),
+  drain_timeout: Duration.prefault("60s"),
+  healthy_timeout: Duration.prefault("3m"),
+  /** docker stop grace: SIGTERM → SIGKILL. kolla's docker_graceful_timeout is 60 s. */
+  stop_grace: Duration.prefault("60s"),
+  /** Per component, e.g. { heat-engine: "5m" }: longer than the longest resource action. */
+  stop_grace_per_component: z.record(z.string(), Duration).default({}),
+  /** RPC/release pins held during the upgrade, e.g. { ironic: "zed", nova: "auto" }. */
+  pins: z.partialRecord(ServiceName, z.string().min(1)).default({}),
+  checkpoints: z.array(Checkpoint).default([]),
+  /** Partial targets: leave these on the stable tag (mixed-version states). */
+  leave_on_stable: z
+    .strictObject({
+      services: z.array(z.string().min(1)).default([]),
+      hosts: z.array(NodeName).default([]),
+    })
+    .prefault({}),
+  on_failure: z.enum(["rollback", "stop"]).default("rollback"),
+});
+
+// ---------------------------------------------------------------- load
+
+const Rate = z.number().positive({ error: "expected a rate in requests per second, above 0" });
+const Microversion = z.string().regex(/^1\.\d{1,3}$/, { error: 'expected an API microversion such as "1.82"' });
+
+export const IronicProfile = z.strictObject({
+  kind: z.literal("ironic"),
+  name: z.string().min(1).default("ironic"),
+  /** list/show requests per second. */
+  rate: Rate.default(10),
+  concurrency: z.number().int().min(1).max(1024).default(16),
+  /** Requests are spread over these microversions (pinning shows up as 406 on the newest). */
+  microversions: z.array(Microversion).min(1).default(["1.82", "1.80"]),
+  /** Node lifecycles (create → manage → provide → active → undeploy → delete) kept in flight. */
+  lifecycles: z.number().int().min(0).max(64).default(2),
+  operation_deadline: Duration.prefault("5m"),
+});
+export const HeatProfile = z.strictObject({
+  kind: z.literal("heat"),
+  name: z.string().min(1).default("heat"),
+  rate: Rate.default(10),
+  concurrency: z.number().int().min(1).max(1024).default(16),
+  /** Stacks (create → CREATE_COMPLETE → delete → gone) kept in flight. */
+  stacks: z.number().int().min(0).max(64).default(2),
+  /** OS::Heat::TestResource wait per resource, in seconds. */
+  wait_secs: z.number().int().min(0).max(600).default(3),
+  operation_deadline: Duration.prefault("5m"),
+});
+export const HttpProfile = z.strictObject({
+  kind: z.literal("http"),
+  name: z.string().min(1),
+  url: z.url({ error: "expected an http:// or https:// URL" }),
+  method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]).default("GET"),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  expect: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
+  rate: Rate.default(10),
+  concurrency: z.number().int().min(1).max(1024).default(16),
+});
+export const LoadProfile = z.discriminatedUnion("kind", [IronicProfile, HeatProfile, HttpProfile], {
+  error: 'expected kind to be one of "ironic", "heat", "http"',
+});
+export type LoadProfile = z.infer<typeof LoadProfile>;
+
+export const Load = z.strictObject({
+  enabled: z.boolean().default(true),
+  ramp: Duration.prefault("10s"),
+  /** After the upgrade: keep following accepted operations this long before calling them stuck. */
+  drain: Duration.prefault("2m"),
+  /** Hard bounds: the load stops by itself at whichever comes first. */
+  max_duration: Duration.prefault("1h"),
+  max_requests: z.number().int().min(1).max(10_000_000).default(1_000_000),
+  probe_interval: Duration.prefault("100ms"),
+  profiles: z.array(LoadProfile).default([]),
+});
+
+// ---------------------------------------------------------------- verdict and report
+
+export const Slo = z.strictObject({
+  max_failed_requests: z.number().int().min(0).default(0),
+  /** Longest unavailability allowed through the VIP, per backend. */
+  max_disruption: Duration.prefault("0s"),
+  max_stuck_operations: z.number().int().min(0).default(0),
+  max_failed_operations: z.number().int().min(0).default(0),
+  p99_latency: Duration.optional(),
+  /** Heat stacks stuck by an engine replacement: fail the run, or record them in the report. */
+  heat_stuck_stacks: z.enum(["fail", "record"]).default("fail"),
+  /** Use the allowed disruption learnt from earlier runs (`kroll history`) instead of max_disruption. */
+  disruption_from_history: z.boolean().default(false),
+  /** On a breach during the upgrade: stop (and roll back), or record and continue. */
+  on_breach: z.enum(["stop", "continue"]).default("stop"),
+});
+
+export const REPORT_FORMATS = ["json", "junit", "html", "events"] as const;
+export const Report = z.strictObject({
+  dir: z.string().min(1).default("runs"),
+  formats: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]),
+});
+
+// ---------------------------------------------------------------- the file
+
+export const Scenario = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
+    error: "expected a scenario name: lower-case letters, digits, '.', '_' and '-'",
+  }),
+  description: z.string().optional(),
+  cluster: Cluster,
+  kolla: Kolla,
+  network: Network,
+  services: z.array(ServiceName).min(1, { error: "expected at least one service" }),
+  upgrade: Upgrade.prefault({}),
+  load: Load.prefault({}),
+  slo: Slo.prefault({}),
+  report: Report.prefault({}),
+});
+export type Scenario = z.infer<typeof Scenario>;
+export type ScenarioInput = z.input<typeof Scenario>;
