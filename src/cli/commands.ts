@@ -2,11 +2,14 @@
  * The command table. Each command's module is imported only when it runs, so `kroll --help`
  * and `kroll validate` start fast and never load ssh2 or dockerode.
  */
-import type { ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import type { CommandContext } from "./context.js";
 
+export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
 export interface CommandModule {
-  run(ctx: CommandContext<Record<string, string | boolean | string[] | boolean[] | undefined>>): Promise<number>;
+  run(ctx: CommandContext<OptionValues>): Promise<number>;
 }
 
 export interface CommandSpec {
@@ -15,7 +18,7 @@ export interface CommandSpec {
   readonly usage: string;
   /** Longer help: what the command does, its options, an example. */
   readonly help: string;
-  readonly options: ParseArgsOptionsConfig;
+  readonly options: OptionsConfig;
   readonly positionals: { readonly min: number; readonly max: number };
   readonly load: () => Promise<CommandModule>;
 }

@@ -6,13 +6,12 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { ParseArgsOptionsConfig } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { ConfigError, EXIT, exitCodeFor, ToolError, UsageError } from "../core/errors.js";
 import { createStderrLogger } from "../core/logger.js";
 import type { LogLevel } from "../core/logger.js";
 import { COMMANDS, findCommand } from "./commands.js";
-import type { CommandSpec } from "./commands.js";
+import type { CommandSpec, OptionsConfig, OptionValues } from "./commands.js";
 import { stdOutput, table } from "./output.js";
 import type { Output } from "./output.js";
 
@@ -21,7 +20,7 @@ const GLOBAL_OPTIONS = {
   version: { type: "boolean", short: "V" },
   verbose: { type: "boolean", short: "v" },
   "log-format": { type: "string" },
-} as const satisfies ParseArgsOptionsConfig;
+} as const satisfies OptionsConfig;
 
 export type ParsedCommandLine =
   | { kind: "help"; command?: CommandSpec }
@@ -29,7 +28,7 @@ export type ParsedCommandLine =
   | {
       kind: "run";
       command: CommandSpec;
-      values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+      values: OptionValues;
       positionals: string[];
       verbose: boolean;
       logFormat: "pretty" | "json";
@@ -54,7 +53,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     const msg = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, "") : String(e);
     throw new UsageError(`${msg}${command ? `\nusage: ${command.usage}` : ""}`);
   }
-  const { values } = parsed;
+  const values = parsed.values as OptionValues;
   if (values.version) return { kind: "version" };
   if (values.help || command === undefined) return command ? { kind: "help", command } : { kind: "help" };
   const positionals = parsed.positionals.slice(1); // drop the command name

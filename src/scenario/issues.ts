@@ -3,7 +3,7 @@
  * message). Positions come from the YAML document, so an error points at the offending line.
  */
 import type { z } from "zod";
-import { isMap, isPair, isScalar, isSeq, LineCounter } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import type { Issue } from "../core/errors.js";
 
@@ -58,7 +58,7 @@ export function createLocator(doc: Document, lines: LineCounter): Locator {
 }
 
 function isNodeWithRange(n: unknown): n is YamlNode & { range: [number, number, number] } {
-  return typeof n === "object" && n !== null && "range" in n && Array.isArray((n as { range: unknown }).range);
+  return typeof n === "object" && n !== null && "range" in n && Array.isArray(n.range);
 }
 
 // -------------------------------------------------------------- messages
@@ -69,7 +69,8 @@ const describeValue = (v: unknown): string => {
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   if (typeof v === "string") return JSON.stringify(v);
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${v}`;
+  return typeof v;
 };
 
 const TYPE_NAMES: Record<string, string> = {
@@ -174,7 +175,9 @@ export function fromZodIssue(
     }
     case "custom":
       return [{ path, message: `${issue.message}, got ${describeValue(input)}` }];
-    default:
+    case "invalid_element":
+    case "invalid_key":
+    case "not_multiple_of":
       return [{ path, message: issue.message }];
   }
 }

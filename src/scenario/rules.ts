@@ -85,14 +85,29 @@ export function checkRules(s: Scenario): RuleFindings {
 
   // Every group an enabled service runs in must get at least one host from the roles.
   s.services.forEach((svc, i) => {
+    const emptyByRoles = new Map<string, string[]>();
     for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) })) {
       if (!hasGroup(layout, comp.group)) continue; // not in this release's layout
-      if (hostsOfGroup(layout, comp.group, nodes).length === 0) {
-        const roles = [...rolesOfGroup(layout, comp.group)].join(" or ");
-        err(["services", i], `service "${svc}" runs ${comp.key} on group "${comp.group}", which gets its hosts from role ${roles}, but no node has that role`);
-      }
+      if (hostsOfGroup(layout, comp.group, nodes).length > 0) continue;
+      const roles = [...rolesOfGroup(layout, comp.group)].join(" or ");
+      emptyByRoles.set(roles, [...(emptyByRoles.get(roles) ?? []), comp.group]);
+    }
+    for (const [roles, groups] of emptyByRoles) {
+      const many = groups.length > 1;
+      err(["services", i], `service "${svc}" needs hosts in group${many ? "s" : ""} ${groups.map((g) => `"${g}"`).join(", ")}, which take${many ? "" : "s"} ${many ? "their" : "its"} hosts from role ${roles}, but no node has that role`);
     }
   });
+
+  // kolla-ansible's neutron needs a raw external interface on every host that runs its agents.
+  const neutronAt = s.services.indexOf("neutron");
+  if (neutronAt >= 0 && s.network.neutron_external_interface === undefined) {
+    const missing = hostsOfGroup(layout, "openvswitch", nodes).filter(
+      (h) => nodes.find((n) => n.name === h)?.interfaces?.neutron_external === undefined,
+    );
+    if (missing.length > 0) {
+      err(["services", neutronAt], `service "neutron" needs network.neutron_external_interface (or interfaces.neutron_external on ${missing.join(", ")})`);
+    }
+  }
 
   // Tags.
   if (s.kolla.stable === s.kolla.target) {

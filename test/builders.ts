@@ -1,0 +1,44 @@
+/** Test builders: scenarios as data, in the style of Nomad's mock.Job(). */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import type { LoadedScenario } from "../src/scenario/read.js";
+import { parseScenarioText } from "../src/scenario/read.js";
+import type { ScenarioInput } from "../src/scenario/schema.js";
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const FIXTURES = join(REPO, "test", "fixtures");
+/** shared/ sits beside the checkout (CI clones main with shared/ next to it). */
+export const SHARED_REFERENCE = join(REPO, "..", "shared", "reference");
+
+/** A small valid scenario: 3 all-role nodes, ironic + heat in noauth mode behind haproxy. */
+export function aScenario(over: Partial<ScenarioInput> = {}): ScenarioInput {
+  return {
+    name: "test",
+    cluster: {
+      nodes: [1, 2, 3].map((i) => ({
+        name: `node${i}`,
+        address: `10.0.0.${10 + i}`,
+        roles: ["control", "network", "compute", "monitoring", "storage"] as const,
+      })) as ScenarioInput["cluster"]["nodes"],
+    },
+    kolla: { release: "2023.1", stable: "stable", target: "proposed", auth: "noauth" },
+    network: { internal_vip: "10.0.0.250" },
+    services: ["haproxy", "mariadb", "rabbitmq", "ironic", "heat"],
+    ...over,
+  };
+}
+
+/** Parse a scenario given as data, the way `kroll validate` parses a file. */
+export function load(input: unknown, file = "test.yaml"): LoadedScenario {
+  return parseScenarioText(stringify(input), file, "/scenarios");
+}
+
+export function goldenScenario(release: string): LoadedScenario {
+  const text = readFileSync(join(FIXTURES, "scenarios", "valid", "golden.yaml"), "utf8").replace(
+    "release: RELEASE",
+    `release: "${release}"`,
+  );
+  return parseScenarioText(text, "golden.yaml", "/scenarios");
+}

@@ -1,0 +1,38 @@
+// Makes sure the machine has what the whole suite needs, installing it from Debian's archive
+// when it is missing and we are root (CI and fresh machines of this kind). Never skips: if a
+// prerequisite cannot be had, the suite stops here with a message saying what to install.
+import { execFileSync, spawnSync } from "node:child_process";
+
+const isRoot = process.getuid?.() === 0;
+let aptUpdated = false;
+
+function has(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
+function aptInstall(packages, why) {
+  if (!isRoot || !has("apt-get")) {
+    throw new Error(`${why}: install Debian packages ${packages.join(" ")} (needs root and apt-get)`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  if (!aptUpdated) {
+    process.stdout.write("prerequisites: apt-get update\n");
+    execFileSync("apt-get", ["update", "-qq"], { stdio: ["ignore", "ignore", "inherit"], env });
+    aptUpdated = true;
+  }
+  process.stdout.write(`prerequisites: apt-get install ${packages.join(" ")} (${why})\n`);
+  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
+}
+
+/** ansible-inventory, to check generated inventories with Ansible's own parser. */
+export function ensureAnsible() {
+  if (!has("ansible-inventory")) aptInstall(["ansible-core"], "ansible-inventory parses generated inventories");
+  if (!has("ansible-inventory")) throw new Error("ansible-inventory still missing after installing ansible-core");
+}
+
+export function ensureAll() {
+  ensureAnsible();
+}

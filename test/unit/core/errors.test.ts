@@ -1,0 +1,51 @@
+import { expect } from "chai";
+import {
+  ConfigError,
+  DockerApiError,
+  EnvironmentError,
+  exitCodeFor,
+  formatIssue,
+  InternalError,
+  RemoteCommandError,
+  RunFailedError,
+  SshError,
+  TimeoutError,
+  UsageError,
+} from "../../../src/core/errors.js";
+
+describe("core/errors.exitCodeFor", () => {
+  const table: [unknown, number][] = [
+    [new UsageError("x"), 2],
+    [new ConfigError([]), 2],
+    [new EnvironmentError("x"), 3],
+    [new SshError("node1", "refused"), 3],
+    [new RemoteCommandError("node1", "true", 1, ""), 3],
+    [new DockerApiError("node1", "inspect", "boom", 500), 3],
+    [new TimeoutError("pull", 10), 3],
+    [new RunFailedError("slo"), 1],
+    [new InternalError("bug"), 70],
+    [new Error("plain"), 70],
+    ["a string", 70],
+  ];
+  for (const [err, code] of table) {
+    it(`maps ${err instanceof Error ? err.name : typeof err} to ${code}`, () => {
+      expect(exitCodeFor(err)).to.equal(code);
+    });
+  }
+  it("names the node in SSH and remote errors", () => {
+    expect(new SshError("node2", "host key mismatch").message).to.equal("node node2: host key mismatch");
+    expect(new RemoteCommandError("node3", "docker ps", 125, "no engine").message).to.equal(
+      "node node3: `docker ps` exited 125: no engine",
+    );
+  });
+  it("lists every issue of a ConfigError with file, line, column and field", () => {
+    const e = new ConfigError([
+      { file: "a.yaml", line: 3, column: 7, path: "network.internal_vip", message: "expected an IPv4 or IPv6 address" },
+      { file: "a.yaml", line: 0, column: 0, path: "", message: "no such file" },
+    ]);
+    expect(e.message).to.equal(
+      "2 problems found:\n  a.yaml:3:7: network.internal_vip: expected an IPv4 or IPv6 address\n  a.yaml: no such file",
+    );
+    expect(formatIssue({ file: "f", line: 1, column: 2, path: "", message: "m" })).to.equal("f:1:2: m");
+  });
+});
