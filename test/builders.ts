@@ -21,7 +21,7 @@ export function aScenario(over: Partial<ScenarioInput> = {}): ScenarioInput {
         name: `node${i}`,
         address: `10.0.0.${10 + i}`,
         roles: ["control", "network", "compute", "monitoring", "storage"] as const,
-      })) as ScenarioInput["cluster"]["nodes"],
+      })),
     },
     kolla: { release: "2023.1", stable: "stable", target: "proposed", auth: "noauth" },
     network: { internal_vip: "10.0.0.250" },

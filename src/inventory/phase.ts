@@ -34,9 +34,9 @@ export function componentTagVars(s: Scenario, phase: Phase): [string, string][] 
   const out: [string, string][] = [];
   for (const svc of s.services) {
     for (const comp of CATALOGUE[svc].components) {
-      if (!s.upgrade.leave_on_stable.services.includes(comp.key)) continue;
-      const tag = serviceTag(s, svc, "stable");
-      if (tag !== serviceTag(s, svc, phase) || comp.key !== svc) out.push([componentTagVar(comp.key), tag]);
+      // A component named like its service (mariadb) is covered by the service's own tag.
+      if (comp.key === svc || !s.upgrade.leave_on_stable.services.includes(comp.key)) continue;
+      out.push([componentTagVar(comp.key), serviceTag(s, svc, "stable")]);
     }
   }
   return out;
