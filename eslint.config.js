@@ -21,52 +21,100 @@ const PURE = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "runs/", "inventories/", ".scratch/", "test/support/*.cjs"] },
+  {
+    ignores: ["node_modules/", "dist/", "runs/", "inventories/", ".scratch/", "test/support/*.cjs"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ["*.js", "bin/*.js", "test/support/*.mjs"] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ["*.js", "bin/*.js", "test/support/*.mjs"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/switch-exhaustiveness-check": "error",
       "@typescript-eslint/consistent-type-imports": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       eqeqeq: ["error", "always", { null: "ignore" }],
-      "no-restricted-exports": ["error", { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+      "no-restricted-exports": [
+        "error",
+        {
+          restrictDefaultExports: {
+            direct: true,
+            named: true,
+            defaultFrom: true,
+            namedFrom: true,
+            namespaceFrom: true,
+          },
+        },
+      ],
       "no-console": "error",
     },
   },
   {
     files: ["src/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", {
-        paths: [
-          { name: "dockerode", message: "dockerode is imported only under src/cluster/docker/" },
-          { name: "ssh2", message: "ssh2 is imported only under src/cluster/ssh/" },
-        ],
-      }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "dockerode", message: "dockerode is imported only under src/cluster/docker/" },
+            { name: "ssh2", message: "ssh2 is imported only under src/cluster/ssh/" },
+          ],
+        },
+      ],
     },
   },
   {
     files: PURE,
     rules: {
-      "no-restricted-imports": ["error", {
-        paths: ["dockerode", "ssh2", "p-queue", "node:fs", "node:fs/promises", "node:child_process"].map((name) => ({ name, message: "pure modules do no I/O" })),
-      }],
-      "no-restricted-syntax": ["error", { selector: "MemberExpression[object.name='Date'][property.name='now']", message: "pure modules take time as an argument or a Clock" }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            "dockerode",
+            "ssh2",
+            "p-queue",
+            "node:fs",
+            "node:fs/promises",
+            "node:child_process",
+          ].map((name) => ({ name, message: "pure modules do no I/O" })),
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: "pure modules take time as an argument or a Clock",
+        },
+      ],
     },
   },
   {
     files: ["src/cluster/docker/**"],
-    rules: { "no-restricted-imports": ["error", { paths: [{ name: "ssh2", message: "ssh2 only under src/cluster/ssh/" }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "ssh2", message: "ssh2 only under src/cluster/ssh/" }] },
+      ],
+    },
   },
   {
     files: ["src/cluster/ssh/**"],
-    rules: { "no-restricted-imports": ["error", { paths: [{ name: "dockerode", message: "dockerode only under src/cluster/docker/" }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "dockerode", message: "dockerode only under src/cluster/docker/" }] },
+      ],
+    },
   },
   {
     files: ["test/**/*.ts", "scripts/**/*.ts", "bench/**"],
@@ -78,7 +126,9 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" },
+    },
   },
   {
     // Tool config files must export a default.

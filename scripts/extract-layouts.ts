@@ -29,7 +29,9 @@ for (const release of readdirSync(srcDir, { withFileTypes: true })) {
     passwords: pw,
   };
   writeFileSync(join(outDir, `${release.name}.json`), formatLayout(layout));
-  process.stdout.write(`${release.name}: ${inv.childGroups.length} child groups, ${pw.keys.length} password keys\n`);
+  process.stdout.write(
+    `${release.name}: ${inv.childGroups.length} child groups, ${pw.keys.length} password keys\n`,
+  );
 }
 
 /** One group per line, so a refreshed sample shows up as a readable diff. */

@@ -45,7 +45,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "inventory",
     summary: "generate kolla-ansible inputs: multinode, globals.yml, passwords.yml, config/",
-    usage: "kroll inventory SCENARIO -o DIR [--phase stable|target] [--explain COMPONENT:SECTION.OPTION --host NODE]",
+    usage:
+      "kroll inventory SCENARIO -o DIR [--phase stable|target] [--explain COMPONENT:SECTION.OPTION --host NODE]",
     help: [
       "Writes the kolla-ansible inputs of SCENARIO's multinode deployment into DIR:",
       "  multinode       the inventory, with the exact group layout of the scenario's release",

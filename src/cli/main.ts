@@ -39,7 +39,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const name = argv.find((a) => !a.startsWith("-"));
   const command = name === undefined ? undefined : findCommand(name);
   if (name !== undefined && command === undefined) {
-    throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    throw new UsageError(
+      `unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`,
+    );
   }
   let parsed;
   try {
@@ -50,12 +52,16 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       strict: true,
     });
   } catch (e: unknown) {
-    const msg = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, "") : String(e);
+    const msg =
+      e instanceof Error
+        ? e.message.replace(/\. To specify a positional argument.*$/s, "")
+        : String(e);
     throw new UsageError(`${msg}${command ? `\nusage: ${command.usage}` : ""}`);
   }
   const values = parsed.values as OptionValues;
   if (values.version) return { kind: "version" };
-  if (values.help || command === undefined) return command ? { kind: "help", command } : { kind: "help" };
+  if (values.help || command === undefined)
+    return command ? { kind: "help", command } : { kind: "help" };
   const positionals = parsed.positionals.slice(1); // drop the command name
   const { min, max } = command.positionals;
   if (positionals.length < min || positionals.length > max) {
@@ -70,7 +76,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const commandValues = Object.fromEntries(
     Object.entries(values).filter(([k]) => !(k in GLOBAL_OPTIONS)),
   );
-  return { kind: "run", command, values: commandValues, positionals, verbose: values.verbose === true, logFormat: format };
+  return {
+    kind: "run",
+    command,
+    values: commandValues,
+    positionals,
+    verbose: values.verbose === true,
+    logFormat: format,
+  };
 }
 
 export function usageText(command?: CommandSpec): string {

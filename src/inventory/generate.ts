@@ -27,11 +27,27 @@ export async function generateInventory(input: {
   phase: Phase;
 }): Promise<GeneratedInventory> {
   const s = input.loaded.scenario;
-  const { tree, problems } = buildConfigTree(input.layers, s.kolla.config, `${input.loaded.file} kolla.config`);
+  const { tree, problems } = buildConfigTree(
+    input.layers,
+    s.kolla.config,
+    `${input.loaded.file} kolla.config`,
+  );
   if (problems.length > 0) {
-    throw new ConfigError(problems.map((p) => ({ file: p.file, line: p.line, column: 1, path: "", message: p.message })));
+    throw new ConfigError(
+      problems.map((p) => ({
+        file: p.file,
+        line: p.line,
+        column: 1,
+        path: "",
+        message: p.message,
+      })),
+    );
   }
-  const pw = await fillPasswords(layoutFor(s.kolla.release), input.existingPasswords, input.secrets);
+  const pw = await fillPasswords(
+    layoutFor(s.kolla.release),
+    input.existingPasswords,
+    input.secrets,
+  );
   const files: FileWrite[] = [
     { path: "multinode", content: renderInventory(s, input.phase), mode: 0o644 },
     { path: "globals.yml", content: renderGlobals(s, input.phase), mode: 0o644 },

@@ -44,7 +44,8 @@ function hostLine(s: Scenario, name: string, phase: Phase): string {
     ["ansible_user", node.ssh.user],
     ["ansible_port", String(node.ssh.port)],
   ];
-  if (node.ssh.private_key !== undefined) vars.push(["ansible_ssh_private_key_file", node.ssh.private_key]);
+  if (node.ssh.private_key !== undefined)
+    vars.push(["ansible_ssh_private_key_file", node.ssh.private_key]);
   if (node.ssh.known_hosts !== undefined) {
     vars.push([
       "ansible_ssh_common_args",
@@ -55,7 +56,8 @@ function hostLine(s: Scenario, name: string, phase: Phase): string {
   if (ifaces.network !== undefined) vars.push(["network_interface", ifaces.network]);
   if (ifaces.api !== undefined) vars.push(["api_interface", ifaces.api]);
   if (ifaces.tunnel !== undefined) vars.push(["tunnel_interface", ifaces.tunnel]);
-  if (ifaces.neutron_external !== undefined) vars.push(["neutron_external_interface", ifaces.neutron_external]);
+  if (ifaces.neutron_external !== undefined)
+    vars.push(["neutron_external_interface", ifaces.neutron_external]);
   vars.push(...hostTagVars(s, name, phase));
   return [name, ...vars.map(([k, v]) => `${k}=${iniValue(v)}`)].join(" ");
 }

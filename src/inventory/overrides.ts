@@ -45,14 +45,17 @@ export interface BuiltTree {
 
 export function buildConfigTree(
   layers: readonly OverrideLayer[],
-  inline: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>>>,
+  inline: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>>
+  >,
   inlineSource: string,
 ): BuiltTree {
   const tree = new Map<string, ConfigEntry>();
   const problems: BuiltTree["problems"] = [];
   const put = (path: string, entry: ConfigEntry): void => {
     const prev = tree.get(path);
-    if (entry.kind === "ini" && prev?.kind === "ini") tree.set(path, { kind: "ini", ini: mergeIni(prev.ini, entry.ini) });
+    if (entry.kind === "ini" && prev?.kind === "ini")
+      tree.set(path, { kind: "ini", ini: mergeIni(prev.ini, entry.ini) });
     else tree.set(path, entry);
   };
   for (const layer of layers) {
@@ -107,7 +110,12 @@ export interface Explanation {
 
 /** The files kolla reads for one component on one host, lowest precedence first. */
 export function kollaChain(service: ServiceName, component: string, host: string): string[] {
-  const chain = ["global.conf", `${service}.conf`, `${service}/${component}.conf`, `${service}/${host}/${service}.conf`];
+  const chain = [
+    "global.conf",
+    `${service}.conf`,
+    `${service}/${component}.conf`,
+    `${service}/${host}/${service}.conf`,
+  ];
   if (service === "nova") chain.push(`nova/${host}/${component}.conf`);
   return chain;
 }
@@ -135,7 +143,8 @@ export function explainOption(
 
 export function serviceOf(component: string): ServiceName | undefined {
   for (const spec of Object.values(CATALOGUE)) {
-    if (spec.name === component || spec.components.some((c) => c.key === component)) return spec.name;
+    if (spec.name === component || spec.components.some((c) => c.key === component))
+      return spec.name;
   }
   return undefined;
 }
@@ -147,7 +156,10 @@ export function checkInlinePaths(inline: Readonly<Record<string, unknown>>): Raw
     const top = path.split("/")[0] ?? "";
     const svc = top.replace(/\.(conf|ini)$/, "");
     if (path !== "global.conf" && serviceOf(svc) === undefined) {
-      issues.push({ path: ["kolla", "config", path], message: `kolla reads no override at ${path}: expected global.conf, <service>.conf or <service>/...` });
+      issues.push({
+        path: ["kolla", "config", path],
+        message: `kolla reads no override at ${path}: expected global.conf, <service>.conf or <service>/...`,
+      });
     }
   }
   return issues;

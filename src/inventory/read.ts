@@ -14,7 +14,18 @@ export async function readOverrideLayer(dir: string, name: string): Promise<Over
       entries = await readdir(d, { withFileTypes: true });
     } catch (e: unknown) {
       const code = (e as { code?: string }).code;
-      throw new ConfigError([{ file: name, line: 0, column: 0, path: "", message: code === "ENOENT" ? "override directory does not exist" : `cannot read override directory (${code ?? String(e)})` }]);
+      throw new ConfigError([
+        {
+          file: name,
+          line: 0,
+          column: 0,
+          path: "",
+          message:
+            code === "ENOENT"
+              ? "override directory does not exist"
+              : `cannot read override directory (${code ?? String(e)})`,
+        },
+      ]);
     }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = join(d, entry.name);
@@ -41,11 +52,27 @@ export async function readExistingPasswords(path: string): Promise<Record<string
   try {
     doc = parse(text);
   } catch (e: unknown) {
-    throw new ConfigError([{ file: path, line: 0, column: 0, path: "", message: `existing passwords.yml is not valid YAML: ${(e as Error).message.split("\n")[0] ?? ""}` }]);
+    throw new ConfigError([
+      {
+        file: path,
+        line: 0,
+        column: 0,
+        path: "",
+        message: `existing passwords.yml is not valid YAML: ${(e as Error).message.split("\n")[0] ?? ""}`,
+      },
+    ]);
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== "object" || Array.isArray(doc)) {
-    throw new ConfigError([{ file: path, line: 1, column: 1, path: "", message: "existing passwords.yml is not a mapping of keys to values" }]);
+    throw new ConfigError([
+      {
+        file: path,
+        line: 1,
+        column: 1,
+        path: "",
+        message: "existing passwords.yml is not a mapping of keys to values",
+      },
+    ]);
   }
   return doc as Record<string, unknown>;
 }

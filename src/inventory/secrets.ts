@@ -10,7 +10,8 @@ const ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 export function createCryptoSecretSource(opts: { rsaBits?: number } = {}): SecretSource {
   const bits = opts.rsaBits ?? 4096;
   return {
-    password: (length) => Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join(""),
+    password: (length) =>
+      Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join(""),
     uuid: () => randomUUID(),
     // genpwd: HMAC-MD5 keyed with a fresh UUID over the empty message, hex.
     hmacMd5Key: () => createHmac("md5", randomUUID()).update("").digest("hex"),

@@ -8,7 +8,10 @@ import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { FileWrite } from "./overrides.js";
 
-export async function writeFilesAtomically(outDir: string, files: readonly FileWrite[]): Promise<void> {
+export async function writeFilesAtomically(
+  outDir: string,
+  files: readonly FileWrite[],
+): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const tag = `${process.pid}-${Date.now()}`;
   const config = files.filter((f) => f.path.startsWith("config/"));

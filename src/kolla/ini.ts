@@ -46,8 +46,10 @@ export function parseIni(text: string, source: string): Ini {
       return;
     }
     const opt = /^\s*([^=:\s][^=:]*?)\s*[=:]\s?(.*)$/.exec(raw);
-    if (!opt) throw new IniSyntaxError(lineNo, `line ${lineNo}: expected "[section]" or "key = value"`);
-    if (!section) throw new IniSyntaxError(lineNo, `line ${lineNo}: option "${opt[1]}" before any [section]`);
+    if (!opt)
+      throw new IniSyntaxError(lineNo, `line ${lineNo}: expected "[section]" or "key = value"`);
+    if (!section)
+      throw new IniSyntaxError(lineNo, `line ${lineNo}: option "${opt[1]}" before any [section]`);
     lastKey = opt[1] ?? "";
     section.set(lastKey, { value: (opt[2] ?? "").trimEnd(), source });
   });

@@ -37,7 +37,9 @@ export function createLocator(doc: Document, lines: LineCounter): Locator {
         const seg = path[i];
         const last = i === path.length - 1;
         if (isMap(node)) {
-          const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(seg));
+          const pair = node.items.find(
+            (it) => isScalar(it.key) && String(it.key.value) === String(seg),
+          );
           if (!pair) break;
           if (last && opts.key && isNodeWithRange(pair.key)) return pos(pair.key.range[0]);
           if (isNodeWithRange(pair.value)) best = pos(pair.value.range[0]);
@@ -103,7 +105,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -138,8 +144,19 @@ export function fromZodIssue(
         };
       });
     case "invalid_type": {
-      if (input === undefined) return [{ path, message: `required field is missing (expected ${TYPE_NAMES[issue.expected] ?? issue.expected})` }];
-      return [{ path, message: `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(input)}` }];
+      if (input === undefined)
+        return [
+          {
+            path,
+            message: `required field is missing (expected ${TYPE_NAMES[issue.expected] ?? issue.expected})`,
+          },
+        ];
+      return [
+        {
+          path,
+          message: `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(input)}`,
+        },
+      ];
     }
     case "invalid_value": {
       const options = issue.values.map((v) => JSON.stringify(v));
@@ -155,20 +172,34 @@ export function fromZodIssue(
     }
     case "too_small":
     case "too_big": {
-      if (issue.message && !issue.message.startsWith("Too ")) return [{ path, message: issue.message }];
-      const what = issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : "";
+      if (issue.message && !issue.message.startsWith("Too "))
+        return [{ path, message: issue.message }];
+      const what =
+        issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : "";
       const bound = issue.code === "too_small" ? "at least" : "at most";
       const limit = issue.code === "too_small" ? issue.minimum : issue.maximum;
-      const got = Array.isArray(input) ? `${input.length} items` : typeof input === "string" ? `${input.length} characters` : describeValue(input);
-      return [{ path, message: `expected ${bound} ${String(limit)}${what ? ` ${what}` : ""}, got ${got}` }];
+      const got = Array.isArray(input)
+        ? `${input.length} items`
+        : typeof input === "string"
+          ? `${input.length} characters`
+          : describeValue(input);
+      return [
+        {
+          path,
+          message: `expected ${bound} ${String(limit)}${what ? ` ${what}` : ""}, got ${got}`,
+        },
+      ];
     }
     case "invalid_format":
       return [{ path, message: `${issue.message}, got ${describeValue(input)}` }];
     case "invalid_union": {
       if (issue.message.startsWith("expected")) {
-        const got = (issue as { discriminator?: string }).discriminator && typeof input === "object" && input !== null
-          ? (input as Record<string, unknown>)[(issue as { discriminator: string }).discriminator]
-          : input;
+        const got =
+          (issue as { discriminator?: string }).discriminator &&
+          typeof input === "object" &&
+          input !== null
+            ? (input as Record<string, unknown>)[(issue as { discriminator: string }).discriminator]
+            : input;
         return [{ path, message: `${issue.message}, got ${describeValue(got)}` }];
       }
       return [{ path, message: issue.message }];
@@ -184,7 +215,13 @@ export function fromZodIssue(
 
 export function toIssue(file: string, raw: RawIssue, locator: Locator | undefined): Issue {
   const at = locator?.locate(raw.path, raw.atKey ? { key: true } : {}) ?? { line: 0, column: 0 };
-  return { file, line: at.line, column: at.column, path: formatPath(raw.path), message: raw.message };
+  return {
+    file,
+    line: at.line,
+    column: at.column,
+    path: formatPath(raw.path),
+    message: raw.message,
+  };
 }
 
 export { LineCounter };

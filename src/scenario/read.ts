@@ -31,7 +31,12 @@ export async function readScenario(file: string, cwd = process.cwd()): Promise<L
     text = await readFile(resolve(cwd, file), "utf8");
   } catch (e: unknown) {
     const code = (e as { code?: string }).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, expected a scenario file" : `cannot read (${code ?? String(e)})`;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory, expected a scenario file"
+          : `cannot read (${code ?? String(e)})`;
     throw new ConfigError([{ file: shown, line: 0, column: 0, path: "", message: why }]);
   }
   return parseScenarioText(text, shown, resolve(cwd, dirname(file)));
@@ -45,14 +50,28 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     throw new ConfigError(
       doc.errors.map((e) => {
         const p = lines.linePos(e.pos[0]);
-        return { file, line: p.line, column: p.col, path: "", message: `YAML: ${e.message.split("\n")[0] ?? e.message}` };
+        return {
+          file,
+          line: p.line,
+          column: p.col,
+          path: "",
+          message: `YAML: ${e.message.split("\n")[0] ?? e.message}`,
+        };
       }),
     );
   }
   const locator = createLocator(doc, lines);
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) {
-    throw new ConfigError([{ file, line: 1, column: 1, path: "", message: "the file is empty; expected a scenario mapping" }]);
+    throw new ConfigError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: "",
+        message: "the file is empty; expected a scenario mapping",
+      },
+    ]);
   }
   const parsed = Scenario.safeParse(data, { reportInput: true });
   if (!parsed.success) {
@@ -61,7 +80,8 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   }
   const rules = checkRules(parsed.data);
   const warnings: RawIssue[] = [...rules.warnings, ...checkInlinePaths(parsed.data.kolla.config)];
-  if (rules.errors.length > 0) throw new ConfigError(sortIssues(rules.errors.map((r) => toIssue(file, r, locator))));
+  if (rules.errors.length > 0)
+    throw new ConfigError(sortIssues(rules.errors.map((r) => toIssue(file, r, locator))));
   return {
     file,
     dir,
@@ -71,7 +91,9 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
 }
 
 function sortIssues(issues: Issue[]): Issue[] {
-  return [...issues].sort((a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path));
+  return [...issues].sort(
+    (a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path),
+  );
 }
 
 function resolvePaths(s: Scenario, dir: string): Scenario {
@@ -80,7 +102,9 @@ function resolvePaths(s: Scenario, dir: string): Scenario {
     ...s,
     cluster: {
       ...s.cluster,
-      ...(s.cluster.lab ? { lab: { ...s.cluster.lab, state_dir: abs(s.cluster.lab.state_dir) } } : {}),
+      ...(s.cluster.lab
+        ? { lab: { ...s.cluster.lab, state_dir: abs(s.cluster.lab.state_dir) } }
+        : {}),
       nodes: s.cluster.nodes.map((n) => ({
         ...n,
         ssh: {
@@ -101,11 +125,17 @@ function resolvePaths(s: Scenario, dir: string): Scenario {
 export function keysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
   let node: unknown = schema;
   const def = (n: unknown): Record<string, unknown> =>
-    ((n as { _zod?: { def?: Record<string, unknown> } })._zod?.def ?? {});
+    (n as { _zod?: { def?: Record<string, unknown> } })._zod?.def ?? {};
   const unwrap = (n: unknown): unknown => {
     for (let i = 0; i < 20; i++) {
       const d = def(n);
-      if (d.type === "optional" || d.type === "default" || d.type === "prefault" || d.type === "nullable") n = d.innerType;
+      if (
+        d.type === "optional" ||
+        d.type === "default" ||
+        d.type === "prefault" ||
+        d.type === "nullable"
+      )
+        n = d.innerType;
       else if (d.type === "pipe") n = d.in;
       else break;
     }

@@ -21,8 +21,10 @@ export interface RuleFindings {
 export function checkRules(s: Scenario): RuleFindings {
   const errors: RawIssue[] = [];
   const warnings: RawIssue[] = [];
-  const err = (path: RawIssue["path"], message: string): void => void errors.push({ path, message });
-  const warn = (path: RawIssue["path"], message: string): void => void warnings.push({ path, message });
+  const err = (path: RawIssue["path"], message: string): void =>
+    void errors.push({ path, message });
+  const warn = (path: RawIssue["path"], message: string): void =>
+    void warnings.push({ path, message });
 
   const layout = layoutFor(s.kolla.release);
   const nodes = s.cluster.nodes;
@@ -30,14 +32,23 @@ export function checkRules(s: Scenario): RuleFindings {
   const enabled = new Set<ServiceName>(s.services);
 
   // Nodes: unique names and addresses.
-  firstSeen(nodes.map((n) => n.name), (i, j, v) =>
-    err(["cluster", "nodes", i, "name"], `duplicate node name "${v}" (also cluster.nodes[${j}])`),
+  firstSeen(
+    nodes.map((n) => n.name),
+    (i, j, v) =>
+      err(["cluster", "nodes", i, "name"], `duplicate node name "${v}" (also cluster.nodes[${j}])`),
   );
-  firstSeen(nodes.map((n) => n.address.toLowerCase()), (i, j, v) =>
-    err(["cluster", "nodes", i, "address"], `duplicate node address ${v} (also cluster.nodes[${j}])`),
+  firstSeen(
+    nodes.map((n) => n.address.toLowerCase()),
+    (i, j, v) =>
+      err(
+        ["cluster", "nodes", i, "address"],
+        `duplicate node address ${v} (also cluster.nodes[${j}])`,
+      ),
   );
   nodes.forEach((n, i) => {
-    firstSeen(n.roles, (k, _j, v) => err(["cluster", "nodes", i, "roles", k], `role "${v}" listed twice`));
+    firstSeen(n.roles, (k, _j, v) =>
+      err(["cluster", "nodes", i, "roles", k], `role "${v}" listed twice`),
+    );
   });
 
   // VIPs must float: never a node's own address.
@@ -46,7 +57,10 @@ export function checkRules(s: Scenario): RuleFindings {
     if (vip === undefined) continue;
     const i = nodes.findIndex((n) => n.address.toLowerCase() === vip.toLowerCase());
     if (i >= 0) {
-      err(["network", key], `VIP ${vip} is the address of node ${nodes[i]?.name} (cluster.nodes[${i}]); a VIP must be an unused address that moves between loadbalancer hosts`);
+      err(
+        ["network", key],
+        `VIP ${vip} is the address of node ${nodes[i]?.name} (cluster.nodes[${i}]); a VIP must be an unused address that moves between loadbalancer hosts`,
+      );
     }
   }
 
@@ -55,9 +69,17 @@ export function checkRules(s: Scenario): RuleFindings {
   if (lab) {
     const inside = (addr: string): boolean => ipv4InSubnet(addr, lab.subnet);
     nodes.forEach((n, i) => {
-      if (!inside(n.address)) err(["cluster", "nodes", i, "address"], `lab node address ${n.address} is outside the lab subnet ${lab.subnet}`);
+      if (!inside(n.address))
+        err(
+          ["cluster", "nodes", i, "address"],
+          `lab node address ${n.address} is outside the lab subnet ${lab.subnet}`,
+        );
     });
-    if (!inside(s.network.internal_vip)) err(["network", "internal_vip"], `lab VIP ${s.network.internal_vip} is outside the lab subnet ${lab.subnet}`);
+    if (!inside(s.network.internal_vip))
+      err(
+        ["network", "internal_vip"],
+        `lab VIP ${s.network.internal_vip} is outside the lab subnet ${lab.subnet}`,
+      );
   }
 
   // Services: unique, dependencies enabled, haproxy settings consistent.
@@ -65,22 +87,38 @@ export function checkRules(s: Scenario): RuleFindings {
   s.services.forEach((svc, i) => {
     const spec = CATALOGUE[svc];
     for (const dep of spec.requires) {
-      if (!enabled.has(dep)) err(["services", i], `service "${svc}" needs "${dep}", which is not enabled`);
+      if (!enabled.has(dep))
+        err(["services", i], `service "${svc}" needs "${dep}", which is not enabled`);
     }
     if (spec.needsKeystone && s.kolla.auth === "keystone" && !enabled.has("keystone")) {
-      err(["services", i], `service "${svc}" needs "keystone" (kolla.auth is keystone); enable keystone or set kolla.auth: noauth`);
+      err(
+        ["services", i],
+        `service "${svc}" needs "keystone" (kolla.auth is keystone); enable keystone or set kolla.auth: noauth`,
+      );
     }
   });
-  if (s.network.enable_haproxy !== undefined && s.network.enable_haproxy !== enabled.has("haproxy")) {
-    err(["network", "enable_haproxy"], s.network.enable_haproxy
-      ? `enable_haproxy is true but "haproxy" is not in services`
-      : `enable_haproxy is false but "haproxy" is in services`);
+  if (
+    s.network.enable_haproxy !== undefined &&
+    s.network.enable_haproxy !== enabled.has("haproxy")
+  ) {
+    err(
+      ["network", "enable_haproxy"],
+      s.network.enable_haproxy
+        ? `enable_haproxy is true but "haproxy" is not in services`
+        : `enable_haproxy is false but "haproxy" is in services`,
+    );
   }
   if (s.network.enable_keepalived === true && !haproxyEnabled(s)) {
-    warn(["network", "enable_keepalived"], "keepalived without haproxy moves the VIP but nothing listens on it");
+    warn(
+      ["network", "enable_keepalived"],
+      "keepalived without haproxy moves the VIP but nothing listens on it",
+    );
   }
   if (s.network.tls.external && s.network.external_vip === undefined) {
-    warn(["network", "tls", "external"], "external TLS without external_vip: the external endpoint is the internal VIP");
+    warn(
+      ["network", "tls", "external"],
+      "external TLS without external_vip: the external endpoint is the internal VIP",
+    );
   }
 
   // Every group an enabled service runs in must get at least one host from the roles.
@@ -94,7 +132,10 @@ export function checkRules(s: Scenario): RuleFindings {
     }
     for (const [roles, groups] of emptyByRoles) {
       const many = groups.length > 1;
-      err(["services", i], `service "${svc}" needs hosts in group${many ? "s" : ""} ${groups.map((g) => `"${g}"`).join(", ")}, which take${many ? "" : "s"} ${many ? "their" : "its"} hosts from role ${roles}, but no node has that role`);
+      err(
+        ["services", i],
+        `service "${svc}" needs hosts in group${many ? "s" : ""} ${groups.map((g) => `"${g}"`).join(", ")}, which take${many ? "" : "s"} ${many ? "their" : "its"} hosts from role ${roles}, but no node has that role`,
+      );
     }
   });
 
@@ -105,26 +146,41 @@ export function checkRules(s: Scenario): RuleFindings {
       (h) => nodes.find((n) => n.name === h)?.interfaces?.neutron_external === undefined,
     );
     if (missing.length > 0) {
-      err(["services", neutronAt], `service "neutron" needs network.neutron_external_interface (or interfaces.neutron_external on ${missing.join(", ")})`);
+      err(
+        ["services", neutronAt],
+        `service "neutron" needs network.neutron_external_interface (or interfaces.neutron_external on ${missing.join(", ")})`,
+      );
     }
   }
 
   // Tags.
   if (s.kolla.stable === s.kolla.target) {
-    warn(["kolla", "target"], `target tag equals stable tag "${s.kolla.stable}": the upgrade will replace containers with the same images`);
+    warn(
+      ["kolla", "target"],
+      `target tag equals stable tag "${s.kolla.stable}": the upgrade will replace containers with the same images`,
+    );
   }
   for (const svc of Object.keys(s.kolla.tags)) {
-    if (isServiceName(svc) && !enabled.has(svc)) err(["kolla", "tags", svc], `tags given for service "${svc}", which is not enabled`);
+    if (isServiceName(svc) && !enabled.has(svc))
+      err(["kolla", "tags", svc], `tags given for service "${svc}", which is not enabled`);
   }
   for (const [host, perService] of Object.entries(s.kolla.host_tags)) {
-    if (!nodeNames.has(host)) err(["kolla", "host_tags", host], `no node named "${host}"${hint(host, nodeNames)}`);
+    if (!nodeNames.has(host))
+      err(["kolla", "host_tags", host], `no node named "${host}"${hint(host, nodeNames)}`);
     for (const svc of Object.keys(perService)) {
-      if (isServiceName(svc) && !enabled.has(svc)) err(["kolla", "host_tags", host, svc], `tags given for service "${svc}", which is not enabled`);
+      if (isServiceName(svc) && !enabled.has(svc))
+        err(
+          ["kolla", "host_tags", host, svc],
+          `tags given for service "${svc}", which is not enabled`,
+        );
     }
   }
   for (const key of Object.keys(s.kolla.globals)) {
     if (MANAGED_GLOBALS.has(key)) {
-      err(["kolla", "globals", key], `"${key}" is set by kroll from the scenario (${MANAGED_GLOBALS.get(key)}); change that field instead`);
+      err(
+        ["kolla", "globals", key],
+        `"${key}" is set by kroll from the scenario (${MANAGED_GLOBALS.get(key)}); change that field instead`,
+      );
     }
   }
 
@@ -133,64 +189,113 @@ export function checkRules(s: Scenario): RuleFindings {
   (up.order ?? []).forEach((svc, i) => {
     if (!enabled.has(svc)) err(["upgrade", "order", i], `service "${svc}" is not enabled`);
   });
-  firstSeen(up.order ?? [], (i, _j, v) => err(["upgrade", "order", i], `service "${v}" listed twice`));
+  firstSeen(up.order ?? [], (i, _j, v) =>
+    err(["upgrade", "order", i], `service "${v}" listed twice`),
+  );
   for (const group of Object.keys(up.max_unavailable_per_group)) {
-    if (!hasGroup(layout, group)) err(["upgrade", "max_unavailable_per_group", group], `no group "${group}" in the ${s.kolla.release} inventory${hint(group, allGroups(layout))}`);
+    if (!hasGroup(layout, group))
+      err(
+        ["upgrade", "max_unavailable_per_group", group],
+        `no group "${group}" in the ${s.kolla.release} inventory${hint(group, allGroups(layout))}`,
+      );
   }
   const componentKeys = new Map<string, ServiceName>();
   for (const svc of s.services) {
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) })) componentKeys.set(comp.key, svc);
+    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) }))
+      componentKeys.set(comp.key, svc);
   }
   for (const key of Object.keys(up.stop_grace_per_component)) {
-    if (!componentKeys.has(key)) err(["upgrade", "stop_grace_per_component", key], `no component "${key}" among the enabled services${hint(key, componentKeys.keys())}`);
+    if (!componentKeys.has(key))
+      err(
+        ["upgrade", "stop_grace_per_component", key],
+        `no component "${key}" among the enabled services${hint(key, componentKeys.keys())}`,
+      );
   }
   for (const svc of Object.keys(up.pins)) {
-    if (isServiceName(svc) && !enabled.has(svc)) err(["upgrade", "pins", svc], `pin given for service "${svc}", which is not enabled`);
+    if (isServiceName(svc) && !enabled.has(svc))
+      err(["upgrade", "pins", svc], `pin given for service "${svc}", which is not enabled`);
   }
   up.leave_on_stable.services.forEach((name, i) => {
     if (!enabled.has(name as ServiceName) && !componentKeys.has(name)) {
-      err(["upgrade", "leave_on_stable", "services", i], `"${name}" is neither an enabled service nor one of its components${hint(name, [...enabled, ...componentKeys.keys()])}`);
+      err(
+        ["upgrade", "leave_on_stable", "services", i],
+        `"${name}" is neither an enabled service nor one of its components${hint(name, [...enabled, ...componentKeys.keys()])}`,
+      );
     }
   });
   up.leave_on_stable.hosts.forEach((h, i) => {
-    if (!nodeNames.has(h)) err(["upgrade", "leave_on_stable", "hosts", i], `no node named "${h}"${hint(h, nodeNames)}`);
+    if (!nodeNames.has(h))
+      err(["upgrade", "leave_on_stable", "hosts", i], `no node named "${h}"${hint(h, nodeNames)}`);
   });
 
   // Checkpoints must name a step the plan will have.
-  firstSeen(up.checkpoints.map((c) => c.name), (i, j, v) => err(["upgrade", "checkpoints", i, "name"], `duplicate checkpoint name "${v}" (also upgrade.checkpoints[${j}])`));
+  firstSeen(
+    up.checkpoints.map((c) => c.name),
+    (i, j, v) =>
+      err(
+        ["upgrade", "checkpoints", i, "name"],
+        `duplicate checkpoint name "${v}" (also upgrade.checkpoints[${j}])`,
+      ),
+  );
   up.checkpoints.forEach((cp, i) => {
     const at = ["upgrade", "checkpoints", i];
     const asService = enabled.has(cp.after as ServiceName);
     const svcOfComp = componentKeys.get(cp.after);
     if (!asService && svcOfComp === undefined) {
-      err([...at, "after"], `checkpoint "${cp.name}" names no step: "${cp.after}" is neither an enabled service nor one of its components${hint(cp.after, [...enabled, ...componentKeys.keys()])}`);
+      err(
+        [...at, "after"],
+        `checkpoint "${cp.name}" names no step: "${cp.after}" is neither an enabled service nor one of its components${hint(cp.after, [...enabled, ...componentKeys.keys()])}`,
+      );
     } else if (cp.node !== undefined) {
       if (!nodeNames.has(cp.node)) {
         err([...at, "node"], `no node named "${cp.node}"${hint(cp.node, nodeNames)}`);
       } else {
         const groups = asService
           ? componentsFor(cp.after as ServiceName, s.kolla.release).map((c) => c.group)
-          : [CATALOGUE[svcOfComp as ServiceName].components.find((c) => c.key === cp.after)?.group ?? cp.after];
-        const runsThere = groups.some((g) => hostsOfGroup(layout, g, nodes).includes(cp.node as string));
-        if (!runsThere) err([...at, "node"], `checkpoint "${cp.name}" names no step: "${cp.after}" does not run on node ${cp.node}`);
+          : [
+              CATALOGUE[svcOfComp as ServiceName].components.find((c) => c.key === cp.after)
+                ?.group ?? cp.after,
+            ];
+        const runsThere = groups.some((g) =>
+          hostsOfGroup(layout, g, nodes).includes(cp.node as string),
+        );
+        if (!runsThere)
+          err(
+            [...at, "node"],
+            `checkpoint "${cp.name}" names no step: "${cp.after}" does not run on node ${cp.node}`,
+          );
       }
     }
-    if (cp.hold === undefined && cp.until === undefined) err(at, `checkpoint "${cp.name}" needs "hold" (a duration) or "until"`);
+    if (cp.hold === undefined && cp.until === undefined)
+      err(at, `checkpoint "${cp.name}" needs "hold" (a duration) or "until"`);
   });
 
   // Load profiles need their service, and distinct names.
   s.load.profiles.forEach((p, i) => {
     if ((p.kind === "ironic" || p.kind === "heat") && !enabled.has(p.kind)) {
-      err(["load", "profiles", i, "kind"], `a ${p.kind} load profile needs service "${p.kind}", which is not enabled`);
+      err(
+        ["load", "profiles", i, "kind"],
+        `a ${p.kind} load profile needs service "${p.kind}", which is not enabled`,
+      );
     }
   });
-  firstSeen(s.load.profiles.map((p) => p.name), (i, j, v) => err(["load", "profiles", i, "name"], `duplicate profile name "${v}" (also load.profiles[${j}])`));
+  firstSeen(
+    s.load.profiles.map((p) => p.name),
+    (i, j, v) =>
+      err(
+        ["load", "profiles", i, "name"],
+        `duplicate profile name "${v}" (also load.profiles[${j}])`,
+      ),
+  );
 
   return { errors, warnings };
 }
 
 /** Calls `onDup(index, firstIndex, value)` for every repeat of a value. */
-function firstSeen(values: readonly string[], onDup: (i: number, j: number, v: string) => void): void {
+function firstSeen(
+  values: readonly string[],
+  onDup: (i: number, j: number, v: string) => void,
+): void {
   const seen = new Map<string, number>();
   values.forEach((v, i) => {
     const j = seen.get(v);

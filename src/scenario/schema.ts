@@ -23,13 +23,12 @@ export const Duration = z
   .transform((s) => parseDuration(s) ?? 0);
 
 const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-export const NodeName = z
-  .string()
-  .regex(NAME_RE, {
-    error: "expected a host name: lower-case letters, digits and '-', at most 63 characters",
-  });
+export const NodeName = z.string().regex(NAME_RE, {
+  error: "expected a host name: lower-case letters, digits and '-', at most 63 characters",
+});
 
-const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME_RE =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 export const IpAddress = z
   .string()
   .refine((s) => isIP(s) !== 0, { error: "expected an IPv4 or IPv6 address" });
@@ -115,7 +114,8 @@ const IniValue = z.union([z.string(), z.number(), z.boolean()]);
 /** Inline INI overrides: { "<file under /etc/kolla/config>": { section: { option: value } } }. */
 export const InlineConfig = z.record(
   z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.(conf|ini)$/, {
-    error: 'expected a path under /etc/kolla/config ending in .conf or .ini, e.g. "ironic/ironic-conductor.conf"',
+    error:
+      'expected a path under /etc/kolla/config ending in .conf or .ini, e.g. "ironic/ironic-conductor.conf"',
   }),
   z.record(z.string(), z.record(z.string(), IniValue)),
 );
@@ -126,12 +126,17 @@ export const Kolla = z.strictObject({
   /** `docker_registry`: host[:port] the nodes pull from. Absent: kolla's default (quay.io). */
   registry: z
     .string()
-    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { error: 'expected host[:port], e.g. "registry.lab:5000"' })
+    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, {
+      error: 'expected host[:port], e.g. "registry.lab:5000"',
+    })
     .optional(),
   registry_insecure: z.boolean().default(false),
-  namespace: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
-    error: "expected a registry namespace such as kolla or openstack.kolla",
-  }).default("kolla"),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+      error: "expected a registry namespace such as kolla or openstack.kolla",
+    })
+    .default("kolla"),
   /** The tag deployed first. */
   stable: Tag,
   /** The tag the upgrade moves to. */
@@ -148,7 +153,12 @@ export const Kolla = z.strictObject({
   /** Inline INI overrides, applied last. */
   config: InlineConfig.default({}),
   /** Extra globals.yml keys, written after kroll's own (a key kroll sets cannot be overridden here). */
-  globals: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "expected a globals.yml key (snake_case)" }), z.unknown()).default({}),
+  globals: z
+    .record(
+      z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "expected a globals.yml key (snake_case)" }),
+      z.unknown(),
+    )
+    .default({}),
 });
 
 // ---------------------------------------------------------------- network
@@ -217,7 +227,9 @@ export const Upgrade = z.strictObject({
 // ---------------------------------------------------------------- load
 
 const Rate = z.number().positive({ error: "expected a rate in requests per second, above 0" });
-const Microversion = z.string().regex(/^1\.\d{1,3}$/, { error: 'expected an API microversion such as "1.82"' });
+const Microversion = z
+  .string()
+  .regex(/^1\.\d{1,3}$/, { error: 'expected an API microversion such as "1.82"' });
 
 export const IronicProfile = z.strictObject({
   kind: z.literal("ironic"),
@@ -290,7 +302,10 @@ export const Slo = z.strictObject({
 export const REPORT_FORMATS = ["json", "junit", "html", "events"] as const;
 export const Report = z.strictObject({
   dir: z.string().min(1).default("runs"),
-  formats: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]),
+  formats: z
+    .array(z.enum(REPORT_FORMATS))
+    .min(1)
+    .default([...REPORT_FORMATS]),
 });
 
 // ---------------------------------------------------------------- the file

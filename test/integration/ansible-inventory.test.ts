@@ -52,7 +52,12 @@ describe("integration: ansible-inventory parses the generated inventory", functi
       const file = join(dir, `multinode-${release}`);
       writeFileSync(file, renderInventory(goldenScenario(release).scenario, "target"));
       const { stdout } = await run("ansible-inventory", ["-i", file, "--list"], {
-        env: { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: "true", ANSIBLE_NOCOLOR: "1", ANSIBLE_LOCALHOST_WARNING: "false" },
+        env: {
+          ...process.env,
+          ANSIBLE_INVENTORY_UNPARSED_FAILED: "true",
+          ANSIBLE_NOCOLOR: "1",
+          ANSIBLE_LOCALHOST_WARNING: "false",
+        },
         maxBuffer: 32 * 1024 * 1024,
       });
       listed.set(release, JSON.parse(stdout) as AnsibleList);
@@ -79,16 +84,35 @@ describe("integration: ansible-inventory parses the generated inventory", functi
       expect(checked).to.be.greaterThan(150);
       expect([...(got.get("deployment") ?? [])]).to.deep.equal(["localhost"]);
       expect([...(got.get("bifrost") ?? [])]).to.deep.equal(["localhost"]);
-      expect([...(got.get("ironic-conductor") ?? [])].sort()).to.deep.equal(["ctl1", "ctl2", "ctl3"]);
-      expect([...(got.get("openvswitch") ?? [])].sort()).to.deep.equal(["cmp1", "cmp2", "net1", "net2"]);
+      expect([...(got.get("ironic-conductor") ?? [])].sort()).to.deep.equal([
+        "ctl1",
+        "ctl2",
+        "ctl3",
+      ]);
+      expect([...(got.get("openvswitch") ?? [])].sort()).to.deep.equal([
+        "cmp1",
+        "cmp2",
+        "net1",
+        "net2",
+      ]);
     });
     it(`${release}: host vars reach Ansible intact`, () => {
       const vars = (listed.get(release) as AnsibleList)._meta.hostvars;
-      expect(vars.ctl1).to.include({ ansible_host: "192.0.2.11", ansible_user: "root", ansible_ssh_private_key_file: "/etc/kroll/ssh/id_ed25519", ansible_ssh_common_args: "-o UserKnownHostsFile=/etc/kroll/ssh/known_hosts -o StrictHostKeyChecking=yes" });
+      expect(vars.ctl1).to.include({
+        ansible_host: "192.0.2.11",
+        ansible_user: "root",
+        ansible_ssh_private_key_file: "/etc/kroll/ssh/id_ed25519",
+        ansible_ssh_common_args:
+          "-o UserKnownHostsFile=/etc/kroll/ssh/known_hosts -o StrictHostKeyChecking=yes",
+      });
       expect(String(vars.ctl1?.ansible_port)).to.equal("22");
       expect(String(vars.net1?.ansible_port)).to.equal("2222");
       expect(vars.net2).to.include({ ansible_host: "2001:db8::22" });
-      expect(vars.cmp1).to.include({ network_interface: "bond0", api_interface: "bond0.10", neutron_external_interface: "eth2" });
+      expect(vars.cmp1).to.include({
+        network_interface: "bond0",
+        api_interface: "bond0.10",
+        neutron_external_interface: "eth2",
+      });
       expect(vars.ctl3).to.include({ nova_tag: "canary" });
       expect(vars.cmp2).to.include({ ironic_tag: "old-tag", heat_tag: "old-heat" });
     });

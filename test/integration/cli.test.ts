@@ -1,6 +1,14 @@
 /** The CLI as a user runs it: a subprocess, real files, real exit codes. */
 import { expect } from "chai";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -11,19 +19,27 @@ const INVALID = join(FIXTURES, "scenarios", "invalid");
 
 describe("integration: kroll validate", function () {
   this.timeout(120_000);
-  const files = readdirSync(INVALID).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(INVALID)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   const results = new Map<string, Awaited<ReturnType<typeof runKroll>>>();
   before(async () => {
-    await limited(files, 3, async (f) => results.set(f, await runKroll(["validate", f], { cwd: INVALID })));
+    await limited(files, 3, async (f) =>
+      results.set(f, await runKroll(["validate", f], { cwd: INVALID })),
+    );
   });
   for (const f of files) {
     it(`exits 2 on ${f}, naming file, line, field and message, with no stack trace`, () => {
       const r = results.get(f);
-      const want = readFileSync(join(INVALID, f.replace(/\.yaml$/, ".expect")), "utf8").trimEnd().split("\n");
+      const want = readFileSync(join(INVALID, f.replace(/\.yaml$/, ".expect")), "utf8")
+        .trimEnd()
+        .split("\n");
       expect(r?.code).to.equal(2);
       expect(r?.stdout).to.equal("");
       const n = want.length;
-      expect(r?.stderr).to.equal(`error: ${n} problem${n === 1 ? "" : "s"} found:\n${want.map((l) => `  ${l}`).join("\n")}\n`);
+      expect(r?.stderr).to.equal(
+        `error: ${n} problem${n === 1 ? "" : "s"} found:\n${want.map((l) => `  ${l}`).join("\n")}\n`,
+      );
       expect(r?.stderr).to.not.match(/^\s+at /m);
     });
   }
@@ -32,7 +48,14 @@ describe("integration: kroll validate", function () {
     expect(r.code).to.equal(2);
     const j = JSON.parse(r.stdout) as { valid: boolean; errors: { path: string; line: number }[] };
     expect(j.valid).to.equal(false);
-    expect(j.errors.map((e) => e.path)).to.deep.equal(["name", "cluster.nodes[0].roles", "cluster.nodes[1].colour", "kolla.stable", "network.internal_vip", "services[2]"]);
+    expect(j.errors.map((e) => e.path)).to.deep.equal([
+      "name",
+      "cluster.nodes[0].roles",
+      "cluster.nodes[1].colour",
+      "kolla.stable",
+      "network.internal_vip",
+      "services[2]",
+    ]);
   });
   it("accepts the example scenarios", async () => {
     for (const f of ["scenarios/lab.yaml", "scenarios/site-large.yaml"]) {
@@ -70,7 +93,14 @@ describe("integration: kroll inventory", function () {
     expect(r1.stdout).to.match(/passwords\.yml\s+\d+ generated, 0 kept \(mode 0600\)/);
     const out = join(dir, "out");
     const first = snapshot(out);
-    expect(Object.keys(first).sort()).to.deep.equal(["config/global.conf", "config/heat.conf", "config/ironic.conf", "globals.yml", "multinode", "passwords.yml"]);
+    expect(Object.keys(first).sort()).to.deep.equal([
+      "config/global.conf",
+      "config/heat.conf",
+      "config/ironic.conf",
+      "globals.yml",
+      "multinode",
+      "passwords.yml",
+    ]);
     expect(statSync(join(out, "passwords.yml")).mode & 0o777).to.equal(0o600);
     const pw = parse(first["passwords.yml"] ?? "") as Record<string, unknown>;
     expect(pw.ironic_database_password).to.match(/^[A-Za-z0-9]{40}$/);
@@ -83,31 +113,69 @@ describe("integration: kroll inventory", function () {
     expect(snapshot(out)).to.deep.equal(first);
   });
   it("writes the target phase's tags and pins", async () => {
-    const r = await runKroll(["inventory", "scenarios/lab.yaml", "-o", "target", "--phase", "target"], { cwd: dir });
+    const r = await runKroll(
+      ["inventory", "scenarios/lab.yaml", "-o", "target", "--phase", "target"],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).to.equal(0);
-    const g = parse(readFileSync(join(dir, "target", "globals.yml"), "utf8")) as Record<string, unknown>;
-    expect(g).to.include({ openstack_tag: "proposed", openstack_previous_release_name: "zed", enable_ironic: "yes", haproxy_socket_level_admin: "yes" });
+    const g = parse(readFileSync(join(dir, "target", "globals.yml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(g).to.include({
+      openstack_tag: "proposed",
+      openstack_previous_release_name: "zed",
+      enable_ironic: "yes",
+      haproxy_socket_level_admin: "yes",
+    });
   });
   it("explains which override file sets an option", async () => {
-    writeFileSync(join(dir, "scenarios", "lab", "kolla-config", "ironic.conf"), "[DEFAULT]\ndebug = True\n", { flag: "a" });
-    const r = await runKroll(["inventory", "scenarios/lab.yaml", "--explain", "ironic-conductor:DEFAULT.graceful_shutdown_timeout", "--host", "node2"], { cwd: dir });
+    writeFileSync(
+      join(dir, "scenarios", "lab", "kolla-config", "ironic.conf"),
+      "[DEFAULT]\ndebug = True\n",
+      { flag: "a" },
+    );
+    const r = await runKroll(
+      [
+        "inventory",
+        "scenarios/lab.yaml",
+        "--explain",
+        "ironic-conductor:DEFAULT.graceful_shutdown_timeout",
+        "--host",
+        "node2",
+      ],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/^\[DEFAULT\] graceful_shutdown_timeout for ironic-conductor on node2/);
-    expect(r.stdout).to.match(/\/etc\/kolla\/config\/global\.conf\s+graceful_shutdown_timeout = 60\s+from kolla-overrides\/global\.conf\s+<- wins/);
+    expect(r.stdout).to.match(
+      /^\[DEFAULT\] graceful_shutdown_timeout for ironic-conductor on node2/,
+    );
+    expect(r.stdout).to.match(
+      /\/etc\/kolla\/config\/global\.conf\s+graceful_shutdown_timeout = 60\s+from kolla-overrides\/global\.conf\s+<- wins/,
+    );
     expect(r.stdout).to.match(/Effective: graceful_shutdown_timeout = 60/);
   });
   it("fails with exit 2 on usage errors, naming what was expected", async () => {
     const r = await runKroll(["inventory", "scenarios/lab.yaml"], { cwd: dir });
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.equal("error: inventory needs -o DIR (or --explain)\nusage: kroll inventory SCENARIO -o DIR\n");
-    const p = await runKroll(["inventory", "scenarios/lab.yaml", "-o", "x", "--phase", "canary"], { cwd: dir });
+    expect(r.stderr).to.equal(
+      "error: inventory needs -o DIR (or --explain)\nusage: kroll inventory SCENARIO -o DIR\n",
+    );
+    const p = await runKroll(["inventory", "scenarios/lab.yaml", "-o", "x", "--phase", "canary"], {
+      cwd: dir,
+    });
     expect(p.code).to.equal(2);
     expect(p.stderr).to.equal('error: --phase takes stable or target, got "canary"\n');
   });
   it("fails with exit 2 on a broken override file, naming it and the line", async () => {
-    writeFileSync(join(dir, "scenarios", "lab", "kolla-config", "heat.conf"), "[DEFAULT]\nnot an option\n");
+    writeFileSync(
+      join(dir, "scenarios", "lab", "kolla-config", "heat.conf"),
+      "[DEFAULT]\nnot an option\n",
+    );
     const r = await runKroll(["inventory", "scenarios/lab.yaml", "-o", "broken"], { cwd: dir });
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.equal('error: 1 problem found:\n  scenarios/lab/kolla-config/heat.conf:2:1: line 2: expected "[section]" or "key = value"\n');
+    expect(r.stderr).to.equal(
+      'error: 1 problem found:\n  scenarios/lab/kolla-config/heat.conf:2:1: line 2: expected "[section]" or "key = value"\n',
+    );
   });
 });

@@ -12,7 +12,9 @@ function has(cmd) {
 
 function aptInstall(packages, why) {
   if (!isRoot || !has("apt-get")) {
-    throw new Error(`${why}: install Debian packages ${packages.join(" ")} (needs root and apt-get)`);
+    throw new Error(
+      `${why}: install Debian packages ${packages.join(" ")} (needs root and apt-get)`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   if (!aptUpdated) {
@@ -29,8 +31,10 @@ function aptInstall(packages, why) {
 
 /** ansible-inventory, to check generated inventories with Ansible's own parser. */
 export function ensureAnsible() {
-  if (!has("ansible-inventory")) aptInstall(["ansible-core"], "ansible-inventory parses generated inventories");
-  if (!has("ansible-inventory")) throw new Error("ansible-inventory still missing after installing ansible-core");
+  if (!has("ansible-inventory"))
+    aptInstall(["ansible-core"], "ansible-inventory parses generated inventories");
+  if (!has("ansible-inventory"))
+    throw new Error("ansible-inventory still missing after installing ansible-core");
 }
 
 export function ensureAll() {

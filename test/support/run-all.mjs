@@ -5,12 +5,13 @@
 import { spawnSync } from "node:child_process";
 import { ensureAll } from "./prerequisites.mjs";
 
-const started = Date.now();
 function step(name, cmd, args) {
   process.stdout.write(`\n== ${name}\n`);
   const r = spawnSync(cmd, args, { stdio: "inherit" });
   if (r.status !== 0) {
-    process.stdout.write(`\n${name} failed (exit ${r.status ?? r.signal}); no tests were run\n0 passed, 1 failed\n`);
+    process.stdout.write(
+      `\n${name} failed (exit ${r.status ?? r.signal}); no tests were run\n0 passed, 1 failed\n`,
+    );
     process.exit(1);
   }
 }
@@ -18,16 +19,26 @@ function step(name, cmd, args) {
 try {
   ensureAll();
 } catch (e) {
-  process.stdout.write(`prerequisites: ${e instanceof Error ? e.message : String(e)}\n0 passed, 1 failed\n`);
+  process.stdout.write(
+    `prerequisites: ${e instanceof Error ? e.message : String(e)}\n0 passed, 1 failed\n`,
+  );
   process.exit(1);
 }
 step("typecheck", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint", "npx", ["eslint", "--max-warnings", "0", "."]);
+step("format", "npx", ["prettier", "--check", "--log-level", "warn", "."]);
 process.stdout.write("\n== tests\n");
 const r = spawnSync(
   "npx",
-  ["mocha", "--spec", "test/unit/**/*.test.ts", "--spec", "test/integration/**/*.test.ts", "--timeout", "120000"],
+  [
+    "mocha",
+    "--spec",
+    "test/unit/**/*.test.ts",
+    "--spec",
+    "test/integration/**/*.test.ts",
+    "--timeout",
+    "120000",
+  ],
   { stdio: "inherit", env: { ...process.env, KROLL_SUITE: "all" } },
 );
-process.stderr.write(`test suite took ${Math.round((Date.now() - started) / 1000)} s\n`);
 process.exit(r.status ?? 1);

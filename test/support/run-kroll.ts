@@ -9,7 +9,10 @@ export interface KrollResult {
   readonly stderr: string;
 }
 
-export function runKroll(args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<KrollResult> {
+export function runKroll(
+  args: readonly string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<KrollResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO, "bin", "kroll.js"), ...args], {
       cwd: opts.cwd ?? REPO,
@@ -26,7 +29,11 @@ export function runKroll(args: readonly string[], opts: { cwd?: string; timeoutM
 }
 
 /** Runs async jobs with at most `limit` at once (the machine has 2 cores). */
-export async function limited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function limited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

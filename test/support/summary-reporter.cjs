@@ -18,7 +18,9 @@ class SummaryReporter extends Mocha.reporters.Spec {
     });
     runner.once("end", () => {
       const total = failed + skipped;
-      process.stdout.write(`\n${passed} passed, ${total} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+      process.stdout.write(
+        `\n${passed} passed, ${total} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
+      );
       if (skipped > 0) process.exitCode = 1;
     });
   }

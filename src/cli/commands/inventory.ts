@@ -24,18 +24,24 @@ interface Values {
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   const { values } = ctx;
   const phase = (values.phase ?? "stable") as Phase;
-  if (!PHASES.includes(phase)) throw new UsageError(`--phase takes stable or target, got "${values.phase}"`);
+  if (!PHASES.includes(phase))
+    throw new UsageError(`--phase takes stable or target, got "${values.phase}"`);
   if (values.explain === undefined && values.out === undefined) {
-    throw new UsageError("inventory needs -o DIR (or --explain)\nusage: kroll inventory SCENARIO -o DIR");
+    throw new UsageError(
+      "inventory needs -o DIR (or --explain)\nusage: kroll inventory SCENARIO -o DIR",
+    );
   }
-  if (values.host !== undefined && values.explain === undefined) throw new UsageError("--host goes with --explain");
+  if (values.host !== undefined && values.explain === undefined)
+    throw new UsageError("--host goes with --explain");
 
   const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
   const layers = [
     await readOverrideLayer(join(ctx.home, "kolla-overrides"), "kolla-overrides"),
-    ...(await Promise.all(s.kolla.config_dirs.map((d) => readOverrideLayer(d, relative(ctx.cwd, d) || d)))),
+    ...(await Promise.all(
+      s.kolla.config_dirs.map((d) => readOverrideLayer(d, relative(ctx.cwd, d) || d)),
+    )),
   ];
   if (values.explain !== undefined) {
     const built = buildConfigTree(layers, s.kolla.config, `${loaded.file} kolla.config`);
@@ -55,10 +61,19 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   ctx.out.line(`wrote kolla-ansible inputs for ${s.kolla.release} (${phase} phase) to ${shown}/`);
   ctx.out.line(
     table([
-      ["  multinode", `${s.cluster.nodes.length} hosts, ${layoutFor(s.kolla.release).childGroups.size} child groups`],
+      [
+        "  multinode",
+        `${s.cluster.nodes.length} hosts, ${layoutFor(s.kolla.release).childGroups.size} child groups`,
+      ],
       ["  globals.yml", `openstack_tag ${phase === "stable" ? s.kolla.stable : s.kolla.target}`],
-      ["  passwords.yml", `${gen.passwords.generated.length} generated, ${gen.passwords.kept.length} kept (mode 0600)`],
-      ["  config/", `${gen.files.filter((f) => f.path.startsWith("config/")).length} override files`],
+      [
+        "  passwords.yml",
+        `${gen.passwords.generated.length} generated, ${gen.passwords.kept.length} kept (mode 0600)`,
+      ],
+      [
+        "  config/",
+        `${gen.files.filter((f) => f.path.startsWith("config/")).length} override files`,
+      ],
     ]),
   );
   return EXIT.ok;
@@ -72,11 +87,16 @@ function explain(
   hostArg: string | undefined,
 ): number {
   const m = /^([a-z0-9-]+):([^.]+)\.(.+)$/.exec(spec);
-  if (!m) throw new UsageError(`--explain takes COMPONENT:SECTION.OPTION, e.g. ironic-conductor:DEFAULT.debug; got "${spec}"`);
+  if (!m)
+    throw new UsageError(
+      `--explain takes COMPONENT:SECTION.OPTION, e.g. ironic-conductor:DEFAULT.debug; got "${spec}"`,
+    );
   const [, component = "", section = "", option = ""] = m;
   const service = serviceOf(component);
   if (service === undefined) throw new UsageError(`--explain: no component "${component}"`);
-  const comp = CATALOGUE[service].components.find((c) => c.key === component) ?? CATALOGUE[service].components[0];
+  const comp =
+    CATALOGUE[service].components.find((c) => c.key === component) ??
+    CATALOGUE[service].components[0];
   const runsOn = comp ? hostsOfGroup(layoutFor(s.kolla.release), comp.group, s.cluster.nodes) : [];
   const host = hostArg ?? runsOn[0] ?? s.cluster.nodes[0]?.name ?? "";
   if (hostArg !== undefined && !s.cluster.nodes.some((n) => n.name === hostArg)) {
@@ -84,13 +104,17 @@ function explain(
   }
   const ex = explainOption(tree, component, host, section, option);
   if (!ex) throw new UsageError(`--explain: no component "${component}"`);
-  ctx.out.line(`[${section}] ${option} for ${component} on ${host}, in kolla's merge order (later wins):`);
+  ctx.out.line(
+    `[${section}] ${option} for ${component} on ${host}, in kolla's merge order (later wins):`,
+  );
   ctx.out.line(
     table(
       ex.chain.map((step, i) => [
         `  /etc/kolla/config/${step.file}`,
         step.value === undefined ? "-" : `${option} = ${step.value}`,
-        step.source === undefined ? "" : `from ${step.source}${i === ex.winner ? "   <- wins" : ""}`,
+        step.source === undefined
+          ? ""
+          : `from ${step.source}${i === ex.winner ? "   <- wins" : ""}`,
       ]),
     ),
   );
@@ -99,6 +123,7 @@ function explain(
       ? `No override sets it: kolla's template value for ${component} applies.`
       : `Effective: ${option} = ${ex.chain[ex.winner]?.value ?? ""}`,
   );
-  if (!runsOn.includes(host)) ctx.out.note(`note: ${component} does not run on ${host} in this scenario`);
+  if (!runsOn.includes(host))
+    ctx.out.note(`note: ${component} does not run on ${host} in this scenario`);
   return EXIT.ok;
 }

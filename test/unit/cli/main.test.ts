@@ -9,7 +9,11 @@ function capture(): { out: Output; stdout: string[]; stderr: string[] } {
   return {
     stdout,
     stderr,
-    out: { line: (t = "") => stdout.push(t), json: (v) => stdout.push(JSON.stringify(v)), note: (t) => stderr.push(t) },
+    out: {
+      line: (t = "") => stdout.push(t),
+      json: (v) => stdout.push(JSON.stringify(v)),
+      note: (t) => stderr.push(t),
+    },
   };
 }
 
@@ -19,10 +23,28 @@ describe("cli/main.parseCommandLine", () => {
     [["--help"], { kind: "help" }],
     [["-V"], { kind: "version" }],
     [["validate", "--help"], { kind: "help", name: "validate" }],
-    [["validate", "s.yaml"], { kind: "run", name: "validate", positionals: ["s.yaml"], values: {} }],
-    [["validate", "s.yaml", "--json"], { kind: "run", name: "validate", positionals: ["s.yaml"], values: { json: true } }],
-    [["inventory", "s.yaml", "-o", "out"], { kind: "run", name: "inventory", positionals: ["s.yaml"], values: { out: "out" } }],
-    [["--verbose", "inventory", "s.yaml", "--out=o", "--phase", "target"], { kind: "run", name: "inventory", positionals: ["s.yaml"], values: { out: "o", phase: "target" }, verbose: true }],
+    [
+      ["validate", "s.yaml"],
+      { kind: "run", name: "validate", positionals: ["s.yaml"], values: {} },
+    ],
+    [
+      ["validate", "s.yaml", "--json"],
+      { kind: "run", name: "validate", positionals: ["s.yaml"], values: { json: true } },
+    ],
+    [
+      ["inventory", "s.yaml", "-o", "out"],
+      { kind: "run", name: "inventory", positionals: ["s.yaml"], values: { out: "out" } },
+    ],
+    [
+      ["--verbose", "inventory", "s.yaml", "--out=o", "--phase", "target"],
+      {
+        kind: "run",
+        name: "inventory",
+        positionals: ["s.yaml"],
+        values: { out: "o", phase: "target" },
+        verbose: true,
+      },
+    ],
   ];
   for (const [argv, want] of ok) {
     it(`parses ${JSON.stringify(argv)}`, () => {
@@ -55,22 +77,38 @@ describe("cli/main.parseCommandLine", () => {
 describe("cli/main.runCli", () => {
   it("prints the command table for --help and exits 0", async () => {
     const c = capture();
-    expect(await runCli(["--help"], { out: c.out, cwd: "/", writeErr: (l) => c.stderr.push(l) })).to.equal(0);
-    expect(c.stdout.join("\n")).to.match(/validate\s+check a scenario file/).and.match(/inventory\s+generate kolla-ansible inputs/);
+    expect(
+      await runCli(["--help"], { out: c.out, cwd: "/", writeErr: (l) => c.stderr.push(l) }),
+    ).to.equal(0);
+    expect(c.stdout.join("\n"))
+      .to.match(/validate\s+check a scenario file/)
+      .and.match(/inventory\s+generate kolla-ansible inputs/);
   });
   it("prints the version", async () => {
     const c = capture();
-    expect(await runCli(["--version"], { out: c.out, cwd: "/", writeErr: (l) => c.stderr.push(l) })).to.equal(0);
+    expect(
+      await runCli(["--version"], { out: c.out, cwd: "/", writeErr: (l) => c.stderr.push(l) }),
+    ).to.equal(0);
     expect(c.stdout[0]).to.match(/^kroll \d+\.\d+\.\d+$/);
   });
   it("exits 2 with a one-line error and no stack on bad usage", async () => {
     const c = capture();
-    expect(await runCli(["nope"], { out: c.out, cwd: "/", writeErr: (l) => c.stderr.push(l) })).to.equal(2);
-    expect(c.stderr.join("\n")).to.match(/^error: unknown command "nope"/).and.not.match(/\n\s+at /);
+    expect(
+      await runCli(["nope"], { out: c.out, cwd: "/", writeErr: (l) => c.stderr.push(l) }),
+    ).to.equal(2);
+    expect(c.stderr.join("\n"))
+      .to.match(/^error: unknown command "nope"/)
+      .and.not.match(/\n\s+at /);
   });
   it("exits 2 and names the file when the scenario is missing", async () => {
     const c = capture();
-    expect(await runCli(["validate", "missing.yaml"], { out: c.out, cwd: "/tmp", writeErr: (l) => c.stderr.push(l) })).to.equal(2);
+    expect(
+      await runCli(["validate", "missing.yaml"], {
+        out: c.out,
+        cwd: "/tmp",
+        writeErr: (l) => c.stderr.push(l),
+      }),
+    ).to.equal(2);
     expect(c.stderr.join("\n")).to.equal("error: 1 problem found:\n  missing.yaml: no such file");
   });
 });

@@ -23,7 +23,13 @@ describe("core/duration", () => {
     });
   }
   it("formats milliseconds back to the shortest exact form", () => {
-    expect([0, 500, 90_000, 5_400_000, 1_500].map(formatDuration)).to.deep.equal(["0s", "500ms", "1m30s", "1h30m", "1s500ms"]);
+    expect([0, 500, 90_000, 5_400_000, 1_500].map(formatDuration)).to.deep.equal([
+      "0s",
+      "500ms",
+      "1m30s",
+      "1h30m",
+      "1s500ms",
+    ]);
   });
   it("round-trips every formatted duration", () => {
     for (const ms of [1, 999, 1000, 61_001, 3_600_000, 86_399_999]) {

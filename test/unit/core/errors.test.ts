@@ -33,19 +33,29 @@ describe("core/errors.exitCodeFor", () => {
     });
   }
   it("names the node in SSH and remote errors", () => {
-    expect(new SshError("node2", "host key mismatch").message).to.equal("node node2: host key mismatch");
+    expect(new SshError("node2", "host key mismatch").message).to.equal(
+      "node node2: host key mismatch",
+    );
     expect(new RemoteCommandError("node3", "docker ps", 125, "no engine").message).to.equal(
       "node node3: `docker ps` exited 125: no engine",
     );
   });
   it("lists every issue of a ConfigError with file, line, column and field", () => {
     const e = new ConfigError([
-      { file: "a.yaml", line: 3, column: 7, path: "network.internal_vip", message: "expected an IPv4 or IPv6 address" },
+      {
+        file: "a.yaml",
+        line: 3,
+        column: 7,
+        path: "network.internal_vip",
+        message: "expected an IPv4 or IPv6 address",
+      },
       { file: "a.yaml", line: 0, column: 0, path: "", message: "no such file" },
     ]);
     expect(e.message).to.equal(
       "2 problems found:\n  a.yaml:3:7: network.internal_vip: expected an IPv4 or IPv6 address\n  a.yaml: no such file",
     );
-    expect(formatIssue({ file: "f", line: 1, column: 2, path: "", message: "m" })).to.equal("f:1:2: m");
+    expect(formatIssue({ file: "f", line: 1, column: 2, path: "", message: "m" })).to.equal(
+      "f:1:2: m",
+    );
   });
 });

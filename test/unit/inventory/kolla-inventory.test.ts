@@ -20,7 +20,9 @@ function golden(release: string, name: string, actual: string): void {
     mkdirSync(join(GOLDEN, release), { recursive: true });
     writeFileSync(path, actual);
   }
-  expect(actual, `${path} differs (UPDATE_GOLDEN=1 npm run test:unit to accept)`).to.equal(readFileSync(path, "utf8"));
+  expect(actual, `${path} differs (UPDATE_GOLDEN=1 npm run test:unit to accept)`).to.equal(
+    readFileSync(path, "utf8"),
+  );
 }
 
 describe("inventory/kolla-inventory", () => {
@@ -29,14 +31,21 @@ describe("inventory/kolla-inventory", () => {
       const s = goldenScenario(release).scenario;
       const text = renderInventory(s, "stable");
       const parsed = parseSampleInventory(text);
-      const upstream = parseSampleInventory(readFileSync(join(SHARED_REFERENCE, "kolla-ansible-inventories", release, "multinode"), "utf8"));
+      const upstream = parseSampleInventory(
+        readFileSync(
+          join(SHARED_REFERENCE, "kolla-ansible-inventories", release, "multinode"),
+          "utf8",
+        ),
+      );
 
       it("has the same set of groups as the upstream sample", () => {
-        const names = (inv: typeof parsed) => [...inv.hostGroups.map((g) => g.name), ...inv.childGroups.map((g) => g.name)].sort();
+        const names = (inv: typeof parsed) =>
+          [...inv.hostGroups.map((g) => g.name), ...inv.childGroups.map((g) => g.name)].sort();
         expect(names(parsed)).to.deep.equal(names(upstream));
       });
       it("has the same children in every [group:children] section", () => {
-        const children = (inv: typeof parsed) => Object.fromEntries(inv.childGroups.map((g) => [g.name, [...g.children].sort()]));
+        const children = (inv: typeof parsed) =>
+          Object.fromEntries(inv.childGroups.map((g) => [g.name, [...g.children].sort()]));
         expect(children(parsed)).to.deep.equal(children(upstream));
       });
       it("puts each node in the top-level groups of its roles, and localhost in deployment", () => {
@@ -65,7 +74,9 @@ describe("inventory/kolla-inventory", () => {
       "ctl1 ansible_host=192.0.2.11 ansible_user=root ansible_port=22 ansible_ssh_private_key_file=/etc/kroll/ssh/id_ed25519 ansible_ssh_common_args='-o UserKnownHostsFile=/etc/kroll/ssh/known_hosts -o StrictHostKeyChecking=yes'\n",
     );
     expect(text).to.include("net2 ansible_host=2001:db8::22 ansible_user=kolla ansible_port=22\n");
-    expect(text).to.include("cmp1 ansible_host=cmp1.example.org ansible_user=kolla ansible_port=22 network_interface=bond0 api_interface=bond0.10 tunnel_interface=bond0.20 neutron_external_interface=eth2\n");
+    expect(text).to.include(
+      "cmp1 ansible_host=cmp1.example.org ansible_user=kolla ansible_port=22 network_interface=bond0 api_interface=bond0.10 tunnel_interface=bond0.20 neutron_external_interface=eth2\n",
+    );
     expect(text.match(/^ctl1 ansible_host/gm)).to.have.length(1);
     expect(text).to.match(/\[monitoring\]\nctl1\n/);
   });
@@ -74,11 +85,15 @@ describe("inventory/kolla-inventory", () => {
     const target = renderInventory(s, "target");
     expect(target).to.match(/^ctl3 .* nova_tag=canary$/m);
     // cmp2 is left on stable: every enabled service's tag is pinned to its stable tag there.
-    expect(target).to.match(/^cmp2 .* nova_tag=old-tag neutron_tag=old-tag ironic_tag=old-tag heat_tag=old-heat$/m);
+    expect(target).to.match(
+      /^cmp2 .* nova_tag=old-tag neutron_tag=old-tag ironic_tag=old-tag heat_tag=old-heat$/m,
+    );
     expect(renderInventory(s, "stable")).to.not.match(/_tag=/);
   });
   it("is deterministic", () => {
     const s = goldenScenario("2025.2").scenario;
-    expect(renderInventory(s, "target")).to.equal(renderInventory(goldenScenario("2025.2").scenario, "target"));
+    expect(renderInventory(s, "target")).to.equal(
+      renderInventory(goldenScenario("2025.2").scenario, "target"),
+    );
   });
 });

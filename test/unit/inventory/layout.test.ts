@@ -18,13 +18,19 @@ describe("inventory/layout", () => {
   });
   for (const release of RELEASES) {
     it(`${release}: groups and children are exactly upstream's`, () => {
-      const sample = parseSampleInventory(readFileSync(join(SAMPLES, release, "multinode"), "utf8"));
+      const sample = parseSampleInventory(
+        readFileSync(join(SAMPLES, release, "multinode"), "utf8"),
+      );
       const layout = layoutFor(release);
       expect(layout.hostGroups).to.deep.equal(sample.hostGroups.map((g) => g.name));
-      expect([...layout.childGroups]).to.deep.equal(sample.childGroups.map((g) => [g.name, g.children]));
+      expect([...layout.childGroups]).to.deep.equal(
+        sample.childGroups.map((g) => [g.name, g.children]),
+      );
     });
     it(`${release}: passwords keys and key pairs are exactly upstream's`, () => {
-      const sample = parseSamplePasswords(readFileSync(join(SAMPLES, release, "passwords.yml"), "utf8"));
+      const sample = parseSamplePasswords(
+        readFileSync(join(SAMPLES, release, "passwords.yml"), "utf8"),
+      );
       expect(layoutFor(release).passwords).to.deep.equal(sample);
     });
   }

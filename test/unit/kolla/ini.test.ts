@@ -1,9 +1,18 @@
 import { expect } from "chai";
-import { iniFromObject, IniSyntaxError, mergeIni, parseIni, renderIni } from "../../../src/kolla/ini.js";
+import {
+  iniFromObject,
+  IniSyntaxError,
+  mergeIni,
+  parseIni,
+  renderIni,
+} from "../../../src/kolla/ini.js";
 
 describe("kolla/ini", () => {
   it("parses sections, options, comments and continuation lines", () => {
-    const ini = parseIni("# c\n[DEFAULT]\ndebug = True\n; c2\n\n[a]\nx: 1\nlist = one\n  two\nempty =\n", "f");
+    const ini = parseIni(
+      "# c\n[DEFAULT]\ndebug = True\n; c2\n\n[a]\nx: 1\nlist = one\n  two\nempty =\n",
+      "f",
+    );
     expect([...ini.keys()]).to.deep.equal(["DEFAULT", "a"]);
     expect(ini.get("DEFAULT")?.get("debug")).to.deep.equal({ value: "True", source: "f" });
     expect(ini.get("a")?.get("x")?.value).to.equal("1");
@@ -11,17 +20,25 @@ describe("kolla/ini", () => {
     expect(ini.get("a")?.get("empty")?.value).to.equal("");
   });
   it("reports the line of a syntax error", () => {
-    expect(() => parseIni("[a]\nok = 1\nthis is not an option\n", "f")).to.throw(IniSyntaxError, /line 3/);
+    expect(() => parseIni("[a]\nok = 1\nthis is not an option\n", "f")).to.throw(
+      IniSyntaxError,
+      /line 3/,
+    );
     expect(() => parseIni("x = 1\n", "f")).to.throw(IniSyntaxError, /before any \[section\]/);
   });
   it("merges option by option, later wins, remembering the source", () => {
-    const m = mergeIni(parseIni("[DEFAULT]\na = 1\nb = 2\n", "base"), parseIni("[DEFAULT]\nb = 3\n[x]\nc = 4\n", "over"));
+    const m = mergeIni(
+      parseIni("[DEFAULT]\na = 1\nb = 2\n", "base"),
+      parseIni("[DEFAULT]\nb = 3\n[x]\nc = 4\n", "over"),
+    );
     expect(renderIni(m)).to.equal("[DEFAULT]\na = 1\nb = 3\n\n[x]\nc = 4\n");
     expect(m.get("DEFAULT")?.get("a")?.source).to.equal("base");
     expect(m.get("DEFAULT")?.get("b")?.source).to.equal("over");
   });
   it("builds from inline objects with oslo's True/False", () => {
-    expect(renderIni(iniFromObject({ DEFAULT: { debug: true, workers: 2, host: "h" } }, "s"))).to.equal("[DEFAULT]\ndebug = True\nworkers = 2\nhost = h\n");
+    expect(
+      renderIni(iniFromObject({ DEFAULT: { debug: true, workers: 2, host: "h" } }, "s")),
+    ).to.equal("[DEFAULT]\ndebug = True\nworkers = 2\nhost = h\n");
   });
   it("round-trips continuation lines", () => {
     const text = "[a]\nlist = one\n    two\n";

@@ -10,7 +10,9 @@ import { parseScenarioText } from "../../../src/scenario/read.js";
 import { FIXTURES } from "../../builders.js";
 
 const DIR = join(FIXTURES, "scenarios", "invalid");
-const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 describe("scenario: invalid fixtures", () => {
   it("has at least 15 invalid fixtures, each with its expectation", () => {
@@ -19,7 +21,9 @@ describe("scenario: invalid fixtures", () => {
   });
   for (const f of files) {
     it(`rejects ${f} with the exact field and message`, () => {
-      const want = readFileSync(join(DIR, f.replace(/\.yaml$/, ".expect")), "utf8").trimEnd().split("\n");
+      const want = readFileSync(join(DIR, f.replace(/\.yaml$/, ".expect")), "utf8")
+        .trimEnd()
+        .split("\n");
       let got: string[] | undefined;
       try {
         parseScenarioText(readFileSync(join(DIR, f), "utf8"), f, DIR);
