@@ -73,6 +73,38 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: { min: 1, max: 1 },
     load: () => import("./commands/inventory.js"),
   },
+  {
+    name: "lab",
+    summary: "the embedded lab on the local Docker engine: up, down, status, smoke, engine",
+    usage: "kroll lab up|down|status|smoke|engine [SCENARIO] [--nodes N] [--keep-images] [--json]",
+    help: [
+      "Builds and runs kroll's lab on this machine's Docker engine: a registry (Debian's",
+      "docker-registry) and N nodes that each run sshd and their own Docker engine, with kolla",
+      "images of real OpenStack services built from Debian packages in two tags (stable,",
+      "proposed). SCENARIO is a lab scenario (cluster.lab set); default scenarios/lab.yaml.",
+      "",
+      "  up       build what is missing (unchanged recipes are never rebuilt), start the registry",
+      "           and nodes, write <state_dir>/scenario.yaml and <state_dir>/kolla/",
+      "  down     remove every container, network and volume the lab made (by label), and its",
+      "           images unless --keep-images",
+      "  status   nodes, addresses, engine versions, registry, image tags",
+      "  smoke    run MariaDB, RabbitMQ, Ironic and Heat from the stable images on the nodes and",
+      "           drive a fake-hardware node to active and a stack to CREATE_COMPLETE",
+      "  engine   make sure a Docker engine answers (installs docker.io and starts dockerd as root)",
+      "",
+      "Options:",
+      "  --nodes N         number of nodes for up (1 to 8; default: the scenario's)",
+      "  --keep-images     down: keep the built images for a fast next up",
+      "  --json            status: JSON on stdout",
+    ].join("\n"),
+    options: {
+      nodes: { type: "string" },
+      "keep-images": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    positionals: { min: 1, max: 2 },
+    load: () => import("./commands/lab.js"),
+  },
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

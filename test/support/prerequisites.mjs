@@ -37,6 +37,16 @@ export function ensureAnsible() {
     throw new Error("ansible-inventory still missing after installing ansible-core");
 }
 
+/**
+ * A Docker engine for the lab tests: kroll's own `lab engine` installs Debian's docker.io and
+ * starts dockerd when none answers and we are root; otherwise it says what to install.
+ */
+export function ensureDocker() {
+  const r = spawnSync(process.execPath, ["bin/kroll.js", "lab", "engine"], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error("no Docker engine for the lab tests (see above)");
+}
+
 export function ensureAll() {
   ensureAnsible();
+  ensureDocker();
 }

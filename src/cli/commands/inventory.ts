@@ -1,14 +1,11 @@
 /** Composition root of `kroll inventory`. */
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { EXIT, formatIssue, UsageError } from "../../core/errors.js";
 import { hostsOfGroup, layoutFor } from "../../inventory/layout.js";
-import { generateInventory } from "../../inventory/generate.js";
+import { overrideLayers, writeKollaInputs } from "../../inventory/emit.js";
 import { buildConfigTree, explainOption, serviceOf } from "../../inventory/overrides.js";
 import { PHASES } from "../../inventory/phase.js";
 import type { Phase } from "../../inventory/phase.js";
-import { readExistingPasswords, readOverrideLayer } from "../../inventory/read.js";
-import { createCryptoSecretSource } from "../../inventory/secrets.js";
-import { writeFilesAtomically } from "../../inventory/write.js";
 import { CATALOGUE } from "../../kolla/catalogue.js";
 import { readScenario } from "../../scenario/read.js";
 import type { CommandContext } from "../context.js";
@@ -37,26 +34,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
-  const layers = [
-    await readOverrideLayer(join(ctx.home, "kolla-overrides"), "kolla-overrides"),
-    ...(await Promise.all(
-      s.kolla.config_dirs.map((d) => readOverrideLayer(d, relative(ctx.cwd, d) || d)),
-    )),
-  ];
+  const layers = await overrideLayers(loaded, ctx.home, ctx.cwd);
   if (values.explain !== undefined) {
     const built = buildConfigTree(layers, s.kolla.config, `${loaded.file} kolla.config`);
     return explain(ctx, built.tree, s, values.explain, values.host);
   }
 
   const outDir = resolve(ctx.cwd, values.out as string);
-  const gen = await generateInventory({
-    loaded,
-    layers,
-    existingPasswords: await readExistingPasswords(join(outDir, "passwords.yml")),
-    secrets: createCryptoSecretSource(),
-    phase,
-  });
-  await writeFilesAtomically(outDir, gen.files);
+  const gen = await writeKollaInputs({ loaded, outDir, home: ctx.home, cwd: ctx.cwd, phase });
   const shown = relative(ctx.cwd, outDir) || ".";
   ctx.out.line(`wrote kolla-ansible inputs for ${s.kolla.release} (${phase} phase) to ${shown}/`);
   ctx.out.line(

@@ -1,0 +1,208 @@
+/**
+ * ADAPTER. A NodeShell over one ssh2 connection. Host keys are checked against known_hosts
+ * text the caller read: an unknown host or a different key is refused with an SshError that
+ * names the node, unless `acceptNewHostKeys` (OpenSSH's accept-new: trust a host seen for the
+ * first time, never a changed key). Errors from ssh2 are translated to SshError /
+ * RemoteCommandError / TimeoutError, keeping the original as `cause`.
+ */
+import { createHash } from "node:crypto";
+import { Client } from "ssh2";
+import type { ConnectConfig } from "ssh2";
+import { RemoteCommandError, SshError, TimeoutError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import { shellQuote } from "../ports.js";
+import type { ExecOptions, ExecResult, NodeShell } from "../ports.js";
+import { keysFor, knownHostsLine, verifyHostKey } from "./known-hosts.js";
+import type { HostKeyVerdict } from "./known-hosts.js";
+
+export interface SshTarget {
+  readonly node: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  /** Private key text; absent: use the agent at SSH_AUTH_SOCK. */
+  readonly privateKey?: string;
+  /** known_hosts content and where it came from (for messages). */
+  readonly knownHosts: string;
+  readonly knownHostsPath: string;
+  readonly acceptNewHostKeys?: boolean;
+  /** Called with the known_hosts line to append when a new host key was accepted. */
+  readonly onNewHostKey?: (line: string) => void;
+  readonly connectTimeoutMs?: number;
+}
+
+export function fingerprint(blob: Buffer): string {
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+function keyTypeOf(blob: Buffer): string {
+  const len = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + len).toString("latin1");
+}
+
+/** Host key types known_hosts has for the host, in ssh2's names, to negotiate that key. */
+function hostKeyAlgorithms(types: readonly string[]): ConnectConfig["algorithms"] | undefined {
+  if (types.length === 0) return undefined;
+  const algos = types.flatMap((t) =>
+    t === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : [t],
+  );
+  return {
+    serverHostKey: [...new Set(algos)] as NonNullable<
+      NonNullable<ConnectConfig["algorithms"]>["serverHostKey"]
+    >,
+  };
+}
+
+export function connectSsh2NodeShell(target: SshTarget, logger: Logger): Promise<NodeShell> {
+  const log = logger.child({ node: target.node });
+  const known = keysFor(target.knownHosts, target.host, target.port);
+  return new Promise((resolve, reject) => {
+    const conn = new Client();
+    let verdict: { v: HostKeyVerdict; type: string; fp: string } | undefined;
+    let settled = false;
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      conn.end();
+      reject(err);
+    };
+    conn.on("error", (e: Error & { level?: string; code?: string }) => {
+      fail(translateConnectError(target, e, verdict));
+    });
+    conn.on("ready", () => {
+      settled = true;
+      log.debug("ssh connected", { host: target.host });
+      resolve(makeShell(target.node, conn));
+    });
+    const config: ConnectConfig = {
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      readyTimeout: target.connectTimeoutMs ?? 15_000,
+      keepaliveInterval: 5_000,
+      keepaliveCountMax: 3,
+      hostVerifier: (blob: Buffer) => {
+        const type = keyTypeOf(blob);
+        const v = verifyHostKey(known, type, blob.toString("base64"));
+        verdict = { v, type, fp: fingerprint(blob) };
+        if (v === "trusted") return true;
+        if (v === "unknown" && target.acceptNewHostKeys) {
+          target.onNewHostKey?.(
+            knownHostsLine(target.host, target.port, type, blob.toString("base64")),
+          );
+          log.info(`accepted new host key ${type} ${verdict.fp}`);
+          return true;
+        }
+        return false;
+      },
+    };
+    const algorithms = hostKeyAlgorithms(known.filter((k) => !k.revoked).map((k) => k.type));
+    if (algorithms) config.algorithms = algorithms;
+    if (target.privateKey !== undefined) config.privateKey = target.privateKey;
+    else if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
+    try {
+      conn.connect(config);
+    } catch (e: unknown) {
+      fail(new SshError(target.node, `cannot start SSH: ${(e as Error).message}`, { cause: e }));
+    }
+  });
+}
+
+function translateConnectError(
+  t: SshTarget,
+  e: Error & { level?: string; code?: string },
+  verdict: { v: HostKeyVerdict; type: string; fp: string } | undefined,
+): SshError {
+  const where = `${t.user}@${t.host}:${t.port}`;
+  if (verdict && verdict.v !== "trusted") {
+    const why =
+      verdict.v === "unknown"
+        ? `unknown host key ${verdict.type} ${verdict.fp} for ${where}: it is not in ${t.knownHostsPath}; add it, or pass --accept-new-host-keys to trust a host seen for the first time`
+        : verdict.v === "revoked"
+          ? `host key ${verdict.type} ${verdict.fp} of ${where} is marked @revoked in ${t.knownHostsPath}`
+          : `HOST KEY MISMATCH for ${where}: it presented ${verdict.type} ${verdict.fp}, which is not the key ${t.knownHostsPath} has for it; refusing to connect (if the host was rebuilt, remove its old line)`;
+    return new SshError(t.node, why, { cause: e });
+  }
+  if (e.level === "client-authentication") {
+    return new SshError(
+      t.node,
+      `authentication refused for ${where}: check ssh.user and ssh.private_key`,
+      { cause: e },
+    );
+  }
+  if (e.level === "client-timeout" || /Timed out while waiting for handshake/.test(e.message)) {
+    return new SshError(
+      t.node,
+      `unreachable: no SSH handshake from ${where} within ${t.connectTimeoutMs ?? 15_000} ms`,
+      { cause: e },
+    );
+  }
+  if (
+    e.code !== undefined &&
+    ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN"].includes(
+      e.code,
+    )
+  ) {
+    return new SshError(t.node, `unreachable: ${e.code} connecting to ${where}`, { cause: e });
+  }
+  return new SshError(t.node, `SSH to ${where} failed: ${e.message}`, { cause: e });
+}
+
+function makeShell(node: string, conn: Client): NodeShell {
+  const exec = (argv: readonly string[], opts: ExecOptions): Promise<ExecResult> =>
+    new Promise((resolve, reject) => {
+      const command = argv.map(shellQuote).join(" ");
+      if (opts.signal?.aborted) {
+        reject(
+          new SshError(node, `aborted before running ${command}`, { cause: opts.signal.reason }),
+        );
+        return;
+      }
+      conn.exec(command, (err, stream) => {
+        if (err) {
+          reject(new SshError(node, `cannot run \`${command}\`: ${err.message}`, { cause: err }));
+          return;
+        }
+        let stdout = "";
+        let stderr = "";
+        let done = false;
+        const finish = (f: () => void): void => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          opts.signal?.removeEventListener("abort", onAbort);
+          f();
+        };
+        const timer = setTimeout(() => {
+          stream.close();
+          finish(() => reject(new TimeoutError(`node ${node}: \`${command}\``, opts.timeoutMs)));
+        }, opts.timeoutMs);
+        const onAbort = (): void => {
+          stream.close();
+          finish(() =>
+            reject(new SshError(node, `aborted: ${command}`, { cause: opts.signal?.reason })),
+          );
+        };
+        opts.signal?.addEventListener("abort", onAbort, { once: true });
+        stream.on("data", (d: Buffer) => (stdout += d.toString()));
+        stream.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        stream.on("close", (code: number | null, signal?: string) => {
+          finish(() => resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr }));
+        });
+        stream.end(opts.stdin ?? "");
+      });
+    });
+  return {
+    node,
+    exec,
+    async run(argv, opts) {
+      const r = await exec(argv, opts);
+      if (r.exitCode !== 0) {
+        const tail = r.stderr.trim().split("\n").slice(-3).join(" | ");
+        throw new RemoteCommandError(node, argv.join(" "), r.exitCode, tail);
+      }
+      return r.stdout;
+    },
+    close: () => conn.end(),
+  };
+}

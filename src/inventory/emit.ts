@@ -1,0 +1,41 @@
+/** I/O composition shared by `kroll inventory` and `kroll lab up`: scenario → files in a directory. */
+import { join, relative } from "node:path";
+import type { LoadedScenario } from "../scenario/read.js";
+import { generateInventory } from "./generate.js";
+import type { GeneratedInventory } from "./generate.js";
+import type { OverrideLayer } from "./overrides.js";
+import type { Phase } from "./phase.js";
+import { readExistingPasswords, readOverrideLayer } from "./read.js";
+import { createCryptoSecretSource } from "./secrets.js";
+import { writeFilesAtomically } from "./write.js";
+
+export async function overrideLayers(
+  loaded: LoadedScenario,
+  home: string,
+  cwd: string,
+): Promise<OverrideLayer[]> {
+  return [
+    await readOverrideLayer(join(home, "kolla-overrides"), "kolla-overrides"),
+    ...(await Promise.all(
+      loaded.scenario.kolla.config_dirs.map((d) => readOverrideLayer(d, relative(cwd, d) || d)),
+    )),
+  ];
+}
+
+export async function writeKollaInputs(input: {
+  loaded: LoadedScenario;
+  outDir: string;
+  home: string;
+  cwd: string;
+  phase: Phase;
+}): Promise<GeneratedInventory> {
+  const gen = await generateInventory({
+    loaded: input.loaded,
+    layers: await overrideLayers(input.loaded, input.home, input.cwd),
+    existingPasswords: await readExistingPasswords(join(input.outDir, "passwords.yml")),
+    secrets: createCryptoSecretSource(),
+    phase: input.phase,
+  });
+  await writeFilesAtomically(input.outDir, gen.files);
+  return gen;
+}

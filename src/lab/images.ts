@@ -1,0 +1,202 @@
+/**
+ * EFFECT. Builds the lab's images in order, skipping any whose recipe hash label already
+ * matches, and pushes the kolla images to the lab registry (skipping those already there).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import type { Clock } from "../core/clock.js";
+import { EnvironmentError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { DockerCli } from "./docker-cli.js";
+import type { Progress } from "./progress.js";
+import { readVersions, recipeHash } from "./read.js";
+import { DEBIAN_IMAGE, HASH_LABEL, IMAGE_LABEL, labImagePlan, PUSH_REGISTRY } from "./recipes.js";
+import type { ImageBuild } from "./recipes.js";
+
+export const DEBIAN_MIRROR = "http://deb.debian.org/debian";
+const DEBIAN_HASH = `debootstrap minbase bookworm ${DEBIAN_MIRROR}`;
+
+export interface BuildReport {
+  readonly built: string[];
+  readonly upToDate: string[];
+  readonly plan: ImageBuild[];
+  readonly hashes: ReadonlyMap<string, string>;
+}
+
+async function labelOf(cli: DockerCli, ref: string): Promise<string | undefined> {
+  const r = await cli.run(
+    ["image", "inspect", "--format", `{{index .Config.Labels "${HASH_LABEL}"}}`, ref],
+    { timeoutMs: 20_000 },
+  );
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+async function ensureDebianBase(
+  cli: DockerCli,
+  logger: Logger,
+  progress: Progress,
+): Promise<boolean> {
+  if ((await labelOf(cli, DEBIAN_IMAGE)) === DEBIAN_HASH) return false;
+  if (spawnSync("sh", ["-c", "command -v debootstrap"]).status !== 0) {
+    if (process.getuid?.() !== 0)
+      throw new EnvironmentError("debootstrap is missing: install Debian's debootstrap package");
+    logger.info("installing Debian's debootstrap");
+    const r = spawnSync(
+      "apt-get",
+      ["install", "-y", "-qq", "--no-install-recommends", "debootstrap"],
+      { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, encoding: "utf8" },
+    );
+    if (r.status !== 0)
+      throw new EnvironmentError(
+        `apt-get install debootstrap failed: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`,
+      );
+  }
+  const root = mkdtempSync(join(tmpdir(), "kroll-debootstrap-"));
+  try {
+    progress.step(`debootstrap bookworm (minbase) → ${DEBIAN_IMAGE}`);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        "debootstrap",
+        ["--variant=minbase", "bookworm", join(root, "rootfs"), DEBIAN_MIRROR],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => progress.detail(d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("close", (code) =>
+        code === 0
+          ? resolve()
+          : reject(
+              new EnvironmentError(
+                `debootstrap failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
+              ),
+            ),
+      );
+    });
+    const tar = spawn("tar", ["-C", join(root, "rootfs"), "-c", "."], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const imp = spawn(
+      "docker",
+      [
+        "import",
+        "--change",
+        `LABEL ${IMAGE_LABEL}=true ${HASH_LABEL}="${DEBIAN_HASH}"`,
+        "-",
+        DEBIAN_IMAGE,
+      ],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    tar.stdout.pipe(imp.stdin);
+    await new Promise<void>((resolve, reject) =>
+      imp.on("close", (code) =>
+        code === 0
+          ? resolve()
+          : reject(new EnvironmentError(`docker import of the Debian base failed (exit ${code})`)),
+      ),
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return true;
+}
+
+export async function buildLabImages(opts: {
+  cli: DockerCli;
+  imagesDir: string;
+  logger: Logger;
+  clock: Clock;
+  progress: Progress;
+}): Promise<BuildReport> {
+  const { cli, imagesDir, logger, progress } = opts;
+  const versions = readVersions(imagesDir);
+  const plan = labImagePlan(versions);
+  const hashes = new Map<string, string>([[DEBIAN_IMAGE, DEBIAN_HASH]]);
+  const built: string[] = [];
+  const upToDate: string[] = [];
+  if (await ensureDebianBase(cli, logger, progress)) built.push(DEBIAN_IMAGE);
+  else upToDate.push(DEBIAN_IMAGE);
+
+  for (const [i, b] of plan.entries()) {
+    const hash = recipeHash(imagesDir, b, hashes.get(b.parent ?? "") ?? "");
+    hashes.set(b.ref, hash);
+    if ((await labelOf(cli, b.ref)) === hash) {
+      upToDate.push(b.ref);
+      continue;
+    }
+    const started = opts.clock.now();
+    progress.step(`building ${b.ref} (${i + 1}/${plan.length})`);
+    const args = [
+      "build",
+      "--label",
+      `${IMAGE_LABEL}=true`,
+      "--label",
+      `${HASH_LABEL}=${hash}`,
+      "-t",
+      b.ref,
+      "-f",
+      join(imagesDir, b.dir, b.dockerfile ?? "Dockerfile"),
+    ];
+    for (const [k, v] of Object.entries(b.args)) args.push("--build-arg", `${k}=${v}`);
+    args.push(join(imagesDir, b.dir));
+    await cli.ok(args, {
+      timeoutMs: 30 * 60_000,
+      onOutput: (s) => progress.detail(s),
+      what: `building ${b.ref}`,
+    });
+    logger.info(`built ${b.ref} in ${Math.round((opts.clock.now() - started) / 1000)} s`);
+    built.push(b.ref);
+  }
+
+  progress.done();
+  return { built, upToDate, plan, hashes };
+}
+
+/** Pushes the kolla images to the lab registry, skipping those it already holds. */
+export async function pushLabImages(
+  cli: DockerCli,
+  plan: readonly ImageBuild[],
+  progress: Progress,
+): Promise<string[]> {
+  const pushed: string[] = [];
+  for (const b of plan.filter((p) => p.push)) {
+    if (await registryHas(b.ref, cli)) continue;
+    progress.step(`pushing ${b.ref}`);
+    await cli.ok(["push", b.ref], {
+      timeoutMs: 15 * 60_000,
+      onOutput: (s) => progress.detail(s),
+      what: `pushing ${b.ref}`,
+    });
+    pushed.push(b.ref);
+  }
+  progress.done();
+  return pushed;
+}
+
+/**
+ * Whether the registry already holds this exact image: its manifest digest for the tag equals
+ * the digest Docker recorded when the local image was last pushed.
+ */
+async function registryHas(ref: string, cli: DockerCli): Promise<boolean> {
+  const m = /^([^/]+)\/(.+):([^:]+)$/.exec(ref);
+  if (!m || m[1] !== PUSH_REGISTRY) return false;
+  const [, , repo = "", tag = ""] = m;
+  const local = await cli.run(["image", "inspect", "--format", "{{json .RepoDigests}}", ref], {
+    timeoutMs: 20_000,
+  });
+  if (local.code !== 0) return false;
+  const digests = JSON.parse(local.stdout) as string[];
+  try {
+    const res = await fetch(`http://${PUSH_REGISTRY}/v2/${repo}/manifests/${tag}`, {
+      method: "HEAD",
+      headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
+      signal: AbortSignal.timeout(5_000),
+    });
+    const digest = res.headers.get("docker-content-digest");
+    return res.ok && digest !== null && digests.includes(`${PUSH_REGISTRY}/${repo}@${digest}`);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,552 @@
+/**
+ * EFFECT. The embedded lab on the local Docker engine: a network, a registry (Debian's
+ * docker-registry) and N nodes that each run sshd and their own Docker engine. Everything it
+ * creates carries the label org.openstack.kroll.lab=<scenario name>, so `down` removes exactly
+ * what the lab made and nothing else. `up` is idempotent: what already matches is kept.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { join, relative } from "node:path";
+import { parseDocument } from "yaml";
+import { generateEd25519 } from "../cluster/ssh/keygen.js";
+import type { Clock } from "../core/clock.js";
+import { ConfigError, EnvironmentError, TimeoutError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { LoadedScenario } from "../scenario/read.js";
+import type { DockerCli } from "./docker-cli.js";
+import { ensureEngine } from "./engine.js";
+import { buildLabImages, pushLabImages } from "./images.js";
+import type { BuildReport } from "./images.js";
+import type { Progress } from "./progress.js";
+import {
+  IMAGE_LABEL,
+  LAB_LABEL,
+  NODE_IMAGE,
+  NODE_REGISTRY_NAME,
+  REGISTRY_IMAGE,
+} from "./recipes.js";
+
+export const CONFIG_LABEL = "org.openstack.kroll.lab-config";
+
+export interface LabDeps {
+  readonly cli: DockerCli;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly progress: Progress;
+  /** kroll's installation directory (lab/images lives there). */
+  readonly home: string;
+}
+
+export interface LabLayout {
+  readonly name: string;
+  readonly prefix: string;
+  readonly network: string;
+  readonly subnet: string;
+  readonly gateway: string;
+  readonly registryAddress: string;
+  readonly registryContainer: string;
+  readonly nodes: readonly { name: string; address: string; container: string; volume: string }[];
+  readonly stateDir: string;
+}
+
+export interface LabPaths {
+  readonly stateDir: string;
+  readonly sshKey: string;
+  readonly sshPub: string;
+  readonly knownHosts: string;
+  readonly registryDir: string;
+  readonly scenario: string;
+  readonly kollaDir: string;
+}
+
+export function labPaths(stateDir: string): LabPaths {
+  return {
+    stateDir,
+    sshKey: join(stateDir, "ssh", "id_ed25519"),
+    sshPub: join(stateDir, "ssh", "id_ed25519.pub"),
+    knownHosts: join(stateDir, "ssh", "known_hosts"),
+    registryDir: join(stateDir, "registry"),
+    scenario: join(stateDir, "scenario.yaml"),
+    kollaDir: join(stateDir, "kolla"),
+  };
+}
+
+const ipAt = (subnet: string, host: number): string => {
+  const base = (subnet.split("/")[0] ?? "").split(".").map(Number);
+  return [base[0], base[1], base[2], (base[3] ?? 0) + host].join(".");
+};
+
+export const MAX_NODES = 8;
+
+/** PURE. Names and addresses of a lab of `count` nodes from its scenario. */
+export function labLayout(loaded: LoadedScenario, count: number): LabLayout {
+  const s = loaded.scenario;
+  const lab = s.cluster.lab;
+  if (!lab) {
+    throw new ConfigError([
+      {
+        file: loaded.file,
+        line: 0,
+        column: 0,
+        path: "cluster.lab",
+        message: "not a lab scenario: cluster.lab (subnet, state_dir) is missing",
+      },
+    ]);
+  }
+  const prefix = `kroll-${s.name}`;
+  return {
+    name: s.name,
+    prefix,
+    network: prefix,
+    subnet: lab.subnet,
+    gateway: ipAt(lab.subnet, 1),
+    registryAddress: ipAt(lab.subnet, 2),
+    registryContainer: `${prefix}-registry`,
+    nodes: Array.from({ length: count }, (_, i) => ({
+      name: `node${i + 1}`,
+      address: ipAt(lab.subnet, 11 + i),
+      container: `${prefix}-node${i + 1}`,
+      volume: `${prefix}-node${i + 1}-docker`,
+    })),
+    stateDir: lab.state_dir,
+  };
+}
+
+const configHash = (args: readonly string[]): string =>
+  createHash("sha256").update(args.join("\0")).digest("hex").slice(0, 16);
+
+interface ContainerState {
+  readonly running: boolean;
+  readonly image: string;
+  readonly config: string;
+}
+
+async function containerState(cli: DockerCli, name: string): Promise<ContainerState | undefined> {
+  const r = await cli.run(
+    [
+      "container",
+      "inspect",
+      "--format",
+      `{{.State.Running}}|{{.Image}}|{{index .Config.Labels "${CONFIG_LABEL}"}}`,
+      name,
+    ],
+    { timeoutMs: 20_000 },
+  );
+  if (r.code !== 0) return undefined;
+  const [running = "", image = "", config = ""] = r.stdout.trim().split("|");
+  return { running: running === "true", image, config };
+}
+
+async function imageId(cli: DockerCli, ref: string): Promise<string> {
+  return (
+    await cli.ok(["image", "inspect", "--format", "{{.Id}}", ref], { timeoutMs: 20_000 })
+  ).trim();
+}
+
+/** Runs a container from `runArgs` unless one with the same image and arguments exists; starts it if stopped. */
+async function ensureContainer(
+  deps: LabDeps,
+  name: string,
+  image: string,
+  runArgs: readonly string[],
+): Promise<"kept" | "started" | "created"> {
+  const { cli } = deps;
+  const wantImage = await imageId(cli, image);
+  const config = configHash([image, wantImage, ...runArgs]);
+  const have = await containerState(cli, name);
+  if (have && have.image === wantImage && have.config === config) {
+    if (have.running) return "kept";
+    await cli.ok(["start", name], { timeoutMs: 60_000 });
+    return "started";
+  }
+  if (have) await cli.ok(["rm", "-f", name], { timeoutMs: 60_000 });
+  await cli.ok(
+    ["run", "-d", "--name", name, "--label", `${CONFIG_LABEL}=${config}`, ...runArgs, image],
+    { timeoutMs: 120_000, what: `starting ${name}` },
+  );
+  return "created";
+}
+
+async function waitFor(
+  deps: LabDeps,
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = deps.clock.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (deps.clock.now() > deadline) throw new TimeoutError(what, timeoutMs);
+    await deps.clock.sleep(500);
+  }
+}
+
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host, port, timeout: 1_000 });
+    sock.once("connect", () => (sock.destroy(), resolve(true)));
+    sock.once("error", () => resolve(false));
+    sock.once("timeout", () => (sock.destroy(), resolve(false)));
+  });
+}
+
+function ensureKeyPair(paths: LabPaths, name: string): string {
+  mkdirSync(join(paths.stateDir, "ssh"), { recursive: true, mode: 0o700 });
+  if (!existsSync(paths.sshKey) || !existsSync(paths.sshPub)) {
+    const pair = generateEd25519(`kroll-${name}`);
+    writeFileSync(paths.sshKey, pair.privateKey, { mode: 0o600 });
+    writeFileSync(paths.sshPub, `${pair.publicKey}\n`, { mode: 0o600 });
+  }
+  return readFileSync(paths.sshPub, "utf8").trim();
+}
+
+export interface LabUpReport {
+  readonly layout: LabLayout;
+  readonly paths: LabPaths;
+  readonly images: BuildReport;
+  readonly pushed: readonly string[];
+  readonly nodes: { name: string; address: string; action: string; engine: string }[];
+  readonly registry: string;
+  readonly engineStarted: boolean;
+}
+
+export async function labUp(
+  deps: LabDeps,
+  loaded: LoadedScenario,
+  count: number,
+): Promise<LabUpReport> {
+  const { cli, logger } = deps;
+  const layout = labLayout(loaded, count);
+  const paths = labPaths(layout.stateDir);
+  const label = `${LAB_LABEL}=${layout.name}`;
+  const engine = await ensureEngine(cli, logger, deps.clock);
+  const pub = ensureKeyPair(paths, layout.name);
+
+  // Network.
+  const net = await cli.run(
+    ["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", layout.network],
+    { timeoutMs: 20_000 },
+  );
+  if (net.code !== 0) {
+    await cli.ok(
+      [
+        "network",
+        "create",
+        "--driver",
+        "bridge",
+        "--subnet",
+        layout.subnet,
+        "--gateway",
+        layout.gateway,
+        "--label",
+        label,
+        layout.network,
+      ],
+      {
+        timeoutMs: 60_000,
+        what: `creating network ${layout.network} (${layout.subnet}); if the subnet overlaps another network, change cluster.lab.subnet`,
+      },
+    );
+  } else if (net.stdout.trim() !== layout.subnet) {
+    throw new EnvironmentError(
+      `network ${layout.network} exists with subnet ${net.stdout.trim()}, not ${layout.subnet}; run \`kroll lab down\` first`,
+    );
+  }
+
+  // Images, then the registry, then the pushes.
+  const imagesDir = join(deps.home, "lab", "images");
+  const images = await buildLabImages({
+    cli,
+    imagesDir,
+    logger,
+    clock: deps.clock,
+    progress: deps.progress,
+  });
+  mkdirSync(paths.registryDir, { recursive: true });
+  const registry = await ensureContainer(deps, layout.registryContainer, REGISTRY_IMAGE, [
+    "--restart",
+    "unless-stopped",
+    "--label",
+    label,
+    "--network",
+    layout.network,
+    "--ip",
+    layout.registryAddress,
+    "-p",
+    "127.0.0.1:5000:5000",
+    "-v",
+    `${paths.registryDir}:/var/lib/docker-registry`,
+  ]);
+  await waitFor(deps, "the lab registry to answer on 127.0.0.1:5000", 30_000, async () => {
+    try {
+      return (await fetch("http://127.0.0.1:5000/v2/", { signal: AbortSignal.timeout(2_000) })).ok;
+    } catch {
+      return false;
+    }
+  });
+  const pushed = await pushLabImages(cli, images.plan, deps.progress);
+
+  // Nodes: the capability set that works here (LAB-FACTS.md: --privileged does not).
+  const nodes: LabUpReport["nodes"] = [];
+  for (const n of layout.nodes) {
+    const action = await ensureContainer(deps, n.container, NODE_IMAGE, [
+      "--restart",
+      "unless-stopped",
+      "--hostname",
+      n.name,
+      "--label",
+      label,
+      "--cap-add",
+      "ALL",
+      "--cap-drop",
+      "SYS_RESOURCE",
+      "--security-opt",
+      "seccomp=unconfined",
+      "--security-opt",
+      "apparmor=unconfined",
+      "--security-opt",
+      "systempaths=unconfined",
+      "--device-cgroup-rule",
+      "a *:* rwm",
+      "-v",
+      "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+      "--tmpfs",
+      "/run",
+      "--mount",
+      `type=volume,source=${n.volume},target=/var/lib/docker,volume-label=${label}`,
+      "--network",
+      layout.network,
+      "--ip",
+      n.address,
+      "--add-host",
+      `${NODE_REGISTRY_NAME}:${layout.registryAddress}`,
+      "-e",
+      `KROLL_AUTHORIZED_KEY=${pub}`,
+      "-e",
+      `KROLL_REGISTRY=${NODE_REGISTRY_NAME}:5000`,
+    ]);
+    nodes.push({ name: n.name, address: n.address, action, engine: "" });
+  }
+  // Nodes beyond the requested count go.
+  const extra = (
+    await cli.ok(["ps", "-a", "--filter", `label=${label}`, "--format", "{{.Names}}"], {
+      timeoutMs: 20_000,
+    })
+  )
+    .split("\n")
+    .filter((c) => /-node\d+$/.test(c) && !layout.nodes.some((n) => n.container === c));
+  for (const c of extra) await cli.ok(["rm", "-f", "-v", c], { timeoutMs: 60_000 });
+
+  const known: string[] = [];
+  for (const [i, n] of layout.nodes.entries()) {
+    await waitFor(deps, `sshd on ${n.name} (${n.address}:22)`, 60_000, () =>
+      tcpOpen(n.address, 22),
+    );
+    let version = "";
+    await waitFor(deps, `the Docker engine inside ${n.name}`, 90_000, async () => {
+      const r = await cli.run(
+        ["exec", n.container, "docker", "version", "--format", "{{.Server.Version}}"],
+        { timeoutMs: 15_000 },
+      );
+      version = r.stdout.trim();
+      return r.code === 0 && version !== "";
+    });
+    const node = nodes[i];
+    if (node) node.engine = version;
+    const keys = await cli.ok(
+      ["exec", n.container, "sh", "-c", "cat /etc/ssh/ssh_host_*_key.pub"],
+      { timeoutMs: 15_000 },
+    );
+    for (const line of keys.split("\n").filter((l) => l.trim() !== "")) {
+      const [type, key] = line.trim().split(/\s+/);
+      known.push(`${n.address} ${type} ${key}`);
+    }
+  }
+  writeFileSync(paths.knownHosts, `${known.join("\n")}\n`, { mode: 0o600 });
+  writeLabScenario(loaded, layout, paths);
+  return {
+    layout,
+    paths,
+    images,
+    pushed,
+    nodes,
+    registry,
+    engineStarted: engine.started,
+  };
+}
+
+/**
+ * The lab's own scenario: the template with its nodes replaced by the lab's, and every path
+ * relative to the state directory, so `kroll validate/inventory/deploy` work on it unchanged.
+ */
+export function writeLabScenario(loaded: LoadedScenario, layout: LabLayout, paths: LabPaths): void {
+  const doc = parseDocument(
+    readFileSync(join(loaded.dir, loaded.file.split("/").pop() ?? ""), "utf8"),
+  );
+  const rel = (abs: string): string => relative(paths.stateDir, abs) || ".";
+  doc.setIn(["cluster", "lab", "state_dir"], ".");
+  doc.setIn(
+    ["cluster", "nodes"],
+    doc.createNode(
+      layout.nodes.map((n) => ({
+        name: n.name,
+        address: n.address,
+        ssh: { private_key: rel(paths.sshKey), known_hosts: rel(paths.knownHosts) },
+        roles: ["control", "network", "compute", "monitoring", "storage"],
+      })),
+    ),
+  );
+  doc.setIn(["kolla", "config_dirs"], doc.createNode(loaded.scenario.kolla.config_dirs.map(rel)));
+  doc.commentBefore = ` Written by \`kroll lab up\` from ${loaded.file}: the lab's ${layout.nodes.length} nodes. Edit the template, not this file.\n${doc.commentBefore ?? ""}`;
+  writeFileSync(paths.scenario, doc.toString({ lineWidth: 0 }));
+}
+
+export interface LabDownReport {
+  readonly containers: number;
+  readonly volumes: number;
+  readonly networks: number;
+  readonly images: number;
+}
+
+export async function labDown(
+  deps: LabDeps,
+  layout: LabLayout,
+  keepImages: boolean,
+): Promise<LabDownReport> {
+  const { cli } = deps;
+  const label = `${LAB_LABEL}=${layout.name}`;
+  const list = async (args: string[]): Promise<string[]> =>
+    (await cli.ok(args, { timeoutMs: 30_000 }))
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "");
+  const containers = await list([
+    "ps",
+    "-a",
+    "--filter",
+    `label=${label}`,
+    "--format",
+    "{{.Names}}",
+  ]);
+  if (containers.length > 0)
+    await cli.ok(["rm", "-f", "-v", ...containers], { timeoutMs: 120_000 });
+  const volumes = await list([
+    "volume",
+    "ls",
+    "--filter",
+    `label=${label}`,
+    "--format",
+    "{{.Name}}",
+  ]);
+  if (volumes.length > 0) await cli.ok(["volume", "rm", "-f", ...volumes], { timeoutMs: 120_000 });
+  const networks = await list([
+    "network",
+    "ls",
+    "--filter",
+    `label=${label}`,
+    "--format",
+    "{{.Name}}",
+  ]);
+  if (networks.length > 0) await cli.ok(["network", "rm", ...networks], { timeoutMs: 60_000 });
+  let images = 0;
+  if (!keepImages) {
+    const ids = [
+      ...new Set(
+        await list(["images", "--filter", `label=${IMAGE_LABEL}=true`, "--format", "{{.ID}}"]),
+      ),
+    ];
+    if (ids.length > 0) await cli.run(["rmi", "-f", ...ids], { timeoutMs: 300_000 });
+    images = ids.length;
+    rmSync(labPaths(layout.stateDir).registryDir, { recursive: true, force: true });
+  }
+  return {
+    containers: containers.length,
+    volumes: volumes.length,
+    networks: networks.length,
+    images,
+  };
+}
+
+export interface LabStatus {
+  readonly engine: string | undefined;
+  readonly network: string | undefined;
+  readonly registry: { state: string; repositories: string[] };
+  readonly nodes: { name: string; address: string; state: string; engine: string }[];
+  readonly images: { ref: string; size: string; created: string }[];
+}
+
+export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabStatus> {
+  const { cli } = deps;
+  const engineR = await cli
+    .run(["version", "--format", "{{.Server.Version}}"], { timeoutMs: 10_000 })
+    .catch(() => undefined);
+  const engine = engineR?.code === 0 ? engineR.stdout.trim() : undefined;
+  if (engine === undefined)
+    return {
+      engine,
+      network: undefined,
+      registry: { state: "no engine", repositories: [] },
+      nodes: [],
+      images: [],
+    };
+  const net = await cli.run(
+    ["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", layout.network],
+    { timeoutMs: 10_000 },
+  );
+  const state = async (name: string): Promise<string> => {
+    const r = await cli.run(["container", "inspect", "--format", "{{.State.Status}}", name], {
+      timeoutMs: 10_000,
+    });
+    return r.code === 0 ? r.stdout.trim() : "absent";
+  };
+  let repositories: string[] = [];
+  try {
+    const res = await fetch("http://127.0.0.1:5000/v2/_catalog", {
+      signal: AbortSignal.timeout(2_000),
+    });
+    if (res.ok)
+      repositories = ((await res.json()) as { repositories?: string[] }).repositories ?? [];
+  } catch {
+    repositories = [];
+  }
+  const nodes: LabStatus["nodes"] = [];
+  for (const n of layout.nodes) {
+    const st = await state(n.container);
+    let ver = "";
+    if (st === "running") {
+      const r = await cli.run(
+        ["exec", n.container, "docker", "version", "--format", "{{.Server.Version}}"],
+        { timeoutMs: 10_000 },
+      );
+      ver = r.code === 0 ? r.stdout.trim() : "not answering";
+    }
+    nodes.push({ name: n.name, address: n.address, state: st, engine: ver });
+  }
+  const images = (
+    await cli.ok(
+      [
+        "images",
+        "--filter",
+        `label=${IMAGE_LABEL}=true`,
+        "--format",
+        "{{.Repository}}:{{.Tag}}|{{.Size}}|{{.CreatedSince}}",
+      ],
+      { timeoutMs: 20_000 },
+    )
+  )
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => {
+      const [ref = "", size = "", created = ""] = l.split("|");
+      return { ref, size, created };
+    })
+    .sort((a, b) => (a.ref < b.ref ? -1 : 1));
+  return {
+    engine,
+    network: net.code === 0 ? net.stdout.trim() : undefined,
+    registry: { state: await state(layout.registryContainer), repositories },
+    nodes,
+    images,
+  };
+}

@@ -1,0 +1,536 @@
+/**
+ * EFFECT. `kroll lab smoke`: proves the lab's images on the lab's nodes. Over SSH it runs, from
+ * one tag of the images, MariaDB and RabbitMQ on the first node, Ironic (conductor on the first
+ * node, API on the second) and Heat (engine on the first, API on the second) in the lab's
+ * noauth / fake-hardware configuration, through kolla's contract (config.json, kolla_start,
+ * KOLLA_BOOTSTRAP one-shots); then drives a fake-hardware node enroll → manageable → available
+ * → active and a stack to CREATE_COMPLETE through the APIs, and removes everything it started.
+ */
+import { randomBytes } from "node:crypto";
+import { connectCluster } from "../cluster/connect.js";
+import type { NodeShell } from "../cluster/ports.js";
+import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.js";
+import { overrideLayers } from "../inventory/emit.js";
+import { buildConfigTree } from "../inventory/overrides.js";
+import type { ConfigTree } from "../inventory/overrides.js";
+import { iniFromObject, mergeIni, renderIni } from "../kolla/ini.js";
+import type { Ini } from "../kolla/ini.js";
+import type { LoadedScenario } from "../scenario/read.js";
+import type { LabDeps } from "./lab.js";
+import { kollaRef, NODE_REGISTRY_NAME } from "./recipes.js";
+
+const SMOKE_LABEL = "org.openstack.kroll.smoke=1";
+const CONFIG_ROOT = "/etc/kroll-smoke";
+const IRONIC_VERSION_HEADER = { "X-OpenStack-Ironic-API-Version": "1.82" };
+
+interface Placement {
+  readonly db: { node: string; address: string };
+  readonly api: { node: string; address: string };
+}
+
+type IniObject = Record<string, Record<string, string | number | boolean>>;
+
+/** kolla's merge order for one component: kroll's template, then the override tree. */
+function mergedConf(
+  tree: ConfigTree,
+  base: IniObject,
+  service: string,
+  component: string,
+  host: string,
+): string {
+  let ini: Ini = iniFromObject(base, "smoke");
+  for (const file of [
+    "global.conf",
+    `${service}.conf`,
+    `${service}/${component}.conf`,
+    `${service}/${host}/${service}.conf`,
+  ]) {
+    const entry = tree.get(file);
+    if (entry?.kind === "ini") ini = mergeIni(ini, entry.ini);
+  }
+  return renderIni(ini);
+}
+
+async function put(shell: NodeShell, path: string, content: string): Promise<void> {
+  await shell.run(
+    ["sh", "-c", 'umask 077; mkdir -p "$(dirname "$1")" && cat > "$1"', "put", path],
+    { timeoutMs: 20_000, stdin: content },
+  );
+}
+
+function configJson(
+  command: string,
+  files: { name: string; dest: string; owner: string }[],
+  logDir: string,
+  owner: string,
+): string {
+  return JSON.stringify(
+    {
+      command,
+      config_files: files.map((f) => ({
+        source: `/var/lib/kolla/config_files/${f.name}`,
+        dest: f.dest,
+        owner: f.owner,
+        perm: "0600",
+      })),
+      permissions: [{ path: logDir, owner, recurse: true }],
+    },
+    null,
+    2,
+  );
+}
+
+export async function labSmoke(
+  deps: LabDeps & { tag: string },
+  lab: LoadedScenario,
+): Promise<{ lines: string[] }> {
+  const s = lab.scenario;
+  const [first, second] = s.cluster.nodes;
+  if (!first) throw new EnvironmentError("the lab has no nodes: run `kroll lab up` first");
+  const place: Placement = {
+    db: { node: first.name, address: first.address },
+    api: { node: (second ?? first).name, address: (second ?? first).address },
+  };
+  const log = deps.logger.child({ service: "smoke" });
+  const lines: string[] = [];
+  const t0 = deps.clock.now();
+  const stamp = (msg: string): void => {
+    const line = `  ${((deps.clock.now() - t0) / 1000).toFixed(1).padStart(6)}s  ${msg}`;
+    lines.push(line);
+    log.info(msg);
+  };
+  const image = (name: string): string => kollaRef(name, deps.tag, `${NODE_REGISTRY_NAME}:5000`);
+  const pw = (): string => randomBytes(18).toString("base64url");
+  const secrets = { root: pw(), ironic: pw(), heat: pw(), rabbit: pw() };
+  const tree = buildConfigTree(
+    await overrideLayers(lab, deps.home, process.cwd()),
+    s.kolla.config,
+    "kolla.config",
+  ).tree;
+
+  const cluster = await connectCluster(s, deps.logger);
+  const dbShell = cluster.shell(place.db.node);
+  const apiShell = cluster.shell(place.api.node);
+  const shells = [...new Set([dbShell, apiShell])];
+  const cleanup = async (): Promise<void> => {
+    for (const sh of shells) {
+      await sh.exec(
+        [
+          "sh",
+          "-c",
+          `ids=$(docker ps -aq --filter label=${SMOKE_LABEL}); [ -z "$ids" ] || docker rm -f -v $ids >/dev/null; vols=$(docker volume ls -q --filter label=${SMOKE_LABEL}); [ -z "$vols" ] || docker volume rm $vols >/dev/null; rm -rf ${CONFIG_ROOT}`,
+        ],
+        { timeoutMs: 120_000 },
+      );
+    }
+  };
+  const docker = (
+    sh: NodeShell,
+    args: string[],
+    timeoutMs = 120_000,
+    stdin?: string,
+  ): Promise<string> =>
+    sh.run(["docker", ...args], { timeoutMs, ...(stdin !== undefined ? { stdin } : {}) });
+  const start = async (
+    sh: NodeShell,
+    name: string,
+    img: string,
+    extra: string[] = [],
+  ): Promise<void> => {
+    await docker(sh, [
+      "run",
+      "-d",
+      "--name",
+      name,
+      "--label",
+      SMOKE_LABEL,
+      "--network",
+      "host",
+      "-e",
+      "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS",
+      "-v",
+      `${CONFIG_ROOT}/${name}/:/var/lib/kolla/config_files/:ro`,
+      ...extra,
+      image(img),
+    ]);
+  };
+  const oneShot = async (
+    sh: NodeShell,
+    name: string,
+    img: string,
+    mode: string,
+    extra: string[] = [],
+  ): Promise<void> => {
+    const r = await sh.exec(
+      [
+        "docker",
+        "run",
+        "--rm",
+        "--name",
+        `${name}_${mode.toLowerCase()}`,
+        "--label",
+        SMOKE_LABEL,
+        "--network",
+        "host",
+        "-e",
+        "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS",
+        "-e",
+        `${mode}=`,
+        "-v",
+        `${CONFIG_ROOT}/${name}/:/var/lib/kolla/config_files/:ro`,
+        ...extra,
+        image(img),
+      ],
+      { timeoutMs: 300_000 },
+    );
+    if (r.exitCode !== 0)
+      throw new RunFailedError(
+        `${mode} one-shot of ${img} on ${sh.node} exited ${r.exitCode}: ${(r.stdout + r.stderr).trim().split("\n").slice(-5).join(" | ")}`,
+      );
+  };
+  const waitUntil = async (
+    what: string,
+    timeoutMs: number,
+    probe: () => Promise<boolean>,
+    logsOf?: [NodeShell, string],
+  ): Promise<void> => {
+    const deadline = deps.clock.now() + timeoutMs;
+    while (!(await probe().catch(() => false))) {
+      if (deps.clock.now() > deadline) {
+        const logs = logsOf
+          ? (
+              await logsOf[0].exec(["docker", "logs", "--tail", "15", logsOf[1]], {
+                timeoutMs: 20_000,
+              })
+            ).stderr
+              .trim()
+              .split("\n")
+              .slice(-6)
+              .join(" | ")
+          : "";
+        throw new TimeoutError(`${what}${logs ? ` (last log lines: ${logs})` : ""}`, timeoutMs);
+      }
+      await deps.clock.sleep(500);
+    }
+  };
+
+  try {
+    await cleanup();
+    stamp(
+      `connected to ${shells.map((sh) => sh.node).join(", ")} over SSH; pulling ${deps.tag} images from the lab registry`,
+    );
+    const wanted = new Map<NodeShell, string[]>([
+      [
+        dbShell,
+        ["mariadb-server", "rabbitmq", "ironic-conductor", "heat-engine", "ironic-api", "heat-api"],
+      ],
+    ]);
+    if (apiShell !== dbShell) wanted.set(apiShell, ["ironic-api", "heat-api"]);
+    await Promise.all(
+      [...wanted].map(async ([sh, imgs]) => {
+        for (const img of imgs) await docker(sh, ["pull", "-q", image(img)], 600_000);
+      }),
+    );
+    stamp("images pulled");
+
+    // MariaDB: bootstrap one-shot, then the server; then the service databases.
+    const dbAddr = place.db.address;
+    await put(
+      dbShell,
+      `${CONFIG_ROOT}/mariadb/config.json`,
+      configJson(
+        `mariadbd --user=mysql --bind-address=${dbAddr} --port=3306 --skip-name-resolve`,
+        [],
+        "/var/log/kolla/mariadb",
+        "mysql:mysql",
+      ),
+    );
+    const dbVolume = [
+      "--mount",
+      `type=volume,source=smoke_mariadb,target=/var/lib/mysql,volume-label=${SMOKE_LABEL}`,
+    ];
+    await oneShot(dbShell, "mariadb", "mariadb-server", "KOLLA_BOOTSTRAP", [
+      "-e",
+      `DB_ROOT_PASSWORD=${secrets.root}`,
+      ...dbVolume,
+    ]);
+    await start(dbShell, "mariadb", "mariadb-server", dbVolume);
+    const sql = (text: string): Promise<string> =>
+      docker(
+        dbShell,
+        [
+          "exec",
+          "-i",
+          "-e",
+          `MYSQL_PWD=${secrets.root}`,
+          "mariadb",
+          "mariadb",
+          "-uroot",
+          "-h",
+          dbAddr,
+        ],
+        60_000,
+        text,
+      );
+    await waitUntil(
+      "MariaDB to accept connections",
+      60_000,
+      async () => (await sql("SELECT 1;")).includes("1"),
+      [dbShell, "mariadb"],
+    );
+    await sql(
+      ["ironic", "heat"]
+        .map(
+          (db) =>
+            `CREATE DATABASE IF NOT EXISTS ${db}; CREATE USER IF NOT EXISTS '${db}'@'%' IDENTIFIED BY '${secrets[db as "ironic" | "heat"]}'; GRANT ALL PRIVILEGES ON ${db}.* TO '${db}'@'%';`,
+        )
+        .join("\n"),
+    );
+    stamp(`MariaDB up on ${place.db.node}, databases ironic and heat created`);
+
+    // RabbitMQ for Heat's RPC.
+    await put(
+      dbShell,
+      `${CONFIG_ROOT}/rabbitmq/rabbitmq.conf`,
+      `listeners.tcp.default = ${dbAddr}:5672\nloopback_users = none\ndefault_user = openstack\ndefault_pass = ${secrets.rabbit}\n`,
+    );
+    await put(
+      dbShell,
+      `${CONFIG_ROOT}/rabbitmq/config.json`,
+      configJson(
+        "runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmq-server",
+        [{ name: "rabbitmq.conf", dest: "/etc/rabbitmq/rabbitmq.conf", owner: "rabbitmq" }],
+        "/var/log/kolla/rabbitmq",
+        "rabbitmq:rabbitmq",
+      ),
+    );
+    await start(dbShell, "rabbitmq", "rabbitmq");
+    const rabbitctl = (...args: string[]): Promise<string> =>
+      docker(
+        dbShell,
+        ["exec", "-u", "rabbitmq", "rabbitmq", "rabbitmqctl", "-n", "rabbit@localhost", ...args],
+        60_000,
+      );
+    await waitUntil(
+      "RabbitMQ to start",
+      90_000,
+      async () => (await rabbitctl("await_startup"), true),
+      [dbShell, "rabbitmq"],
+    );
+    stamp(`RabbitMQ up on ${place.db.node}`);
+
+    // Ironic: json-rpc between API and conductor, noauth, fake hardware.
+    const ironicBase = (addr: string, conductor: boolean): IniObject => ({
+      DEFAULT: { ...(conductor ? { host: addr } : {}), debug: false },
+      api: { host_ip: place.api.address, port: 6385, api_workers: 1 },
+      database: {
+        connection: `mysql+pymysql://ironic:${secrets.ironic}@${dbAddr}/ironic?charset=utf8`,
+      },
+      json_rpc: { host_ip: addr, port: 8089 },
+      fake: { power_delay: 0, boot_delay: 0, deploy_delay: 1, management_delay: 0 },
+      oslo_concurrency: { lock_path: "/var/lib/ironic/lock" },
+    });
+    for (const [name, addr, host] of [
+      ["ironic-conductor", dbAddr, place.db.node],
+      ["ironic-api", place.api.address, place.api.node],
+    ] as const) {
+      const sh = name === "ironic-api" ? apiShell : dbShell;
+      await put(
+        sh,
+        `${CONFIG_ROOT}/${name}/ironic.conf`,
+        mergedConf(tree, ironicBase(addr, name === "ironic-conductor"), "ironic", name, host),
+      );
+      await put(
+        sh,
+        `${CONFIG_ROOT}/${name}/config.json`,
+        configJson(
+          `${name} --config-file /etc/ironic/ironic.conf`,
+          [{ name: "ironic.conf", dest: "/etc/ironic/ironic.conf", owner: "ironic" }],
+          "/var/log/kolla/ironic",
+          "ironic:ironic",
+        ),
+      );
+    }
+    await oneShot(dbShell, "ironic-conductor", "ironic-conductor", "KOLLA_BOOTSTRAP");
+    stamp("ironic-dbsync upgrade done (KOLLA_BOOTSTRAP one-shot)");
+    await start(dbShell, "ironic-conductor", "ironic-conductor");
+    await start(apiShell, "ironic-api", "ironic-api");
+
+    // Heat: noauth API, fake keystone client in the engine, RPC over RabbitMQ.
+    const heatBase = (addr: string): IniObject => ({
+      DEFAULT: {
+        host: addr,
+        transport_url: `rabbit://openstack:${secrets.rabbit}@${dbAddr}:5672/`,
+        num_engine_workers: 1,
+        debug: false,
+      },
+      database: { connection: `mysql+pymysql://heat:${secrets.heat}@${dbAddr}/heat?charset=utf8` },
+      heat_api: { bind_host: place.api.address, bind_port: 8004, workers: 1 },
+      oslo_concurrency: { lock_path: "/var/lib/heat/lock" },
+    });
+    for (const [name, addr, host] of [
+      ["heat-engine", dbAddr, place.db.node],
+      ["heat-api", place.api.address, place.api.node],
+    ] as const) {
+      const sh = name === "heat-api" ? apiShell : dbShell;
+      await put(
+        sh,
+        `${CONFIG_ROOT}/${name}/heat.conf`,
+        mergedConf(tree, heatBase(addr), "heat", name, host),
+      );
+      await put(
+        sh,
+        `${CONFIG_ROOT}/${name}/config.json`,
+        configJson(
+          `${name} --config-file /etc/heat/heat.conf`,
+          [{ name: "heat.conf", dest: "/etc/heat/heat.conf", owner: "heat" }],
+          "/var/log/kolla/heat",
+          "heat:heat",
+        ),
+      );
+    }
+    await oneShot(dbShell, "heat-engine", "heat-engine", "KOLLA_BOOTSTRAP");
+    stamp("heat-manage db_sync done (KOLLA_BOOTSTRAP one-shot)");
+    await start(dbShell, "heat-engine", "heat-engine");
+    await start(apiShell, "heat-api", "heat-api");
+
+    const ironicUrl = `http://${place.api.address}:6385`;
+    const heatUrl = `http://${place.api.address}:8004`;
+    const http = async (
+      method: string,
+      url: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<{ status: number; json: unknown }> => {
+      const res = await fetch(url, {
+        method,
+        headers: { "Content-Type": "application/json", ...headers },
+        signal: AbortSignal.timeout(70_000),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let json: unknown = undefined;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = text;
+      }
+      return { status: res.status, json };
+    };
+    await waitUntil(
+      `ironic-api on ${place.api.node}`,
+      60_000,
+      async () => (await http("GET", `${ironicUrl}/v1/`)).status === 200,
+      [apiShell, "ironic-api"],
+    );
+    await waitUntil(
+      "an alive ironic conductor",
+      60_000,
+      async () => {
+        const r = await http("GET", `${ironicUrl}/v1/conductors`, undefined, IRONIC_VERSION_HEADER);
+        return ((r.json as { conductors?: { alive: boolean }[] }).conductors ?? []).some(
+          (c) => c.alive,
+        );
+      },
+      [dbShell, "ironic-conductor"],
+    );
+    stamp(`Ironic answers on ${ironicUrl} with a conductor alive on ${place.db.node}`);
+
+    // A fake-hardware node through its provisioning states.
+    const created = await http(
+      "POST",
+      `${ironicUrl}/v1/nodes`,
+      { name: `smoke-${Date.now()}`, driver: "fake-hardware" },
+      IRONIC_VERSION_HEADER,
+    );
+    if (created.status !== 201)
+      throw new RunFailedError(
+        `ironic node create answered ${created.status}: ${JSON.stringify(created.json)}`,
+      );
+    const uuid = (created.json as { uuid: string }).uuid;
+    const provision = async (target: string, want: string): Promise<void> => {
+      const r = await http(
+        "PUT",
+        `${ironicUrl}/v1/nodes/${uuid}/states/provision`,
+        { target },
+        IRONIC_VERSION_HEADER,
+      );
+      if (r.status !== 202)
+        throw new RunFailedError(
+          `ironic provision ${target} answered ${r.status}: ${JSON.stringify(r.json)}`,
+        );
+      let state = "";
+      await waitUntil(`node ${uuid} to reach ${want}`, 120_000, async () => {
+        const n = (
+          await http("GET", `${ironicUrl}/v1/nodes/${uuid}`, undefined, IRONIC_VERSION_HEADER)
+        ).json as { provision_state: string; last_error: string | null };
+        state = n.provision_state;
+        if (/fail|error/.test(state))
+          throw new RunFailedError(`node ${uuid} went to ${state}: ${n.last_error ?? ""}`);
+        return state === want;
+      });
+      stamp(`ironic node ${uuid.slice(0, 8)} → ${want}`);
+    };
+    stamp(`ironic node ${uuid.slice(0, 8)} enrolled`);
+    await provision("manage", "manageable");
+    await provision("provide", "available");
+    await provision("active", "active");
+
+    // Heat: wait until the engine consumes its RPC queue (a request before that times out).
+    await waitUntil(
+      "heat-engine to declare its RPC queue",
+      90_000,
+      async () =>
+        (await rabbitctl("list_queues", "-q", "name"))
+          .split("\n")
+          .some((q) => q.trim() === "engine"),
+      [dbShell, "heat-engine"],
+    );
+    await waitUntil(
+      `heat-api on ${place.api.node}`,
+      60_000,
+      async () => (await http("GET", `${heatUrl}/`)).status === 300,
+      [apiShell, "heat-api"],
+    );
+    const template = {
+      heat_template_version: "2018-08-31",
+      resources: {
+        rand: { type: "OS::Heat::RandomString", properties: { length: 8 } },
+        slow: {
+          type: "OS::Heat::TestResource",
+          properties: { value: { get_attr: ["rand", "value"] }, wait_secs: 2 },
+        },
+      },
+    };
+    const stackName = `smoke-${Date.now()}`;
+    const sc = await http("POST", `${heatUrl}/v1/admin/stacks`, {
+      stack_name: stackName,
+      template,
+      timeout_mins: 5,
+    });
+    if (sc.status !== 201)
+      throw new RunFailedError(
+        `heat stack create answered ${sc.status}: ${JSON.stringify(sc.json)}`,
+      );
+    const stackId = (sc.json as { stack: { id: string } }).stack.id;
+    stamp(`heat stack ${stackId.slice(0, 8)} accepted (201)`);
+    await waitUntil(`stack ${stackId} to reach CREATE_COMPLETE`, 120_000, async () => {
+      const st = (await http("GET", `${heatUrl}/v1/admin/stacks/${stackName}/${stackId}`)).json as {
+        stack: { stack_status: string; stack_status_reason: string };
+      };
+      if (st.stack.stack_status.endsWith("FAILED"))
+        throw new RunFailedError(
+          `stack ${stackId} ${st.stack.stack_status}: ${st.stack.stack_status_reason}`,
+        );
+      return st.stack.stack_status === "CREATE_COMPLETE";
+    });
+    stamp(`heat stack ${stackId.slice(0, 8)} → CREATE_COMPLETE`);
+    lines.unshift(
+      `smoke passed on the ${deps.tag} images (${place.db.node}: mariadb, rabbitmq, ironic-conductor, heat-engine; ${place.api.node}: ironic-api, heat-api)`,
+    );
+    return { lines };
+  } finally {
+    await cleanup().catch((e: unknown) => log.warn(`cleanup failed: ${(e as Error).message}`));
+    cluster.close();
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The lab for real, on this machine's Docker engine (the suite's setup makes sure one runs):
+ * `kroll lab up --nodes 2`, SSH to every node with host keys checked against the lab's
+ * known_hosts, Docker over SSH, pulls from the lab registry, the two tags' package versions,
+ * the smoke of real Ironic and Heat, and a `lab down` that leaves nothing labelled behind.
+ */
+import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { connectCluster } from "../../src/cluster/connect.js";
+import { SshError } from "../../src/core/errors.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { readScenario } from "../../src/scenario/read.js";
+import type { Scenario } from "../../src/scenario/schema.js";
+import { REPO } from "../builders.js";
+import { runKroll } from "../support/run-kroll.js";
+
+const STATE = join(REPO, "inventories", "lab");
+const LABEL = "org.openstack.kroll.lab=lab";
+const docker = (...args: string[]): string =>
+  execFileSync("docker", args, { encoding: "utf8" }).trim();
+
+describe("integration: the lab (kroll lab up --nodes 2)", function () {
+  this.timeout(60 * 60_000);
+  let scenario: Scenario;
+
+  before(async () => {
+    const up = await runKroll(["lab", "up", "--nodes", "2"], { timeoutMs: 50 * 60_000 });
+    expect(up.code, `lab up failed:\n${up.stderr}`).to.equal(0);
+    expect(up.stdout).to.match(/lab "lab" is up in \d+ s: 2 nodes on 172\.30\.92\.0\/24/);
+    scenario = (await readScenario(join(STATE, "scenario.yaml"))).scenario;
+  });
+
+  it("writes a lab scenario that kroll validate accepts, with its kolla inputs", async () => {
+    expect(scenario.cluster.nodes.map((n) => [n.name, n.address])).to.deep.equal([
+      ["node1", "172.30.92.11"],
+      ["node2", "172.30.92.12"],
+    ]);
+    const v = await runKroll(["validate", join(STATE, "scenario.yaml")]);
+    expect(v.code, v.stderr).to.equal(0);
+    expect(readFileSync(join(STATE, "kolla", "multinode"), "utf8")).to.match(
+      /^node1 ansible_host=172\.30\.92\.11 /m,
+    );
+    for (const f of ["ssh/id_ed25519", "ssh/known_hosts", "kolla/passwords.yml"]) {
+      expect(statSync(join(STATE, f)).mode & 0o777, f).to.equal(0o600);
+    }
+  });
+
+  it("logs in to every node over SSH with host keys checked, and reaches each node's Docker engine", async () => {
+    const cluster = await connectCluster(scenario, silentLogger);
+    try {
+      for (const n of scenario.cluster.nodes) {
+        const sh = cluster.shell(n.name);
+        expect((await sh.run(["hostname"], { timeoutMs: 10_000 })).trim()).to.equal(n.name);
+        const version = await sh.run(["docker", "version", "--format", "{{.Server.Version}}"], {
+          timeoutMs: 20_000,
+        });
+        expect(version.trim()).to.match(/^\d+\.\d+\.\d+/);
+      }
+    } finally {
+      cluster.close();
+    }
+  });
+
+  it("lets every node pull from the lab registry", async () => {
+    const cluster = await connectCluster(scenario, silentLogger);
+    try {
+      await Promise.all(
+        scenario.cluster.nodes.map(async (n) => {
+          const sh = cluster.shell(n.name);
+          await sh.run(["docker", "pull", "-q", "kroll-registry:5000/kolla/haproxy:stable"], {
+            timeoutMs: 300_000,
+          });
+          const out = await sh.run(
+            [
+              "docker",
+              "run",
+              "--rm",
+              "kroll-registry:5000/kolla/haproxy:stable",
+              "dpkg-query",
+              "-W",
+              "-f",
+              "${Version}",
+              "haproxy",
+            ],
+            { timeoutMs: 60_000 },
+          );
+          expect(out, n.name).to.equal("2.6.12-1+deb12u3");
+        }),
+      );
+    } finally {
+      cluster.close();
+    }
+  });
+
+  it("refuses a node whose host key does not match known_hosts, and an unknown host, naming the node", async () => {
+    const known = readFileSync(join(STATE, "ssh", "known_hosts"), "utf8");
+    const tampered = join(STATE, "ssh", "known_hosts.tampered");
+    const other = known.split("\n").find((l) => l.startsWith("172.30.92.12 ssh-ed25519"));
+    writeFileSync(
+      tampered,
+      known.replace(
+        /^172\.30\.92\.11 ssh-ed25519 \S+$/m,
+        (other ?? "").replace("172.30.92.12", "172.30.92.11"),
+      ),
+      { mode: 0o600 },
+    );
+    const one = (kh: string): Scenario => ({
+      ...scenario,
+      cluster: {
+        ...scenario.cluster,
+        nodes: [
+          {
+            ...scenario.cluster.nodes[0]!,
+            ssh: { ...scenario.cluster.nodes[0]!.ssh, known_hosts: kh },
+          },
+        ],
+      },
+    });
+    let err: unknown;
+    try {
+      (await connectCluster(one(tampered), silentLogger)).close();
+    } catch (e: unknown) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(SshError);
+    expect((err as SshError).message).to.match(
+      /^node node1: HOST KEY MISMATCH for root@172\.30\.92\.11:22: it presented ssh-ed25519 SHA256:/,
+    );
+    writeFileSync(tampered, "");
+    err = undefined;
+    try {
+      (await connectCluster(one(tampered), silentLogger)).close();
+    } catch (e: unknown) {
+      err = e;
+    }
+    expect((err as Error).message).to.match(
+      /^node node1: unknown host key ssh-ed25519 SHA256:\S+ for root@172\.30\.92\.11:22: it is not in .*known_hosts\.tampered; add it, or pass --accept-new-host-keys/,
+    );
+  });
+
+  it("builds two real tags: proposed Ironic is deb12u2, stable is deb12u1", () => {
+    const v = (tag: string): string =>
+      docker(
+        "run",
+        "--rm",
+        `localhost:5000/kolla/ironic-api:${tag}`,
+        "dpkg-query",
+        "-W",
+        "-f",
+        "${Version}",
+        "ironic-common",
+      );
+    expect(v("stable")).to.equal("1:21.4.4-0+deb12u1");
+    expect(v("proposed")).to.equal("1:21.4.4-0+deb12u2");
+    expect(
+      docker(
+        "image",
+        "inspect",
+        "--format",
+        '{{index .Config.Labels "org.openstack.kroll.packages"}}',
+        "localhost:5000/kolla/mariadb-server:proposed",
+      ),
+    ).to.equal("mariadb-server=1:10.11.19-0+deb12u1");
+  });
+
+  it("runs real Ironic and Heat from the stable images: a node reaches active, a stack CREATE_COMPLETE", async () => {
+    const r = await runKroll(["lab", "smoke"], { timeoutMs: 20 * 60_000 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^smoke passed on the stable images/);
+    expect(r.stdout)
+      .to.match(/ironic node \w+ → active/)
+      .and.match(/heat stack \w+ → CREATE_COMPLETE/);
+  });
+
+  it("is idempotent: a second up builds, pushes and recreates nothing", async () => {
+    const r = await runKroll(["lab", "up", "--nodes", "2"], { timeoutMs: 10 * 60_000 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/images: 0 built, \d+ up to date, 0 pushed/);
+    expect(r.stdout)
+      .to.match(/node1\s+172\.30\.92\.11\s+kept/)
+      .and.match(/node2\s+172\.30\.92\.12\s+kept/);
+  });
+
+  it("shows nodes, engines and registry in status", async () => {
+    const r = await runKroll(["lab", "status", "--json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const st = JSON.parse(r.stdout) as {
+      nodes: { name: string; state: string; engine: string }[];
+      registry: { state: string; repositories: string[] };
+    };
+    expect(st.nodes.map((n) => [n.name, n.state])).to.deep.equal([
+      ["node1", "running"],
+      ["node2", "running"],
+    ]);
+    expect(st.registry.state).to.equal("running");
+    expect(st.registry.repositories).to.include.members([
+      "kolla/ironic-api",
+      "kolla/heat-engine",
+      "kolla/mariadb-server",
+    ]);
+  });
+
+  it("down removes every container, network and volume with the lab's label, and nothing else", async () => {
+    const sentinel = "kroll-test-sentinel";
+    docker("volume", "create", sentinel);
+    try {
+      const r = await runKroll(["lab", "down", "--keep-images"], { timeoutMs: 10 * 60_000 });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(
+        /removed 3 containers, 2 volumes, 1 networks, 0 images \(images kept\)/,
+      );
+      expect(docker("ps", "-a", "--filter", `label=${LABEL}`, "-q")).to.equal("");
+      expect(docker("network", "ls", "--filter", `label=${LABEL}`, "-q")).to.equal("");
+      expect(docker("volume", "ls", "--filter", `label=${LABEL}`, "-q")).to.equal("");
+      expect(docker("volume", "ls", "-q").split("\n")).to.include(sentinel);
+    } finally {
+      docker("volume", "rm", sentinel);
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { labLayout } from "../../../src/lab/lab.js";
+import { readVersions, recipeHash } from "../../../src/lab/read.js";
+import { kollaRef, labImagePlan, SERVICE_IMAGES } from "../../../src/lab/recipes.js";
+import { aScenario, load, REPO } from "../../builders.js";
+
+const IMAGES = join(REPO, "lab", "images");
+const versions = readVersions(IMAGES);
+
+describe("lab/recipes", () => {
+  const plan = labImagePlan(versions);
+  it("builds every kolla service image in both tags, named as kolla names them", () => {
+    for (const img of SERVICE_IMAGES) {
+      for (const tag of ["stable", "proposed"])
+        expect(
+          plan.map((b) => b.ref),
+          `${img}:${tag}`,
+        ).to.include(`localhost:5000/kolla/${img}:${tag}`);
+    }
+    expect(plan.filter((b) => b.push)).to.have.length(SERVICE_IMAGES.length * 2);
+  });
+  it("orders builds so every parent comes first", () => {
+    const seen = new Set<string>(["kroll-lab/debian:bookworm"]);
+    for (const b of plan) {
+      expect(seen.has(b.parent ?? ""), `${b.ref} before its parent ${b.parent}`).to.equal(true);
+      seen.add(b.ref);
+    }
+  });
+  it("builds proposed as one layer on top of stable, with the proposed pins", () => {
+    const p = plan.find((b) => b.ref === kollaRef("ironic-api", "proposed"));
+    expect(p).to.include({ dir: "proposed", parent: kollaRef("ironic-api", "stable") });
+    expect(p?.args.PACKAGES).to.equal(
+      "python3-ironic=1:21.4.4-0+deb12u2 ironic-common=1:21.4.4-0+deb12u2",
+    );
+    expect(
+      plan.find((b) => b.ref === kollaRef("mariadb-server", "stable"))?.args.PACKAGES,
+    ).to.equal("mariadb-server=1:10.11.18-0+deb12u1");
+    expect(plan.find((b) => b.ref === kollaRef("haproxy", "proposed"))?.args.PACKAGES).to.equal(
+      "haproxy=2.6.12-1+deb12u4",
+    );
+  });
+  it("pins the package versions the lab facts name", () => {
+    expect(versions.stable).to.include({
+      ironic: "1:21.4.4-0+deb12u1",
+      "mariadb-server": "1:10.11.18-0+deb12u1",
+      haproxy: "2.6.12-1+deb12u3",
+      heat: "1:19.0.0-3",
+    });
+    expect(versions.proposed).to.include({
+      ironic: "1:21.4.4-0+deb12u2",
+      "mariadb-server": "1:10.11.19-0+deb12u1",
+      haproxy: "2.6.12-1+deb12u4",
+    });
+  });
+  it("hashes recipes by content, arguments and parent", () => {
+    const b = plan.find((x) => x.ref === kollaRef("haproxy", "stable"));
+    if (!b) throw new Error("no haproxy");
+    const h = recipeHash(IMAGES, b, "parent-1");
+    expect(h).to.match(/^[0-9a-f]{16}$/);
+    expect(recipeHash(IMAGES, b, "parent-1")).to.equal(h);
+    expect(recipeHash(IMAGES, b, "parent-2")).to.not.equal(h);
+    expect(
+      recipeHash(IMAGES, { ...b, args: { ...b.args, PACKAGES: "haproxy=other" } }, "parent-1"),
+    ).to.not.equal(h);
+  });
+  it("ships a kolla_start that honours the one-shot modes and both config strategies", () => {
+    const setConfigs = readFileSync(join(IMAGES, "base", "kolla_set_configs"), "utf8");
+    expect(setConfigs)
+      .to.include("COPY_ALWAYS")
+      .and.include("COPY_ONCE")
+      .and.include("/run_command");
+    for (const img of ["ironic-base", "heat-base", "mariadb-server"]) {
+      expect(readFileSync(join(IMAGES, img, "kolla_extend_start"), "utf8"), img).to.include(
+        "KOLLA_BOOTSTRAP",
+      );
+    }
+    expect(readFileSync(join(IMAGES, "ironic-base", "kolla_extend_start"), "utf8"))
+      .to.include("online_data_migrations")
+      .and.include("KOLLA_OSM");
+  });
+});
+
+describe("lab/lab.labLayout", () => {
+  it("lays out names and addresses inside the lab subnet", () => {
+    const loaded = load(
+      aScenario({
+        name: "lab",
+        cluster: {
+          lab: { subnet: "172.30.92.0/24" },
+          nodes: [
+            { name: "node1", address: "172.30.92.11", roles: ["control", "network", "compute"] },
+          ],
+        },
+        network: { internal_vip: "172.30.92.250" },
+      }),
+    );
+    const l = labLayout(loaded, 3);
+    expect(l).to.include({
+      network: "kroll-lab",
+      gateway: "172.30.92.1",
+      registryAddress: "172.30.92.2",
+      registryContainer: "kroll-lab-registry",
+      stateDir: "/inventories/lab",
+    });
+    expect(l.nodes.map((n) => [n.name, n.address, n.container, n.volume])).to.deep.equal([
+      ["node1", "172.30.92.11", "kroll-lab-node1", "kroll-lab-node1-docker"],
+      ["node2", "172.30.92.12", "kroll-lab-node2", "kroll-lab-node2-docker"],
+      ["node3", "172.30.92.13", "kroll-lab-node3", "kroll-lab-node3-docker"],
+    ]);
+  });
+  it("refuses a scenario that is not a lab", () => {
+    expect(() => labLayout(load(aScenario()), 2)).to.throw(/not a lab scenario: cluster.lab/);
+  });
+});
