@@ -99,7 +99,10 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
     const tampered = join(STATE, "ssh", "known_hosts.tampered");
     // node1 gets node2's keys, every type of them: a host presenting any key but its own.
     const node2Lines = known.split("\n").filter((l) => l.startsWith("172.30.92.12 "));
-    const swapped = [...known.split("\n").filter((l) => l !== "" && !l.startsWith("172.30.92.11 ")), ...node2Lines.map((l) => l.replace("172.30.92.12", "172.30.92.11"))];
+    const swapped = [
+      ...known.split("\n").filter((l) => l !== "" && !l.startsWith("172.30.92.11 ")),
+      ...node2Lines.map((l) => l.replace("172.30.92.12", "172.30.92.11")),
+    ];
     writeFileSync(tampered, `${swapped.join("\n")}\n`, { mode: 0o600 });
     const one = (kh: string): Scenario => ({
       ...scenario,
