@@ -1,4 +1,6 @@
 /** PURE. The ports the core uses to reach nodes; adapters live in ssh/ and docker/. */
+import type { Duplex } from "node:stream";
+
 export interface ExecResult {
   readonly exitCode: number;
   readonly stdout: string;
@@ -18,6 +20,76 @@ export interface NodeShell {
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult>;
   /** Like exec, but a non-zero exit is a RemoteCommandError naming the node. */
   run(argv: readonly string[], opts: ExecOptions): Promise<string>;
+  /**
+   * A stream to a Unix socket on the node, carried over the node's existing connection
+   * (OpenSSH stream-local forwarding): no new handshake per stream.
+   */
+  openUnixSocket(path: string): Promise<Duplex>;
+  close(): void;
+}
+
+// ------------------------------------------------------------------ Docker
+
+export type ContainerStatus =
+  "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
+export type Health = "healthy" | "unhealthy" | "starting" | "none";
+
+/** What kroll needs to know about a container, whatever Docker client fetched it. */
+export interface ContainerState {
+  readonly node: string;
+  readonly name: string;
+  readonly id: string;
+  readonly image: string;
+  readonly imageId: string;
+  readonly status: ContainerStatus;
+  readonly health: Health;
+  readonly restartCount: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly startedAt: string;
+  readonly exitCode: number;
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  /** "source:target[:ro]"; a source without "/" is a named volume. */
+  readonly binds: readonly string[];
+  readonly hostNetwork: boolean;
+  readonly restartPolicy: "no" | "unless-stopped" | "always" | "on-failure";
+  readonly healthcheck?: {
+    test: readonly string[];
+    intervalMs: number;
+    timeoutMs: number;
+    retries: number;
+    startPeriodMs: number;
+  };
+  readonly stopTimeoutS?: number;
+  readonly command?: readonly string[];
+}
+
+export interface DockerVersion {
+  readonly version: string;
+  readonly apiVersion: string;
+}
+
+export interface DockerApi {
+  readonly node: string;
+  version(signal?: AbortSignal): Promise<DockerVersion>;
+  /** undefined when there is no such container (404). */
+  inspect(name: string, signal?: AbortSignal): Promise<ContainerState | undefined>;
+  list(labels: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<ContainerState[]>;
+  hasImage(ref: string, signal?: AbortSignal): Promise<boolean>;
+  pull(ref: string, signal?: AbortSignal): Promise<void>;
+  create(spec: ContainerSpec, signal?: AbortSignal): Promise<void>;
+  /** Starting a running container is success (304). */
+  start(name: string, signal?: AbortSignal): Promise<void>;
+  /** Stopping a stopped container is success (304). */
+  stop(name: string, timeoutS: number, signal?: AbortSignal): Promise<void>;
+  /** Removing a missing container is success (404). */
+  remove(name: string, signal?: AbortSignal): Promise<void>;
+  rename(name: string, to: string, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 

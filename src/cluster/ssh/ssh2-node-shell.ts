@@ -203,6 +203,16 @@ function makeShell(node: string, conn: Client): NodeShell {
       }
       return r.stdout;
     },
+    openUnixSocket: (path) =>
+      new Promise((resolve, reject) => {
+        conn.openssh_forwardOutStreamLocal(path, (err, channel) => {
+          if (err)
+            reject(
+              new SshError(node, `cannot open ${path} over SSH: ${err.message}`, { cause: err }),
+            );
+          else resolve(channel);
+        });
+      }),
     close: () => conn.end(),
   };
 }

@@ -1,0 +1,255 @@
+/**
+ * ADAPTER. DockerApi on dockerode, speaking HTTP to /var/run/docker.sock on the node through a
+ * stream forwarded over the node's existing SSH connection: no new handshake per call
+ * (dockerode's own `protocol: "ssh"` opens a new SSH connection for every request, ~200 ms
+ * each here). Library errors become DockerApiError/TimeoutError naming the node; 304 and 404
+ * become success where that is their meaning (start/stop/remove are idempotent).
+ */
+import { Agent } from "node:http";
+import type { Duplex } from "node:stream";
+import Dockerode from "dockerode";
+import { DockerApiError, TimeoutError } from "../../core/errors.js";
+import type {
+  ContainerSpec,
+  ContainerState,
+  DockerApi,
+  DockerVersion,
+  NodeShell,
+} from "../ports.js";
+import { mapInspect } from "./map-inspect.js";
+
+export const DOCKER_SOCKET = "/var/run/docker.sock";
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** An HTTP agent whose connections are streams the given function opens (over SSH). */
+export function createStreamAgent(open: () => Promise<Duplex>, maxSockets = 8): Agent {
+  const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  // Node's Agent accepts an asynchronous createConnection through its callback.
+  (agent as unknown as { createConnection: unknown }).createConnection = (
+    _opts: unknown,
+    done: (err: Error | null, socket?: Duplex) => void,
+  ): undefined => {
+    open().then(
+      (s) => done(null, s),
+      (e: unknown) => done(e as Error),
+    );
+    return undefined;
+  };
+  return agent;
+}
+
+/** The subset of dockerode kroll uses: what a test fake has to provide. */
+export interface DockerodeLike {
+  version(opts?: { abortSignal?: AbortSignal }): Promise<{ Version: string; ApiVersion: string }>;
+  getContainer(name: string): {
+    inspect(opts?: { abortSignal?: AbortSignal }): Promise<unknown>;
+    start(opts?: { abortSignal?: AbortSignal }): Promise<unknown>;
+    stop(opts?: { t?: number; abortSignal?: AbortSignal }): Promise<unknown>;
+    remove(opts?: { force?: boolean; v?: boolean; abortSignal?: AbortSignal }): Promise<unknown>;
+    rename(opts: { name: string; abortSignal?: AbortSignal }): Promise<unknown>;
+  };
+  listContainers(opts: {
+    all: boolean;
+    filters: string;
+    abortSignal?: AbortSignal;
+  }): Promise<{ Id: string }[]>;
+  getImage(ref: string): { inspect(opts?: { abortSignal?: AbortSignal }): Promise<unknown> };
+  pull(ref: string, opts: { abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+  createContainer(opts: Record<string, unknown>): Promise<unknown>;
+  modem: {
+    followProgress(
+      stream: NodeJS.ReadableStream,
+      done: (err: Error | null, out: unknown[]) => void,
+    ): void;
+  };
+}
+
+interface DockerodeError {
+  statusCode?: number;
+  reason?: string;
+  json?: { message?: string } | null;
+  message?: string;
+  name?: string;
+}
+
+function errorMessage(e: DockerodeError): string {
+  return e.json?.message ?? e.reason ?? e.message ?? "unknown error";
+}
+
+export function createDockerodeDockerApi(
+  node: string,
+  client: DockerodeLike,
+  opts: { timeoutMs?: number; onClose?: () => void } = {},
+): DockerApi {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  /** Runs one call with a deadline; maps errors; `ok` lists status codes that mean success. */
+  const call = async <T>(
+    op: string,
+    signal: AbortSignal | undefined,
+    f: (s: AbortSignal) => Promise<T>,
+    ok: readonly number[] = [],
+    ms = timeoutMs,
+  ): Promise<T | undefined> => {
+    const deadline = AbortSignal.timeout(ms);
+    const s = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    try {
+      return await f(s);
+    } catch (e: unknown) {
+      const err = e as DockerodeError;
+      if (err.statusCode !== undefined && ok.includes(err.statusCode)) return undefined;
+      if (deadline.aborted) throw new TimeoutError(`node ${node}: docker ${op}`, ms, { cause: e });
+      if (signal?.aborted) throw new DockerApiError(node, op, "aborted", undefined, { cause: e });
+      throw new DockerApiError(node, op, errorMessage(err), err.statusCode, { cause: e });
+    }
+  };
+
+  return {
+    node,
+    async version(signal) {
+      const v = await call("version", signal, (s) => client.version({ abortSignal: s }));
+      return { version: v?.Version ?? "", apiVersion: v?.ApiVersion ?? "" } satisfies DockerVersion;
+    },
+    async inspect(name, signal) {
+      const raw = await call(
+        `inspect ${name}`,
+        signal,
+        (s) => client.getContainer(name).inspect({ abortSignal: s }),
+        [404],
+      );
+      return raw === undefined ? undefined : mapInspect(node, raw);
+    },
+    async list(labels, signal) {
+      const filters = JSON.stringify({
+        label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+      });
+      const rows =
+        (await call("ps", signal, (s) =>
+          client.listContainers({ all: true, filters, abortSignal: s }),
+        )) ?? [];
+      const out: ContainerState[] = [];
+      for (const r of rows) {
+        const st = await this.inspect(r.Id, signal);
+        if (st) out.push(st);
+      }
+      return out;
+    },
+    async hasImage(ref, signal) {
+      const raw = await call(
+        `image inspect ${ref}`,
+        signal,
+        (s) => client.getImage(ref).inspect({ abortSignal: s }),
+        [404],
+      );
+      return raw !== undefined;
+    },
+    async pull(ref, signal) {
+      await call(
+        `pull ${ref}`,
+        signal,
+        async (s) => {
+          const stream = await client.pull(ref, { abortSignal: s });
+          await new Promise<void>((resolve, reject) => {
+            client.modem.followProgress(stream, (err, out) => {
+              const failed = (out as { error?: string; errorDetail?: { message?: string } }[]).find(
+                (o) => o.error !== undefined,
+              );
+              if (err) reject(err);
+              else if (failed)
+                reject(
+                  Object.assign(new Error(failed.errorDetail?.message ?? failed.error), {
+                    statusCode: 404,
+                  }),
+                );
+              else resolve();
+            });
+          });
+        },
+        [],
+        15 * 60_000,
+      );
+    },
+    async create(spec, signal) {
+      await call(`create ${spec.name}`, signal, (s) =>
+        client.createContainer({ ...toCreateOptions(spec), abortSignal: s }),
+      );
+    },
+    async start(name, signal) {
+      await call(
+        `start ${name}`,
+        signal,
+        (s) => client.getContainer(name).start({ abortSignal: s }),
+        [304],
+      );
+    },
+    async stop(name, timeoutS, signal) {
+      await call(
+        `stop ${name}`,
+        signal,
+        (s) => client.getContainer(name).stop({ t: timeoutS, abortSignal: s }),
+        [304, 404],
+        (timeoutS + 30) * 1000,
+      );
+    },
+    async remove(name, signal) {
+      await call(
+        `rm ${name}`,
+        signal,
+        (s) => client.getContainer(name).remove({ force: true, v: false, abortSignal: s }),
+        [404],
+      );
+    },
+    async rename(name, to, signal) {
+      await call(`rename ${name}`, signal, (s) =>
+        client.getContainer(name).rename({ name: to, abortSignal: s }),
+      );
+    },
+    close: () => opts.onClose?.(),
+  };
+}
+
+/** PURE. kroll's ContainerSpec → the Docker Engine API's create body. */
+export function toCreateOptions(spec: ContainerSpec): Record<string, unknown> {
+  const ns = (ms: number): number => ms * 1_000_000;
+  return {
+    name: spec.name,
+    Image: spec.image,
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: { ...spec.labels },
+    ...(spec.command ? { Cmd: [...spec.command] } : {}),
+    ...(spec.stopTimeoutS !== undefined ? { StopTimeout: spec.stopTimeoutS } : {}),
+    ...(spec.healthcheck
+      ? {
+          Healthcheck: {
+            Test: [...spec.healthcheck.test],
+            Interval: ns(spec.healthcheck.intervalMs),
+            Timeout: ns(spec.healthcheck.timeoutMs),
+            Retries: spec.healthcheck.retries,
+            StartPeriod: ns(spec.healthcheck.startPeriodMs),
+          },
+        }
+      : {}),
+    HostConfig: {
+      Binds: [...spec.binds],
+      NetworkMode: spec.hostNetwork ? "host" : "default",
+      RestartPolicy: { Name: spec.restartPolicy === "no" ? "" : spec.restartPolicy },
+    },
+  };
+}
+
+/** Docker on a node over its SSH connection. */
+export function connectDockerOverSsh(
+  shell: NodeShell,
+  opts: { timeoutMs?: number } = {},
+): DockerApi {
+  const agent = createStreamAgent(() => shell.openUnixSocket(DOCKER_SOCKET));
+  const client = new Dockerode({
+    protocol: "http",
+    host: "docker",
+    port: 2375,
+    agent,
+  } as Dockerode.DockerOptions);
+  return createDockerodeDockerApi(shell.node, client as unknown as DockerodeLike, {
+    ...opts,
+    onClose: () => agent.destroy(),
+  });
+}
