@@ -58,3 +58,28 @@ export function hostTagVars(s: Scenario, host: string, phase: Phase): [string, s
   }
   return [...out];
 }
+
+/**
+ * The tag one component runs on one host in a phase, as kolla resolves its variables: a
+ * host_tags override wins; in the target phase, hosts and components left on stable keep the
+ * stable tag; otherwise the service's tag.
+ */
+export function tagFor(
+  s: Scenario,
+  svc: ServiceName,
+  component: string,
+  host: string,
+  phase: Phase,
+): string {
+  const hostPair = s.kolla.host_tags[host]?.[svc];
+  const hostTag = hostPair?.[phase];
+  if (hostTag !== undefined) return hostTag;
+  if (
+    phase === "target" &&
+    (s.upgrade.leave_on_stable.hosts.includes(host) ||
+      s.upgrade.leave_on_stable.services.includes(component))
+  ) {
+    return hostPair?.stable ?? serviceTag(s, svc, "stable");
+  }
+  return serviceTag(s, svc, phase);
+}

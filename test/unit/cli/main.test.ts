@@ -60,7 +60,10 @@ describe("cli/main.parseCommandLine", () => {
     });
   }
   const bad: [string[], RegExp][] = [
-    [["frobnicate"], /unknown command "frobnicate"; commands: validate, inventory/],
+    [
+      ["frobnicate"],
+      /unknown command "frobnicate"; commands: validate, inventory, lab, deploy, status/,
+    ],
     [["validate"], /validate takes 1 argument, got 0/],
     [["validate", "a", "b"], /validate takes 1 argument, got 2/],
     [["validate", "a", "--nope"], /Unknown option '--nope'/],

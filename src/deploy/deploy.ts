@@ -1,0 +1,449 @@
+/**
+ * EFFECT. `kroll deploy`: takes nodes from bare to the rendered plan, the way kolla-ansible
+ * would lay it out, in kolla's service order (loadbalancer → mariadb → rabbitmq → ironic →
+ * heat): images pulled on every node in parallel first; each service's bootstrap one-shot
+ * (db sync) run once from its image; containers created, replaced when their rendered config
+ * or image changed, left alone otherwise, so a second deploy changes nothing and says so.
+ * MariaDB comes up as a Galera cluster: the first control host bootstraps a new cluster, the
+ * others join, then the first is restarted as an ordinary member.
+ */
+import type { Cluster } from "../cluster/connect.js";
+import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
+import type { Clock } from "../core/clock.js";
+import { RunFailedError, TimeoutError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { Scenario } from "../scenario/schema.js";
+import { LABELS } from "./render.js";
+import type { ContainerUnit, DeployPlan, ServicePlan } from "./render.js";
+
+export type UnitAction = "created" | "replaced" | "started" | "unchanged";
+
+export interface DeployDeps {
+  readonly cluster: Cluster;
+  readonly dockers: ReadonlyMap<string, DockerApi>;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+export interface DeployReport {
+  readonly units: { node: string; container: string; image: string; action: UnitAction }[];
+  readonly pulled: { node: string; image: string }[];
+  readonly changed: boolean;
+}
+
+function decide(have: ContainerState | undefined, u: ContainerUnit): UnitAction {
+  if (!have) return "created";
+  if (have.labels[LABELS.config] !== u.configHash || have.image !== u.image) return "replaced";
+  return have.status === "running" ? "unchanged" : "started";
+}
+
+async function writeFiles(shell: NodeShell, u: ContainerUnit): Promise<void> {
+  for (const f of u.files) {
+    await shell.run(
+      [
+        "sh",
+        "-c",
+        'umask 077; mkdir -p "$1" && cat > "$1/$2.tmp" && chmod "$3" "$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2"',
+        "put",
+        u.configDir.replace(/\/$/, ""),
+        f.name,
+        f.mode.toString(8),
+      ],
+      { timeoutMs: 30_000, stdin: f.content },
+    );
+  }
+}
+
+export async function deploy(
+  deps: DeployDeps,
+  plan: DeployPlan,
+  s: Scenario,
+): Promise<DeployReport> {
+  const { cluster, dockers, logger, clock } = deps;
+  const docker = (node: string): DockerApi => {
+    const d = dockers.get(node);
+    if (!d) throw new RunFailedError(`no Docker connection to ${node}`);
+    return d;
+  };
+  const units = plan.services.flatMap((sp) => sp.units);
+  const actions = new Map<ContainerUnit, UnitAction>();
+  for (const u of units) actions.set(u, decide(await docker(u.node).inspect(u.container), u));
+
+  // Images first, on every node at once, only what a node lacks.
+  const pulled: DeployReport["pulled"] = [];
+  const byNode = new Map<string, Set<string>>();
+  for (const u of units) byNode.set(u.node, (byNode.get(u.node) ?? new Set()).add(u.image));
+  await Promise.all(
+    [...byNode].map(async ([node, images]) => {
+      for (const image of images) {
+        if (await docker(node).hasImage(image)) continue;
+        logger.info(`pulling ${image}`, { node });
+        await docker(node).pull(image);
+        pulled.push({ node, image });
+      }
+    }),
+  );
+
+  // The VIP: on the loadbalancer host that holds it when keepalived does not run.
+  for (const lb of plan.loadbalancers) {
+    await cluster
+      .shell(lb)
+      .run(["sysctl", "-qw", "net.ipv4.ip_nonlocal_bind=1"], { timeoutMs: 10_000 });
+  }
+  if (plan.vipHolder !== undefined) {
+    const iface =
+      s.cluster.nodes.find((n) => n.name === plan.vipHolder)?.interfaces?.network ??
+      s.network.interface;
+    const prefix = plan.vip.includes(":")
+      ? 128
+      : s.cluster.lab
+        ? Number(s.cluster.lab.subnet.split("/")[1])
+        : 32;
+    await cluster
+      .shell(plan.vipHolder)
+      .run(
+        [
+          "sh",
+          "-c",
+          `ip -o addr show dev "$1" | grep -qw "$2" || ip addr add "$2/$3" dev "$1"`,
+          "vip",
+          iface,
+          plan.vip,
+          String(prefix),
+        ],
+        { timeoutMs: 10_000 },
+      );
+  }
+
+  const report: DeployReport["units"] = [];
+  for (const sp of plan.services) {
+    const changed = sp.units.filter((u) => actions.get(u) !== "unchanged");
+    if (changed.length === 0) {
+      for (const u of sp.units)
+        report.push({ node: u.node, container: u.container, image: u.image, action: "unchanged" });
+      continue;
+    }
+    logger.info(
+      `deploying ${sp.service}: ${changed.map((u) => `${u.container}@${u.node}`).join(", ")}`,
+      { service: sp.service },
+    );
+    for (const u of changed) await writeFiles(cluster.shell(u.node), u);
+    if (sp.service === "mariadb") {
+      await deployMariadb(deps, sp, actions, plan);
+    } else {
+      if (sp.service === "ironic" || sp.service === "heat") {
+        // kolla runs the bootstrap (db sync) once, from the first API host, with the new image.
+        const api = sp.units.find((u) => u.component.endsWith("-api")) ?? sp.units[0];
+        if (api) await oneShot(cluster.shell(api.node), api, "KOLLA_BOOTSTRAP", logger);
+      }
+      for (const u of changed) await replace(docker(u.node), u, actions.get(u));
+    }
+    await Promise.all(
+      changed.map((u) =>
+        waitHealthy(docker(u.node), u, s.upgrade.healthy_timeout, clock, cluster.shell(u.node)),
+      ),
+    );
+    if (sp.service === "rabbitmq") {
+      for (const u of sp.units)
+        await waitFor(
+          clock,
+          `RabbitMQ on ${u.node}`,
+          120_000,
+          async () =>
+            (
+              await cluster
+                .shell(u.node)
+                .exec(
+                  [
+                    "docker",
+                    "exec",
+                    "-u",
+                    "rabbitmq",
+                    u.container,
+                    "rabbitmqctl",
+                    "-n",
+                    "rabbit@localhost",
+                    "await_startup",
+                  ],
+                  { timeoutMs: 60_000 },
+                )
+            ).exitCode === 0,
+        );
+    }
+    for (const u of sp.units)
+      report.push({
+        node: u.node,
+        container: u.container,
+        image: u.image,
+        action: actions.get(u) ?? "unchanged",
+      });
+  }
+
+  if (plan.loadbalancers.length > 0 && units.some((u) => actions.get(u) !== "unchanged")) {
+    await waitFor(clock, "every HAProxy backend UP", 120_000, async () => {
+      for (const lb of plan.loadbalancers) {
+        const stat = await haproxyStat(cluster.shell(lb));
+        if (
+          stat.some(
+            (r) =>
+              r.server !== "FRONTEND" &&
+              r.server !== "BACKEND" &&
+              r.proxy !== "monitor" &&
+              !r.status.startsWith("UP"),
+          )
+        )
+          return false;
+      }
+      return true;
+    });
+  }
+  return { units: report, pulled, changed: report.some((r) => r.action !== "unchanged") };
+}
+
+async function replace(
+  docker: DockerApi,
+  u: ContainerUnit,
+  action: UnitAction | undefined,
+): Promise<void> {
+  if (action === "replaced") {
+    await docker.stop(u.container, u.spec.stopTimeoutS ?? 60);
+    await docker.remove(u.container);
+  }
+  if (action === "created" || action === "replaced") await docker.create(u.spec);
+  await docker.start(u.container);
+}
+
+async function oneShot(
+  shell: NodeShell,
+  u: ContainerUnit | undefined,
+  mode: string,
+  logger: Logger,
+  env: Record<string, string> = {},
+  volumes: string[] = [],
+): Promise<void> {
+  if (!u) return;
+  const args = [
+    "docker",
+    "run",
+    "--rm",
+    "--name",
+    `${u.service}_${mode.toLowerCase()}`,
+    "--network",
+    "host",
+    "-e",
+    `KOLLA_CONFIG_STRATEGY=COPY_ALWAYS`,
+    "-e",
+    `${mode}=`,
+    "-v",
+    `${u.configDir}:/var/lib/kolla/config_files/:ro`,
+    "-v",
+    "kolla_logs:/var/log/kolla/",
+    "--label",
+    `${LABELS.scenario}=${u.spec.labels[LABELS.scenario] ?? ""}`,
+  ];
+  for (const [k, v] of Object.entries(env)) args.push("-e", `${k}=${v}`);
+  for (const v of volumes) args.push("-v", v);
+  args.push(u.image);
+  logger.info(`${mode} one-shot from ${u.image}`, { node: shell.node, service: u.service });
+  const r = await shell.exec(args, { timeoutMs: 600_000 });
+  if (r.exitCode !== 0) {
+    throw new RunFailedError(
+      `node ${shell.node}: ${mode} one-shot of ${u.service} (${u.image}) exited ${r.exitCode}: ${(r.stdout + r.stderr).trim().split("\n").slice(-4).join(" | ")}`,
+    );
+  }
+}
+
+async function deployMariadb(
+  deps: DeployDeps,
+  sp: ServicePlan,
+  actions: Map<ContainerUnit, UnitAction>,
+  plan: DeployPlan,
+): Promise<void> {
+  const { cluster, dockers, logger } = deps;
+  const docker = (node: string): DockerApi => dockers.get(node) as DockerApi;
+  const [first, ...rest] = sp.units;
+  if (!first) return;
+  const size = sp.units.length;
+  const fresh = sp.units.every((u) => actions.get(u) === "created");
+  if (fresh) {
+    // A new cluster: data directory and root password on the first host, which starts the
+    // cluster; the others join by state transfer; then the first restarts as a plain member.
+    await oneShot(
+      cluster.shell(first.node),
+      first,
+      "KOLLA_BOOTSTRAP",
+      logger,
+      { DB_ROOT_PASSWORD: plan.secrets.dbRoot },
+      ["mariadb:/var/lib/mysql"],
+    );
+    await docker(first.node).create({
+      ...first.spec,
+      env: { ...first.spec.env, KOLLA_GALERA_NEW_CLUSTER: "" },
+    });
+    await docker(first.node).start(first.container);
+    await waitSynced(deps, first, 1, plan);
+    for (const u of rest) {
+      await docker(u.node).create(u.spec);
+      await docker(u.node).start(u.container);
+      await waitSynced(deps, u, sp.units.indexOf(u) + 1, plan);
+    }
+    await replace(docker(first.node), first, "replaced");
+    await waitSynced(deps, first, size, plan);
+  } else {
+    // An existing cluster: one member at a time, each back in sync before the next.
+    for (const u of sp.units.filter((x) => actions.get(x) !== "unchanged")) {
+      await replace(docker(u.node), u, actions.get(u));
+      await waitSynced(deps, u, size, plan);
+    }
+  }
+  const sql = plan.databases
+    .map(
+      (d) =>
+        `CREATE DATABASE IF NOT EXISTS \`${d.name}\`; CREATE USER IF NOT EXISTS '${d.user}'@'%' IDENTIFIED BY '${d.password}'; ALTER USER '${d.user}'@'%' IDENTIFIED BY '${d.password}'; GRANT ALL PRIVILEGES ON \`${d.name}\`.* TO '${d.user}'@'%';`,
+    )
+    .join("\n");
+  await mysql(cluster.shell(first.node), first, plan, sql);
+}
+
+async function mysql(
+  shell: NodeShell,
+  u: ContainerUnit,
+  plan: DeployPlan,
+  sql: string,
+): Promise<string> {
+  return shell.run(
+    [
+      "docker",
+      "exec",
+      "-i",
+      "-e",
+      `MYSQL_PWD=${plan.secrets.dbRoot}`,
+      u.container,
+      "mariadb",
+      "-uroot",
+      "-h",
+      u.address,
+      "-N",
+      "-B",
+    ],
+    { timeoutMs: 60_000, stdin: sql },
+  );
+}
+
+/** Galera: this member reports Synced and the cluster has `size` members. */
+async function waitSynced(
+  deps: DeployDeps,
+  u: ContainerUnit,
+  size: number,
+  plan: DeployPlan,
+): Promise<void> {
+  await waitFor(
+    deps.clock,
+    `MariaDB on ${u.node} to be Synced in a cluster of ${size}`,
+    180_000,
+    async () => {
+      const out = await mysql(
+        deps.cluster.shell(u.node),
+        u,
+        plan,
+        "SHOW STATUS WHERE Variable_name IN ('wsrep_local_state_comment','wsrep_cluster_size');",
+      ).catch(() => "");
+      const status = Object.fromEntries(
+        out
+          .trim()
+          .split("\n")
+          .map((l) => l.split("\t") as [string, string]),
+      );
+      return (
+        status.wsrep_local_state_comment === "Synced" && Number(status.wsrep_cluster_size) >= size
+      );
+    },
+  );
+}
+
+async function waitHealthy(
+  docker: DockerApi,
+  u: ContainerUnit,
+  timeoutMs: number,
+  clock: Clock,
+  shell: NodeShell,
+): Promise<void> {
+  const deadline = clock.now() + timeoutMs;
+  for (;;) {
+    const st = await docker.inspect(u.container);
+    if (st?.health === "healthy") return;
+    if (
+      st &&
+      (st.status === "exited" ||
+        st.status === "dead" ||
+        st.health === "unhealthy" ||
+        clock.now() > deadline)
+    ) {
+      const logs = (
+        await shell.exec(["docker", "logs", "--tail", "8", u.container], { timeoutMs: 20_000 })
+      ).stderr
+        .trim()
+        .split("\n")
+        .slice(-4)
+        .join(" | ");
+      const why =
+        st.status === "exited" || st.status === "dead"
+          ? `exited ${st.exitCode}`
+          : st.health === "unhealthy"
+            ? "is unhealthy"
+            : `not healthy within ${timeoutMs} ms (${st.health})`;
+      throw new RunFailedError(
+        `node ${u.node}: container ${u.container} (${u.image}) ${why}${logs ? `; last log lines: ${logs}` : ""}`,
+      );
+    }
+    await clock.sleep(1_000);
+  }
+}
+
+export async function waitFor(
+  clock: Clock,
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = clock.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (clock.now() > deadline) throw new TimeoutError(what, timeoutMs);
+    await clock.sleep(1_000);
+  }
+}
+
+export interface HaproxyStatRow {
+  readonly proxy: string;
+  readonly server: string;
+  readonly status: string;
+  readonly sessions: number;
+}
+
+/** `show stat` through the runtime socket inside the haproxy container. */
+export async function haproxyStat(shell: NodeShell): Promise<HaproxyStatRow[]> {
+  const out = await shell.run(
+    [
+      "docker",
+      "exec",
+      "haproxy",
+      "sh",
+      "-c",
+      'echo "show stat" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock',
+    ],
+    { timeoutMs: 20_000 },
+  );
+  return out
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const f = l.split(",");
+      return {
+        proxy: f[0] ?? "",
+        server: f[1] ?? "",
+        status: f[17] ?? "",
+        sessions: Number(f[4] ?? 0),
+      };
+    });
+}
