@@ -81,6 +81,8 @@ export interface DockerApi {
   inspect(name: string, signal?: AbortSignal): Promise<ContainerState | undefined>;
   list(labels: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<ContainerState[]>;
   hasImage(ref: string, signal?: AbortSignal): Promise<boolean>;
+  /** The local image ID a reference resolves to on the node; undefined when absent. */
+  imageId(ref: string, signal?: AbortSignal): Promise<string | undefined>;
   pull(ref: string, signal?: AbortSignal): Promise<void>;
   create(spec: ContainerSpec, signal?: AbortSignal): Promise<void>;
   /** Starting a running container is success (304). */

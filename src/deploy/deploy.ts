@@ -31,9 +31,19 @@ export interface DeployReport {
   readonly changed: boolean;
 }
 
-function decide(have: ContainerState | undefined, u: ContainerUnit): UnitAction {
+/** kolla-ansible's compare_container, in short: same rendered config, same image (by ID). */
+function decide(
+  have: ContainerState | undefined,
+  u: ContainerUnit,
+  imageId: string | undefined,
+): UnitAction {
   if (!have) return "created";
-  if (have.labels[LABELS.config] !== u.configHash || have.image !== u.image) return "replaced";
+  if (
+    have.labels[LABELS.config] !== u.configHash ||
+    have.image !== u.image ||
+    (imageId !== undefined && have.imageId !== imageId)
+  )
+    return "replaced";
   return have.status === "running" ? "unchanged" : "started";
 }
 
@@ -66,23 +76,31 @@ export async function deploy(
     return d;
   };
   const units = plan.services.flatMap((sp) => sp.units);
-  const actions = new Map<ContainerUnit, UnitAction>();
-  for (const u of units) actions.set(u, decide(await docker(u.node).inspect(u.container), u));
 
-  // Images first, on every node at once, only what a node lacks.
+  // Images first, on every node at once. A pull of an image the node already has is a cheap
+  // manifest check, and it catches a tag that now points at another image.
   const pulled: DeployReport["pulled"] = [];
   const byNode = new Map<string, Set<string>>();
   for (const u of units) byNode.set(u.node, (byNode.get(u.node) ?? new Set()).add(u.image));
+  const imageIds = new Map<string, string | undefined>();
   await Promise.all(
     [...byNode].map(async ([node, images]) => {
       for (const image of images) {
-        if (await docker(node).hasImage(image)) continue;
-        logger.info(`pulling ${image}`, { node });
+        const before = await docker(node).imageId(image);
+        if (before === undefined) logger.info(`pulling ${image}`, { node });
         await docker(node).pull(image);
-        pulled.push({ node, image });
+        const after = await docker(node).imageId(image);
+        if (after !== before) pulled.push({ node, image });
+        imageIds.set(`${node} ${image}`, after);
       }
     }),
   );
+  const actions = new Map<ContainerUnit, UnitAction>();
+  for (const u of units)
+    actions.set(
+      u,
+      decide(await docker(u.node).inspect(u.container), u, imageIds.get(`${u.node} ${u.image}`)),
+    );
 
   // The VIP: on the loadbalancer host that holds it when keepalived does not run.
   for (const lb of plan.loadbalancers) {
@@ -361,6 +379,10 @@ async function waitSynced(
   );
 }
 
+/**
+ * Docker health `healthy` within the deadline. "unhealthy" on the way is not final (a Galera
+ * joiner is unhealthy until its state transfer is done); an exited container is.
+ */
 async function waitHealthy(
   docker: DockerApi,
   u: ContainerUnit,
@@ -372,13 +394,8 @@ async function waitHealthy(
   for (;;) {
     const st = await docker.inspect(u.container);
     if (st?.health === "healthy") return;
-    if (
-      st &&
-      (st.status === "exited" ||
-        st.status === "dead" ||
-        st.health === "unhealthy" ||
-        clock.now() > deadline)
-    ) {
+    const exited = st === undefined || st.status === "exited" || st.status === "dead";
+    if (exited || clock.now() > deadline) {
       const logs = (
         await shell.exec(["docker", "logs", "--tail", "8", u.container], { timeoutMs: 20_000 })
       ).stderr
@@ -387,11 +404,11 @@ async function waitHealthy(
         .slice(-4)
         .join(" | ");
       const why =
-        st.status === "exited" || st.status === "dead"
-          ? `exited ${st.exitCode}`
-          : st.health === "unhealthy"
-            ? "is unhealthy"
-            : `not healthy within ${timeoutMs} ms (${st.health})`;
+        st === undefined
+          ? "is gone"
+          : exited
+            ? `exited ${st.exitCode}`
+            : `is not healthy within ${timeoutMs} ms (${st.health})`;
       throw new RunFailedError(
         `node ${u.node}: container ${u.container} (${u.image}) ${why}${logs ? `; last log lines: ${logs}` : ""}`,
       );

@@ -294,7 +294,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
                     { path: "/var/log/kolla/mariadb", owner: "mysql:mysql" },
                   ),
                 ],
-                { volumes: ["mariadb:/var/lib/mysql"], health: "healthcheck_listen mariadbd 3306" },
+                { volumes: ["mariadb:/var/lib/mysql"], health: `healthcheck_tcp ${a} 3306` },
               ),
             );
             break;
@@ -331,7 +331,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
                 ],
                 {
                   volumes: ["rabbitmq:/var/lib/rabbitmq/"],
-                  health: "healthcheck_listen beam.smp 5672",
+                  health: `healthcheck_tcp ${a} 5672`,
                 },
               ),
             );

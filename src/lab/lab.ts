@@ -336,7 +336,10 @@ export async function labUp(
   )
     .split("\n")
     .filter((c) => /-node\d+$/.test(c) && !layout.nodes.some((n) => n.container === c));
-  for (const c of extra) await cli.ok(["rm", "-f", "-v", c], { timeoutMs: 60_000 });
+  for (const c of extra) {
+    await cli.ok(["rm", "-f", "-v", c], { timeoutMs: 60_000 });
+    await cli.run(["volume", "rm", "-f", `${c}-docker`], { timeoutMs: 60_000 });
+  }
 
   const known: string[] = [];
   for (const [i, n] of layout.nodes.entries()) {

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { connectCluster } from "../cluster/connect.js";
 import type { NodeShell } from "../cluster/ports.js";
 import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.js";
+import { heatStackToComplete, http, IRONIC_HEADERS, ironicNodeToActive } from "./probes.js";
 import { overrideLayers } from "../inventory/emit.js";
 import { buildConfigTree } from "../inventory/overrides.js";
 import type { ConfigTree } from "../inventory/overrides.js";
@@ -21,7 +22,6 @@ import { kollaRef, NODE_REGISTRY_NAME } from "./recipes.js";
 
 const SMOKE_LABEL = "org.openstack.kroll.smoke=1";
 const CONFIG_ROOT = "/etc/kroll-smoke";
-const IRONIC_VERSION_HEADER = { "X-OpenStack-Ironic-API-Version": "1.82" };
 
 interface Placement {
   readonly db: { node: string; address: string };
@@ -396,27 +396,6 @@ export async function labSmoke(
 
     const ironicUrl = `http://${place.api.address}:6385`;
     const heatUrl = `http://${place.api.address}:8004`;
-    const http = async (
-      method: string,
-      url: string,
-      body?: unknown,
-      headers: Record<string, string> = {},
-    ): Promise<{ status: number; json: unknown }> => {
-      const res = await fetch(url, {
-        method,
-        headers: { "Content-Type": "application/json", ...headers },
-        signal: AbortSignal.timeout(70_000),
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      let json: unknown = undefined;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = text;
-      }
-      return { status: res.status, json };
-    };
     await waitUntil(
       `ironic-api on ${place.api.node}`,
       60_000,
@@ -426,55 +405,24 @@ export async function labSmoke(
     await waitUntil(
       "an alive ironic conductor",
       60_000,
-      async () => {
-        const r = await http("GET", `${ironicUrl}/v1/conductors`, undefined, IRONIC_VERSION_HEADER);
-        return ((r.json as { conductors?: { alive: boolean }[] }).conductors ?? []).some(
-          (c) => c.alive,
-        );
-      },
+      async () =>
+        (
+          (
+            (await http("GET", `${ironicUrl}/v1/conductors`, undefined, IRONIC_HEADERS)).json as {
+              conductors?: { alive: boolean }[];
+            }
+          ).conductors ?? []
+        ).some((c) => c.alive),
       [dbShell, "ironic-conductor"],
     );
     stamp(`Ironic answers on ${ironicUrl} with a conductor alive on ${place.db.node}`);
-
-    // A fake-hardware node through its provisioning states.
-    const created = await http(
-      "POST",
-      `${ironicUrl}/v1/nodes`,
-      { name: `smoke-${Date.now()}`, driver: "fake-hardware" },
-      IRONIC_VERSION_HEADER,
+    await ironicNodeToActive(ironicUrl, deps.clock, (uuid, state) =>
+      stamp(
+        state === "enroll"
+          ? `ironic node ${uuid.slice(0, 8)} enrolled`
+          : `ironic node ${uuid.slice(0, 8)} → ${state}`,
+      ),
     );
-    if (created.status !== 201)
-      throw new RunFailedError(
-        `ironic node create answered ${created.status}: ${JSON.stringify(created.json)}`,
-      );
-    const uuid = (created.json as { uuid: string }).uuid;
-    const provision = async (target: string, want: string): Promise<void> => {
-      const r = await http(
-        "PUT",
-        `${ironicUrl}/v1/nodes/${uuid}/states/provision`,
-        { target },
-        IRONIC_VERSION_HEADER,
-      );
-      if (r.status !== 202)
-        throw new RunFailedError(
-          `ironic provision ${target} answered ${r.status}: ${JSON.stringify(r.json)}`,
-        );
-      let state = "";
-      await waitUntil(`node ${uuid} to reach ${want}`, 120_000, async () => {
-        const n = (
-          await http("GET", `${ironicUrl}/v1/nodes/${uuid}`, undefined, IRONIC_VERSION_HEADER)
-        ).json as { provision_state: string; last_error: string | null };
-        state = n.provision_state;
-        if (/fail|error/.test(state))
-          throw new RunFailedError(`node ${uuid} went to ${state}: ${n.last_error ?? ""}`);
-        return state === want;
-      });
-      stamp(`ironic node ${uuid.slice(0, 8)} → ${want}`);
-    };
-    stamp(`ironic node ${uuid.slice(0, 8)} enrolled`);
-    await provision("manage", "manageable");
-    await provision("provide", "available");
-    await provision("active", "active");
 
     // Heat: wait until the engine consumes its RPC queue (a request before that times out).
     await waitUntil(
@@ -492,39 +440,11 @@ export async function labSmoke(
       async () => (await http("GET", `${heatUrl}/`)).status === 300,
       [apiShell, "heat-api"],
     );
-    const template = {
-      heat_template_version: "2018-08-31",
-      resources: {
-        rand: { type: "OS::Heat::RandomString", properties: { length: 8 } },
-        slow: {
-          type: "OS::Heat::TestResource",
-          properties: { value: { get_attr: ["rand", "value"] }, wait_secs: 2 },
-        },
-      },
-    };
-    const stackName = `smoke-${Date.now()}`;
-    const sc = await http("POST", `${heatUrl}/v1/admin/stacks`, {
-      stack_name: stackName,
-      template,
-      timeout_mins: 5,
-    });
-    if (sc.status !== 201)
-      throw new RunFailedError(
-        `heat stack create answered ${sc.status}: ${JSON.stringify(sc.json)}`,
-      );
-    const stackId = (sc.json as { stack: { id: string } }).stack.id;
-    stamp(`heat stack ${stackId.slice(0, 8)} accepted (201)`);
-    await waitUntil(`stack ${stackId} to reach CREATE_COMPLETE`, 120_000, async () => {
-      const st = (await http("GET", `${heatUrl}/v1/admin/stacks/${stackName}/${stackId}`)).json as {
-        stack: { stack_status: string; stack_status_reason: string };
-      };
-      if (st.stack.stack_status.endsWith("FAILED"))
-        throw new RunFailedError(
-          `stack ${stackId} ${st.stack.stack_status}: ${st.stack.stack_status_reason}`,
-        );
-      return st.stack.stack_status === "CREATE_COMPLETE";
-    });
-    stamp(`heat stack ${stackId.slice(0, 8)} → CREATE_COMPLETE`);
+    await heatStackToComplete(heatUrl, deps.clock, (id, state) =>
+      stamp(
+        `heat stack ${id.slice(0, 8)} ${state === "CREATE_COMPLETE" ? "→ CREATE_COMPLETE" : state}`,
+      ),
+    );
     lines.unshift(
       `smoke passed on the ${deps.tag} images (${place.db.node}: mariadb, rabbitmq, ironic-conductor, heat-engine; ${place.api.node}: ironic-api, heat-api)`,
     );

@@ -30,12 +30,25 @@ export function createStreamAgent(open: () => Promise<Duplex>, maxSockets = 8): 
     done: (err: Error | null, socket?: Duplex) => void,
   ): undefined => {
     open().then(
-      (s) => done(null, s),
+      (s) => done(null, asSocket(s)),
       (e: unknown) => done(e as Error),
     );
     return undefined;
   };
   return agent;
+}
+
+/**
+ * An SSH channel is a Duplex, not a net.Socket: Node's keep-alive agent also calls
+ * setKeepAlive/setNoDelay/setTimeout/ref/unref on it. Those have no meaning on a channel
+ * (the SSH connection has its own keepalive), so they are no-ops here.
+ */
+function asSocket(stream: Duplex): Duplex {
+  const s = stream as Duplex & Record<string, unknown>;
+  for (const m of ["setKeepAlive", "setNoDelay", "setTimeout", "ref", "unref"]) {
+    if (typeof s[m] !== "function") s[m] = () => stream;
+  }
+  return stream;
 }
 
 /** The subset of dockerode kroll uses: what a test fake has to provide. */
@@ -134,13 +147,16 @@ export function createDockerodeDockerApi(
       return out;
     },
     async hasImage(ref, signal) {
-      const raw = await call(
+      return (await this.imageId(ref, signal)) !== undefined;
+    },
+    async imageId(ref, signal) {
+      const raw = (await call(
         `image inspect ${ref}`,
         signal,
         (s) => client.getImage(ref).inspect({ abortSignal: s }),
         [404],
-      );
-      return raw !== undefined;
+      )) as { Id?: string } | undefined;
+      return raw?.Id;
     },
     async pull(ref, signal) {
       await call(

@@ -106,6 +106,10 @@ describe("deploy/render", () => {
       [LABELS.config]: u.configHash,
     });
     expect(unit("mariadb", "node1").spec.binds).to.include("mariadb:/var/lib/mysql");
+    expect(unit("mariadb", "node2").spec.healthcheck?.test).to.deep.equal([
+      "CMD-SHELL",
+      "healthcheck_tcp 10.0.0.12 3306",
+    ]);
     expect(unit("haproxy", "node3").spec.binds).to.include(
       "haproxy_socket:/var/lib/kolla/haproxy/",
     );
