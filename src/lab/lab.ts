@@ -220,7 +220,9 @@ export async function labUp(
   const layout = labLayout(loaded, count);
   const paths = labPaths(layout.stateDir);
   const label = `${LAB_LABEL}=${layout.name}`;
+  logger.debug("lab up: checking the Docker engine");
   const engine = await ensureEngine(cli, logger, deps.clock);
+  logger.debug("lab up: SSH key pair and network");
   const pub = ensureKeyPair(paths, layout.name);
 
   // Network.
@@ -254,6 +256,7 @@ export async function labUp(
     );
   }
 
+  logger.debug("lab up: images");
   // Images, then the registry, then the pushes.
   const imagesDir = join(deps.home, "lab", "images");
   const images = await buildLabImages({
@@ -263,6 +266,7 @@ export async function labUp(
     clock: deps.clock,
     progress: deps.progress,
   });
+  logger.debug("lab up: registry");
   mkdirSync(paths.registryDir, { recursive: true });
   const registry = await ensureContainer(deps, layout.registryContainer, REGISTRY_IMAGE, [
     "--restart",
@@ -285,7 +289,9 @@ export async function labUp(
       return false;
     }
   });
+  logger.debug("lab up: pushing to the registry");
   const pushed = await pushLabImages(cli, images.plan, deps.progress);
+  logger.debug("lab up: nodes");
 
   // Nodes: the capability set that works here (LAB-FACTS.md: --privileged does not).
   const nodes: LabUpReport["nodes"] = [];

@@ -28,8 +28,13 @@ describe("integration: kroll deploy on the 3-node lab", function () {
   this.timeout(60 * 60_000);
 
   before(async () => {
-    const up = await runKroll(["lab", "up", "--nodes", "3"], { timeoutMs: 50 * 60_000 });
-    expect(up.code, `lab up failed:\n${up.stderr}`).to.equal(0);
+    // Bare nodes: whatever an earlier test left is removed (images kept).
+    const down = await runKroll(["lab", "down", "--keep-images"], { timeoutMs: 10 * 60_000 });
+    expect(down.code, down.stderr).to.equal(0);
+    const up = await runKroll(["lab", "up", "--nodes", "3", "--verbose"], {
+      timeoutMs: 50 * 60_000,
+    });
+    expect(up.code, `lab up failed:\n${up.stdout}\n${up.stderr}`).to.equal(0);
   });
   after(async () => {
     const down = await runKroll(["lab", "down", "--keep-images"], { timeoutMs: 10 * 60_000 });
@@ -139,9 +144,12 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     );
     const r = await runKroll(["deploy", file], { timeoutMs: 10 * 60_000 });
     expect(r.code).to.equal(3);
+    // Log lines (pulls) come first; the error is one line, naming node and image, no stack.
     expect(r.stderr).to.match(
-      /^error: node node\d: docker pull kroll-registry:5000\/kolla\/[a-z-]+:no-such-tag: .*(not found|unknown)/,
+      /^error: node node\d: docker pull kroll-registry:5000\/kolla\/[a-z-]+:no-such-tag: .*(not found|unknown).*$/m,
     );
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).to.have.length(1);
+    expect(r.stderr).to.not.match(/^\s+at /m);
     const st = await runKroll(["status", SCENARIO, "--json"]);
     const tags = (
       JSON.parse(st.stdout) as { containers: { tag: string; health: string }[] }

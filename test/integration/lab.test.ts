@@ -26,8 +26,10 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
   let scenario: Scenario;
 
   before(async () => {
-    const up = await runKroll(["lab", "up", "--nodes", "2"], { timeoutMs: 50 * 60_000 });
-    expect(up.code, `lab up failed:\n${up.stderr}`).to.equal(0);
+    const up = await runKroll(["lab", "up", "--nodes", "2", "--verbose"], {
+      timeoutMs: 50 * 60_000,
+    });
+    expect(up.code, `lab up failed:\n${up.stdout}\n${up.stderr}`).to.equal(0);
     expect(up.stdout).to.match(/lab "lab" is up in \d+ s: 2 nodes on 172\.30\.92\.0\/24/);
     scenario = (await readScenario(join(STATE, "scenario.yaml"))).scenario;
   });
