@@ -61,6 +61,7 @@ try {
   await time(20, () => docker.version()); // warm-up: first streams, keep-alive sockets
   const fastVersion = await time(N_FAST, () => docker.version());
   const fastInspect = await time(N_FAST, () => docker.inspect(CONTAINER));
+  const fastPing = await time(N_FAST, () => docker.ping());
 
   const known = keysFor(readFileSync(node.ssh.known_hosts!, "utf8"), node.address, node.ssh.port);
   const baseline = new Dockerode({
@@ -80,12 +81,13 @@ try {
   });
   const slowVersion = await time(N_SLOW, () => baseline.version());
   const slowInspect = await time(N_SLOW, () => baseline.getContainer(CONTAINER).inspect());
+  const slowPing = await time(N_SLOW, () => baseline.ping());
 
   const r = (x: number): number => Math.round(x * 100) / 100;
   const result = {
     bench: "docker-over-ssh",
     node: node.name,
-    calls: { kroll: N_FAST * 2, baseline: N_SLOW * 2 },
+    calls: { kroll: N_FAST * 3, baseline: N_SLOW * 3 },
     version_p50_ms: r(pct(fastVersion, 50)),
     version_p99_ms: r(pct(fastVersion, 99)),
     inspect_p50_ms: r(pct(fastInspect, 50)),
@@ -94,6 +96,11 @@ try {
     baseline_version_p99_ms: r(pct(slowVersion, 99)),
     baseline_inspect_p50_ms: r(pct(slowInspect, 50)),
     baseline_inspect_p99_ms: r(pct(slowInspect, 99)),
+    // /_ping: no work on the engine's side, so this is the transport itself.
+    ping_p50_ms: r(pct(fastPing, 50)),
+    ping_p99_ms: r(pct(fastPing, 99)),
+    baseline_ping_p50_ms: r(pct(slowPing, 50)),
+    ping_ratio: r(pct(slowPing, 50) / pct(fastPing, 50)),
     p50_ms: r(pct([...fastVersion, ...fastInspect], 50)),
     ratio: r(pct([...slowVersion, ...slowInspect], 50) / pct([...fastVersion, ...fastInspect], 50)),
   };

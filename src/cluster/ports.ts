@@ -77,6 +77,8 @@ export interface DockerVersion {
 export interface DockerApi {
   readonly node: string;
   version(signal?: AbortSignal): Promise<DockerVersion>;
+  /** GET /_ping: the cheapest round trip to the engine. */
+  ping(signal?: AbortSignal): Promise<void>;
   /** undefined when there is no such container (404). */
   inspect(name: string, signal?: AbortSignal): Promise<ContainerState | undefined>;
   list(labels: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<ContainerState[]>;

@@ -54,6 +54,7 @@ function asSocket(stream: Duplex): Duplex {
 /** The subset of dockerode kroll uses: what a test fake has to provide. */
 export interface DockerodeLike {
   version(opts?: { abortSignal?: AbortSignal }): Promise<{ Version: string; ApiVersion: string }>;
+  ping(opts?: { abortSignal?: AbortSignal }): Promise<unknown>;
   getContainer(name: string): {
     inspect(opts?: { abortSignal?: AbortSignal }): Promise<unknown>;
     start(opts?: { abortSignal?: AbortSignal }): Promise<unknown>;
@@ -121,6 +122,9 @@ export function createDockerodeDockerApi(
     async version(signal) {
       const v = await call("version", signal, (s) => client.version({ abortSignal: s }));
       return { version: v?.Version ?? "", apiVersion: v?.ApiVersion ?? "" } satisfies DockerVersion;
+    },
+    async ping(signal) {
+      await call("ping", signal, (s) => client.ping({ abortSignal: s }));
     },
     async inspect(name, signal) {
       const raw = await call(

@@ -30,6 +30,7 @@ function fakeDockerode(script: Partial<Record<string, () => Promise<unknown>>>) 
   };
   const client: DockerodeLike = {
     version: () => step("version") as Promise<{ Version: string; ApiVersion: string }>,
+    ping: () => step("ping"),
     getContainer: (name) => ({
       inspect: () => step(`inspect ${name}`),
       start: () => step(`start ${name}`),
