@@ -10,7 +10,8 @@
 import type { Cluster } from "../cluster/connect.js";
 import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
 import type { Clock } from "../core/clock.js";
-import { RunFailedError, TimeoutError } from "../core/errors.js";
+import { RunFailedError } from "../core/errors.js";
+import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { Scenario } from "../scenario/schema.js";
 import { LABELS } from "./render.js";
@@ -417,18 +418,14 @@ async function waitHealthy(
   }
 }
 
-export async function waitFor(
+/** pollUntil, where a probe that throws counts as "not yet" (a service still starting). */
+export function waitFor(
   clock: Clock,
   what: string,
   timeoutMs: number,
   probe: () => Promise<boolean>,
 ): Promise<void> {
-  const deadline = clock.now() + timeoutMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (clock.now() > deadline) throw new TimeoutError(what, timeoutMs);
-    await clock.sleep(1_000);
-  }
+  return pollUntil(clock, what, timeoutMs, () => probe().catch(() => false), 1_000);
 }
 
 export interface HaproxyStatRow {

@@ -82,6 +82,31 @@ export interface RenderInput {
 
 type IniObject = Record<string, Record<string, string | number | boolean>>;
 
+export interface ConfigJsonFile {
+  readonly name: string;
+  readonly dest: string;
+  readonly owner: string;
+}
+
+/** config.json as kolla_set_configs reads it: the command, files to copy, permissions to fix. */
+export function kollaConfigJson(
+  command: string,
+  files: readonly ConfigJsonFile[],
+  logs: { path: string; owner: string },
+): string {
+  const body = {
+    command,
+    config_files: files.map((f) => ({
+      source: `/var/lib/kolla/config_files/${f.name}`,
+      dest: f.dest,
+      owner: f.owner,
+      perm: "0600",
+    })),
+    permissions: [{ path: logs.path, owner: logs.owner, recurse: true }],
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
 /** kolla's merge: kroll's template, then global.conf → <svc>.conf → <svc>/<comp>.conf → <svc>/<host>/<svc>.conf. */
 export function mergeWithOverrides(
   tree: ConfigTree,
@@ -201,25 +226,12 @@ export function renderDeploy(input: RenderInput): DeployPlan {
   };
   const configJson = (
     command: string,
-    files: { name: string; dest: string; owner: string }[],
+    files: ConfigJsonFile[],
     logs: { path: string; owner: string },
   ): RenderedFile => ({
     name: "config.json",
     mode: 0o600,
-    content: `${JSON.stringify(
-      {
-        command,
-        config_files: files.map((f) => ({
-          source: `/var/lib/kolla/config_files/${f.name}`,
-          dest: f.dest,
-          owner: f.owner,
-          perm: "0600",
-        })),
-        permissions: [{ path: logs.path, owner: logs.owner, recurse: true }],
-      },
-      null,
-      2,
-    )}\n`,
+    content: kollaConfigJson(command, files, logs),
   });
   const conf = (name: string, content: string): RenderedFile => ({ name, content, mode: 0o600 });
 

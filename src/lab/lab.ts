@@ -11,7 +11,8 @@ import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
 import { generateEd25519 } from "../cluster/ssh/keygen.js";
 import type { Clock } from "../core/clock.js";
-import { ConfigError, EnvironmentError, TimeoutError } from "../core/errors.js";
+import { ConfigError, EnvironmentError } from "../core/errors.js";
+import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { LoadedScenario } from "../scenario/read.js";
 import type { DockerCli } from "./docker-cli.js";
@@ -168,20 +169,6 @@ async function ensureContainer(
   return "created";
 }
 
-async function waitFor(
-  deps: LabDeps,
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = deps.clock.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (deps.clock.now() > deadline) throw new TimeoutError(what, timeoutMs);
-    await deps.clock.sleep(500);
-  }
-}
-
 function tcpOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ host, port, timeout: 1_000 });
@@ -282,7 +269,7 @@ export async function labUp(
     "-v",
     `${paths.registryDir}:/var/lib/docker-registry`,
   ]);
-  await waitFor(deps, "the lab registry to answer on 127.0.0.1:5000", 30_000, async () => {
+  await pollUntil(deps.clock, "the lab registry to answer on 127.0.0.1:5000", 30_000, async () => {
     try {
       return (await fetch("http://127.0.0.1:5000/v2/", { signal: AbortSignal.timeout(2_000) })).ok;
     } catch {
@@ -349,11 +336,11 @@ export async function labUp(
 
   const known: string[] = [];
   for (const [i, n] of layout.nodes.entries()) {
-    await waitFor(deps, `sshd on ${n.name} (${n.address}:22)`, 60_000, () =>
+    await pollUntil(deps.clock, `sshd on ${n.name} (${n.address}:22)`, 60_000, () =>
       tcpOpen(n.address, 22),
     );
     let version = "";
-    await waitFor(deps, `the Docker engine inside ${n.name}`, 90_000, async () => {
+    await pollUntil(deps.clock, `the Docker engine inside ${n.name}`, 90_000, async () => {
       const r = await cli.run(
         ["exec", n.container, "docker", "version", "--format", "{{.Server.Version}}"],
         { timeoutMs: 15_000 },

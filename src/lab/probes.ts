@@ -4,7 +4,8 @@
  * available → active, and a stack of in-engine resources to CREATE_COMPLETE.
  */
 import type { Clock } from "../core/clock.js";
-import { RunFailedError, TimeoutError } from "../core/errors.js";
+import { RunFailedError } from "../core/errors.js";
+import { pollUntil } from "../core/poll.js";
 
 export const IRONIC_HEADERS = { "X-OpenStack-Ironic-API-Version": "1.82" };
 
@@ -33,20 +34,6 @@ export async function http(
     json = text;
   }
   return { status: res.status, json };
-}
-
-export async function poll(
-  clock: Clock,
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = clock.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (clock.now() > deadline) throw new TimeoutError(what, timeoutMs);
-    await clock.sleep(500);
-  }
 }
 
 /** Enrolls a fake-hardware node and provisions it to active; reports each state reached. */
@@ -82,7 +69,7 @@ export async function ironicNodeToActive(
       throw new RunFailedError(
         `ironic provision ${target} answered ${r.status}: ${JSON.stringify(r.json)}`,
       );
-    await poll(clock, `node ${uuid} to reach ${want}`, 120_000, async () => {
+    await pollUntil(clock, `node ${uuid} to reach ${want}`, 120_000, async () => {
       const n = (await http("GET", `${ironicUrl}/v1/nodes/${uuid}`, undefined, IRONIC_HEADERS))
         .json as { provision_state: string; last_error: string | null };
       if (/fail|error/.test(n.provision_state))
@@ -122,7 +109,7 @@ export async function heatStackToComplete(
     throw new RunFailedError(`heat stack create answered ${sc.status}: ${JSON.stringify(sc.json)}`);
   const id = (sc.json as { stack: { id: string } }).stack.id;
   onState(id, "accepted (201)");
-  await poll(clock, `stack ${id} to reach CREATE_COMPLETE`, 120_000, async () => {
+  await pollUntil(clock, `stack ${id} to reach CREATE_COMPLETE`, 120_000, async () => {
     const st = (await http("GET", `${heatUrl}/v1/admin/stacks/${name}/${id}`)).json as {
       stack: { stack_status: string; stack_status_reason: string };
     };

@@ -11,11 +11,10 @@ import { connectCluster } from "../cluster/connect.js";
 import type { NodeShell } from "../cluster/ports.js";
 import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.js";
 import { heatStackToComplete, http, IRONIC_HEADERS, ironicNodeToActive } from "./probes.js";
+import { kollaConfigJson, mergeWithOverrides } from "../deploy/render.js";
+import type { ConfigJsonFile } from "../deploy/render.js";
 import { overrideLayers } from "../inventory/emit.js";
 import { buildConfigTree } from "../inventory/overrides.js";
-import type { ConfigTree } from "../inventory/overrides.js";
-import { iniFromObject, mergeIni, renderIni } from "../kolla/ini.js";
-import type { Ini } from "../kolla/ini.js";
 import type { LoadedScenario } from "../scenario/read.js";
 import type { LabDeps } from "./lab.js";
 import { kollaRef, NODE_REGISTRY_NAME } from "./recipes.js";
@@ -30,27 +29,6 @@ interface Placement {
 
 type IniObject = Record<string, Record<string, string | number | boolean>>;
 
-/** kolla's merge order for one component: kroll's template, then the override tree. */
-function mergedConf(
-  tree: ConfigTree,
-  base: IniObject,
-  service: string,
-  component: string,
-  host: string,
-): string {
-  let ini: Ini = iniFromObject(base, "smoke");
-  for (const file of [
-    "global.conf",
-    `${service}.conf`,
-    `${service}/${component}.conf`,
-    `${service}/${host}/${service}.conf`,
-  ]) {
-    const entry = tree.get(file);
-    if (entry?.kind === "ini") ini = mergeIni(ini, entry.ini);
-  }
-  return renderIni(ini);
-}
-
 async function put(shell: NodeShell, path: string, content: string): Promise<void> {
   await shell.run(
     ["sh", "-c", 'umask 077; mkdir -p "$(dirname "$1")" && cat > "$1"', "put", path],
@@ -58,27 +36,13 @@ async function put(shell: NodeShell, path: string, content: string): Promise<voi
   );
 }
 
-function configJson(
+/** The renderer's config.json, with the log directory and its owner. */
+const configJson = (
   command: string,
-  files: { name: string; dest: string; owner: string }[],
+  files: ConfigJsonFile[],
   logDir: string,
   owner: string,
-): string {
-  return JSON.stringify(
-    {
-      command,
-      config_files: files.map((f) => ({
-        source: `/var/lib/kolla/config_files/${f.name}`,
-        dest: f.dest,
-        owner: f.owner,
-        perm: "0600",
-      })),
-      permissions: [{ path: logDir, owner, recurse: true }],
-    },
-    null,
-    2,
-  );
-}
+): string => kollaConfigJson(command, files, { path: logDir, owner });
 
 export async function labSmoke(
   deps: LabDeps & { tag: string },
@@ -338,7 +302,13 @@ export async function labSmoke(
       await put(
         sh,
         `${CONFIG_ROOT}/${name}/ironic.conf`,
-        mergedConf(tree, ironicBase(addr, name === "ironic-conductor"), "ironic", name, host),
+        mergeWithOverrides(
+          tree,
+          ironicBase(addr, name === "ironic-conductor"),
+          "ironic",
+          name,
+          host,
+        ),
       );
       await put(
         sh,
@@ -376,7 +346,7 @@ export async function labSmoke(
       await put(
         sh,
         `${CONFIG_ROOT}/${name}/heat.conf`,
-        mergedConf(tree, heatBase(addr), "heat", name, host),
+        mergeWithOverrides(tree, heatBase(addr), "heat", name, host),
       );
       await put(
         sh,

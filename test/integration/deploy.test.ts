@@ -9,7 +9,8 @@ import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../../src/core/clock.js";
-import { heatStackToComplete, http, ironicNodeToActive, poll } from "../../src/lab/probes.js";
+import { pollUntil } from "../../src/core/poll.js";
+import { heatStackToComplete, http, ironicNodeToActive } from "../../src/lab/probes.js";
 import { REPO } from "../builders.js";
 import { runKroll } from "../support/run-kroll.js";
 
@@ -62,7 +63,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
   });
 
   it("serves Ironic and Heat through the VIP: a node reaches active, a stack CREATE_COMPLETE", async () => {
-    await poll(
+    await pollUntil(
       systemClock,
       "heat API through the VIP",
       120_000,
