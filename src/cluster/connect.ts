@@ -3,6 +3,7 @@
  * against each node's known_hosts (`accept-new` appends first-seen keys to that file).
  */
 import { appendFileSync, readFileSync } from "node:fs";
+import PQueue from "p-queue";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, SshError } from "../core/errors.js";
@@ -31,47 +32,51 @@ export interface Cluster extends AsyncDisposable {
 export async function connectCluster(
   s: Scenario,
   logger: Logger,
-  opts: { acceptNewHostKeys?: boolean; connectTimeoutMs?: number } = {},
+  opts: { acceptNewHostKeys?: boolean; connectTimeoutMs?: number; parallel?: number } = {},
 ): Promise<Cluster> {
   const shells = new Map<string, NodeShell>();
+  // Handshakes are CPU-bound here (2 cores): at most `parallel` at once.
+  const queue = new PQueue({ concurrency: opts.parallel ?? 8 });
   const results = await Promise.allSettled(
-    s.cluster.nodes.map(async (n) => {
-      const knownHostsPath = expand(n.ssh.known_hosts ?? "~/.ssh/known_hosts");
-      let privateKey: string | undefined;
-      if (n.ssh.private_key !== undefined) {
-        try {
-          privateKey = readFileSync(expand(n.ssh.private_key), "utf8");
-        } catch (e: unknown) {
-          throw new ConfigError([
-            {
-              file: expand(n.ssh.private_key),
-              line: 0,
-              column: 0,
-              path: `cluster.nodes[${n.name}].ssh.private_key`,
-              message: `cannot read the private key of node ${n.name} (${(e as { code?: string }).code ?? String(e)})`,
-            },
-          ]);
+    s.cluster.nodes.map((n) =>
+      queue.add(async () => {
+        const knownHostsPath = expand(n.ssh.known_hosts ?? "~/.ssh/known_hosts");
+        let privateKey: string | undefined;
+        if (n.ssh.private_key !== undefined) {
+          try {
+            privateKey = readFileSync(expand(n.ssh.private_key), "utf8");
+          } catch (e: unknown) {
+            throw new ConfigError([
+              {
+                file: expand(n.ssh.private_key),
+                line: 0,
+                column: 0,
+                path: `cluster.nodes[${n.name}].ssh.private_key`,
+                message: `cannot read the private key of node ${n.name} (${(e as { code?: string }).code ?? String(e)})`,
+              },
+            ]);
+          }
         }
-      }
-      const shell = await connectSsh2NodeShell(
-        {
-          node: n.name,
-          host: n.address,
-          port: n.ssh.port,
-          user: n.ssh.user,
-          ...(privateKey !== undefined ? { privateKey } : {}),
-          knownHosts: readOrEmpty(knownHostsPath),
-          knownHostsPath,
-          acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
-          onNewHostKey: (line) => appendFileSync(knownHostsPath, `${line}\n`, { mode: 0o600 }),
-          ...(opts.connectTimeoutMs !== undefined
-            ? { connectTimeoutMs: opts.connectTimeoutMs }
-            : {}),
-        },
-        logger,
-      );
-      shells.set(n.name, shell);
-    }),
+        const shell = await connectSsh2NodeShell(
+          {
+            node: n.name,
+            host: n.address,
+            port: n.ssh.port,
+            user: n.ssh.user,
+            ...(privateKey !== undefined ? { privateKey } : {}),
+            knownHosts: readOrEmpty(knownHostsPath),
+            knownHostsPath,
+            acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
+            onNewHostKey: (line) => appendFileSync(knownHostsPath, `${line}\n`, { mode: 0o600 }),
+            ...(opts.connectTimeoutMs !== undefined
+              ? { connectTimeoutMs: opts.connectTimeoutMs }
+              : {}),
+          },
+          logger,
+        );
+        shells.set(n.name, shell);
+      }),
+    ),
   );
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed.length > 0) {

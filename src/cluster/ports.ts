@@ -25,6 +25,12 @@ export interface NodeShell {
    * (OpenSSH stream-local forwarding): no new handshake per stream.
    */
   openUnixSocket(path: string): Promise<Duplex>;
+  /** Uploads a file (SFTP) with its mode, atomically; the directory must exist. */
+  putFile(
+    path: string,
+    content: string | Uint8Array,
+    opts: { mode: number; timeoutMs: number },
+  ): Promise<void>;
   close(): void;
 }
 

@@ -7,6 +7,7 @@
  * MariaDB comes up as a Galera cluster: the first control host bootstraps a new cluster, the
  * others join, then the first is restarted as an ordinary member.
  */
+import PQueue from "p-queue";
 import type { Cluster } from "../cluster/connect.js";
 import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
 import type { Clock } from "../core/clock.js";
@@ -24,6 +25,8 @@ export interface DeployDeps {
   readonly dockers: ReadonlyMap<string, DockerApi>;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** How many nodes pull images at the same time (default 4). */
+  readonly parallelNodes?: number;
 }
 
 export interface DeployReport {
@@ -49,20 +52,9 @@ function decide(
 }
 
 async function writeFiles(shell: NodeShell, u: ContainerUnit): Promise<void> {
-  for (const f of u.files) {
-    await shell.run(
-      [
-        "sh",
-        "-c",
-        'umask 077; mkdir -p "$1" && cat > "$1/$2.tmp" && chmod "$3" "$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2"',
-        "put",
-        u.configDir.replace(/\/$/, ""),
-        f.name,
-        f.mode.toString(8),
-      ],
-      { timeoutMs: 30_000, stdin: f.content },
-    );
-  }
+  await shell.run(["mkdir", "-p", "-m", "0750", u.configDir], { timeoutMs: 30_000 });
+  for (const f of u.files)
+    await shell.putFile(`${u.configDir}${f.name}`, f.content, { mode: f.mode, timeoutMs: 30_000 });
 }
 
 export async function deploy(
@@ -84,8 +76,10 @@ export async function deploy(
   const byNode = new Map<string, Set<string>>();
   for (const u of units) byNode.set(u.node, (byNode.get(u.node) ?? new Set()).add(u.image));
   const imageIds = new Map<string, string | undefined>();
-  await Promise.all(
-    [...byNode].map(async ([node, images]) => {
+  // At most `parallelNodes` nodes pull at once (each node pulls its images one after another).
+  const queue = new PQueue({ concurrency: deps.parallelNodes ?? 4 });
+  await queue.addAll(
+    [...byNode].map(([node, images]) => async () => {
       for (const image of images) {
         const before = await docker(node).imageId(image);
         if (before === undefined) logger.info(`pulling ${image}`, { node });

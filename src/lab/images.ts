@@ -10,6 +10,7 @@ import type { Clock } from "../core/clock.js";
 import { EnvironmentError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "./docker-cli.js";
+import { fetchText } from "./http.js";
 import type { Progress } from "./progress.js";
 import { readVersions, recipeHash } from "./read.js";
 import { DEBIAN_IMAGE, HASH_LABEL, IMAGE_LABEL, labImagePlan, PUSH_REGISTRY } from "./recipes.js";
@@ -189,13 +190,20 @@ async function registryHas(ref: string, cli: DockerCli): Promise<boolean> {
   if (local.code !== 0) return false;
   const digests = JSON.parse(local.stdout) as string[];
   try {
-    const res = await fetch(`http://${PUSH_REGISTRY}/v2/${repo}/manifests/${tag}`, {
-      method: "HEAD",
-      headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
-      signal: AbortSignal.timeout(5_000),
-    });
+    const res = await fetchText(
+      `http://${PUSH_REGISTRY}/v2/${repo}/manifests/${tag}`,
+      {
+        method: "HEAD",
+        headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
+      },
+      5_000,
+    );
     const digest = res.headers.get("docker-content-digest");
-    return res.ok && digest !== null && digests.includes(`${PUSH_REGISTRY}/${repo}@${digest}`);
+    return (
+      res.status === 200 &&
+      digest !== null &&
+      digests.includes(`${PUSH_REGISTRY}/${repo}@${digest}`)
+    );
   } catch {
     return false;
   }

@@ -16,6 +16,7 @@ import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { LoadedScenario } from "../scenario/read.js";
 import type { DockerCli } from "./docker-cli.js";
+import { fetchText } from "./http.js";
 import { ensureEngine } from "./engine.js";
 import { buildLabImages, pushLabImages } from "./images.js";
 import type { BuildReport } from "./images.js";
@@ -271,7 +272,7 @@ export async function labUp(
   ]);
   await pollUntil(deps.clock, "the lab registry to answer on 127.0.0.1:5000", 30_000, async () => {
     try {
-      return (await fetch("http://127.0.0.1:5000/v2/", { signal: AbortSignal.timeout(2_000) })).ok;
+      return (await fetchText("http://127.0.0.1:5000/v2/", {}, 2_000)).status === 200;
     } catch {
       return false;
     }
@@ -498,11 +499,9 @@ export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabSt
   };
   let repositories: string[] = [];
   try {
-    const res = await fetch("http://127.0.0.1:5000/v2/_catalog", {
-      signal: AbortSignal.timeout(2_000),
-    });
-    if (res.ok)
-      repositories = ((await res.json()) as { repositories?: string[] }).repositories ?? [];
+    const res = await fetchText("http://127.0.0.1:5000/v2/_catalog", {}, 2_000);
+    if (res.status === 200)
+      repositories = (JSON.parse(res.text) as { repositories?: string[] }).repositories ?? [];
   } catch {
     repositories = [];
   }

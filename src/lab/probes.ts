@@ -6,6 +6,7 @@
 import type { Clock } from "../core/clock.js";
 import { RunFailedError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
+import { fetchText } from "./http.js";
 
 export const IRONIC_HEADERS = { "X-OpenStack-Ironic-API-Version": "1.82" };
 
@@ -20,13 +21,16 @@ export async function http(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<HttpResult> {
-  const res = await fetch(url, {
-    method,
-    headers: { "Content-Type": "application/json", ...headers },
-    signal: AbortSignal.timeout(70_000),
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
+  const res = await fetchText(
+    url,
+    {
+      method,
+      headers: { "Content-Type": "application/json", ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    },
+    70_000,
+  );
+  const text = res.text;
   let json: unknown = text;
   try {
     json = text ? JSON.parse(text) : undefined;

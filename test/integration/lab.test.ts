@@ -65,6 +65,49 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
     }
   });
 
+  it("uploads files over SFTP with their mode, atomically", async () => {
+    const cluster = await connectCluster(scenario, silentLogger);
+    try {
+      const sh = cluster.shell("node1");
+      await sh.run(["mkdir", "-p", "/etc/kroll-test"], { timeoutMs: 10_000 });
+      await sh.putFile("/etc/kroll-test/secret.conf", "[DEFAULT]\npassword = x\n", {
+        mode: 0o600,
+        timeoutMs: 10_000,
+      });
+      await sh.putFile("/etc/kroll-test/secret.conf", "[DEFAULT]\npassword = y\n", {
+        mode: 0o600,
+        timeoutMs: 10_000,
+      });
+      expect(
+        await sh.run(["stat", "-c", "%a %U", "/etc/kroll-test/secret.conf"], { timeoutMs: 10_000 }),
+      ).to.equal("600 root\n");
+      expect(await sh.run(["cat", "/etc/kroll-test/secret.conf"], { timeoutMs: 10_000 })).to.equal(
+        "[DEFAULT]\npassword = y\n",
+      );
+      expect(await sh.run(["ls", "/etc/kroll-test"], { timeoutMs: 10_000 })).to.equal(
+        "secret.conf\n",
+      );
+    } finally {
+      cluster.close();
+    }
+  });
+
+  it("re-establishes a node's SSH connection after the node dropped it", async () => {
+    const cluster = await connectCluster(scenario, silentLogger);
+    try {
+      const sh = cluster.shell("node2");
+      const before = await sh.run(["sh", "-c", "echo $PPID"], { timeoutMs: 10_000 });
+      // The node kills the sshd process serving kroll's connection.
+      docker("exec", "kroll-lab-node2", "pkill", "-f", "sshd: root");
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect((await sh.run(["hostname"], { timeoutMs: 20_000 })).trim()).to.equal("node2");
+      const after = await sh.run(["sh", "-c", "echo $PPID"], { timeoutMs: 10_000 });
+      expect(after, "a new sshd session serves the reconnected shell").to.not.equal(before);
+    } finally {
+      cluster.close();
+    }
+  });
+
   it("lets every node pull from the lab registry", async () => {
     const cluster = await connectCluster(scenario, silentLogger);
     try {

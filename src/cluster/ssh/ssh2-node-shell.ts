@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { Client } from "ssh2";
-import type { ConnectConfig } from "ssh2";
+import type { ConnectConfig, SFTPWrapper } from "ssh2";
 import { RemoteCommandError, SshError, TimeoutError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { shellQuote } from "../ports.js";
@@ -53,7 +53,8 @@ function hostKeyAlgorithms(types: readonly string[]): ConnectConfig["algorithms"
   };
 }
 
-export function connectSsh2NodeShell(target: SshTarget, logger: Logger): Promise<NodeShell> {
+/** One SSH handshake with host key checking; resolves with the ready client. */
+function connectClient(target: SshTarget, logger: Logger): Promise<Client> {
   const log = logger.child({ node: target.node });
   const known = keysFor(target.knownHosts, target.host, target.port);
   return new Promise((resolve, reject) => {
@@ -72,7 +73,7 @@ export function connectSsh2NodeShell(target: SshTarget, logger: Logger): Promise
     conn.on("ready", () => {
       settled = true;
       log.debug("ssh connected", { host: target.host });
-      resolve(makeShell(target.node, conn));
+      resolve(conn);
     });
     const config: ConnectConfig = {
       host: target.host,
@@ -91,6 +92,8 @@ export function connectSsh2NodeShell(target: SshTarget, logger: Logger): Promise
             knownHostsLine(target.host, target.port, type, blob.toString("base64")),
           );
           log.info(`accepted new host key ${type} ${verdict.fp}`);
+          // Trusted from now on, for reconnections of this session too.
+          known.push({ type, key: blob.toString("base64"), revoked: false });
           return true;
         }
         return false;
@@ -105,6 +108,46 @@ export function connectSsh2NodeShell(target: SshTarget, logger: Logger): Promise
     } catch (e: unknown) {
       fail(new SshError(target.node, `cannot start SSH: ${(e as Error).message}`, { cause: e }));
     }
+  });
+}
+
+/**
+ * One connection per node, kept alive (SSH keepalives every 5 s) and re-established, with the
+ * same host key checks, when it was lost: the next call after a loss reconnects once.
+ */
+export async function connectSsh2NodeShell(target: SshTarget, logger: Logger): Promise<NodeShell> {
+  let current = await connectClient(target, logger);
+  let alive = true;
+  let closing = false;
+  let reconnecting: Promise<Client> | undefined;
+  const watch = (c: Client): void => {
+    c.on("close", () => {
+      if (c === current) alive = false;
+    });
+  };
+  watch(current);
+  const client = async (): Promise<Client> => {
+    if (alive) return current;
+    if (closing) throw new SshError(target.node, "connection closed");
+    reconnecting ??= connectClient(target, logger).then(
+      (c) => {
+        current = c;
+        alive = true;
+        reconnecting = undefined;
+        watch(c);
+        logger.child({ node: target.node }).info("SSH connection re-established");
+        return c;
+      },
+      (e: unknown) => {
+        reconnecting = undefined;
+        throw e;
+      },
+    );
+    return reconnecting;
+  };
+  return makeShell(target.node, client, () => {
+    closing = true;
+    current.end();
   });
 }
 
@@ -148,9 +191,10 @@ function translateConnectError(
   return new SshError(t.node, `SSH to ${where} failed: ${e.message}`, { cause: e });
 }
 
-function makeShell(node: string, conn: Client): NodeShell {
-  const exec = (argv: readonly string[], opts: ExecOptions): Promise<ExecResult> =>
-    new Promise((resolve, reject) => {
+function makeShell(node: string, getClient: () => Promise<Client>, close: () => void): NodeShell {
+  const exec = async (argv: readonly string[], opts: ExecOptions): Promise<ExecResult> => {
+    const conn = await getClient();
+    return new Promise((resolve, reject) => {
       const command = argv.map(shellQuote).join(" ");
       if (opts.signal?.aborted) {
         reject(
@@ -192,6 +236,22 @@ function makeShell(node: string, conn: Client): NodeShell {
         stream.end(opts.stdin ?? "");
       });
     });
+  };
+  let sftp: SFTPWrapper | undefined;
+  let sftpOf: Client | undefined;
+  const sftpSession = async (): Promise<SFTPWrapper> => {
+    const conn = await getClient();
+    if (sftp && sftpOf === conn) return sftp;
+    sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+      conn.sftp((err, s) =>
+        err
+          ? reject(new SshError(node, `cannot open SFTP: ${err.message}`, { cause: err }))
+          : resolve(s),
+      ),
+    );
+    sftpOf = conn;
+    return sftp;
+  };
   return {
     node,
     exec,
@@ -203,8 +263,9 @@ function makeShell(node: string, conn: Client): NodeShell {
       }
       return r.stdout;
     },
-    openUnixSocket: (path) =>
-      new Promise((resolve, reject) => {
+    async openUnixSocket(path) {
+      const conn = await getClient();
+      return new Promise((resolve, reject) => {
         conn.openssh_forwardOutStreamLocal(path, (err, channel) => {
           if (err)
             reject(
@@ -212,7 +273,39 @@ function makeShell(node: string, conn: Client): NodeShell {
             );
           else resolve(channel);
         });
-      }),
-    close: () => conn.end(),
+      });
+    },
+    async putFile(path, content, opts) {
+      // Written beside the target with its final mode, then renamed over it (atomic, and a
+      // secret is never readable by others, not even for a moment).
+      const s = await sftpSession();
+      const tmp = `${path}.kroll-${process.pid}-${Date.now()}`;
+      const step = (
+        what: string,
+        f: (cb: (err: Error | null | undefined) => void) => void,
+      ): Promise<void> =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new TimeoutError(`node ${node}: ${what} ${path}`, opts.timeoutMs)),
+            opts.timeoutMs,
+          );
+          f((err) => {
+            clearTimeout(timer);
+            if (err) reject(new SshError(node, `${what} ${path}: ${err.message}`, { cause: err }));
+            else resolve();
+          });
+        });
+      await step("upload", (cb) =>
+        s.writeFile(
+          tmp,
+          typeof content === "string" ? content : Buffer.from(content),
+          { mode: opts.mode },
+          (err) => cb(err),
+        ),
+      );
+      await step("chmod", (cb) => s.chmod(tmp, opts.mode, (err) => cb(err)));
+      await step("rename", (cb) => s.ext_openssh_rename(tmp, path, (err) => cb(err)));
+    },
+    close,
   };
 }

@@ -1,8 +1,10 @@
 import { expect } from "chai";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { buildConfigTree } from "../../../src/inventory/overrides.js";
 import { DEPLOYABLE, LABELS, renderDeploy } from "../../../src/deploy/render.js";
 import type { DeployPlan } from "../../../src/deploy/render.js";
-import { aScenario, load } from "../../builders.js";
+import { aScenario, FIXTURES, load } from "../../builders.js";
 
 const PASSWORDS = {
   database_password: "rootpw",
@@ -184,4 +186,30 @@ describe("deploy/render", () => {
         .and.not.include("rabbitpw");
     }
   });
+});
+
+describe("deploy/render golden files", () => {
+  // The lab's layout with fixed passwords: every rendered file of every container, per node.
+  const GOLDEN = join(FIXTURES, "golden", "deploy");
+  const UPDATE = process.env.UPDATE_GOLDEN === "1";
+  const p = plan();
+  const units = p.services.flatMap((sp) => sp.units);
+  it("renders 19 containers on 3 nodes", () => {
+    expect(units).to.have.length(19);
+  });
+  for (const u of units) {
+    for (const f of u.files) {
+      const rel = join(u.node, u.component, f.name);
+      it(`${rel} matches its golden file`, () => {
+        const path = join(GOLDEN, rel);
+        if (UPDATE) {
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, f.content);
+        }
+        expect(f.content, `${path} differs (UPDATE_GOLDEN=1 npm run test:unit to accept)`).to.equal(
+          readFileSync(path, "utf8"),
+        );
+      });
+    }
+  }
 });
