@@ -167,6 +167,18 @@ describe("integration: kroll inventory", function () {
     expect(p.code).to.equal(2);
     expect(p.stderr).to.equal('error: --phase takes stable or target, got "canary"\n');
   });
+  it("refuses to deploy what it cannot lay out yet, before touching any node", async () => {
+    const lab = readFileSync(join(dir, "scenarios", "lab.yaml"), "utf8");
+    writeFileSync(
+      join(dir, "scenarios", "keepalived.yaml"),
+      lab.replace("enable_keepalived: false", "enable_keepalived: true"),
+    );
+    const r = await runKroll(["deploy", "scenarios/keepalived.yaml"], { cwd: dir });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(
+      "error: 1 problem found:\n  scenarios/keepalived.yaml: network.enable_keepalived: kroll deploy does not run keepalived yet: set network.enable_keepalived: false, and kroll adds the VIP on the first loadbalancer host itself\n",
+    );
+  });
   it("fails with exit 2 on a broken override file, naming it and the line", async () => {
     writeFileSync(
       join(dir, "scenarios", "lab", "kolla-config", "heat.conf"),

@@ -42,6 +42,18 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       },
     ]);
   }
+  if (s.network.enable_keepalived === true) {
+    throw new ConfigError([
+      {
+        file: loaded.file,
+        line: 0,
+        column: 0,
+        path: "network.enable_keepalived",
+        message:
+          "kroll deploy does not run keepalived yet: set network.enable_keepalived: false, and kroll adds the VIP on the first loadbalancer host itself",
+      },
+    ]);
+  }
   const kollaDir = kollaDirFor(loaded, ctx.cwd, ctx.values["kolla-dir"]);
   const gen = await writeKollaInputs({
     loaded,
