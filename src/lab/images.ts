@@ -44,6 +44,9 @@ async function ensureDebianBase(
     if (process.getuid?.() !== 0)
       throw new EnvironmentError("debootstrap is missing: install Debian's debootstrap package");
     logger.info("installing Debian's debootstrap");
+    spawnSync("apt-get", ["update", "-qq"], {
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
     const r = spawnSync(
       "apt-get",
       ["install", "-y", "-qq", "--no-install-recommends", "debootstrap"],
