@@ -391,13 +391,7 @@ async function waitHealthy(
     if (st?.health === "healthy") return;
     const exited = st === undefined || st.status === "exited" || st.status === "dead";
     if (exited || clock.now() > deadline) {
-      const logs = (
-        await shell.exec(["docker", "logs", "--tail", "8", u.container], { timeoutMs: 20_000 })
-      ).stderr
-        .trim()
-        .split("\n")
-        .slice(-4)
-        .join(" | ");
+      const logs = await lastLogLines(shell, u.container, 4);
       const why =
         st === undefined
           ? "is gone"
@@ -410,6 +404,18 @@ async function waitHealthy(
     }
     await clock.sleep(1_000);
   }
+}
+
+/** The last lines a container wrote (Docker keeps them on stderr here), joined for a message. */
+export async function lastLogLines(
+  shell: NodeShell,
+  container: string,
+  lines: number,
+): Promise<string> {
+  const r = await shell.exec(["docker", "logs", "--tail", String(lines * 2), container], {
+    timeoutMs: 20_000,
+  });
+  return `${r.stdout}${r.stderr}`.trim().split("\n").slice(-lines).join(" | ");
 }
 
 /** pollUntil, where a probe that throws counts as "not yet" (a service still starting). */

@@ -16,7 +16,11 @@ import type { Phase } from "./phase.js";
 export interface GeneratedInventory {
   readonly files: readonly FileWrite[];
   readonly tree: ConfigTree;
-  readonly passwords: { readonly generated: readonly string[]; readonly kept: readonly string[] };
+  readonly passwords: {
+    readonly values: Readonly<Record<string, unknown>>;
+    readonly generated: readonly string[];
+    readonly kept: readonly string[];
+  };
 }
 
 export async function generateInventory(input: {
@@ -54,5 +58,5 @@ export async function generateInventory(input: {
     { path: "passwords.yml", content: renderPasswords(pw.values), mode: 0o600 },
     ...configFiles(tree),
   ];
-  return { files, tree, passwords: { generated: pw.generated, kept: pw.kept } };
+  return { files, tree, passwords: { values: pw.values, generated: pw.generated, kept: pw.kept } };
 }

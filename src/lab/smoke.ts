@@ -11,6 +11,7 @@ import { connectCluster } from "../cluster/connect.js";
 import type { NodeShell } from "../cluster/ports.js";
 import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.js";
 import { heatStackToComplete, http, IRONIC_HEADERS, ironicNodeToActive } from "./probes.js";
+import { lastLogLines, waitFor } from "../deploy/deploy.js";
 import { kollaConfigJson, mergeWithOverrides } from "../deploy/render.js";
 import type { ConfigJsonFile } from "../deploy/render.js";
 import { overrideLayers } from "../inventory/emit.js";
@@ -29,11 +30,12 @@ interface Placement {
 
 type IniObject = Record<string, Record<string, string | number | boolean>>;
 
+/** Uploads a config file (mode 0600) into a directory it makes, as deploy does. */
 async function put(shell: NodeShell, path: string, content: string): Promise<void> {
-  await shell.run(
-    ["sh", "-c", 'umask 077; mkdir -p "$(dirname "$1")" && cat > "$1"', "put", path],
-    { timeoutMs: 20_000, stdin: content },
-  );
+  await shell.run(["mkdir", "-p", "-m", "0700", path.slice(0, path.lastIndexOf("/"))], {
+    timeoutMs: 20_000,
+  });
+  await shell.putFile(path, content, { mode: 0o600, timeoutMs: 20_000 });
 }
 
 /** The renderer's config.json, with the log directory and its owner. */
@@ -152,29 +154,21 @@ export async function labSmoke(
         `${mode} one-shot of ${img} on ${sh.node} exited ${r.exitCode}: ${(r.stdout + r.stderr).trim().split("\n").slice(-5).join(" | ")}`,
       );
   };
+  /** waitFor (a throwing probe means "not yet"); on timeout the message carries the container's last log lines. */
   const waitUntil = async (
     what: string,
     timeoutMs: number,
     probe: () => Promise<boolean>,
     logsOf?: [NodeShell, string],
   ): Promise<void> => {
-    const deadline = deps.clock.now() + timeoutMs;
-    while (!(await probe().catch(() => false))) {
-      if (deps.clock.now() > deadline) {
-        const logs = logsOf
-          ? (
-              await logsOf[0].exec(["docker", "logs", "--tail", "15", logsOf[1]], {
-                timeoutMs: 20_000,
-              })
-            ).stderr
-              .trim()
-              .split("\n")
-              .slice(-6)
-              .join(" | ")
-          : "";
-        throw new TimeoutError(`${what}${logs ? ` (last log lines: ${logs})` : ""}`, timeoutMs);
-      }
-      await deps.clock.sleep(500);
+    try {
+      await waitFor(deps.clock, what, timeoutMs, probe);
+    } catch (e: unknown) {
+      if (!(e instanceof TimeoutError) || !logsOf) throw e;
+      const logs = await lastLogLines(logsOf[0], logsOf[1], 6);
+      throw new TimeoutError(`${what}${logs ? ` (last log lines: ${logs})` : ""}`, timeoutMs, {
+        cause: e,
+      });
     }
   };
 

@@ -1,6 +1,5 @@
 /** Composition root of `kroll deploy`. */
 import { join, relative, resolve } from "node:path";
-import { parse } from "yaml";
 import { systemClock } from "../../core/clock.js";
 import { ConfigError, EXIT, formatIssue } from "../../core/errors.js";
 import { deploy } from "../../deploy/deploy.js";
@@ -62,10 +61,12 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     cwd: ctx.cwd,
     phase: "stable",
   });
-  const passwords = parse(
-    gen.files.find((f) => f.path === "passwords.yml")?.content ?? "",
-  ) as Record<string, unknown>;
-  const plan = renderDeploy({ scenario: s, tree: gen.tree, passwords, phase: "stable" });
+  const plan = renderDeploy({
+    scenario: s,
+    tree: gen.tree,
+    passwords: gen.passwords.values,
+    phase: "stable",
+  });
   const t0 = systemClock.now();
   const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
   try {
