@@ -18,6 +18,13 @@ const PURE = [
   "src/inventory/passwords.ts",
   "src/inventory/phase.ts",
   "src/report/**",
+  "src/upgrade/types.ts",
+  "src/upgrade/desired.ts",
+  "src/upgrade/journal.ts",
+  "src/upgrade/haproxy.ts",
+  "src/upgrade/ops.ts",
+  "src/upgrade/recipes/**",
+  "src/cluster/docker/clone.ts",
 ];
 
 export default tseslint.config(

@@ -100,6 +100,15 @@ export interface DockerApi {
   /** Removing a missing container is success (404). */
   remove(name: string, signal?: AbortSignal): Promise<void>;
   rename(name: string, to: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Creates `to.name` as a copy of container `from` (its config as inspected) with another
+   * image and labels (null removes one); what came from the old image is left to the new one.
+   */
+  clone(
+    from: string,
+    to: { name: string; image: string; labels: Readonly<Record<string, string | null>> },
+    signal?: AbortSignal,
+  ): Promise<void>;
   close(): void;
 }
 

@@ -324,22 +324,33 @@ async function mysql(
   plan: DeployPlan,
   sql: string,
 ): Promise<string> {
+  return mysqlAsRoot(shell, u.container, u.address, plan.secrets.dbRoot, sql);
+}
+
+/**
+ * SQL as MariaDB's root through `docker exec`. The password travels on standard input, never
+ * in an argument: a failed command's message quotes its argv, and messages reach logs.
+ */
+export async function mysqlAsRoot(
+  shell: NodeShell,
+  container: string,
+  address: string,
+  password: string,
+  sql: string,
+): Promise<string> {
   return shell.run(
     [
       "docker",
       "exec",
       "-i",
-      "-e",
-      `MYSQL_PWD=${plan.secrets.dbRoot}`,
-      u.container,
-      "mariadb",
-      "-uroot",
-      "-h",
-      u.address,
-      "-N",
-      "-B",
+      container,
+      "sh",
+      "-c",
+      'IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mariadb -uroot -h "$1" -N -B',
+      "mysql",
+      address,
     ],
-    { timeoutMs: 60_000, stdin: sql },
+    { timeoutMs: 60_000, stdin: `${password}\n${sql}` },
   );
 }
 

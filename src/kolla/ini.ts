@@ -100,3 +100,57 @@ export function renderIni(ini: Ini): string {
   }
   return out.length === 0 ? "" : `${out.join("\n")}\n`;
 }
+
+/**
+ * Sets one option in INI text (or removes it, with null), leaving every other byte as it was:
+ * a pin written and removed again gives back the original file. The option goes at the end of
+ * its section (the section is appended when missing). `previous` is the value it had.
+ */
+export function editIniOption(
+  text: string,
+  section: string,
+  key: string,
+  value: string | null,
+): { text: string; previous: string | null } {
+  const lines = text.split("\n");
+  let current = "";
+  let sectionEnd = -1;
+  let found = -1;
+  let previous: string | null = null;
+  const header = /^\s*\[([^\]]+)\]\s*$/;
+  const option = /^\s*([^=#;\s][^=]*?)\s*=\s*(.*?)\s*$/;
+  lines.forEach((line, i) => {
+    const h = header.exec(line);
+    if (h) {
+      current = h[1] ?? "";
+      return;
+    }
+    if (current !== section) return;
+    if (line.trim() !== "") sectionEnd = i;
+    const m = option.exec(line);
+    if (m && m[1] === key && found < 0) {
+      found = i;
+      previous = m[2] ?? "";
+    }
+  });
+  if (sectionEnd < 0) sectionEnd = lines.findIndex((l) => header.exec(l)?.[1] === section);
+  const rendered = `${key} = ${value ?? ""}`;
+  if (found >= 0) {
+    if (value === null) lines.splice(found, 1);
+    else lines[found] = rendered;
+  } else if (value !== null) {
+    if (sectionEnd >= 0) lines.splice(sectionEnd + 1, 0, rendered);
+    else {
+      const tail =
+        lines.length > 0 && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+      lines.splice(
+        tail,
+        0,
+        ...(tail > 0 && lines[tail - 1] !== "" ? [""] : []),
+        `[${section}]`,
+        rendered,
+      );
+    }
+  }
+  return { text: lines.join("\n"), previous };
+}

@@ -17,6 +17,8 @@ import type {
   NodeShell,
 } from "../ports.js";
 import { mapInspect } from "./map-inspect.js";
+import { cloneCreateOptions } from "./clone.js";
+import type { ImageForClone, InspectForClone } from "./clone.js";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -216,6 +218,23 @@ export function createDockerodeDockerApi(
         signal,
         (s) => client.getContainer(name).remove({ force: true, v: false, abortSignal: s }),
         [404],
+      );
+    },
+    async clone(from, to, signal) {
+      const raw = (await call(`inspect ${from}`, signal, (s) =>
+        client.getContainer(from).inspect({ abortSignal: s }),
+      )) as (InspectForClone & { Image?: string }) | undefined;
+      if (!raw) throw new DockerApiError(node, `clone ${from}`, "no such container", 404);
+      const image = raw.Image
+        ? ((await call(
+            `image inspect ${raw.Image}`,
+            signal,
+            (s) => client.getImage(raw.Image ?? "").inspect({ abortSignal: s }),
+            [404],
+          )) as ImageForClone | undefined)
+        : undefined;
+      await call(`create ${to.name}`, signal, (s) =>
+        client.createContainer({ ...cloneCreateOptions(raw, image, to), abortSignal: s }),
       );
     },
     async rename(name, to, signal) {

@@ -1,0 +1,100 @@
+/**
+ * Shared by `kroll plan` and `kroll upgrade`: the scenario's target-phase kolla inputs (its
+ * passwords kept), the desired state, and the cluster operations over a session.
+ */
+import { UsageError } from "../../core/errors.js";
+import { formatIssue } from "../../core/errors.js";
+import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
+import { writeKollaInputs } from "../../inventory/emit.js";
+import { haproxyEnabled } from "../../scenario/derived.js";
+import { readScenario } from "../../scenario/read.js";
+import type { LoadedScenario } from "../../scenario/read.js";
+import { createClusterOps } from "../../upgrade/cluster-ops.js";
+import { desiredState } from "../../upgrade/desired.js";
+import type { UpgradeOps } from "../../upgrade/ops.js";
+import type { Desired, Strategy } from "../../upgrade/types.js";
+import type { CommandContext } from "../context.js";
+import type { ClusterSession } from "./cluster-session.js";
+import { kollaDirFor } from "./deploy.js";
+
+export interface UpgradeSetup {
+  readonly loaded: LoadedScenario;
+  readonly desired: Desired;
+  readonly passwords: Readonly<Record<string, unknown>>;
+}
+
+export function parseStrategy(v: string | undefined): Strategy | undefined {
+  if (v === undefined) return undefined;
+  if (v === "rolling" || v === "kolla-ansible") return v;
+  throw new UsageError(`--strategy: expected "rolling" or "kolla-ansible", got "${v}"`);
+}
+
+export async function prepareUpgrade(
+  ctx: CommandContext<unknown>,
+  file: string,
+  strategy: Strategy | undefined,
+  kollaDir: string | undefined,
+): Promise<UpgradeSetup> {
+  const loaded = await readScenario(file, ctx.cwd);
+  for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
+  const s = loaded.scenario;
+  const gen = await writeKollaInputs({
+    loaded,
+    outDir: kollaDirFor(loaded, ctx.cwd, kollaDir),
+    home: ctx.home,
+    cwd: ctx.cwd,
+    phase: "target",
+  });
+  // When kroll deployed the cluster it knows each container's target config hash, and keeps
+  // it as a label so a later `kroll deploy` of the same config sees no change.
+  let configHashes: Map<string, string> | undefined;
+  if (s.services.every((x) => DEPLOYABLE.includes(x))) {
+    const plan = renderDeploy({
+      scenario: s,
+      tree: gen.tree,
+      passwords: gen.passwords.values,
+      phase: "target",
+    });
+    configHashes = new Map(
+      plan.services.flatMap((sp) =>
+        sp.units.map((u) => [`${u.node} ${u.container}`, u.configHash]),
+      ),
+    );
+  }
+  const desired = desiredState(s, {
+    ...(strategy ? { strategy } : {}),
+    ...(configHashes ? { configHashes } : {}),
+  });
+  return { loaded, desired, passwords: gen.passwords.values };
+}
+
+export function opsFor(
+  ctx: CommandContext<unknown>,
+  setup: UpgradeSetup,
+  session: ClusterSession,
+): UpgradeOps {
+  const s = setup.loaded.scenario;
+  const addresses = new Map(s.cluster.nodes.map((n) => [n.name, n.address]));
+  const ironicApi = setup.desired.targets.find((t) => t.component === "ironic-api");
+  const host = (a: string): string => (a.includes(":") ? `[${a}]` : a);
+  const db = setup.passwords.database_password;
+  return createClusterOps({
+    cluster: session.cluster,
+    dockers: session.dockers,
+    logger: ctx.logger,
+    dbRootPassword: typeof db === "string" ? db : undefined,
+    ironicUrl: ironicApi
+      ? `http://${host(haproxyEnabled(s) ? s.network.internal_vip : ironicApi.address)}:6385`
+      : undefined,
+    authToken: process.env.OS_AUTH_TOKEN,
+    addresses,
+    vipInterface: (node) =>
+      s.cluster.nodes.find((n) => n.name === node)?.interfaces?.network ?? s.network.interface,
+    vipPrefix: s.network.internal_vip.includes(":")
+      ? 128
+      : s.cluster.lab
+        ? Number(s.cluster.lab.subnet.split("/")[1])
+        : 32,
+    scenario: s.name,
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Composition root of `kroll upgrade`: the target-phase kolla inputs, the desired state, a
+ * session to every node, a run directory with its journal, SIGINT/SIGTERM as a soft stop, and
+ * the executor. `--resume RUN_DIR` reads the run's scenario, strategy and journal and carries
+ * on from what the cluster shows now.
+ */
+import { join, relative, resolve } from "node:path";
+import { systemClock } from "../../core/clock.js";
+import { EXIT, RunFailedError, UsageError } from "../../core/errors.js";
+import { runUpgrade } from "../../upgrade/executor.js";
+import { markersOf, nextWaveNumber } from "../../upgrade/journal.js";
+import type { JournalRecord } from "../../upgrade/journal.js";
+import { readRun } from "../../upgrade/read.js";
+import { createRunDir, openJournal } from "../../upgrade/write.js";
+import type { CommandContext } from "../context.js";
+import { table } from "../output.js";
+import { openSession } from "./cluster-session.js";
+import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
+
+interface Values {
+  strategy?: string;
+  resume?: string;
+  "run-dir"?: string;
+  "kolla-dir"?: string;
+  "accept-new-host-keys"?: boolean;
+}
+
+const stamp = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+
+export async function run(ctx: CommandContext<Values>): Promise<number> {
+  let records: JournalRecord[] = [];
+  let runDir: string;
+  let file = ctx.positionals[0];
+  let strategy = parseStrategy(ctx.values.strategy);
+  if (ctx.values.resume !== undefined) {
+    runDir = resolve(ctx.cwd, ctx.values.resume);
+    const prev = readRun(runDir);
+    records = prev.records;
+    file ??= prev.info.file;
+    strategy ??= prev.info.strategy;
+    if (records.at(-1)?.type === "end" && (records.at(-1) as { status: string }).status === "done")
+      ctx.out.note(
+        `note: ${relative(ctx.cwd, runDir)} already finished; checking the cluster again`,
+      );
+  } else {
+    if (file === undefined) throw new UsageError("kroll upgrade: a SCENARIO or --resume RUN_DIR");
+    runDir = "";
+  }
+  if (file === undefined) throw new UsageError("kroll upgrade: a SCENARIO or --resume RUN_DIR");
+  const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"]);
+  const s = setup.loaded.scenario;
+  const d = setup.desired;
+  if (runDir === "") {
+    runDir =
+      ctx.values["run-dir"] !== undefined
+        ? resolve(ctx.cwd, ctx.values["run-dir"])
+        : resolve(ctx.cwd, s.report.dir, `${s.name}-upgrade-${stamp(systemClock.now())}`);
+    createRunDir(runDir, {
+      scenario: s.name,
+      file: setup.loaded.file,
+      strategy: d.strategy,
+      started: new Date(systemClock.now()).toISOString(),
+    });
+  }
+  const journal = openJournal(runDir);
+  const journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
+  journal.append({
+    type: "run",
+    ts: systemClock.now(),
+    scenario: s.name,
+    file: setup.loaded.file,
+    strategy: d.strategy,
+    resumed: ctx.values.resume !== undefined,
+  });
+
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      ctx.logger.warn(
+        `${sig}: finishing or undoing the current step, then stopping (journal: ${journalPath})`,
+      );
+      stop.abort();
+    } else {
+      ctx.logger.warn(`${sig} again: still putting the current step in a safe state; wait`);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const t0 = systemClock.now();
+  const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
+  try {
+    const outcome = await runUpgrade(d, {
+      ops: opsFor(ctx, setup, session),
+      clock: systemClock,
+      logger: ctx.logger,
+      journal,
+      markers: markersOf(records),
+      firstWave: nextWaveNumber(records),
+      stop: stop.signal,
+      onFailure: s.upgrade.on_failure,
+    }).catch((e: unknown) => {
+      journal.append({
+        type: "end",
+        ts: systemClock.now(),
+        status: "failed",
+        message: e instanceof Error ? e.message : String(e),
+      });
+      throw e;
+    });
+    const secs = Math.round((systemClock.now() - t0) / 1000);
+    for (const n of outcome.notes) ctx.out.line(`note: ${n}`);
+    ctx.out.line(
+      table([
+        ["  scenario", s.name],
+        ["  strategy", d.strategy],
+        ["  outcome", outcome.status],
+        ["  waves", String(outcome.waves)],
+        ["  time", `${secs} s`],
+        ["  journal", journalPath],
+      ]),
+    );
+    if (outcome.status === "done") {
+      ctx.out.line(`upgrade of "${s.name}" complete: ${outcome.message}`);
+      return EXIT.ok;
+    }
+    if (outcome.status === "interrupted")
+      throw new RunFailedError(
+        `upgrade interrupted: ${outcome.message}; resume with: kroll upgrade --resume ${relative(ctx.cwd, runDir) || "."} (journal: ${journalPath})`,
+      );
+    throw new RunFailedError(`upgrade failed: ${outcome.message} (journal: ${journalPath})`);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    session.close();
+    journal.close();
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * EFFECT. UpgradeOps over the scenario's nodes: Docker through the node's SSH connection
+ * (dockerode), HAProxy's runtime socket and config files through the node's shell, Ironic's
+ * API over HTTP for the wait-state check. Every call has a deadline.
+ */
+import PQueue from "p-queue";
+import type { Cluster } from "../cluster/connect.js";
+import type { DockerApi, NodeShell } from "../cluster/ports.js";
+import { RunFailedError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { lastLogLines, mysqlAsRoot } from "../deploy/deploy.js";
+import { LABELS } from "../deploy/render.js";
+import { editIniOption } from "../kolla/ini.js";
+import { fetchText } from "../lab/http.js";
+import { parseServersState, parseShowStat, runtimeCommand } from "./haproxy.js";
+import type { UpgradeOps } from "./ops.js";
+import { asideName } from "./types.js";
+import type { Desired, ObservedContainer, ServerState } from "./types.js";
+
+export interface ClusterOpsOptions {
+  readonly cluster: Cluster;
+  readonly dockers: ReadonlyMap<string, DockerApi>;
+  readonly logger: Logger;
+  /** MariaDB root password (Galera status); from passwords.yml. */
+  readonly dbRootPassword: string | undefined;
+  /** Where Ironic's API answers (the VIP when HAProxy runs). */
+  readonly ironicUrl: string | undefined;
+  /** Sent as X-Auth-Token when Ironic wants keystone auth (OS_AUTH_TOKEN). */
+  readonly authToken: string | undefined;
+  /** Node addresses (MariaDB listens on its node's address). */
+  readonly addresses: ReadonlyMap<string, string>;
+  /** Interface and prefix length for the VIP on each loadbalancer host. */
+  readonly vipInterface: (node: string) => string;
+  readonly vipPrefix: number;
+  readonly scenario: string;
+}
+
+const ONE_SHOT_TIMEOUT_MS = 15 * 60_000;
+
+export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
+  const shell = (node: string): NodeShell => o.cluster.shell(node);
+  const docker = (node: string): DockerApi => {
+    const d = o.dockers.get(node);
+    if (!d) throw new RunFailedError(`no Docker connection to ${node}`);
+    return d;
+  };
+  const observeQueue = new PQueue({ concurrency: 8 });
+
+  const toObserved = async (node: string, name: string): Promise<ObservedContainer | undefined> => {
+    const c = await docker(node).inspect(name);
+    return c
+      ? { node, name: c.name, image: c.image, status: c.status, health: c.health, labels: c.labels }
+      : undefined;
+  };
+
+  const lbState = async (
+    lb: string,
+    vip: string,
+  ): Promise<{ servers: ServerState[]; holdsVip: boolean }> => {
+    const r = await shell(lb).exec(
+      [
+        "sh",
+        "-c",
+        `ip -o addr show | grep -qw "$1" && echo VIP-HERE; ` +
+          `docker exec haproxy sh -c 'echo "show servers state" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock; echo "==STAT=="; echo "show stat" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock' 2>/dev/null`,
+        "lb-state",
+        vip,
+      ],
+      { timeoutMs: 30_000 },
+    );
+    const holdsVip = r.stdout.startsWith("VIP-HERE");
+    const body = holdsVip ? r.stdout.slice(r.stdout.indexOf("\n") + 1) : r.stdout;
+    const [state = "", stat = ""] = body.split("==STAT==");
+    return { servers: stat ? parseShowStat(lb, stat, parseServersState(state)) : [], holdsVip };
+  };
+
+  return {
+    async observe(d: Desired) {
+      const byNode = new Map<string, Desired["targets"][number][]>();
+      for (const t of d.targets) byNode.set(t.node, [...(byNode.get(t.node) ?? []), t]);
+      const containers: ObservedContainer[] = [];
+      const images: { node: string; image: string }[] = [];
+      await observeQueue.addAll(
+        [...byNode].map(([node, ts]) => async () => {
+          for (const t of ts) {
+            const cur = await toObserved(node, t.container);
+            const aside = await toObserved(node, asideName(t.container));
+            if (cur) containers.push(cur);
+            if (aside) containers.push(aside);
+            if (cur && cur.image !== t.image && (await docker(node).hasImage(t.image)))
+              images.push({ node, image: t.image });
+          }
+        }),
+      );
+      const lbs = await Promise.all(d.loadbalancers.map((lb) => lbState(lb, d.vip)));
+      const holder = d.loadbalancers.find((_, i) => lbs[i]?.holdsVip);
+      return { containers, images, servers: lbs.flatMap((x) => x.servers), vipHolder: holder };
+    },
+
+    async pull(node, image) {
+      o.logger.info(`pulling ${image}`, { node });
+      await docker(node).pull(image);
+    },
+
+    async oneShot(a) {
+      const name = `${a.component.replaceAll("-", "_")}_${a.mode.toLowerCase()}`;
+      await shell(a.node).exec(["docker", "rm", "-f", name], { timeoutMs: 30_000 });
+      const r = await shell(a.node).exec(
+        [
+          "docker",
+          "run",
+          "--rm",
+          "--name",
+          name,
+          "--network",
+          "host",
+          "-e",
+          "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS",
+          "-e",
+          `${a.mode}=`,
+          "-v",
+          `${a.configDir}:/var/lib/kolla/config_files/:ro`,
+          "-v",
+          "kolla_logs:/var/log/kolla/",
+          "--label",
+          `${LABELS.scenario}=${o.scenario}`,
+          a.image,
+        ],
+        { timeoutMs: ONE_SHOT_TIMEOUT_MS },
+      );
+      if (r.exitCode !== 0) {
+        const tail = `${r.stdout}${r.stderr}`.trim().split("\n").slice(-4).join(" | ");
+        throw new RunFailedError(
+          `${a.what}: ${a.mode} one-shot of ${a.image} on ${a.node} exited ${r.exitCode}: ${tail}`,
+        );
+      }
+    },
+
+    async serverStats(lb) {
+      const r = await shell(lb).exec(runtimeCommand("show stat"), { timeoutMs: 20_000 });
+      return r.exitCode === 0 ? parseShowStat(lb, r.stdout, new Map()) : [];
+    },
+
+    async setServer(lb, backend, server, admin) {
+      const out = await shell(lb).run(
+        runtimeCommand(`set server ${backend}/${server} state ${admin}`),
+        { timeoutMs: 20_000 },
+      );
+      if (out.trim() !== "")
+        throw new RunFailedError(
+          `HAProxy on ${lb}: set server ${backend}/${server} state ${admin}: ${out.trim()}`,
+        );
+    },
+
+    async shutdownSessions(lb, backend, server) {
+      await shell(lb).run(runtimeCommand(`shutdown sessions server ${backend}/${server}`), {
+        timeoutMs: 20_000,
+      });
+    },
+
+    inspect: toObserved,
+
+    async replace(a) {
+      const dk = docker(a.node);
+      const aside = asideName(a.container);
+      // A stale copy from an earlier run would block the rename.
+      await dk.remove(aside);
+      await dk.stop(a.container, a.stopGraceS);
+      await dk.rename(a.container, aside);
+      try {
+        await dk.clone(aside, { name: a.container, image: a.image, labels: a.labels });
+        await dk.start(a.container);
+      } catch (e: unknown) {
+        // Not even started: put the old one back at once, then report.
+        await dk.remove(a.container).catch(() => undefined);
+        await dk.rename(aside, a.container).catch(() => undefined);
+        await dk.start(a.container).catch(() => undefined);
+        throw e;
+      }
+      if (!a.keepAside) await dk.remove(aside);
+    },
+
+    async restore(node, container) {
+      const dk = docker(node);
+      const aside = asideName(container);
+      if ((await dk.inspect(aside)) === undefined)
+        throw new RunFailedError(
+          `cannot roll back ${container} on ${node}: no ${aside} kept aside`,
+        );
+      await dk.stop(container, 10);
+      await dk.remove(container);
+      await dk.rename(aside, container);
+      await dk.start(container);
+    },
+
+    async retire(node, container) {
+      await docker(node).remove(asideName(container));
+    },
+
+    async restart(node, container, stopGraceS) {
+      await docker(node).stop(container, stopGraceS);
+      await docker(node).start(container);
+    },
+
+    async setConfig(a) {
+      const sh = shell(a.node);
+      const mode = (await sh.run(["stat", "-c", "%a", a.path], { timeoutMs: 20_000 })).trim();
+      const text = await sh.run(["cat", a.path], { timeoutMs: 20_000 });
+      const edited = editIniOption(text, a.section, a.key, a.value);
+      if (edited.text !== text)
+        await sh.putFile(a.path, edited.text, {
+          mode: parseInt(mode, 8) || 0o600,
+          timeoutMs: 30_000,
+        });
+      return edited.previous;
+    },
+
+    async galera(node, container) {
+      if (o.dbRootPassword === undefined) return undefined;
+      const out = await mysqlAsRoot(
+        shell(node),
+        container,
+        o.addresses.get(node) ?? node,
+        o.dbRootPassword,
+        "SHOW STATUS WHERE Variable_name IN ('wsrep_local_state_comment','wsrep_cluster_size');",
+      );
+      const status = new Map(
+        out
+          .trim()
+          .split("\n")
+          .map((l) => l.split("\t") as [string, string]),
+      );
+      return {
+        state: status.get("wsrep_local_state_comment") ?? "",
+        size: Number(status.get("wsrep_cluster_size") ?? 0),
+      };
+    },
+
+    async rabbitBooted(node, container) {
+      const r = await shell(node).exec(
+        [
+          "docker",
+          "exec",
+          "-u",
+          "rabbitmq",
+          container,
+          "rabbitmqctl",
+          "-n",
+          "rabbit@localhost",
+          "await_startup",
+        ],
+        { timeoutMs: 60_000 },
+      );
+      return r.exitCode === 0;
+    },
+
+    async ironicBusyNodes() {
+      if (o.ironicUrl === undefined) return [];
+      const headers: Record<string, string> = { "X-OpenStack-Ironic-API-Version": "1.1" };
+      if (o.authToken !== undefined) headers["X-Auth-Token"] = o.authToken;
+      const r = await fetchText(
+        `${o.ironicUrl}/v1/nodes?fields=uuid,provision_state`,
+        { headers },
+        20_000,
+      );
+      if (r.status === 401)
+        throw new RunFailedError(
+          "Ironic wants a keystone token to list nodes: set OS_AUTH_TOKEN for the wait-state check",
+        );
+      if (r.status !== 200) throw new RunFailedError(`Ironic node list: HTTP ${r.status}`);
+      const body = JSON.parse(r.text) as { nodes?: { uuid: string; provision_state: string }[] };
+      return (body.nodes ?? [])
+        .filter((n) => /\bwait\b/.test(n.provision_state))
+        .map((n) => `${n.uuid} (${n.provision_state})`);
+    },
+
+    async moveVip(from, to, vip) {
+      const add = [
+        "sh",
+        "-c",
+        `ip -o addr show dev "$1" | grep -qw "$2" || ip addr add "$2/$3" dev "$1"`,
+        "vip",
+        o.vipInterface(to),
+        vip,
+        String(o.vipPrefix),
+      ];
+      await shell(to).run(add, { timeoutMs: 20_000 });
+      // Tell the segment at once (gratuitous ARP), rather than wait for caches to expire.
+      if (!vip.includes(":"))
+        await shell(to).run(["python3", "-c", GARP, o.vipInterface(to), vip], {
+          timeoutMs: 20_000,
+        });
+      if (from !== undefined)
+        await shell(from).run(
+          [
+            "sh",
+            "-c",
+            `ip -o addr show dev "$1" | grep -qw "$2" && ip addr del "$2/$3" dev "$1" || true`,
+            "vip",
+            o.vipInterface(from),
+            vip,
+            String(o.vipPrefix),
+          ],
+          { timeoutMs: 20_000 },
+        );
+      o.logger.info(`VIP ${vip} moved${from ? ` from ${from}` : ""} to ${to}`, { node: to });
+    },
+
+    logTail: (node, container, lines) => lastLogLines(shell(node), container, lines),
+  };
+}
+
+/** Gratuitous ARP (request and reply, three times) for an address on an interface. */
+const GARP = [
+  "import socket, struct, sys, time",
+  "iface, ip = sys.argv[1], socket.inet_aton(sys.argv[2])",
+  "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)",
+  "s.bind((iface, 0))",
+  "mac = s.getsockname()[4]",
+  "b = b'\\xff' * 6",
+  "for _ in range(3):",
+  "    for op, tha in ((1, b'\\x00' * 6), (2, b)):",
+  "        arp = struct.pack('!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, op, mac, ip, tha, ip)",
+  "        s.send(b + mac + b'\\x08\\x06' + arp)",
+  "    time.sleep(0.05)",
+].join("\n");

@@ -1,0 +1,98 @@
+/**
+ * PURE. What the upgrade aims at, from the scenario: every component kolla lays out on every
+ * host of its group, with the image it runs before (stable) and after (target; stable again
+ * for what `upgrade.leave_on_stable` keeps back), its HAProxy backend, its stop grace.
+ */
+import { CATALOGUE, componentsFor } from "../kolla/catalogue.js";
+import type { ServiceName } from "../kolla/catalogue.js";
+import { RELEASE_TRAITS } from "../kolla/releases.js";
+import { hostsOfGroup, layoutFor } from "../inventory/layout.js";
+import { tagFor } from "../inventory/phase.js";
+import type { Phase } from "../inventory/phase.js";
+import { haproxyEnabled, keepalivedEnabled } from "../scenario/derived.js";
+import type { Scenario } from "../scenario/schema.js";
+import { SITE_ORDER, RECIPES } from "./recipes/index.js";
+import type { Desired, Strategy, Target } from "./types.js";
+
+export function imageFor(
+  s: Scenario,
+  svc: ServiceName,
+  component: string,
+  host: string,
+  phase: Phase,
+): string {
+  const comp = CATALOGUE[svc].components.find((c) => c.key === component);
+  const registry = s.kolla.registry === undefined ? "quay.io" : s.kolla.registry;
+  return `${registry}/${s.kolla.namespace}/${comp?.image ?? component}:${tagFor(s, svc, component, host, phase)}`;
+}
+
+/** Upgrade order: the scenario's `upgrade.order` first, the rest in kolla's site.yml order. */
+export function upgradeOrder(s: Scenario): ServiceName[] {
+  const first = (s.upgrade.order ?? []).filter((x) => s.services.includes(x));
+  return [...first, ...SITE_ORDER.filter((x) => s.services.includes(x) && !first.includes(x))];
+}
+
+export function desiredState(
+  s: Scenario,
+  opts: { strategy?: Strategy; configHashes?: ReadonlyMap<string, string> } = {},
+): Desired {
+  const layout = layoutFor(s.kolla.release);
+  const nodes = s.cluster.nodes;
+  const addr = (h: string): string => nodes.find((n) => n.name === h)?.address ?? h;
+  const lbOn = haproxyEnabled(s);
+  const targets: Target[] = [];
+  const order = upgradeOrder(s);
+  for (const svc of order) {
+    const recipe = RECIPES[svc];
+    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) })) {
+      for (const host of hostsOfGroup(layout, comp.group, nodes)) {
+        const grace = s.upgrade.stop_grace_per_component[comp.key] ?? s.upgrade.stop_grace;
+        targets.push({
+          node: host,
+          address: addr(host),
+          service: svc,
+          component: comp.key,
+          group: comp.group,
+          kind: comp.kind,
+          container: comp.container,
+          stable: imageFor(s, svc, comp.key, host, "stable"),
+          image: imageFor(s, svc, comp.key, host, "target"),
+          heldBack:
+            s.upgrade.leave_on_stable.hosts.includes(host) ||
+            s.upgrade.leave_on_stable.services.includes(svc) ||
+            s.upgrade.leave_on_stable.services.includes(comp.key),
+          configDir: `/etc/kolla/${comp.key}/`,
+          configFile: recipe.pin?.file,
+          backend: !lbOn ? undefined : svc === "mariadb" ? "mariadb" : comp.api?.backend,
+          stopGraceS: Math.round(grace / 1000),
+          configHash: opts.configHashes?.get(`${host} ${comp.container}`),
+        });
+      }
+    }
+  }
+  const pins: Partial<Record<ServiceName, string>> = {};
+  for (const svc of order) {
+    if (RECIPES[svc].pin === undefined) continue;
+    pins[svc] = s.upgrade.pins[svc] ?? RELEASE_TRAITS[s.kolla.release].previous;
+  }
+  return {
+    scenario: s.name,
+    strategy: opts.strategy ?? s.upgrade.strategy,
+    order,
+    targets,
+    loadbalancers: lbOn ? hostsOfGroup(layout, "loadbalancer", nodes) : [],
+    vip: s.network.internal_vip,
+    vipManaged: lbOn && !keepalivedEnabled(s),
+    mariadbActive: s.services.includes("mariadb")
+      ? hostsOfGroup(layout, "mariadb", nodes)[0]
+      : undefined,
+    pins,
+    maxUnavailable: s.upgrade.max_unavailable,
+    maxUnavailablePerGroup: s.upgrade.max_unavailable_per_group,
+    drain: s.upgrade.drain,
+    drainTimeoutMs: s.upgrade.drain_timeout,
+    healthyTimeoutMs: s.upgrade.healthy_timeout,
+    checkpoints: s.upgrade.checkpoints,
+    heldBack: s.upgrade.leave_on_stable,
+  };
+}

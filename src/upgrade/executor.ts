@@ -1,0 +1,558 @@
+/**
+ * EFFECT. The executor: observe → next wave (pure planner) → act → verify → observe again,
+ * never carrying assumed state from one wave to the next. Tracks of a wave run side by side;
+ * the actions of a track one after the other, each journaled before and after it runs.
+ *
+ * When something goes wrong in a track (a new container not healthy in time, a one-shot that
+ * fails, a watcher's failure signal) the track is undone: its config edits reverted, the old
+ * container put back, its backends made ready; the other tracks of the wave stop at a safe
+ * point; the upgrade stops and says why. A stop request (SIGINT/SIGTERM) lets a track that
+ * already replaced a container finish, and undoes the drain of one that had not; nothing is
+ * ever left drained.
+ */
+import type { Clock } from "../core/clock.js";
+import { RunFailedError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { JournalRecord, JournalSink } from "./journal.js";
+import { describeAction } from "./journal.js";
+import type { RecreateAction, SetConfigAction, UpgradeOps } from "./ops.js";
+import { isAvailable, nextWave } from "./planner.js";
+import type { Action, Desired, Track, Wave } from "./types.js";
+
+export interface ExecutorDeps {
+  readonly ops: UpgradeOps;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly journal: JournalSink;
+  /** Markers from an earlier run's journal (resume). */
+  readonly markers?: readonly string[];
+  /** The first wave's number (waves are numbered across resumes). */
+  readonly firstWave?: number;
+  /** Soft stop (SIGINT/SIGTERM): finish or undo the current step, then stop. */
+  readonly stop?: AbortSignal;
+  /** A watcher's failure signal: a reason once the load or the watchers saw a breach. */
+  readonly failure?: () => string | undefined;
+  /** Holds that wait for the load's phase or the checks (provided by `kroll run`). */
+  readonly awaitCheckpoint?: (name: string, until: string) => Promise<void>;
+  readonly onFailure: "rollback" | "stop";
+  /** How often waits poll (default 1 s). */
+  readonly pollMs?: number;
+  /** Called when a wave starts and ends (progress views, the report's timeline). */
+  readonly onWave?: (
+    w: Wave,
+    index: number,
+    event: "start" | "done" | "failed" | "stopped",
+  ) => void;
+}
+
+export interface UpgradeFailure {
+  readonly wave: number;
+  readonly service: string;
+  readonly step: string;
+  readonly node: string | undefined;
+  readonly container: string | undefined;
+  readonly action: string | undefined;
+  readonly reason: string;
+}
+
+export interface UpgradeOutcome {
+  readonly status: "done" | "failed" | "interrupted";
+  readonly waves: number;
+  readonly message: string;
+  readonly failure: UpgradeFailure | undefined;
+  readonly rolledBack: readonly { node: string; container: string }[];
+  readonly notes: readonly string[];
+}
+
+/** Thrown inside a track when the watchers signal a failure. */
+class WatcherFailure extends Error {}
+
+type Halt = "none" | "soft" | "hard";
+
+interface TrackState {
+  /** Containers replaced in this track and not yet retired (they can still be put back). */
+  readonly recreated: RecreateAction[];
+  /** Config edits and the value each replaced. */
+  readonly configs: { a: SetConfigAction; previous: string | null }[];
+  /** Backends this track drained and has not made ready again. */
+  readonly drained: { lbs: readonly string[]; backend: string; server: string }[];
+  /** A container was replaced or restarted: on a soft stop, finish rather than undo. */
+  committed: boolean;
+}
+
+export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<UpgradeOutcome> {
+  const { ops, clock, logger, journal } = deps;
+  const markers = new Set(deps.markers ?? []);
+  const notes = new Set<string>();
+  const rolledBack: { node: string; container: string }[] = [];
+  const pollMs = deps.pollMs ?? 1_000;
+  let index = deps.firstWave ?? 0;
+  let waves = 0;
+  let lastWave = "";
+  let repeats = 0;
+  const emit = (r: JournalRecord): void => journal.append(r);
+
+  const end = (
+    status: UpgradeOutcome["status"],
+    message: string,
+    failure?: UpgradeFailure,
+  ): UpgradeOutcome => {
+    emit({ type: "end", ts: clock.now(), status, message });
+    return { status, waves, message, failure, rolledBack, notes: [...notes] };
+  };
+
+  for (;;) {
+    if (deps.stop?.aborted) return end("interrupted", "stopped on request between waves");
+    const signalled = deps.failure?.();
+    if (signalled !== undefined)
+      return end("failed", `stopped before the next wave: ${signalled}`, {
+        wave: index,
+        service: "",
+        step: "",
+        node: undefined,
+        container: undefined,
+        action: undefined,
+        reason: signalled,
+      });
+    const observed = { ...(await ops.observe(desired)), markers: [...markers] };
+    const next = nextWave(desired, observed);
+    for (const n of next.notes) {
+      if (!notes.has(n)) emit({ type: "note", ts: clock.now(), text: n });
+      notes.add(n);
+    }
+    if (next.done) return end("done", `upgrade complete after ${waves} waves`);
+    const w = next.wave;
+    // Level-triggered loops need a guard: the same wave planned again and again means the
+    // cluster does not move the way the planner expects.
+    const sig = JSON.stringify(w);
+    repeats = sig === lastWave ? repeats + 1 : 0;
+    lastWave = sig;
+    if (repeats >= 3)
+      throw new RunFailedError(
+        `wave "${w.service} ${w.step}" planned ${repeats + 1} times without the cluster changing: ${w.why}`,
+      );
+
+    const n = index++;
+    waves++;
+    logger.info(`wave ${n}: ${w.service} ${w.step}: ${w.why}`, { wave: n, service: w.service });
+    emit({
+      type: "wave",
+      ts: clock.now(),
+      wave: n,
+      service: w.service,
+      step: w.step,
+      why: w.why,
+      event: "start",
+    });
+    deps.onWave?.(w, n, "start");
+
+    const ctl: { halt: Halt } = { halt: "none" };
+    let firstError: { track: Track; action: Action | undefined; error: unknown } | undefined;
+    const haltAll = (h: Halt): void => {
+      if (h === "hard" || ctl.halt === "none") ctl.halt = h;
+    };
+    const onStop = (): void => haltAll("soft");
+    deps.stop?.addEventListener("abort", onStop);
+    const results = await Promise.all(
+      w.tracks.map(async (track, ti) => {
+        const st: TrackState = { recreated: [], configs: [], drained: [], committed: false };
+        let current: Action | undefined;
+        try {
+          for (const [ai, a] of track.actions.entries()) {
+            const reason = deps.failure?.();
+            if (reason !== undefined) {
+              haltAll("hard");
+              throw new WatcherFailure(reason);
+            }
+            if (ctl.halt === "hard") return { st, outcome: "halted" as const };
+            if (ctl.halt === "soft" && !st.committed) return { st, outcome: "halted" as const };
+            current = a;
+            const t0 = clock.now();
+            emit({
+              type: "action",
+              ts: t0,
+              wave: n,
+              track: ti,
+              index: ai,
+              event: "start",
+              rollback: false,
+              action: a,
+            });
+            await act(a, st);
+            emit({
+              type: "action",
+              ts: clock.now(),
+              wave: n,
+              track: ti,
+              index: ai,
+              event: "done",
+              rollback: false,
+              action: a,
+              ms: clock.now() - t0,
+            });
+          }
+          return { st, outcome: "ok" as const };
+        } catch (e: unknown) {
+          const error = e instanceof Error ? e.message : String(e);
+          if (current)
+            emit({
+              type: "action",
+              ts: clock.now(),
+              wave: n,
+              track: ti,
+              index: track.actions.indexOf(current),
+              event: "failed",
+              rollback: false,
+              action: current,
+              error,
+            });
+          firstError ??= { track, action: current, error: e };
+          // Siblings stop at a safe point; a watcher failure stops them at once.
+          haltAll(e instanceof WatcherFailure ? "hard" : "soft");
+          return { st, outcome: "failed" as const };
+        }
+      }),
+    );
+    deps.stop?.removeEventListener("abort", onStop);
+
+    // Undo what failed or was cut short; a watcher failure undoes every track it interrupted.
+    for (const [ti, r] of results.entries()) {
+      const rollBack =
+        r.outcome === "failed" ||
+        (r.outcome === "halted" && ctl.halt === "hard") ||
+        (r.outcome === "halted" && !r.st.committed);
+      if (!rollBack) continue;
+      await undo(
+        n,
+        ti,
+        r.st,
+        r.outcome === "failed" || ctl.halt === "hard" ? deps.onFailure : "stop",
+      );
+    }
+
+    const failed = results.some((r) => r.outcome === "failed");
+    if (failed && firstError) {
+      const fe = firstError;
+      const reason = fe.error instanceof Error ? fe.error.message : String(fe.error);
+      emit({
+        type: "wave",
+        ts: clock.now(),
+        wave: n,
+        service: w.service,
+        step: w.step,
+        why: w.why,
+        event: "failed",
+      });
+      deps.onWave?.(w, n, "failed");
+      const where = whereOf(fe.action, fe.track);
+      const back =
+        rolledBack.length > 0
+          ? `; rolled back: ${rolledBack.map((x) => `${x.container}@${x.node}`).join(", ")}`
+          : "";
+      return end(
+        "failed",
+        `wave ${n} (${w.service} ${w.step}) failed${where.node ? ` on ${where.node}` : ""}${where.container ? `, ${where.container}` : ""}: ${reason}${back}`,
+        {
+          wave: n,
+          service: w.service,
+          step: w.step,
+          node: where.node,
+          container: where.container,
+          action: fe.action ? describeAction(fe.action) : undefined,
+          reason,
+        },
+      );
+    }
+    if (ctl.halt !== "none") {
+      emit({
+        type: "wave",
+        ts: clock.now(),
+        wave: n,
+        service: w.service,
+        step: w.step,
+        why: w.why,
+        event: "stopped",
+      });
+      deps.onWave?.(w, n, "stopped");
+      const reason = deps.failure?.();
+      if (reason !== undefined)
+        return end("failed", `wave ${n} (${w.service} ${w.step}) stopped by a watcher: ${reason}`, {
+          wave: n,
+          service: w.service,
+          step: w.step,
+          node: w.tracks[0]?.node,
+          container: undefined,
+          action: undefined,
+          reason,
+        });
+      return end(
+        "interrupted",
+        `stopped on request during wave ${n} (${w.service} ${w.step}); nothing left drained`,
+      );
+    }
+    for (const m of w.markers) markers.add(m);
+    emit({
+      type: "wave",
+      ts: clock.now(),
+      wave: n,
+      service: w.service,
+      step: w.step,
+      why: w.why,
+      event: "done",
+      markers: w.markers,
+    });
+    deps.onWave?.(w, n, "done");
+  }
+
+  // ---------------------------------------------------------------- one action
+
+  async function act(a: Action, st: TrackState): Promise<void> {
+    switch (a.kind) {
+      case "pull":
+        return ops.pull(a.node, a.image);
+      case "waitIdle": {
+        let busy: string[] = [];
+        await poll(`no ${a.service} node in a *wait* state`, a.timeoutMs, async () => {
+          busy = await ops.ironicBusyNodes();
+          return busy.length === 0;
+        }).catch(() => {
+          throw new RunFailedError(
+            `${a.service} nodes still in a *wait* state after ${a.timeoutMs / 1000} s: ${busy.join(", ")}`,
+          );
+        });
+        return;
+      }
+      case "oneShot":
+        return ops.oneShot(a);
+      case "drain":
+        st.drained.push({ lbs: a.lbs, backend: a.backend, server: a.server });
+        for (const lb of a.lbs) await ops.setServer(lb, a.backend, a.server, "drain");
+        return;
+      case "waitDrained": {
+        const sessions = async (): Promise<number> => {
+          let sum = 0;
+          for (const lb of a.lbs)
+            for (const s of await ops.serverStats(lb))
+              if (s.backend === a.backend && s.server === a.server) sum += s.sessions;
+          return sum;
+        };
+        try {
+          await poll(
+            `${a.backend}/${a.server} drained`,
+            a.timeoutMs,
+            async () => (await sessions()) === 0,
+          );
+        } catch {
+          // Bounded: what is still open at the deadline is closed (and the load records it).
+          logger.warn(
+            `${a.backend}/${a.server} still has sessions after ${a.timeoutMs / 1000} s of drain; closing them`,
+            { node: a.server },
+          );
+          for (const lb of a.lbs) await ops.shutdownSessions(lb, a.backend, a.server);
+        }
+        return;
+      }
+      case "setConfig": {
+        const previous = await ops.setConfig(a);
+        st.configs.push({ a, previous });
+        return;
+      }
+      case "recreate":
+        st.committed = true;
+        st.recreated.push(a);
+        return ops.replace(a);
+      case "restart":
+        st.committed = true;
+        return ops.restart(a.node, a.container, a.stopGraceS);
+      case "waitHealthy":
+        return waitHealthy(a.node, a.container, a.timeoutMs);
+      case "waitBackendUp":
+        await poll(`${a.backend}/${a.server} UP on ${a.lbs.join(", ")}`, a.timeoutMs, async () => {
+          for (const lb of a.lbs) {
+            const s = (await ops.serverStats(lb)).find(
+              (x) => x.backend === a.backend && x.server === a.server,
+            );
+            if (s && !/^(UP|DRAIN)/.test(s.status)) return false;
+          }
+          return true;
+        });
+        return;
+      case "ready":
+        for (const lb of a.lbs) await ops.setServer(lb, a.backend, a.server, "ready");
+        removeDrained(st, a.backend, a.server);
+        return;
+      case "waitSynced": {
+        let last = "";
+        await poll(
+          `Galera on ${a.node} Synced in a cluster of ${a.size}`,
+          a.timeoutMs,
+          async () => {
+            const g = await ops.galera(a.node, a.container);
+            last = g ? `${g.state}, size ${g.size}` : "no answer";
+            return g !== undefined && g.state === "Synced" && g.size >= a.size;
+          },
+        ).catch(() => {
+          throw new RunFailedError(
+            `Galera on ${a.node} not back within ${a.timeoutMs / 1000} s (${last})`,
+          );
+        });
+        return;
+      }
+      case "waitRabbit":
+        await poll(`RabbitMQ on ${a.node}`, a.timeoutMs, () =>
+          ops.rabbitBooted(a.node, a.container),
+        );
+        return;
+      case "retire": {
+        await ops.retire(a.node, a.container);
+        const i = st.recreated.findIndex((r) => r.node === a.node && r.container === a.container);
+        if (i >= 0) st.recreated.splice(i, 1);
+        return;
+      }
+      case "restore":
+        await ops.restore(a.node, a.container);
+        rolledBack.push({ node: a.node, container: a.container });
+        return;
+      case "moveVip":
+        return ops.moveVip(a.from, a.to, a.vip);
+      case "checkpoint":
+        if (a.holdMs !== undefined) {
+          logger.info(`checkpoint ${a.name}: holding ${a.holdMs / 1000} s`);
+          await clock.sleep(a.holdMs);
+        }
+        if (a.until !== undefined) {
+          if (deps.awaitCheckpoint) await deps.awaitCheckpoint(a.name, a.until);
+          else logger.info(`checkpoint ${a.name}: no load running, nothing to wait ${a.until} for`);
+        }
+        return;
+    }
+  }
+
+  async function waitHealthy(node: string, container: string, timeoutMs: number): Promise<void> {
+    const deadline = clock.now() + timeoutMs;
+    for (;;) {
+      const c = await ops.inspect(node, container);
+      if (isAvailable(c)) return;
+      const gone = c === undefined || c.status === "exited" || c.status === "dead";
+      if (gone || clock.now() >= deadline) {
+        const logs = await ops.logTail(node, container, 4).catch(() => "");
+        const why =
+          c === undefined
+            ? "is gone"
+            : gone
+              ? `exited`
+              : `is not healthy within ${timeoutMs / 1000} s (${c.status}, ${c.health})`;
+        throw new RunFailedError(
+          `container ${container} (${c?.image ?? "?"}) on ${node} ${why}${logs ? `; last log lines: ${logs}` : ""}`,
+        );
+      }
+      await clock.sleep(pollMs);
+    }
+  }
+
+  async function poll(
+    what: string,
+    timeoutMs: number,
+    probe: () => Promise<boolean>,
+  ): Promise<void> {
+    const deadline = clock.now() + timeoutMs;
+    for (;;) {
+      if (await probe().catch(() => false)) return;
+      if (clock.now() >= deadline)
+        throw new RunFailedError(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+      await clock.sleep(pollMs);
+    }
+  }
+
+  // ---------------------------------------------------------------- undo
+
+  /**
+   * Puts a track back: config edits reverted, replaced containers restored (rollback) or left
+   * as they are (stop), backends it drained made ready. Each step is journaled; a step that
+   * fails is logged and the rest still run (cleanup never stops half-way).
+   */
+  async function undo(
+    n: number,
+    ti: number,
+    st: TrackState,
+    mode: "rollback" | "stop",
+  ): Promise<void> {
+    const steps: Action[] = [];
+    if (mode === "rollback") {
+      for (const r of [...st.recreated].reverse()) {
+        for (const c of st.configs
+          .filter((x) => x.a.node === r.node && x.a.container === r.container)
+          .reverse())
+          steps.push({ ...c.a, value: c.previous });
+        steps.push({ kind: "restore", node: r.node, container: r.container });
+        steps.push({
+          kind: "waitHealthy",
+          node: r.node,
+          container: r.container,
+          timeoutMs: desired.healthyTimeoutMs,
+        });
+      }
+    }
+    for (const dr of st.drained) steps.push({ kind: "ready", ...dr });
+    const scratch: TrackState = {
+      recreated: [],
+      configs: [],
+      drained: [...st.drained],
+      committed: true,
+    };
+    for (const [i, a] of steps.entries()) {
+      emit({
+        type: "action",
+        ts: clock.now(),
+        wave: n,
+        track: ti,
+        index: i,
+        event: "start",
+        rollback: true,
+        action: a,
+      });
+      try {
+        await act(a, scratch);
+        emit({
+          type: "action",
+          ts: clock.now(),
+          wave: n,
+          track: ti,
+          index: i,
+          event: "done",
+          rollback: true,
+          action: a,
+        });
+      } catch (e: unknown) {
+        const error = e instanceof Error ? e.message : String(e);
+        logger.error(`rollback step failed: ${describeAction(a)}: ${error}`);
+        emit({
+          type: "action",
+          ts: clock.now(),
+          wave: n,
+          track: ti,
+          index: i,
+          event: "failed",
+          rollback: true,
+          action: a,
+          error,
+        });
+      }
+    }
+  }
+}
+
+function removeDrained(st: TrackState, backend: string, server: string): void {
+  const i = st.drained.findIndex((d) => d.backend === backend && d.server === server);
+  if (i >= 0) st.drained.splice(i, 1);
+}
+
+function whereOf(a: Action | undefined, track: Track): { node?: string; container?: string } {
+  if (!a) return track.node !== undefined ? { node: track.node } : {};
+  const node = "node" in a ? a.node : track.node;
+  const container = "container" in a ? a.container : undefined;
+  return {
+    ...(node !== undefined ? { node } : {}),
+    ...(container !== undefined ? { container } : {}),
+  };
+}

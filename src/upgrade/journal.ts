@@ -1,0 +1,120 @@
+/**
+ * PURE. The journal: one JSON line per event, appended before and after every action, so an
+ * interrupted run can be understood by a person and resumed by kroll (`--resume RUN_DIR`).
+ * The cluster shows most progress by itself (images, labels, HAProxy states); the journal adds
+ * what it cannot show: one-shots run, holds done, services finished.
+ */
+import type { Action, Strategy } from "./types.js";
+
+export type JournalRecord =
+  | {
+      readonly type: "run";
+      readonly ts: number;
+      readonly scenario: string;
+      readonly file: string;
+      readonly strategy: Strategy;
+      readonly resumed: boolean;
+    }
+  | {
+      readonly type: "wave";
+      readonly ts: number;
+      readonly wave: number;
+      readonly service: string;
+      readonly step: string;
+      readonly why: string;
+      readonly event: "start" | "done" | "failed" | "stopped";
+      readonly markers?: readonly string[];
+    }
+  | {
+      readonly type: "action";
+      readonly ts: number;
+      readonly wave: number;
+      readonly track: number;
+      readonly index: number;
+      readonly event: "start" | "done" | "failed";
+      readonly rollback: boolean;
+      readonly action: Action;
+      readonly error?: string;
+      readonly ms?: number;
+    }
+  | { readonly type: "note"; readonly ts: number; readonly text: string }
+  | {
+      readonly type: "end";
+      readonly ts: number;
+      readonly status: "done" | "failed" | "interrupted";
+      readonly message: string;
+    };
+
+export interface JournalSink {
+  append(r: JournalRecord): void;
+}
+
+/** Markers of every wave the journal saw finish. */
+export function markersOf(records: readonly JournalRecord[]): string[] {
+  const out = new Set<string>();
+  for (const r of records)
+    if (r.type === "wave" && r.event === "done") for (const m of r.markers ?? []) out.add(m);
+  return [...out];
+}
+
+/** The number the next wave gets (waves are numbered across resumes). */
+export function nextWaveNumber(records: readonly JournalRecord[]): number {
+  let n = 0;
+  for (const r of records)
+    if (r.type === "wave" && r.event === "start") n = Math.max(n, r.wave + 1);
+  return n;
+}
+
+/** Parses journal text; a torn last line (the process died mid-write) is dropped. */
+export function parseJournal(text: string): JournalRecord[] {
+  const out: JournalRecord[] = [];
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  lines.forEach((line, i) => {
+    try {
+      out.push(JSON.parse(line) as JournalRecord);
+    } catch (e: unknown) {
+      if (i !== lines.length - 1) throw e;
+    }
+  });
+  return out;
+}
+
+/** One line per action, for people: "wave 12 ironic/apis node2 recreate ironic_api → …:proposed". */
+export function describeAction(a: Action): string {
+  switch (a.kind) {
+    case "pull":
+      return `pull ${a.image} on ${a.node}`;
+    case "waitIdle":
+      return `wait until no ${a.service} node is in a *wait* state`;
+    case "oneShot":
+      return `${a.what} (${a.mode} one-shot of ${a.image} on ${a.node})`;
+    case "drain":
+      return `drain ${a.backend}/${a.server} on ${a.lbs.join(", ")}`;
+    case "waitDrained":
+      return `wait for ${a.backend}/${a.server} sessions to end`;
+    case "setConfig":
+      return `${a.value === null ? "remove" : `set ${a.key} = ${a.value} in`} [${a.section}]${a.value === null ? ` ${a.key} from` : ""} ${a.path} on ${a.node}`;
+    case "recreate":
+      return `recreate ${a.container} on ${a.node}: ${a.from} → ${a.image}`;
+    case "restart":
+      return `restart ${a.container} on ${a.node}`;
+    case "waitHealthy":
+      return `wait for ${a.container} on ${a.node} to be healthy`;
+    case "waitBackendUp":
+      return `wait for ${a.backend}/${a.server} to be UP`;
+    case "waitSynced":
+      return `wait for Galera on ${a.node}: Synced, cluster size ${a.size}`;
+    case "waitRabbit":
+      return `wait for RabbitMQ on ${a.node} to boot`;
+    case "ready":
+      return `ready ${a.backend}/${a.server} on ${a.lbs.join(", ")}`;
+    case "retire":
+      return `remove the old ${a.container} kept aside on ${a.node}`;
+    case "restore":
+      return `put the old ${a.container} back on ${a.node}`;
+    case "moveVip":
+      return `move the VIP ${a.vip} ${a.from ? `from ${a.from} ` : ""}to ${a.to}`;
+    case "checkpoint":
+      return `checkpoint ${a.name}${a.holdMs !== undefined ? `: hold ${a.holdMs / 1000} s` : ""}${a.until ? ` until ${a.until}` : ""}`;
+  }
+}

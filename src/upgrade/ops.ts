@@ -1,0 +1,48 @@
+/**
+ * PURE (interface only). What the executor needs from a cluster, in the upgrade's own terms.
+ * `cluster-ops.ts` implements it over SSH and Docker; tests implement it with a recording fake.
+ */
+import type {
+  Action,
+  Desired,
+  Observed,
+  ObservedContainer,
+  ServerAdmin,
+  ServerState,
+} from "./types.js";
+
+export type RecreateAction = Extract<Action, { kind: "recreate" }>;
+export type OneShotAction = Extract<Action, { kind: "oneShot" }>;
+export type SetConfigAction = Extract<Action, { kind: "setConfig" }>;
+
+export interface UpgradeOps {
+  /** Everything the planner looks at except the journal's markers. */
+  observe(d: Desired): Promise<Omit<Observed, "markers">>;
+  pull(node: string, image: string): Promise<void>;
+  /** Runs the one-shot to completion; a non-zero exit is an error with its last log lines. */
+  oneShot(a: OneShotAction): Promise<void>;
+  serverStats(lb: string): Promise<ServerState[]>;
+  setServer(lb: string, backend: string, server: string, admin: ServerAdmin): Promise<void>;
+  /** Closes the sessions still open on a drained server. */
+  shutdownSessions(lb: string, backend: string, server: string): Promise<void>;
+  inspect(node: string, container: string): Promise<ObservedContainer | undefined>;
+  /**
+   * Stops the container (its grace), then either renames it aside (`keepAside`) or removes it,
+   * and starts a clone of it with the new image and labels under the same name.
+   */
+  replace(a: RecreateAction): Promise<void>;
+  /** Roll back: remove the new container, rename the one kept aside back, start it. */
+  restore(node: string, container: string): Promise<void>;
+  /** Removes the container kept aside. */
+  retire(node: string, container: string): Promise<void>;
+  restart(node: string, container: string, stopGraceS: number): Promise<void>;
+  /** Sets (or with null removes) one INI option; returns the value it had (null: none). */
+  setConfig(a: SetConfigAction): Promise<string | null>;
+  galera(node: string, container: string): Promise<{ state: string; size: number } | undefined>;
+  rabbitBooted(node: string, container: string): Promise<boolean>;
+  /** Ironic nodes in a `*wait*` provision state (uuid and state). */
+  ironicBusyNodes(): Promise<string[]>;
+  moveVip(from: string | undefined, to: string, vip: string): Promise<void>;
+  /** The last lines a container logged, for error messages. */
+  logTail(node: string, container: string, lines: number): Promise<string>;
+}

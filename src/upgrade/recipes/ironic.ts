@@ -1,0 +1,55 @@
+/**
+ * PURE. Ironic (ironic doc admin/upgrade-guide.rst, contributor/rolling-upgrades.rst;
+ * kolla-ansible roles/ironic/tasks/rolling_upgrade.yml): no node in a `*wait*` state; schema
+ * upgrade from the new code while the old runs; conductors one at a time, then APIs (drained),
+ * both pinned to the previous release; unpin conductors before APIs; online data migrations
+ * last, once nothing old runs.
+ */
+import type { Recipe } from "./recipe.js";
+
+export const IRONIC: Recipe = {
+  service: "ironic",
+  source:
+    "ironic upgrade-guide.rst + rolling-upgrades.rst; kolla-ansible ironic/tasks/rolling_upgrade.yml",
+  pin: { file: "ironic.conf", section: "DEFAULT", key: "pin_release_version" },
+  stages: [
+    { kind: "waitIdle", id: "no-wait-states", what: "no node in a *wait* provision state" },
+    {
+      kind: "oneShot",
+      id: "db-upgrade",
+      what: "ironic-dbsync upgrade",
+      component: "ironic-api",
+      on: "first",
+      mode: "KOLLA_UPGRADE",
+    },
+    {
+      kind: "roll",
+      id: "conductors",
+      what: "ironic-conductor, pinned",
+      components: ["ironic-conductor"],
+      pin: true,
+    },
+    { kind: "roll", id: "apis", what: "ironic-api, pinned", components: ["ironic-api"], pin: true },
+    {
+      kind: "unpin",
+      id: "unpin",
+      what: "drop pin_release_version: conductors, then APIs",
+      components: ["ironic-conductor", "ironic-api"],
+    },
+    {
+      kind: "oneShot",
+      id: "online-migrations",
+      what: "ironic-dbsync online_data_migrations",
+      component: "ironic-api",
+      on: "first",
+      mode: "KOLLA_OSM",
+      afterAll: true,
+    },
+  ],
+};
+
+/** kolla-ansible's own ironic upgrade (2023.1 rolling_upgrade.yml, serial 0): handler order. */
+export const IRONIC_KOLLA: Recipe = {
+  ...IRONIC,
+  source: "kolla-ansible ansible/roles/ironic/tasks/rolling_upgrade.yml (kolla_serial 0)",
+};

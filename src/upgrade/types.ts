@@ -1,0 +1,239 @@
+/**
+ * PURE. The vocabulary of an upgrade: what kroll wants (Desired), what it sees (Observed), and
+ * what it does (Action, grouped into Tracks and Waves). Plans are data: `kroll plan` prints the
+ * same waves `kroll upgrade` executes, and the journal records them as JSON.
+ */
+import type { ComponentKind, ServiceName } from "../kolla/catalogue.js";
+import type { ContainerStatus, Health } from "../cluster/ports.js";
+import type { Checkpoint } from "../scenario/schema.js";
+
+export type Strategy = "rolling" | "kolla-ansible";
+
+/** One container kroll upgrades: where it runs and the image it should end on. */
+export interface Target {
+  readonly node: string;
+  readonly address: string;
+  readonly service: ServiceName;
+  readonly component: string;
+  /** The inventory group whose hosts run the component (max-unavailable is per group). */
+  readonly group: string;
+  readonly kind: ComponentKind;
+  readonly container: string;
+  /** The image it runs before the upgrade (the stable tag). */
+  readonly stable: string;
+  /** The image it runs after (the target tag; the stable one when it is left on stable). */
+  readonly image: string;
+  /** `upgrade.leave_on_stable` keeps it on stable (a mixed-version state on purpose). */
+  readonly heldBack: boolean;
+  /** /etc/kolla/<component>/ on the node. */
+  readonly configDir: string;
+  /** The service's main config file in configDir (pins are written there). */
+  readonly configFile: string | undefined;
+  /** HAProxy backend (`listen` for MariaDB) whose server named after the node it serves. */
+  readonly backend: string | undefined;
+  /** docker stop grace (SIGTERM → SIGKILL), seconds. */
+  readonly stopGraceS: number;
+  /** The config hash `kroll deploy` renders for the target (kept as a label when known). */
+  readonly configHash: string | undefined;
+}
+
+export type IntOrPercent = number | string;
+
+export interface Desired {
+  readonly scenario: string;
+  readonly strategy: Strategy;
+  /** Services in upgrade order (kolla's site.yml order unless the scenario says otherwise). */
+  readonly order: readonly ServiceName[];
+  readonly targets: readonly Target[];
+  readonly loadbalancers: readonly string[];
+  readonly vip: string;
+  /** No keepalived: kroll holds the VIP itself and moves it off a loadbalancer it replaces. */
+  readonly vipManaged: boolean;
+  /** The MariaDB server HAProxy sends traffic to (the others are `backup`). */
+  readonly mariadbActive: string | undefined;
+  /** Release pins held while a service is mixed (ironic: pin_release_version). */
+  readonly pins: Readonly<Partial<Record<ServiceName, string>>>;
+  readonly maxUnavailable: IntOrPercent;
+  readonly maxUnavailablePerGroup: Readonly<Record<string, IntOrPercent>>;
+  readonly drain: boolean;
+  readonly drainTimeoutMs: number;
+  readonly healthyTimeoutMs: number;
+  readonly checkpoints: readonly Checkpoint[];
+  readonly heldBack: { readonly services: readonly string[]; readonly hosts: readonly string[] };
+}
+
+export interface ObservedContainer {
+  readonly node: string;
+  readonly name: string;
+  readonly image: string;
+  readonly status: ContainerStatus;
+  readonly health: Health;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type ServerAdmin = "ready" | "drain" | "maint";
+
+/** One server line of an HAProxy backend, as one loadbalancer host sees it. */
+export interface ServerState {
+  readonly lb: string;
+  readonly backend: string;
+  readonly server: string;
+  readonly admin: ServerAdmin;
+  /** HAProxy's status column: UP, DOWN, DRAIN, MAINT, "UP 1/3", ... */
+  readonly status: string;
+  readonly sessions: number;
+}
+
+export interface Observed {
+  readonly containers: readonly ObservedContainer[];
+  /** Images present on each node (only the ones the upgrade needs are asked about). */
+  readonly images: readonly { readonly node: string; readonly image: string }[];
+  readonly servers: readonly ServerState[];
+  /** The loadbalancer host that holds the VIP (when kroll manages it). */
+  readonly vipHolder: string | undefined;
+  /** What the journal says is done and cannot be seen on the cluster (one-shots, holds). */
+  readonly markers: readonly string[];
+}
+
+export const PIN_LABEL = "org.openstack.kroll.pin";
+export const ASIDE_SUFFIX = "_kroll_old";
+export const asideName = (container: string): string => `${container}${ASIDE_SUFFIX}`;
+
+/** Where a step acts: enough to attribute a failure to it. */
+export interface Where {
+  readonly node: string;
+  readonly container?: string;
+}
+
+export type Action =
+  | { readonly kind: "pull"; readonly node: string; readonly image: string }
+  /** Ironic: no node may be in a `*wait*` provision state (deploy/clean callbacks). */
+  | { readonly kind: "waitIdle"; readonly service: ServiceName; readonly timeoutMs: number }
+  /** A kolla one-shot container (`docker run --rm`) from the new image: db sync, migrations. */
+  | {
+      readonly kind: "oneShot";
+      readonly node: string;
+      readonly service: ServiceName;
+      readonly component: string;
+      readonly image: string;
+      readonly configDir: string;
+      /** The kolla environment switch, e.g. KOLLA_UPGRADE, KOLLA_OSM, KOLLA_FINISH_UPGRADE. */
+      readonly mode: string;
+      readonly what: string;
+    }
+  | {
+      readonly kind: "drain";
+      readonly lbs: readonly string[];
+      readonly backend: string;
+      readonly server: string;
+    }
+  | {
+      readonly kind: "waitDrained";
+      readonly lbs: readonly string[];
+      readonly backend: string;
+      readonly server: string;
+      readonly timeoutMs: number;
+      /** At the deadline, close what is left (long-lived database connections) instead of failing. */
+      readonly force: boolean;
+    }
+  | {
+      readonly kind: "setConfig";
+      readonly node: string;
+      readonly container: string;
+      readonly path: string;
+      readonly section: string;
+      readonly key: string;
+      /** null removes the option. */
+      readonly value: string | null;
+    }
+  | {
+      readonly kind: "recreate";
+      readonly node: string;
+      readonly service: ServiceName;
+      readonly component: string;
+      readonly container: string;
+      readonly from: string;
+      readonly image: string;
+      /** Labels to set (null: remove) on the new container; everything else is cloned. */
+      readonly labels: Readonly<Record<string, string | null>>;
+      readonly stopGraceS: number;
+      /** Keep the old container, stopped and renamed, until the new one is proven. */
+      readonly keepAside: boolean;
+    }
+  | {
+      readonly kind: "restart";
+      readonly node: string;
+      readonly container: string;
+      readonly stopGraceS: number;
+    }
+  | {
+      readonly kind: "waitHealthy";
+      readonly node: string;
+      readonly container: string;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly kind: "waitBackendUp";
+      readonly lbs: readonly string[];
+      readonly backend: string;
+      readonly server: string;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly kind: "waitSynced";
+      readonly node: string;
+      readonly container: string;
+      /** Galera members the cluster must have again. */
+      readonly size: number;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly kind: "waitRabbit";
+      readonly node: string;
+      readonly container: string;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly kind: "ready";
+      readonly lbs: readonly string[];
+      readonly backend: string;
+      readonly server: string;
+    }
+  /** The new container is proven: remove the old one kept aside. */
+  | { readonly kind: "retire"; readonly node: string; readonly container: string }
+  /** Roll back: the container kept aside goes back in place (the new one is removed). */
+  | { readonly kind: "restore"; readonly node: string; readonly container: string }
+  | {
+      readonly kind: "moveVip";
+      readonly from: string | undefined;
+      readonly to: string;
+      readonly vip: string;
+    }
+  | {
+      readonly kind: "checkpoint";
+      readonly name: string;
+      readonly holdMs: number | undefined;
+      readonly until: "load-settled" | "checks-passed" | undefined;
+    };
+
+export type ActionKind = Action["kind"];
+
+/** Actions one after the other, usually on one node; tracks of a wave run side by side. */
+export interface Track {
+  readonly node: string | undefined;
+  readonly actions: readonly Action[];
+}
+
+export interface Wave {
+  readonly service: ServiceName | "cluster";
+  /** The recipe step, e.g. `conductors`, `apis`, `db-sync`, `unpin`; `repair`, `pull`. */
+  readonly step: string;
+  readonly why: string;
+  readonly tracks: readonly Track[];
+  /** Recorded in the journal when the wave succeeds (what the cluster cannot show). */
+  readonly markers: readonly string[];
+}
+
+export type NextWave =
+  | { readonly done: true; readonly notes: readonly string[] }
+  | { readonly done: false; readonly wave: Wave; readonly notes: readonly string[] };
