@@ -256,7 +256,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
 
     async ironicBusyNodes() {
       if (o.ironicUrl === undefined) return [];
-      const headers: Record<string, string> = { "X-OpenStack-Ironic-API-Version": "1.1" };
+      const headers: Record<string, string> = { "X-OpenStack-Ironic-API-Version": "1.8" };
       if (o.authToken !== undefined) headers["X-Auth-Token"] = o.authToken;
       const r = await fetchText(
         `${o.ironicUrl}/v1/nodes?fields=uuid,provision_state`,

@@ -315,9 +315,13 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
         await poll(`no ${a.service} node in a *wait* state`, a.timeoutMs, async () => {
           busy = await ops.ironicBusyNodes();
           return busy.length === 0;
-        }).catch(() => {
+        }).catch((e: unknown) => {
           throw new RunFailedError(
-            `${a.service} nodes still in a *wait* state after ${a.timeoutMs / 1000} s: ${busy.join(", ")}`,
+            busy.length > 0
+              ? `${a.service} nodes still in a *wait* state after ${a.timeoutMs / 1000} s: ${busy.join(", ")}`
+              : e instanceof Error
+                ? e.message
+                : String(e),
           );
         });
         return;
@@ -450,16 +454,25 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
     }
   }
 
+  /** Polls until the probe says yes; at the deadline the error names the last probe failure. */
   async function poll(
     what: string,
     timeoutMs: number,
     probe: () => Promise<boolean>,
   ): Promise<void> {
     const deadline = clock.now() + timeoutMs;
+    let lastError = "";
     for (;;) {
-      if (await probe().catch(() => false)) return;
+      try {
+        if (await probe()) return;
+        lastError = "";
+      } catch (e: unknown) {
+        lastError = e instanceof Error ? e.message : String(e);
+      }
       if (clock.now() >= deadline)
-        throw new RunFailedError(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+        throw new RunFailedError(
+          `timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last: ${lastError})` : ""}`,
+        );
       await clock.sleep(pollMs);
     }
   }

@@ -499,8 +499,10 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       lbs,
       backend: t.backend ?? "",
       server: node,
-      timeoutMs: d.drainTimeoutMs,
-      // Database clients hold pooled connections for an hour: close what is left.
+      // Database clients hold pooled connections for an hour (oslo.db recycles them after
+      // 3600 s): they never drain by themselves. New ones already go to a backup server, so
+      // wait a few seconds for what is in flight, then close the rest (clients reconnect).
+      timeoutMs: t.service === "mariadb" ? Math.min(d.drainTimeoutMs, 5_000) : d.drainTimeoutMs,
       force: t.service === "mariadb",
     });
   for (const t of ts) {
