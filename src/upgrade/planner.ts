@@ -135,12 +135,24 @@ function repairWave(v: View): Wave | undefined {
           ],
         });
       }
-    } else if (ready.length > 0 && cur) {
+    } else if (cur && cur.status !== "running" && cur.status !== "restarting" && !isPending(v, t)) {
+      // Stopped on its target image (a restart cut short): start it again.
+      tracks.push({
+        node: t.node,
+        actions: [
+          { kind: "restart", node: t.node, container: t.container, stopGraceS: t.stopGraceS },
+          waitHealthy(v, t),
+          ...ready,
+        ],
+      });
+    } else if (ready.length > 0 && cur && cur.status === "running") {
       tracks.push({
         node: t.node,
         actions: isAvailable(cur) ? ready : [waitHealthy(v, t), ...ready],
       });
     }
+    // A drained server whose old container is stopped stays drained: its replacement (the
+    // next wave of its service) drains it again, replaces it and makes it ready.
   }
   if (v.d.vipManaged && v.o.vipHolder === undefined && v.d.loadbalancers.length > 0) {
     const to = v.d.loadbalancers.find((lb) => isAvailable(v.live.get(key(lb, "haproxy"))));

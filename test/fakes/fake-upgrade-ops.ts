@@ -1,0 +1,220 @@
+/**
+ * An in-memory cluster behind the UpgradeOps port, for executor tests: it records every call,
+ * changes its state the way Docker and HAProxy would, and can be scripted (an image that never
+ * gets healthy on a node, a one-shot that fails, the process "dying" at the k-th call).
+ */
+import type {
+  OneShotAction,
+  RecreateAction,
+  SetConfigAction,
+  UpgradeOps,
+} from "../../src/upgrade/ops.js";
+import { asideName } from "../../src/upgrade/types.js";
+import type {
+  Desired,
+  ObservedContainer,
+  ServerAdmin,
+  ServerState,
+} from "../../src/upgrade/types.js";
+
+const key = (node: string, name: string): string => `${node}/${name}`;
+
+export class FakeCluster implements UpgradeOps {
+  readonly calls: string[] = [];
+  readonly containers = new Map<string, ObservedContainer>();
+  readonly images = new Set<string>();
+  servers: ServerState[] = [];
+  vipHolder: string | undefined;
+  readonly configs = new Map<string, string | null>();
+  /** `node image` pairs whose containers never become healthy. */
+  readonly broken = new Set<string>();
+  /** One-shot modes that exit non-zero. */
+  readonly failingOneShots = new Set<string>();
+  /** Die (never answer again) at this call number (1-based); `crashed` resolves then. */
+  crashAt: number | undefined;
+  crashed: Promise<void>;
+  private onCrash: () => void = () => undefined;
+  /** Called on every recorded call (tests trigger signals from here). */
+  onCall: ((call: string) => void) | undefined;
+
+  readonly desired: Desired;
+
+  constructor(desired: Desired) {
+    this.desired = desired;
+    for (const t of desired.targets) {
+      this.containers.set(key(t.node, t.container), {
+        node: t.node,
+        name: t.container,
+        image: t.stable,
+        status: "running",
+        health: "healthy",
+        labels: {},
+      });
+      this.images.add(`${t.node} ${t.stable}`);
+    }
+    this.servers = desired.loadbalancers.flatMap((lb) =>
+      desired.targets
+        .filter((t) => t.backend !== undefined)
+        .map((t) => ({
+          lb,
+          backend: t.backend ?? "",
+          server: t.node,
+          admin: "ready" as const,
+          status: "UP",
+          sessions: 0,
+        })),
+    );
+    this.vipHolder = desired.vipManaged ? desired.loadbalancers[0] : undefined;
+    this.crashed = new Promise((r) => (this.onCrash = r));
+  }
+
+  /** Records a call; at the crash point, never returns. */
+  private async step(call: string): Promise<void> {
+    this.calls.push(call);
+    this.onCall?.(call);
+    if (this.crashAt !== undefined && this.calls.length >= this.crashAt) {
+      this.onCrash();
+      await new Promise<never>(() => undefined);
+    }
+  }
+
+  count(prefix: string): number {
+    return this.calls.filter((c) => c.startsWith(prefix)).length;
+  }
+
+  drained(): ServerState[] {
+    return this.servers.filter((s) => s.admin !== "ready");
+  }
+
+  get(node: string, name: string): ObservedContainer | undefined {
+    return this.containers.get(key(node, name));
+  }
+
+  private healthFor(node: string, image: string): ObservedContainer["health"] {
+    return this.broken.has(`${node} ${image}`) ? "unhealthy" : "healthy";
+  }
+
+  observe(d: Desired) {
+    const containers = [...this.containers.values()];
+    const images = d.targets
+      .filter((t) => this.images.has(`${t.node} ${t.image}`))
+      .map((t) => ({ node: t.node, image: t.image }));
+    return Promise.resolve({
+      containers,
+      images,
+      servers: [...this.servers],
+      vipHolder: this.vipHolder,
+    });
+  }
+  async pull(node: string, image: string) {
+    await this.step(`pull ${node} ${image}`);
+    this.images.add(`${node} ${image}`);
+  }
+  async oneShot(a: OneShotAction) {
+    await this.step(`oneShot ${a.node} ${a.mode} ${a.component}`);
+    if (this.failingOneShots.has(a.mode)) throw new Error(`${a.mode} one-shot exited 1`);
+  }
+  async serverStats(lb: string) {
+    await this.step(`stat ${lb}`);
+    return this.servers.filter((s) => s.lb === lb);
+  }
+  async setServer(lb: string, backend: string, server: string, admin: ServerAdmin) {
+    await this.step(`set ${lb} ${backend}/${server} ${admin}`);
+    this.servers = this.servers.map((s) =>
+      s.lb === lb && s.backend === backend && s.server === server
+        ? { ...s, admin, status: admin === "ready" ? "UP" : admin.toUpperCase() }
+        : s,
+    );
+  }
+  async shutdownSessions(lb: string, backend: string, server: string) {
+    await this.step(`shutdown ${lb} ${backend}/${server}`);
+  }
+  async inspect(node: string, container: string) {
+    await this.step(`inspect ${node} ${container}`);
+    return this.containers.get(key(node, container));
+  }
+  async replace(a: RecreateAction) {
+    const k = key(a.node, a.container);
+    const old = this.containers.get(k);
+    await this.step(`stop ${a.node} ${a.container}`);
+    if (old) this.containers.set(k, { ...old, status: "exited", health: "none" });
+    await this.step(`rename ${a.node} ${a.container}`);
+    const stopped = this.containers.get(k);
+    this.containers.delete(k);
+    if (stopped)
+      this.containers.set(key(a.node, asideName(a.container)), {
+        ...stopped,
+        name: asideName(a.container),
+      });
+    await this.step(`create ${a.node} ${a.container} ${a.image}`);
+    const labels: Record<string, string> = { ...(old?.labels ?? {}) };
+    for (const [lk, v] of Object.entries(a.labels)) {
+      if (v === null) delete labels[lk];
+      else labels[lk] = v;
+    }
+    this.containers.set(k, {
+      node: a.node,
+      name: a.container,
+      image: a.image,
+      status: "running",
+      health: this.healthFor(a.node, a.image),
+      labels,
+    });
+    if (!a.keepAside) this.containers.delete(key(a.node, asideName(a.container)));
+  }
+  async restore(node: string, container: string) {
+    await this.step(`restore ${node} ${container}`);
+    const aside = this.containers.get(key(node, asideName(container)));
+    if (!aside) throw new Error(`no ${asideName(container)} on ${node}`);
+    this.containers.delete(key(node, asideName(container)));
+    this.containers.set(key(node, container), {
+      ...aside,
+      name: container,
+      status: "running",
+      health: this.healthFor(node, aside.image),
+    });
+  }
+  async retire(node: string, container: string) {
+    await this.step(`retire ${node} ${container}`);
+    this.containers.delete(key(node, asideName(container)));
+  }
+  async restart(node: string, container: string) {
+    await this.step(`restart ${node} ${container}`);
+    const c = this.containers.get(key(node, container));
+    if (c)
+      this.containers.set(key(node, container), {
+        ...c,
+        status: "running",
+        health: this.healthFor(node, c.image),
+      });
+  }
+  async setConfig(a: SetConfigAction) {
+    await this.step(`config ${a.node} ${a.path} ${a.key}=${a.value}`);
+    const k = `${a.node}:${a.path}:${a.key}`;
+    const previous = this.configs.get(k) ?? null;
+    this.configs.set(k, a.value);
+    return previous;
+  }
+  async galera(node: string) {
+    await this.step(`galera ${node}`);
+    const size = [...this.containers.values()].filter(
+      (c) => c.name === "mariadb" && c.status === "running",
+    ).length;
+    return { state: "Synced", size };
+  }
+  async rabbitBooted(node: string) {
+    await this.step(`rabbit ${node}`);
+    return true;
+  }
+  async ironicBusyNodes() {
+    await this.step("ironic-busy");
+    return [];
+  }
+  async moveVip(from: string | undefined, to: string) {
+    await this.step(`vip ${from ?? "-"} ${to}`);
+    this.vipHolder = to;
+  }
+  logTail() {
+    return Promise.resolve("fake log line");
+  }
+}

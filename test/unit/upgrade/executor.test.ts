@@ -1,0 +1,227 @@
+import { expect } from "chai";
+import { aScenario, load } from "../../builders.js";
+import { fakeClock } from "../../fakes/fake-clock.js";
+import { FakeCluster } from "../../fakes/fake-upgrade-ops.js";
+import { createStderrLogger } from "../../../src/core/logger.js";
+import { desiredState } from "../../../src/upgrade/desired.js";
+import { runUpgrade } from "../../../src/upgrade/executor.js";
+import type { ExecutorDeps } from "../../../src/upgrade/executor.js";
+import { markersOf, nextWaveNumber } from "../../../src/upgrade/journal.js";
+import type { JournalRecord } from "../../../src/upgrade/journal.js";
+import type { Desired } from "../../../src/upgrade/types.js";
+import { PIN_LABEL } from "../../../src/upgrade/types.js";
+
+const quiet = createStderrLogger({ level: "error", format: "pretty", write: () => undefined });
+
+function desired(over = {}): Desired {
+  return desiredState(
+    load(aScenario({ network: { internal_vip: "10.0.0.250", enable_keepalived: false }, ...over }))
+      .scenario,
+  );
+}
+
+function deps(
+  fake: FakeCluster,
+  records: JournalRecord[],
+  over: Partial<ExecutorDeps> = {},
+): ExecutorDeps {
+  return {
+    ops: fake,
+    clock: fakeClock(),
+    logger: quiet,
+    journal: { append: (r) => records.push(r) },
+    onFailure: "rollback",
+    ...over,
+  };
+}
+
+function expectUpgraded(fake: FakeCluster, d: Desired): void {
+  for (const t of d.targets) {
+    const c = fake.get(t.node, t.container);
+    expect(c?.image, `${t.container}@${t.node}`).to.equal(t.image);
+    expect(c?.status).to.equal("running");
+    expect(c?.labels[PIN_LABEL], `${t.container}@${t.node} pin`).to.equal(undefined);
+  }
+  expect([...fake.containers.keys()].filter((k) => k.endsWith("_kroll_old"))).to.deep.equal([]);
+  expect(fake.drained()).to.deep.equal([]);
+}
+
+describe("executor.runUpgrade", () => {
+  it("upgrades every container, in recipe order, journaling each action before and after", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const records: JournalRecord[] = [];
+    const out = await runUpgrade(d, deps(fake, records));
+    expect(out.status).to.equal("done");
+    expectUpgraded(fake, d);
+    const starts = records.filter((r) => r.type === "action" && r.event === "start").length;
+    const dones = records.filter((r) => r.type === "action" && r.event === "done").length;
+    expect(starts).to.equal(dones).and.to.be.above(100);
+    const creates = fake.calls
+      .filter((c) => c.startsWith("create"))
+      .map((c) => c.split(" ").slice(1, 3).join(" "));
+    expect(creates.indexOf("node3 ironic_conductor")).to.be.below(
+      creates.indexOf("node1 ironic_api"),
+    );
+    expect(creates.indexOf("node3 heat_api")).to.be.below(creates.indexOf("node3 heat_engine"));
+    expect(records.at(-1)).to.deep.include({ type: "end", status: "done" });
+  });
+
+  it("rolls back exactly the node whose new container does not become healthy, and stops", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const api = d.targets.find((t) => t.container === "ironic_api" && t.node === "node2")!;
+    fake.broken.add(`node2 ${api.image}`);
+    const records: JournalRecord[] = [];
+    const out = await runUpgrade(d, deps(fake, records));
+    expect(out.status).to.equal("failed");
+    expect(out.failure).to.deep.include({
+      service: "ironic",
+      step: "apis",
+      node: "node2",
+      container: "ironic_api",
+    });
+    expect(out.failure?.reason).to.match(/not healthy within 180 s.*fake log line/);
+    expect(out.rolledBack).to.deep.equal([{ node: "node2", container: "ironic_api" }]);
+    expect(fake.get("node2", "ironic_api")?.image).to.equal(api.stable);
+    expect(fake.get("node1", "ironic_api")?.image).to.equal(api.image); // not touched by the rollback
+    expect(fake.get("node2", "ironic_api_kroll_old")).to.equal(undefined);
+    expect(
+      fake.configs.get(`node2:/etc/kolla/ironic-api/ironic.conf:pin_release_version`),
+    ).to.equal(null);
+    expect(fake.drained()).to.deep.equal([]);
+    expect(fake.get("node1", "heat_api")?.image).to.equal(
+      d.targets.find((t) => t.container === "heat_api")!.stable,
+    );
+    expect(
+      records
+        .filter((r) => r.type === "action" && r.rollback && r.event === "done")
+        .map((r) => (r as { action: { kind: string } }).action.kind),
+    ).to.deep.equal(["setConfig", "restore", "waitHealthy", "ready"]);
+  });
+
+  it("stops on a failed one-shot without touching containers", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    fake.failingOneShots.add("KOLLA_UPGRADE");
+    const out = await runUpgrade(d, deps(fake, []));
+    expect(out.status).to.equal("failed");
+    expect(out.failure).to.deep.include({ service: "ironic", step: "db-upgrade" });
+    expect(fake.get("node1", "ironic_conductor")?.image).to.match(/:stable$/);
+  });
+
+  it("stops before the next wave when a watcher signals a failure", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    let failure: string | undefined;
+    let waves = 0;
+    const out = await runUpgrade(
+      d,
+      deps(fake, [], {
+        failure: () => failure,
+        onWave: (_w, _i, ev) => {
+          if (ev === "done" && ++waves === 3) failure = "5 failed requests through the VIP";
+        },
+      }),
+    );
+    expect(out.status).to.equal("failed");
+    expect(out.waves).to.equal(3);
+    expect(out.message).to.match(/stopped before the next wave: 5 failed requests/);
+    expect(fake.drained()).to.deep.equal([]);
+  });
+
+  it("rolls back the node being replaced when a watcher fails mid-wave", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    let failure: string | undefined;
+    fake.onCall = (c) => {
+      if (c.startsWith("create node1 ironic_api")) failure = "ironic-api disruption 2.1 s > 0 s";
+    };
+    const out = await runUpgrade(d, deps(fake, [], { failure: () => failure }));
+    expect(out.status).to.equal("failed");
+    expect(out.failure?.reason).to.contain("disruption");
+    expect(out.rolledBack).to.deep.equal([{ node: "node1", container: "ironic_api" }]);
+    expect(fake.get("node1", "ironic_api")?.image).to.match(/:stable$/);
+    expect(fake.drained()).to.deep.equal([]);
+  });
+
+  it("with on_failure: stop, leaves the new container but readies its backend", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const api = d.targets.find((t) => t.container === "ironic_api" && t.node === "node1")!;
+    fake.broken.add(`node1 ${api.image}`);
+    const out = await runUpgrade(d, deps(fake, [], { onFailure: "stop" }));
+    expect(out.status).to.equal("failed");
+    expect(out.rolledBack).to.deep.equal([]);
+    expect(fake.get("node1", "ironic_api")?.image).to.equal(api.image);
+    expect(fake.drained()).to.deep.equal([]);
+  });
+
+  for (const [when, at, image] of [
+    [
+      "drained, before the replacement: undoes the drain",
+      "set node3 ironic_api_back/node1 drain",
+      "stable",
+    ],
+    ["after the replacement: finishes the step", "create node1 ironic_api", "proposed"],
+  ] as const) {
+    it(`on SIGINT mid-wave ${when}, and leaves nothing drained`, async () => {
+      const d = desired();
+      const fake = new FakeCluster(d);
+      const stop = new AbortController();
+      fake.onCall = (c) => {
+        if (c.startsWith(at)) stop.abort();
+      };
+      const out = await runUpgrade(d, deps(fake, [], { stop: stop.signal }));
+      expect(out.status).to.equal("interrupted");
+      expect(out.message).to.match(/nothing left drained/);
+      expect(fake.get("node1", "ironic_api")?.image).to.match(new RegExp(`:${image}$`));
+      expect(fake.get("node1", "ironic_api_kroll_old")).to.equal(undefined);
+      expect(fake.drained()).to.deep.equal([]);
+      expect(fake.calls.some((c) => c.startsWith("create node2 ironic_api"))).to.equal(false);
+    });
+  }
+
+  it("refuses to loop when the cluster does not move", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    fake.pull = async () => undefined; // pulls that never land
+    let err: unknown;
+    await runUpgrade(d, deps(fake, [])).catch((e: unknown) => (err = e));
+    expect(String(err)).to.match(/planned 4 times without the cluster changing/);
+  });
+});
+
+describe("executor: resume from a journal cut at every action", () => {
+  const d = desired();
+  const total = (() => {
+    const f = new FakeCluster(d);
+    return f;
+  })();
+  before(async () => {
+    await runUpgrade(d, deps(total, []));
+  });
+
+  it("every cut resumes to the same end state, running each one-shot at most twice", async function () {
+    this.timeout(120_000);
+    const n = total.calls.length;
+    expect(n).to.be.above(150);
+    for (let k = 1; k <= n; k++) {
+      const fake = new FakeCluster(d);
+      fake.crashAt = k;
+      const records: JournalRecord[] = [];
+      const first = runUpgrade(d, deps(fake, records));
+      await Promise.race([first, fake.crashed]);
+      fake.crashAt = undefined;
+      const cut = records.slice(); // what was on disk when the process died
+      const out = await runUpgrade(
+        d,
+        deps(fake, records, { markers: markersOf(cut), firstWave: nextWaveNumber(cut) }),
+      );
+      expect(out.status, `cut at call ${k} (${fake.calls[k - 1]})`).to.equal("done");
+      expectUpgraded(fake, d);
+      for (const mode of ["KOLLA_UPGRADE", "KOLLA_OSM"])
+        expect(fake.count(`oneShot node1 ${mode} ironic-api`), `cut ${k}`).to.be.within(1, 2);
+    }
+  });
+});
