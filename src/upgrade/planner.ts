@@ -47,6 +47,9 @@ interface View {
   readonly d: Desired;
   readonly o: Observed;
   readonly live: ReadonlyMap<string, ObservedContainer>;
+  /** Each target's container and the copy kept aside, looked up once per call. */
+  readonly cur: ReadonlyMap<Target, ObservedContainer | undefined>;
+  readonly aside: ReadonlyMap<Target, ObservedContainer | undefined>;
   readonly markers: ReadonlySet<string>;
   readonly images: ReadonlySet<string>;
   readonly rolling: boolean;
@@ -54,10 +57,20 @@ interface View {
 }
 
 function viewOf(d: Desired, o: Observed): View {
+  const live = new Map(o.containers.map((c) => [key(c.node, c.name), c]));
+  const cur = new Map<Target, ObservedContainer | undefined>();
+  const aside = new Map<Target, ObservedContainer | undefined>();
+  const anyAside = o.containers.some((c) => c.name.endsWith(ASIDE_SUFFIX));
+  for (const t of d.targets) {
+    cur.set(t, live.get(key(t.node, t.container)));
+    if (anyAside) aside.set(t, live.get(key(t.node, asideName(t.container))));
+  }
   return {
     d,
     o,
-    live: new Map(o.containers.map((c) => [key(c.node, c.name), c])),
+    live,
+    cur,
+    aside,
     markers: new Set(o.markers),
     images: new Set(o.images.map((i) => key(i.node, i.image))),
     rolling: d.strategy === "rolling",
@@ -65,8 +78,7 @@ function viewOf(d: Desired, o: Observed): View {
   };
 }
 
-const liveOf = (v: View, t: Target): ObservedContainer | undefined =>
-  v.live.get(key(t.node, t.container));
+const liveOf = (v: View, t: Target): ObservedContainer | undefined => v.cur.get(t);
 /** Runs, and Docker says healthy (or the image has no healthcheck). */
 export const isAvailable = (c: ObservedContainer | undefined): boolean =>
   c !== undefined && c.status === "running" && (c.health === "healthy" || c.health === "none");
@@ -78,9 +90,7 @@ const isPinned = (v: View, t: Target): boolean => liveOf(v, t)?.labels[PIN_LABEL
 
 export function nextWave(d: Desired, o: Observed): NextWave {
   const v = viewOf(d, o);
-  const absent = d.targets.filter(
-    (t) => !liveOf(v, t) && !v.live.has(key(t.node, asideName(t.container))),
-  );
+  const absent = d.targets.filter((t) => !liveOf(v, t) && !v.aside.get(t));
   if (absent.length > 0) {
     v.notes.push(
       `not deployed, left alone: ${absent.map((t) => `${t.container}@${t.node}`).join(", ")}`,
@@ -107,12 +117,17 @@ function lbsNotReady(v: View, t: Target): string[] {
     .map((s) => s.lb);
 }
 
+function anyNotReady(v: View): boolean {
+  return v.o.servers.some((s) => s.admin !== "ready");
+}
+
 function repairWave(v: View): Wave | undefined {
   const tracks: Track[] = [];
+  const someNotReady = anyNotReady(v);
   for (const t of v.d.targets) {
-    const aside = v.live.get(key(t.node, asideName(t.container)));
+    const aside = v.aside.get(t);
     const cur = liveOf(v, t);
-    const notReady = lbsNotReady(v, t);
+    const notReady = someNotReady ? lbsNotReady(v, t) : [];
     const ready: Action[] =
       t.backend !== undefined && notReady.length > 0
         ? [{ kind: "ready", lbs: notReady, backend: t.backend, server: t.node }]
@@ -346,18 +361,25 @@ interface Unit {
 }
 
 function unitsOf(ts: readonly Target[], together: boolean, components: readonly string[]): Unit[] {
-  const ordered = [...ts].sort(
-    (a, b) => components.indexOf(a.component) - components.indexOf(b.component),
-  );
+  const rank = (t: Target): number => components.indexOf(t.component);
   if (!together) {
     // Component by component (conductors before APIs within a stage), then host order.
-    return components.flatMap((c) =>
-      ordered.filter((t) => t.component === c).map((t) => ({ node: t.node, targets: [t] })),
+    const byComponent = new Map<string, Target[]>(components.map((c) => [c, []]));
+    for (const t of ts) byComponent.get(t.component)?.push(t);
+    return [...byComponent.values()].flatMap((list) =>
+      list.map((t) => ({ node: t.node, targets: [t] })),
     );
   }
-  const nodes: string[] = [];
-  for (const t of ts) if (!nodes.includes(t.node)) nodes.push(t.node);
-  return nodes.map((node) => ({ node, targets: ordered.filter((t) => t.node === node) }));
+  const byNode = new Map<string, Target[]>();
+  for (const t of ts) {
+    const list = byNode.get(t.node);
+    if (list) list.push(t);
+    else byNode.set(t.node, [t]);
+  }
+  return [...byNode].map(([node, list]) => ({
+    node,
+    targets: list.sort((a, b) => rank(a) - rank(b)),
+  }));
 }
 
 /**
@@ -373,8 +395,9 @@ function budget(
   pending: readonly Unit[],
 ): { take: number; downOther: Unit[] } {
   const size = all.length;
+  const isPendingUnit = new Set(pending);
   const downOther = all.filter(
-    (u) => !pending.includes(u) && u.targets.some((t) => !isAvailable(liveOf(v, t))),
+    (u) => !isPendingUnit.has(u) && u.targets.some((t) => !isAvailable(liveOf(v, t))),
   );
   if (!v.rolling) {
     const n = stage.wait ? maxUnavailableOf("33%", size) : size;
