@@ -142,6 +142,7 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
       service: w.service,
       step: w.step,
       why: w.why,
+      nodes: w.tracks.map((t) => t.node ?? "-"),
       event: "start",
     });
     deps.onWave?.(w, n, "start");

@@ -22,6 +22,8 @@ export type JournalRecord =
       readonly service: string;
       readonly step: string;
       readonly why: string;
+      /** The node of each track ("-" for a cluster-wide one). */
+      readonly nodes?: readonly string[];
       readonly event: "start" | "done" | "failed" | "stopped";
       readonly markers?: readonly string[];
     }

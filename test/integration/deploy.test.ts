@@ -6,7 +6,8 @@
  * exit 3 and a message naming the node.
  */
 import { expect } from "chai";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../../src/core/clock.js";
 import { pollUntil } from "../../src/core/poll.js";
@@ -156,5 +157,135 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       JSON.parse(st.stdout) as { containers: { tag: string; health: string }[] }
     ).containers.map((c) => `${c.tag}/${c.health}`);
     expect(new Set(tags)).to.deep.equal(new Set(["stable/healthy"]));
+  });
+
+  // ------------------------------------------------------------------ kroll plan / upgrade
+
+  const runDir = join(REPO, "runs", "test-upgrade");
+  let planned: { service: string; step: string; nodes: string[] }[] = [];
+
+  it("plans the upgrade from the cluster as observed", async () => {
+    const r = await runKroll(["plan", SCENARIO, "--json"], { timeoutMs: 5 * 60_000 });
+    expect(r.code, r.stderr).to.equal(0);
+    const plan = JSON.parse(r.stdout) as {
+      source: string;
+      waves: { service: string; step: string; tracks: { node?: string }[] }[];
+    };
+    expect(plan.source).to.equal("observed");
+    planned = plan.waves.map((w) => ({
+      service: w.service,
+      step: w.step,
+      nodes: w.tracks.map((t) => t.node ?? "-"),
+    }));
+    expect(planned.map((w) => w.service).filter((x, i, a) => a.indexOf(x) === i)).to.deep.equal([
+      "cluster",
+      "haproxy",
+      "mariadb",
+      "rabbitmq",
+      "ironic",
+      "heat",
+    ]);
+  });
+
+  it("stops on SIGINT mid-upgrade leaving no backend drained, and names the journal", async () => {
+    rmSync(runDir, { recursive: true, force: true });
+    const r = await runKroll(["upgrade", SCENARIO, "--run-dir", runDir], {
+      timeoutMs: 40 * 60_000,
+      interruptWhen: /wave \d+: ironic apis: .*node2/,
+    });
+    expect(r.code, r.stderr).to.equal(1);
+    expect(r.stderr).to.match(
+      /error: upgrade interrupted: .*nothing left drained; resume with: kroll upgrade --resume .*journal: .*journal\.jsonl/,
+    );
+    for (const lb of ["node1", "node2", "node3"]) {
+      const state = execFileSync("docker", [
+        "exec",
+        `kroll-lab-${lb}`,
+        "docker",
+        "exec",
+        "haproxy",
+        "sh",
+        "-c",
+        'echo "show servers state" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock',
+      ]).toString();
+      const admin = state
+        .split("\n")
+        .filter((l) => /^\d+ /.test(l))
+        .map((l) => `${l.split(" ")[1]}/${l.split(" ")[3]}=${l.split(" ")[6]}`);
+      expect(admin.length, lb).to.be.above(5);
+      expect(
+        admin.filter((a) => !a.endsWith("=0")),
+        `drained or in maintenance on ${lb}`,
+      ).to.deep.equal([]);
+    }
+  });
+
+  it("resumes from the journal and takes every container to proposed, in the planned order", async () => {
+    const r = await runKroll(["upgrade", "--resume", runDir], { timeoutMs: 40 * 60_000 });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
+    expect(r.stdout).to.match(/upgrade of "lab" complete/);
+    const records = readFileSync(join(runDir, "journal.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Every action journaled before and after it ran.
+    const starts = records.filter((x) => x.type === "action" && x.event === "start").length;
+    const ends = records.filter((x) => x.type === "action" && x.event !== "start").length;
+    expect(starts).to.equal(ends);
+    // The waves run are the waves `kroll plan` printed: a wave stopped by the signal counts
+    // once (its node finished) or is run again after the resume (its drain was undone).
+    const waves = records.filter((x) => x.type === "wave");
+    const nodesOf = new Map(waves.filter((x) => x.event === "start").map((x) => [x.wave, x.nodes]));
+    const keyOf = (x: Record<string, unknown>): string =>
+      `${x.service as string} ${x.step as string} ${((nodesOf.get(x.wave) as string[] | undefined) ?? []).join(",")}`;
+    const ended = waves.filter((x) => x.event === "done" || x.event === "stopped");
+    const dedup = ended
+      .filter(
+        (x, i) => !(x.event === "stopped" && ended[i + 1] && keyOf(ended[i + 1]!) === keyOf(x)),
+      )
+      .map(keyOf);
+    expect(ended.filter((x) => x.event === "stopped")).to.have.length(1);
+    expect(dedup).to.deep.equal(planned.map((w) => `${w.service} ${w.step} ${w.nodes.join(",")}`));
+    const at = (line: string): number => dedup.findIndex((l) => l.startsWith(line));
+    const order = (svc: string, step: string): number => at(`${svc} ${step} `);
+    expect(order("haproxy", "loadbalancers")).to.be.below(order("mariadb", "members"));
+    expect(order("ironic", "conductors")).to.be.below(order("ironic", "apis"));
+    expect(order("ironic", "apis")).to.be.below(order("ironic", "unpin"));
+    expect(order("ironic", "unpin")).to.be.below(order("ironic", "online-migrations"));
+    expect(order("heat", "engines")).to.be.below(order("heat", "apis"));
+    expect(order("heat", "apis")).to.be.below(order("heat", "last-engine"));
+  });
+
+  it("leaves every container on proposed and healthy, as kroll status shows, nothing kept aside", async () => {
+    const st = await runKroll(["status", SCENARIO, "--json"]);
+    expect(st.code, st.stderr).to.equal(0);
+    const cs = (
+      JSON.parse(st.stdout) as {
+        containers: { container: string; tag: string; health: string; state: string }[];
+      }
+    ).containers;
+    expect(cs).to.have.length(19);
+    expect(cs.filter((c) => c.container.endsWith("_kroll_old"))).to.deep.equal([]);
+    expect(new Set(cs.map((c) => `${c.tag}/${c.state}/${c.health}`))).to.deep.equal(
+      new Set(["proposed/running/healthy"]),
+    );
+  });
+
+  it("still serves Ironic and Heat through the VIP after the upgrade", async () => {
+    const states: string[] = [];
+    await ironicNodeToActive(`http://${VIP}:6385`, systemClock, (_u, st) => states.push(st));
+    expect(states).to.deep.equal(["enroll", "manageable", "available", "active"]);
+    const stack: string[] = [];
+    await heatStackToComplete(`http://${VIP}:8004`, systemClock, (_id, st) => stack.push(st));
+    expect(stack).to.deep.equal(["accepted (201)", "CREATE_COMPLETE"]);
+  });
+
+  it("has nothing left to do on a second upgrade", async () => {
+    const r = await runKroll(["upgrade", SCENARIO, "--run-dir", `${runDir}-again`], {
+      timeoutMs: 10 * 60_000,
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/upgrade complete after 0 waves/);
+    rmSync(`${runDir}-again`, { recursive: true, force: true });
   });
 });

@@ -11,7 +11,12 @@ export interface KrollResult {
 
 export function runKroll(
   args: readonly string[],
-  opts: { cwd?: string; timeoutMs?: number } = {},
+  opts: {
+    cwd?: string;
+    timeoutMs?: number;
+    /** Sends SIGINT once, the first time stderr so far matches. */
+    interruptWhen?: RegExp;
+  } = {},
 ): Promise<KrollResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO, "bin", "kroll.js"), ...args], {
@@ -22,7 +27,14 @@ export function runKroll(
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    let interrupted = false;
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (!interrupted && opts.interruptWhen?.test(stderr)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });

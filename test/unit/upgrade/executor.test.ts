@@ -185,7 +185,7 @@ describe("executor.runUpgrade", () => {
   it("refuses to loop when the cluster does not move", async () => {
     const d = desired();
     const fake = new FakeCluster(d);
-    fake.pull = async () => undefined; // pulls that never land
+    fake.pull = () => Promise.resolve(); // pulls that never land
     let err: unknown;
     await runUpgrade(d, deps(fake, [])).catch((e: unknown) => (err = e));
     expect(String(err)).to.match(/planned 4 times without the cluster changing/);

@@ -2,13 +2,7 @@ import { expect } from "chai";
 import { load, aScenario } from "../../builders.js";
 import type { ScenarioInput } from "../../../src/scenario/schema.js";
 import { desiredState } from "../../../src/upgrade/desired.js";
-import {
-  applyWave,
-  assumedStable,
-  marker,
-  nextWave,
-  simulate,
-} from "../../../src/upgrade/planner.js";
+import { applyWave, assumedStable, nextWave, simulate } from "../../../src/upgrade/planner.js";
 import type { Action, Desired, Observed, Wave } from "../../../src/upgrade/types.js";
 import { PIN_LABEL, asideName } from "../../../src/upgrade/types.js";
 
