@@ -33,6 +33,8 @@ export interface DeployReport {
   readonly units: { node: string; container: string; image: string; action: UnitAction }[];
   readonly pulled: { node: string; image: string }[];
   readonly changed: boolean;
+  /** The loadbalancer host holding the VIP (kroll adds it when keepalived does not run). */
+  readonly vipHolder: string | undefined;
 }
 
 /** kolla-ansible's compare_container, in short: same rendered config, same image (by ID). */
@@ -103,17 +105,31 @@ export async function deploy(
       .shell(lb)
       .run(["sysctl", "-qw", "net.ipv4.ip_nonlocal_bind=1"], { timeoutMs: 10_000 });
   }
-  if (plan.vipHolder !== undefined) {
+  // An upgrade may have moved the VIP to another loadbalancer: leave it where it is.
+  let holder = plan.vipHolder;
+  if (holder !== undefined) {
+    for (const lb of plan.loadbalancers) {
+      const r = await cluster
+        .shell(lb)
+        .exec(["sh", "-c", 'ip -o addr show | grep -qw "$1"', "vip", plan.vip], {
+          timeoutMs: 10_000,
+        });
+      if (r.exitCode === 0) {
+        holder = lb;
+        break;
+      }
+    }
+  }
+  if (holder !== undefined) {
     const iface =
-      s.cluster.nodes.find((n) => n.name === plan.vipHolder)?.interfaces?.network ??
-      s.network.interface;
+      s.cluster.nodes.find((n) => n.name === holder)?.interfaces?.network ?? s.network.interface;
     const prefix = plan.vip.includes(":")
       ? 128
       : s.cluster.lab
         ? Number(s.cluster.lab.subnet.split("/")[1])
         : 32;
     await cluster
-      .shell(plan.vipHolder)
+      .shell(holder)
       .run(
         [
           "sh",
@@ -210,7 +226,12 @@ export async function deploy(
       return true;
     });
   }
-  return { units: report, pulled, changed: report.some((r) => r.action !== "unchanged") };
+  return {
+    units: report,
+    pulled,
+    changed: report.some((r) => r.action !== "unchanged"),
+    vipHolder: holder,
+  };
 }
 
 async function replace(

@@ -191,3 +191,54 @@ describe("integration: kroll inventory", function () {
     );
   });
 });
+
+describe("integration: kroll plan --offline", function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "kroll-plan-"));
+    cpSync(join(REPO, "scenarios"), join(dir, "scenarios"), { recursive: true });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints every wave of the lab's upgrade without connecting, as JSON and as a table", async () => {
+    const j = await runKroll(["plan", "scenarios/lab.yaml", "--offline", "--json"], { cwd: dir });
+    expect(j.code, j.stderr).to.equal(0);
+    const plan = JSON.parse(j.stdout) as {
+      source: string;
+      strategy: string;
+      waves: { service: string; step: string }[];
+    };
+    expect(plan).to.deep.include({ source: "assumed-stable", strategy: "rolling" });
+    expect(plan.waves[0]).to.deep.include({ service: "cluster", step: "pull" });
+    expect(plan.waves.filter((w) => w.service === "ironic" && w.step === "apis")).to.have.length(3);
+    const t = await runKroll(["plan", "scenarios/lab.yaml", "--offline"], { cwd: dir });
+    expect(t.code, t.stderr).to.equal(0);
+    expect(t.stdout).to.match(/^plan for scenario "lab" \(rolling, .*\): \d+ waves$/m);
+    expect(t.stdout).to.match(
+      /ironic\s+apis\s+node2\s+drain waitDrained setConfig recreate waitHealthy waitBackendUp ready retire/,
+    );
+    const k = await runKroll(
+      ["plan", "scenarios/lab.yaml", "--offline", "--strategy", "kolla-ansible", "--json"],
+      { cwd: dir },
+    );
+    const base = JSON.parse(k.stdout) as { waves: { step: string; tracks: unknown[] }[] };
+    expect(base.waves.find((w) => w.step === "api-cfn") ?? base.waves.find((w) => w.step === "api"))
+      .to.have.property("tracks")
+      .with.length(3);
+  });
+
+  it("fails with exit 2 on a bad strategy or a missing scenario", async () => {
+    const r = await runKroll(["plan", "scenarios/lab.yaml", "--offline", "--strategy", "yolo"], {
+      cwd: dir,
+    });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/--strategy: expected "rolling" or "kolla-ansible", got "yolo"/);
+    const u = await runKroll(["upgrade"], { cwd: dir });
+    expect(u.code).to.equal(2);
+    expect(u.stderr).to.match(/a SCENARIO or --resume RUN_DIR/);
+    const n = await runKroll(["upgrade", "--resume", "nowhere"], { cwd: dir });
+    expect(n.code).to.equal(2);
+    expect(n.stderr).to.match(/nowhere is not an upgrade run directory/);
+  });
+});

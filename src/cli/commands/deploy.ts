@@ -93,7 +93,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       ]),
     );
     if (r.pulled.length > 0) ctx.out.line(`  pulled ${r.pulled.length} images`);
-    ctx.out.line(`  VIP ${plan.vip}${plan.vipHolder ? ` on ${plan.vipHolder}` : ""}`);
+    ctx.out.line(`  VIP ${plan.vip}${r.vipHolder ? ` on ${r.vipHolder}` : ""}`);
     return EXIT.ok;
   } finally {
     session.close();

@@ -31,7 +31,16 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const d = setup.desired;
   let initial: Observed;
   if (ctx.values.offline) {
-    initial = assumedStable(d);
+    // What `kroll deploy` would have laid out, when kroll deploys these services; else every
+    // component kolla-ansible would deploy.
+    const stable = assumedStable(d);
+    const deployed = setup.deployable;
+    initial = deployed
+      ? {
+          ...stable,
+          containers: stable.containers.filter((c) => deployed.has(`${c.node} ${c.name}`)),
+        }
+      : stable;
   } else {
     const session = await openSession(
       setup.loaded.scenario,

@@ -21,6 +21,8 @@ export interface UpgradeSetup {
   readonly loaded: LoadedScenario;
   readonly desired: Desired;
   readonly passwords: Readonly<Record<string, unknown>>;
+  /** "node container" of every container `kroll deploy` lays out (when it can deploy them all). */
+  readonly deployable: ReadonlySet<string> | undefined;
 }
 
 export function parseStrategy(v: string | undefined): Strategy | undefined {
@@ -65,7 +67,12 @@ export async function prepareUpgrade(
     ...(strategy ? { strategy } : {}),
     ...(configHashes ? { configHashes } : {}),
   });
-  return { loaded, desired, passwords: gen.passwords.values };
+  return {
+    loaded,
+    desired,
+    passwords: gen.passwords.values,
+    deployable: configHashes ? new Set(configHashes.keys()) : undefined,
+  };
 }
 
 export function opsFor(
