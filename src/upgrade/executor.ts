@@ -134,18 +134,23 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
 
     const n = index++;
     waves++;
+    /** The wave's start and end in the journal (with its nodes; its markers once done). */
+    const waveEvent = (event: "start" | "done" | "failed" | "stopped"): void => {
+      emit({
+        type: "wave",
+        ts: clock.now(),
+        wave: n,
+        service: w.service,
+        step: w.step,
+        why: w.why,
+        nodes: w.tracks.map((t) => t.node ?? "-"),
+        event,
+        ...(event === "done" ? { markers: w.markers } : {}),
+      });
+      deps.onWave?.(w, n, event);
+    };
     logger.info(`wave ${n}: ${w.service} ${w.step}: ${w.why}`, { wave: n, service: w.service });
-    emit({
-      type: "wave",
-      ts: clock.now(),
-      wave: n,
-      service: w.service,
-      step: w.step,
-      why: w.why,
-      nodes: w.tracks.map((t) => t.node ?? "-"),
-      event: "start",
-    });
-    deps.onWave?.(w, n, "start");
+    waveEvent("start");
 
     const ctl: { halt: Halt } = { halt: "none" };
     let firstError: { track: Track; action: Action | undefined; error: unknown } | undefined;
@@ -235,16 +240,7 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
     if (failed && firstError) {
       const fe = firstError;
       const reason = fe.error instanceof Error ? fe.error.message : String(fe.error);
-      emit({
-        type: "wave",
-        ts: clock.now(),
-        wave: n,
-        service: w.service,
-        step: w.step,
-        why: w.why,
-        event: "failed",
-      });
-      deps.onWave?.(w, n, "failed");
+      waveEvent("failed");
       const where = whereOf(fe.action, fe.track);
       const back =
         rolledBack.length > 0
@@ -265,16 +261,7 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
       );
     }
     if (ctl.halt !== "none") {
-      emit({
-        type: "wave",
-        ts: clock.now(),
-        wave: n,
-        service: w.service,
-        step: w.step,
-        why: w.why,
-        event: "stopped",
-      });
-      deps.onWave?.(w, n, "stopped");
+      waveEvent("stopped");
       const reason = deps.failure?.();
       if (reason !== undefined)
         return end("failed", `wave ${n} (${w.service} ${w.step}) stopped by a watcher: ${reason}`, {
@@ -292,17 +279,7 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
       );
     }
     for (const m of w.markers) markers.add(m);
-    emit({
-      type: "wave",
-      ts: clock.now(),
-      wave: n,
-      service: w.service,
-      step: w.step,
-      why: w.why,
-      event: "done",
-      markers: w.markers,
-    });
-    deps.onWave?.(w, n, "done");
+    waveEvent("done");
   }
 
   // ---------------------------------------------------------------- one action

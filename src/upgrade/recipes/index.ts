@@ -1,4 +1,5 @@
 /** PURE. Every service's recipe, for each strategy. */
+import { SERVICES } from "../../kolla/catalogue.js";
 import type { ServiceName } from "../../kolla/catalogue.js";
 import type { Strategy } from "../types.js";
 import { CINDER } from "./cinder.js";
@@ -44,18 +45,8 @@ export function recipeFor(service: ServiceName, strategy: Strategy): Recipe {
   return (strategy === "kolla-ansible" ? KOLLA_RECIPES : RECIPES)[service];
 }
 
-/** kolla-ansible site.yml order (2024.1): loadbalancer first, heat last. */
-export const SITE_ORDER: readonly ServiceName[] = [
-  "haproxy",
-  "mariadb",
-  "memcached",
-  "rabbitmq",
-  "keystone",
-  "glance",
-  "ironic",
-  "cinder",
-  "placement",
-  "nova",
-  "neutron",
-  "heat",
-];
+/**
+ * kolla-ansible's site.yml order (2024.1): loadbalancer first, heat last. The catalogue lists
+ * services in that order already.
+ */
+export const SITE_ORDER: readonly ServiceName[] = SERVICES;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { SERVICES } from "../../../src/kolla/catalogue.js";
 import { load, aScenario } from "../../builders.js";
 import type { ScenarioInput } from "../../../src/scenario/schema.js";
 import { desiredState } from "../../../src/upgrade/desired.js";
@@ -6,20 +7,7 @@ import { applyWave, assumedStable, nextWave, simulate } from "../../../src/upgra
 import type { Action, Desired, Observed, Wave } from "../../../src/upgrade/types.js";
 import { PIN_LABEL, asideName } from "../../../src/upgrade/types.js";
 
-const ALL = [
-  "haproxy",
-  "mariadb",
-  "memcached",
-  "rabbitmq",
-  "keystone",
-  "glance",
-  "ironic",
-  "cinder",
-  "placement",
-  "nova",
-  "neutron",
-  "heat",
-] as const;
+const ALL = SERVICES;
 
 function desiredOf(
   over: Partial<ScenarioInput> = {},
