@@ -25,6 +25,9 @@ const PURE = [
   "src/upgrade/ops.ts",
   "src/upgrade/recipes/**",
   "src/cluster/docker/clone.ts",
+  "src/load/schedule.ts",
+  "src/load/operations.ts",
+  "src/watch/logscan.ts",
 ];
 
 export default tseslint.config(

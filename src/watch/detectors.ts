@@ -1,0 +1,81 @@
+/**
+ * PURE. The scenario's SLOs against what the load, the probes and the watchers measured: each
+ * breach says what was allowed, what was seen, and (in the report) the step that caused it.
+ */
+import type { Scenario } from "../scenario/schema.js";
+
+export interface RunStats {
+  readonly requests: number;
+  readonly failedRequests: number;
+  /** Per backend and connection type: total time unavailable through the VIP, ms. */
+  readonly disruption: readonly {
+    readonly backend: string;
+    readonly connection: string;
+    readonly ms: number;
+  }[];
+  readonly stuck: readonly { readonly kind: string; readonly id: string }[];
+  readonly failedOperations: number;
+  readonly p99Ms: number | undefined;
+}
+
+export interface Breach {
+  readonly slo: string;
+  readonly allowed: string;
+  readonly observed: string;
+  readonly message: string;
+}
+
+export interface SloResult {
+  readonly breaches: readonly Breach[];
+  /** Measured but not failing, by the scenario's choice (Heat stacks stuck by an engine swap). */
+  readonly recorded: readonly string[];
+}
+
+export function evaluateSlo(slo: Scenario["slo"], st: RunStats): SloResult {
+  const breaches: Breach[] = [];
+  const recorded: string[] = [];
+  if (st.failedRequests > slo.max_failed_requests)
+    breaches.push({
+      slo: "max_failed_requests",
+      allowed: String(slo.max_failed_requests),
+      observed: String(st.failedRequests),
+      message: `${st.failedRequests} of ${st.requests} requests failed (allowed ${slo.max_failed_requests})`,
+    });
+  for (const d of st.disruption)
+    if (d.ms > slo.max_disruption)
+      breaches.push({
+        slo: "max_disruption",
+        allowed: `${slo.max_disruption / 1000} s`,
+        observed: `${d.ms / 1000} s`,
+        message: `${d.backend} was unavailable over ${d.connection} connections for ${d.ms / 1000} s (allowed ${slo.max_disruption / 1000} s)`,
+      });
+  const heat = st.stuck.filter((x) => x.kind === "heat-stack");
+  const stuck =
+    slo.heat_stuck_stacks === "record" ? st.stuck.filter((x) => x.kind !== "heat-stack") : st.stuck;
+  if (slo.heat_stuck_stacks === "record" && heat.length > 0)
+    recorded.push(
+      `${heat.length} Heat stack(s) stuck: ${heat.map((x) => x.id).join(", ")} (heat_stuck_stacks: record)`,
+    );
+  if (stuck.length > slo.max_stuck_operations)
+    breaches.push({
+      slo: "max_stuck_operations",
+      allowed: String(slo.max_stuck_operations),
+      observed: String(stuck.length),
+      message: `${stuck.length} operation(s) never finished: ${stuck.map((x) => `${x.kind} ${x.id}`).join(", ")}`,
+    });
+  if (st.failedOperations > slo.max_failed_operations)
+    breaches.push({
+      slo: "max_failed_operations",
+      allowed: String(slo.max_failed_operations),
+      observed: String(st.failedOperations),
+      message: `${st.failedOperations} accepted operation(s) ended failed (allowed ${slo.max_failed_operations})`,
+    });
+  if (slo.p99_latency !== undefined && st.p99Ms !== undefined && st.p99Ms > slo.p99_latency)
+    breaches.push({
+      slo: "p99_latency",
+      allowed: `${slo.p99_latency} ms`,
+      observed: `${Math.round(st.p99Ms)} ms`,
+      message: `p99 latency ${Math.round(st.p99Ms)} ms over the budget of ${slo.p99_latency} ms`,
+    });
+  return { breaches, recorded };
+}

@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import { aScenario, load } from "../../builders.js";
+import { evaluateSlo } from "../../../src/watch/detectors.js";
+import { scanLogLine } from "../../../src/watch/logscan.js";
+
+describe("watch/logscan", () => {
+  const table: [string, string | undefined][] = [
+    ["2026-11-22 01:02:03.456 7 ERROR ironic.conductor.manager [-] boom", "ERROR"],
+    ["2026-11-22 01:02:03.456 7 INFO ironic.api [-] GET /v1/nodes", undefined],
+    ["Traceback (most recent call last):", "Traceback"],
+    [
+      "oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply",
+      "MessagingTimeout",
+    ],
+    [
+      "ERROR ... UnsupportedVersion: Endpoint does not support RPC version 1.56",
+      "UnsupportedVersion",
+    ],
+    [
+      "IncompatibleObjectVersion: Version 1.40 of Node is not supported",
+      "IncompatibleObjectVersion",
+    ],
+    ["ironic.common.exception.NodeNotLocked: Node 1 found not to be locked", "NodeNotLocked"],
+    ["deploy of node 1 can't be resumed, marking it failed", "cannot-resume"],
+  ];
+  for (const [line, want] of table)
+    it(`${want ?? "nothing"} in ${JSON.stringify(line.slice(0, 50))}`, () =>
+      expect(scanLogLine(line)).to.equal(want));
+});
+
+describe("watch/detectors.evaluateSlo", () => {
+  const slo = (over: object = {}) => load(aScenario({ slo: over })).scenario.slo;
+  const clean = {
+    requests: 2000,
+    failedRequests: 0,
+    disruption: [{ backend: "ironic_api_back", connection: "new", ms: 0 }],
+    stuck: [],
+    failedOperations: 0,
+    p99Ms: 80,
+  };
+  it("passes a clean run with the defaults (0 failures, 0 s disruption, nothing stuck)", () => {
+    expect(evaluateSlo(slo(), clean)).to.deep.equal({ breaches: [], recorded: [] });
+  });
+  it("names every breach with what was allowed and what was seen", () => {
+    const r = evaluateSlo(slo({ p99_latency: "500ms" }), {
+      ...clean,
+      failedRequests: 7,
+      disruption: [{ backend: "ironic_api_back", connection: "new", ms: 3_200 }],
+      stuck: [{ kind: "ironic-node", id: "n-1" }],
+      failedOperations: 1,
+      p99Ms: 812,
+    });
+    expect(r.breaches.map((b) => b.slo)).to.deep.equal([
+      "max_failed_requests",
+      "max_disruption",
+      "max_stuck_operations",
+      "max_failed_operations",
+      "p99_latency",
+    ]);
+    expect(r.breaches[1]?.message).to.equal(
+      "ironic_api_back was unavailable over new connections for 3.2 s (allowed 0 s)",
+    );
+  });
+  it("records stuck Heat stacks instead of failing when heat_stuck_stacks is record, and never hides them", () => {
+    const r = evaluateSlo(slo({ heat_stuck_stacks: "record" }), {
+      ...clean,
+      stuck: [{ kind: "heat-stack", id: "s-9" }],
+    });
+    expect(r.breaches).to.deep.equal([]);
+    expect(r.recorded).to.deep.equal(["1 Heat stack(s) stuck: s-9 (heat_stuck_stacks: record)"]);
+    expect(
+      evaluateSlo(slo(), { ...clean, stuck: [{ kind: "heat-stack", id: "s-9" }] }).breaches,
+    ).to.have.length(1);
+  });
+});
