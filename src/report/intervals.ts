@@ -50,3 +50,35 @@ export function longestOutageMs(intervals: readonly Interval[]): number {
   }
   return longest;
 }
+
+/** The same rules, fed one sample at a time in send order (the pollers' consumer). */
+export class IntervalBuilder {
+  private readonly periodMs: number;
+  private readonly done: Interval[] = [];
+  private open: { from: number; available: boolean; message: string } | undefined;
+  private last: number | undefined;
+
+  constructor(periodMs: number) {
+    this.periodMs = periodMs;
+  }
+
+  add(s: Sample): void {
+    const message = s.ok ? "" : (s.error ?? "failed");
+    this.last = s.at;
+    if (this.open && this.open.available === s.ok && this.open.message === message) return;
+    if (this.open) this.done.push({ ...this.open, to: s.at });
+    this.open = { from: s.at, available: s.ok, message };
+  }
+
+  /** Closed intervals so far, plus the open one up to a period after the last sample. */
+  intervals(): Interval[] {
+    return this.open && this.last !== undefined
+      ? [...this.done, { ...this.open, to: this.last + this.periodMs }]
+      : [...this.done];
+  }
+
+  /** Is the target unavailable right now (the latest sample failed)? */
+  get down(): boolean {
+    return this.open !== undefined && !this.open.available;
+  }
+}

@@ -265,6 +265,9 @@ export const HttpProfile = z.strictObject({
   rate: Rate.default(10),
   concurrency: z.number().int().min(1).max(1024).default(16),
 });
+export type IronicProfile = z.infer<typeof IronicProfile>;
+export type HeatProfile = z.infer<typeof HeatProfile>;
+export type HttpProfile = z.infer<typeof HttpProfile>;
 export const LoadProfile = z.discriminatedUnion("kind", [IronicProfile, HeatProfile, HttpProfile], {
   error: 'expected kind to be one of "ironic", "heat", "http"',
 });

@@ -1,0 +1,103 @@
+/**
+ * Composition root of `kroll load`: the scenario's load and disruption pollers alone against a
+ * deployed cluster for a while, then a summary and the SLO verdict — to rehearse and to tune
+ * rates before a run.
+ */
+import { systemClock } from "../../core/clock.js";
+import { parseDuration } from "../../core/duration.js";
+import { EXIT, RunFailedError, UsageError, formatIssue } from "../../core/errors.js";
+import { disruptionMs, longestOutageMs } from "../../report/intervals.js";
+import { readScenario } from "../../scenario/read.js";
+import { startLoad } from "../../load/session.js";
+import type { CommandContext } from "../context.js";
+import { table } from "../output.js";
+
+interface Values {
+  duration?: string;
+  json?: boolean;
+}
+
+export async function run(ctx: CommandContext<Values>): Promise<number> {
+  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
+  for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
+  const s = loaded.scenario;
+  const durationMs = parseDuration(ctx.values.duration ?? "60s");
+  if (durationMs === undefined || durationMs <= 0)
+    throw new UsageError(
+      `--duration: expected a duration such as "60s" or "5m", got "${ctx.values.duration ?? ""}"`,
+    );
+  if (s.load.profiles.length === 0)
+    ctx.out.note(`note: ${loaded.file} has no load.profiles: only the disruption pollers run`);
+  const session = startLoad(s, { clock: systemClock, logger: ctx.logger, durationMs });
+  const stopEarly = (): void => {
+    ctx.logger.warn("stopping the load early (following what is in flight)");
+    void session.stop();
+  };
+  process.once("SIGINT", stopEarly);
+  await systemClock.sleep(Math.min(durationMs, s.load.max_duration));
+  process.off("SIGINT", stopEarly);
+  const r = await session.stop();
+  const ops = r.summary.operations;
+  if (ctx.values.json) {
+    ctx.out.json({
+      scenario: s.name,
+      durationMs: r.endedAt - r.startedAt,
+      summary: { ...r.summary, failures: r.summary.failures.slice(0, 100) },
+      disruption: r.polls.map((p) => ({
+        backend: p.backend,
+        via: p.via,
+        connection: p.connection,
+        samples: p.samples,
+        disruptionMs: disruptionMs(p.intervals),
+        intervals: p.intervals.filter((i) => !i.available),
+      })),
+      slo: r.slo,
+    });
+  } else {
+    const sm = r.summary;
+    ctx.out.line(
+      `load on "${s.name}" for ${Math.round((r.endedAt - r.startedAt) / 1000)} s: ${sm.requests} requests, ${sm.failed} failed${
+        sm.failed
+          ? ` (${Object.entries(sm.byClass)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(", ")})`
+          : ""
+      }; operations: ${ops.filter((o) => o.status === "done").length} done, ${ops.filter((o) => o.status === "failed").length} failed, ${ops.filter((o) => o.status === "stuck").length} stuck`,
+    );
+    ctx.out.line(
+      table([
+        ["  route", "requests", "failed", "p50 ms", "p99 ms", "max ms"],
+        ...sm.routes.map((x) => [
+          `  ${x.route}`,
+          String(x.count),
+          String(x.failed),
+          String(x.p50Ms),
+          String(x.p99Ms),
+          String(x.maxMs),
+        ]),
+      ]),
+    );
+    ctx.out.line(
+      table([
+        ["  backend", "via", "connection", "samples", "unavailable ms", "longest ms"],
+        ...r.polls.map((p) => [
+          `  ${p.backend}`,
+          p.via,
+          p.connection,
+          String(p.samples),
+          String(disruptionMs(p.intervals)),
+          String(longestOutageMs(p.intervals)),
+        ]),
+      ]),
+    );
+    for (const o of ops.filter((x) => x.status !== "done"))
+      ctx.out.line(
+        `  ${o.status}: ${o.kind} ${o.id} ${o.verb} → ${o.goal}: ${o.state}${o.reason ? `: ${o.reason}` : ""}`,
+      );
+    for (const b of r.slo.breaches) ctx.out.line(`  SLO ${b.slo}: ${b.message}`);
+    for (const x of r.slo.recorded) ctx.out.line(`  recorded: ${x}`);
+  }
+  if (r.slo.breaches.length > 0)
+    throw new RunFailedError(`load SLOs breached: ${r.slo.breaches.map((b) => b.slo).join(", ")}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,168 @@
+/**
+ * EFFECT. A load session against a deployed cluster: the scenario's profiles through the VIP,
+ * the disruption pollers (VIP and each backend, new and reused connections), the live SLO
+ * check that is the upgrade's failure signal, and at the end a summary with the SLO verdict.
+ */
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import { CATALOGUE } from "../kolla/catalogue.js";
+import type { ServiceName } from "../kolla/catalogue.js";
+import { hostsOfGroup, layoutFor } from "../inventory/layout.js";
+import { disruptionMs, longestOutageMs } from "../report/intervals.js";
+import { haproxyEnabled } from "../scenario/derived.js";
+import type { Scenario } from "../scenario/schema.js";
+import { evaluateSlo } from "../watch/detectors.js";
+import type { SloResult } from "../watch/detectors.js";
+import { startPollers } from "./pollers.js";
+import type { PollResult, PollTarget } from "./pollers.js";
+import { runHeatProfile, runHttpProfile, runIronicProfile } from "./profiles.js";
+import type { ProfileContext } from "./profiles.js";
+import { Recorder } from "./recorder.js";
+import type { LoadSummary } from "./recorder.js";
+
+export interface LoadResult {
+  readonly summary: LoadSummary;
+  readonly polls: readonly PollResult[];
+  readonly slo: SloResult;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+export interface LoadSession {
+  /** The failure signal: a reason once an SLO is breached (and `slo.on_breach` is stop). */
+  failure(): string | undefined;
+  readonly recorder: Recorder;
+  /** Stops new work, follows what is in flight for up to `load.drain`, stops the pollers. */
+  stop(): Promise<LoadResult>;
+}
+
+const host = (a: string): string => (a.includes(":") ? `[${a}]` : a);
+
+/** What the pollers watch: each API through the VIP and at each backend directly. */
+export function pollTargets(s: Scenario): PollTarget[] {
+  const layout = layoutFor(s.kolla.release);
+  const out: PollTarget[] = [];
+  const apis: [ServiceName, string, number[]][] = [
+    ["ironic", "ironic-api", [200]],
+    ["heat", "heat-api", [300]],
+  ];
+  for (const [svc, key, expect] of apis) {
+    if (!s.services.includes(svc)) continue;
+    const comp = CATALOGUE[svc].components.find((c) => c.key === key);
+    if (!comp?.api) continue;
+    const { port, backend, healthPath } = comp.api;
+    if (haproxyEnabled(s))
+      out.push({
+        backend,
+        via: "vip",
+        url: `http://${host(s.network.internal_vip)}:${port}${healthPath}`,
+        expect,
+      });
+    for (const h of hostsOfGroup(layout, comp.group, s.cluster.nodes)) {
+      const addr = s.cluster.nodes.find((n) => n.name === h)?.address ?? h;
+      out.push({ backend, via: h, url: `http://${host(addr)}:${port}${healthPath}`, expect });
+    }
+  }
+  return out;
+}
+
+export function startLoad(
+  s: Scenario,
+  deps: { clock: Clock; logger: Logger; durationMs: number },
+): LoadSession {
+  const { clock, logger } = deps;
+  const startedAt = clock.now();
+  const recorder = new Recorder(startedAt);
+  const stop = new AbortController();
+  const hard = new AbortController();
+  const durationMs = Math.min(deps.durationMs, s.load.max_duration);
+  const vip = host(
+    haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
+  );
+  const pollers = startPollers(pollTargets(s), {
+    intervalMs: s.load.probe_interval,
+    timeoutMs: 2_000,
+    clock,
+  });
+  const perProfile = Math.floor(s.load.max_requests / Math.max(1, s.load.profiles.length));
+  const ctx = (url: string, rate: number): ProfileContext => ({
+    url,
+    clock,
+    recorder,
+    stop: stop.signal,
+    hard: hard.signal,
+    schedule: { rate, rampMs: s.load.ramp, durationMs },
+    maxRequests: perProfile,
+    pollMs: 1_000,
+    timeoutMs: 70_000,
+  });
+  const running = s.load.enabled
+    ? s.load.profiles.map((p) => {
+        switch (p.kind) {
+          case "ironic":
+            return runIronicProfile(p, ctx(`http://${vip}:6385`, p.rate));
+          case "heat":
+            return runHeatProfile(p, ctx(`http://${vip}:8004`, p.rate));
+          case "http":
+            return runHttpProfile(p, ctx("", p.rate));
+        }
+      })
+    : [];
+  // The whole session is bounded: work stops at the duration, whatever else happens.
+  const timer = setTimeout(() => stop.abort(), durationMs);
+  let breach: string | undefined;
+  recorder.onFailure = () => {
+    if (breach !== undefined || s.slo.on_breach !== "stop") return;
+    const st = recorder.summary();
+    const stuck = st.operations.filter((o) => o.status === "stuck");
+    const live = evaluateSlo(s.slo, {
+      requests: st.requests,
+      failedRequests: st.failed,
+      disruption: [],
+      stuck: stuck.map((o) => ({ kind: o.kind, id: o.id })),
+      failedOperations: st.operations.filter((o) => o.status === "failed").length,
+      p99Ms: undefined,
+    });
+    breach = live.breaches[0]?.message;
+    if (breach) logger.warn(`SLO breached during the load: ${breach}`);
+  };
+  return {
+    recorder,
+    failure: () => breach,
+    async stop() {
+      stop.abort();
+      clearTimeout(timer);
+      // In-flight lifecycles finish their current operation, bounded by load.drain.
+      const drained = new AbortController();
+      await Promise.race([
+        Promise.all(running),
+        clock.sleep(s.load.drain, drained.signal).catch(() => undefined),
+      ]);
+      drained.abort();
+      hard.abort();
+      await Promise.all(running);
+      const polls = await pollers.stop();
+      const summary = recorder.summary();
+      const endedAt = clock.now();
+      const slo = evaluateSlo(s.slo, {
+        requests: summary.requests,
+        failedRequests: summary.failed,
+        disruption: polls
+          .filter((p) => p.via === "vip")
+          .map((p) => ({
+            backend: p.backend,
+            connection: p.connection,
+            ms: disruptionMs(p.intervals),
+          })),
+        stuck: summary.operations
+          .filter((o) => o.status === "stuck")
+          .map((o) => ({ kind: o.kind, id: o.id })),
+        failedOperations: summary.operations.filter((o) => o.status === "failed").length,
+        p99Ms: summary.p99Ms,
+      });
+      return { summary, polls, slo, startedAt, endedAt };
+    },
+  };
+}
+
+export { disruptionMs, longestOutageMs };
