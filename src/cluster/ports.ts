@@ -75,6 +75,19 @@ export interface ContainerSpec {
   readonly command?: readonly string[];
 }
 
+/** A container event from the engine's event stream (die, kill, oom, health_status, ...). */
+export interface DockerEvent {
+  readonly node: string;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly container: string;
+  /** "die", "kill", "oom", "start", "stop", "restart", "health_status: unhealthy", ... */
+  readonly action: string;
+  readonly image: string;
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+}
+
 export interface DockerVersion {
   readonly version: string;
   readonly apiVersion: string;
@@ -108,6 +121,15 @@ export interface DockerApi {
     from: string,
     to: { name: string; image: string; labels: Readonly<Record<string, string | null>> },
     signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * Container events of containers with these labels, as they happen, until the signal aborts.
+   * `onEvent` is called for each; the promise settles when the stream ends.
+   */
+  events(
+    labels: Readonly<Record<string, string>>,
+    onEvent: (e: DockerEvent) => void,
+    signal: AbortSignal,
   ): Promise<void>;
   close(): void;
 }

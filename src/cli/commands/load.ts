@@ -9,12 +9,16 @@ import { EXIT, RunFailedError, UsageError, formatIssue } from "../../core/errors
 import { disruptionMs, longestOutageMs } from "../../report/intervals.js";
 import { readScenario } from "../../scenario/read.js";
 import { startLoad } from "../../load/session.js";
+import { desiredState } from "../../upgrade/desired.js";
+import { startWatchers, TROUBLE } from "../../watch/watcher.js";
+import { openSession } from "./cluster-session.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 
 interface Values {
   duration?: string;
   json?: boolean;
+  "accept-new-host-keys"?: boolean;
 }
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
@@ -28,6 +32,16 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     );
   if (s.load.profiles.length === 0)
     ctx.out.note(`note: ${loaded.file} has no load.profiles: only the disruption pollers run`);
+  const cluster = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
+  const watchers = startWatchers({
+    scenario: s.name,
+    nodes: s.cluster.nodes.map((n) => n.name),
+    loadbalancers: desiredState(s).loadbalancers,
+    cluster: cluster.cluster,
+    dockers: cluster.dockers,
+    clock: systemClock,
+    logger: ctx.logger,
+  });
   const session = startLoad(s, { clock: systemClock, logger: ctx.logger, durationMs });
   const stopEarly = (): void => {
     ctx.logger.warn("stopping the load early (following what is in flight)");
@@ -37,6 +51,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   await systemClock.sleep(Math.min(durationMs, s.load.max_duration));
   process.off("SIGINT", stopEarly);
   const r = await session.stop();
+  const watched = await watchers.stop();
+  cluster.close();
   const ops = r.summary.operations;
   if (ctx.values.json) {
     ctx.out.json({
@@ -52,6 +68,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         intervals: p.intervals.filter((i) => !i.available),
       })),
       slo: r.slo,
+      watched,
     });
   } else {
     const sm = r.summary;
@@ -93,6 +110,19 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     for (const o of ops.filter((x) => x.status !== "done"))
       ctx.out.line(
         `  ${o.status}: ${o.kind} ${o.id} ${o.verb} → ${o.goal}: ${o.state}${o.reason ? `: ${o.reason}` : ""}`,
+      );
+    const trouble = watched.filter(
+      (w) =>
+        (w.kind === "container" && TROUBLE.includes(w.action)) ||
+        w.kind === "log" ||
+        w.kind === "haproxy",
+    );
+    ctx.out.line(
+      `  watchers: ${watched.filter((w) => w.kind === "container").length} container events, ${watched.filter((w) => w.kind === "log").length} log findings, ${watched.filter((w) => w.kind === "haproxy").length} HAProxy state changes`,
+    );
+    for (const w of trouble.slice(0, 20))
+      ctx.out.line(
+        `  ${new Date(w.at).toISOString()} ${w.kind === "haproxy" ? `${w.lb} ${w.backend}/${w.server} ${w.previous} → ${w.status}` : w.kind === "log" ? `${w.node} ${w.container} ${w.finding}: ${w.line.slice(0, 120)}` : `${w.node} ${w.container} ${w.action}`}`,
       );
     for (const b of r.slo.breaches) ctx.out.line(`  SLO ${b.slo}: ${b.message}`);
     for (const x of r.slo.recorded) ctx.out.line(`  recorded: ${x}`);

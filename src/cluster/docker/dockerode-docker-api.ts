@@ -16,7 +16,7 @@ import type {
   DockerVersion,
   NodeShell,
 } from "../ports.js";
-import { mapInspect } from "./map-inspect.js";
+import { mapEvent, mapInspect } from "./map-inspect.js";
 import { cloneCreateOptions } from "./clone.js";
 import type { ImageForClone, InspectForClone } from "./clone.js";
 
@@ -70,6 +70,7 @@ export interface DockerodeLike {
     abortSignal?: AbortSignal;
   }): Promise<{ Id: string }[]>;
   getImage(ref: string): { inspect(opts?: { abortSignal?: AbortSignal }): Promise<unknown> };
+  getEvents(opts: { filters: string; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
   pull(ref: string, opts: { abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
   createContainer(opts: Record<string, unknown>): Promise<unknown>;
   modem: {
@@ -236,6 +237,50 @@ export function createDockerodeDockerApi(
       await call(`create ${to.name}`, signal, (s) =>
         client.createContainer({ ...cloneCreateOptions(raw, image, to), abortSignal: s }),
       );
+    },
+    async events(labels, onEvent, signal) {
+      const filters = JSON.stringify({
+        type: ["container"],
+        label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+      });
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await client.getEvents({ filters, abortSignal: signal });
+      } catch (e: unknown) {
+        if (signal.aborted) return;
+        throw new DockerApiError(node, "events", errorMessage(e as DockerodeError), undefined, {
+          cause: e,
+        });
+      }
+      await new Promise<void>((resolve) => {
+        let buf = "";
+        const end = (): void => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        const onAbort = (): void => {
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          end();
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        stream.on("data", (chunk: Buffer | string) => {
+          buf += chunk.toString();
+          let i: number;
+          while ((i = buf.indexOf("\n")) >= 0) {
+            const line = buf.slice(0, i).trim();
+            buf = buf.slice(i + 1);
+            if (line === "") continue;
+            try {
+              const ev = mapEvent(node, JSON.parse(line));
+              if (ev) onEvent(ev);
+            } catch {
+              // a torn line: the engine writes one JSON object per line
+            }
+          }
+        });
+        stream.on("end", end);
+        stream.on("error", end);
+      });
     },
     async rename(name, to, signal) {
       await call(`rename ${name}`, signal, (s) =>

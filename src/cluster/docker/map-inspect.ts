@@ -1,5 +1,5 @@
 /** PURE. Docker's container inspect payload → kroll's ContainerState. */
-import type { ContainerState, ContainerStatus, Health } from "../ports.js";
+import type { ContainerState, ContainerStatus, DockerEvent, Health } from "../ports.js";
 
 interface InspectLike {
   Id?: string;
@@ -42,5 +42,32 @@ export function mapInspect(node: string, raw: unknown): ContainerState {
     labels: c.Config?.Labels ?? {},
     startedAt: c.State?.StartedAt ?? "",
     exitCode: c.State?.ExitCode ?? 0,
+  };
+}
+
+interface EventLike {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  timeNano?: number;
+  time?: number;
+  Actor?: { Attributes?: Record<string, string> };
+  from?: string;
+}
+
+/** One line of Docker's event stream → kroll's DockerEvent (undefined for non-container events). */
+export function mapEvent(node: string, raw: unknown): DockerEvent | undefined {
+  const e = raw as EventLike;
+  if (e.Type !== undefined && e.Type !== "container") return undefined;
+  const attrs = e.Actor?.Attributes ?? {};
+  const exit = attrs.exitCode;
+  return {
+    node,
+    time: e.timeNano !== undefined ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
+    container: attrs.name ?? "",
+    action: e.Action ?? e.status ?? "",
+    image: attrs.image ?? e.from ?? "",
+    exitCode: exit !== undefined ? Number(exit) : undefined,
+    signal: attrs.signal,
   };
 }

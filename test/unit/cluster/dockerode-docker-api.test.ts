@@ -40,6 +40,7 @@ function fakeDockerode(script: Partial<Record<string, () => Promise<unknown>>>) 
     }),
     listContainers: () => step("list") as Promise<{ Id: string }[]>,
     getImage: (ref) => ({ inspect: () => step(`image ${ref}`) }),
+    getEvents: () => step("events") as Promise<NodeJS.ReadableStream>,
     pull: (ref) => step(`pull ${ref}`) as Promise<NodeJS.ReadableStream>,
     createContainer: (o) => step(`create ${String(o.name)}`),
     modem: {
