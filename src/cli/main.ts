@@ -157,11 +157,18 @@ function reportError(e: unknown, verbose: boolean, write: (line: string) => void
 /** The directory kroll is installed in (the repository root). */
 export const KROLL_HOME = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-export async function main(argv: readonly string[]): Promise<never> {
+export async function main(argv: readonly string[]): Promise<void> {
   const code = await runCli(argv, {
     out: stdOutput,
     cwd: process.cwd(),
     writeErr: (line) => process.stderr.write(`${line}\n`),
   });
-  process.exit(code);
+  // Exit only once stdout and stderr are flushed: on a pipe, process.exit() would cut a large
+  // --json answer at 64 KiB.
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
 }

@@ -63,7 +63,13 @@ export function httpRequest(r: HttpRequest): Promise<HttpOutcome> {
         port: u.port || 80,
         path: `${u.pathname}${u.search}`,
         headers: {
-          ...(r.body !== undefined ? { "Content-Type": "application/json" } : {}),
+          // A length, not chunked encoding: eventlet's WSGI servers do not read chunked bodies.
+          ...(r.body !== undefined
+            ? {
+                "Content-Type": "application/json",
+                "Content-Length": String(Buffer.byteLength(r.body)),
+              }
+            : {}),
           ...(r.agent ? {} : { Connection: "close" }),
           ...r.headers,
         },

@@ -40,7 +40,9 @@ export function startPollers(
   const runs = targets.flatMap((t) =>
     (["new", "reused"] as const).map((connection) => {
       const builder = new IntervalBuilder(o.intervalMs);
-      const agent = connection === "reused" ? keepAliveAgent(1) : undefined;
+      // A keep-alive pool, as a browser or an SDK keeps one: probes ride established
+      // connections, and one slow answer does not queue the next probes behind it.
+      const agent = connection === "reused" ? keepAliveAgent(4) : undefined;
       const fifo: Promise<Sample>[] = [];
       let samples = 0;
       let wake: (() => void) | undefined;

@@ -14,6 +14,14 @@ import { pollUntil } from "../../src/core/poll.js";
 import { heatStackToComplete, http, ironicNodeToActive } from "../../src/lab/probes.js";
 import { REPO } from "../builders.js";
 import { runKroll } from "../support/run-kroll.js";
+import { openSession } from "../../src/cli/commands/cluster-session.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { startLoad } from "../../src/load/session.js";
+import { disruptionMs } from "../../src/report/intervals.js";
+import { attribute } from "../../src/report/model.js";
+import type { ActionSpan } from "../../src/report/model.js";
+import { readScenario } from "../../src/scenario/read.js";
+import { startWatchers } from "../../src/watch/watcher.js";
 
 const STATE = join(REPO, "inventories", "lab");
 const SCENARIO = join(STATE, "scenario.yaml");
@@ -157,6 +165,171 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       JSON.parse(st.stdout) as { containers: { tag: string; health: string }[] }
     ).containers.map((c) => `${c.tag}/${c.health}`);
     expect(new Set(tags)).to.deep.equal(new Set(["stable/healthy"]));
+  });
+
+  // ------------------------------------------------------------------ load and watchers
+
+  /** Load (Ironic reads through the VIP) and watchers around `during`; the cluster stays on stable. */
+  async function underLoad(during: () => Promise<ActionSpan[]>) {
+    const s = (await readScenario(SCENARIO, REPO)).scenario;
+    const scenario = {
+      ...s,
+      load: {
+        ...s.load,
+        profiles: [
+          {
+            kind: "ironic" as const,
+            name: "ironic",
+            rate: 20,
+            concurrency: 16,
+            microversions: ["1.80"],
+            lifecycles: 0,
+            operation_deadline: 300_000,
+          },
+        ],
+      },
+    };
+    const session = await openSession(s, silentLogger, false);
+    const watchers = startWatchers({
+      scenario: s.name,
+      nodes: s.cluster.nodes.map((n) => n.name),
+      loadbalancers: ["node1", "node2", "node3"],
+      cluster: session.cluster,
+      dockers: session.dockers,
+      clock: systemClock,
+      logger: silentLogger,
+      logEveryMs: 2_000,
+    });
+    const load = startLoad(scenario, {
+      clock: systemClock,
+      logger: silentLogger,
+      durationMs: 120_000,
+    });
+    await systemClock.sleep(4_000);
+    const spans = await during();
+    await systemClock.sleep(4_000);
+    const result = await load.stop();
+    const watched = await watchers.stop();
+    session.close();
+    return { result, watched, spans };
+  }
+  const onNode2 = (cmd: string[]) =>
+    execFileSync("docker", ["exec", "kroll-lab-node2", ...cmd]).toString();
+  const lbCmd = (lb: string, c: string) =>
+    execFileSync("docker", [
+      "exec",
+      `kroll-lab-${lb}`,
+      "docker",
+      "exec",
+      "haproxy",
+      "sh",
+      "-c",
+      `echo "${c}" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock`,
+    ]).toString();
+  const waitHealthy = () =>
+    pollUntil(
+      systemClock,
+      "ironic_api on node2 healthy",
+      90_000,
+      () =>
+        Promise.resolve(
+          onNode2(["docker", "inspect", "-f", "{{.State.Health.Status}}", "ironic_api"]).trim() ===
+            "healthy",
+        ),
+      1_000,
+    );
+  const span = (kind: string, description: string, from: number, to: number): ActionSpan => ({
+    wave: 0,
+    service: "ironic",
+    step: "test",
+    node: "node2",
+    container: "ironic_api",
+    kind,
+    description,
+    rollback: false,
+    from,
+    to,
+    failed: false,
+  });
+
+  it("records the outage of an ironic-api stopped without drain, and ties it to the stop", async () => {
+    const { result, watched, spans } = await underLoad(async () => {
+      const from = Date.now();
+      onNode2(["docker", "stop", "-t", "0", "ironic_api"]);
+      await systemClock.sleep(5_000);
+      onNode2(["docker", "start", "ironic_api"]);
+      await waitHealthy();
+      return [
+        span("restart", "stop ironic_api on node2 without drain, start it again", from, Date.now()),
+      ];
+    });
+    const direct = result.polls.filter((p) => p.backend === "ironic_api_back" && p.via === "node2");
+    expect(direct).to.have.length(2);
+    for (const p of direct) {
+      const out = p.intervals.filter((i) => !i.available);
+      expect(out.length, `${p.connection}: ${JSON.stringify(p.intervals)}`).to.be.above(0);
+      expect(out.map((i) => i.message).join(" "), p.connection).to.match(
+        /ECONNREFUSED|ECONNRESET|socket hang up|no answer/,
+      );
+      expect(disruptionMs(p.intervals), p.connection).to.be.within(4_000, 60_000);
+      // Every unavailable interval starts while the stop is in progress.
+      for (const i of out)
+        expect(attribute(spans, i.from)[0]?.container, JSON.stringify(i)).to.equal("ironic_api");
+    }
+    for (const f of result.summary.failures)
+      expect(attribute(spans, f.dueAt)[0]?.node).to.equal("node2");
+    expect(
+      watched.some(
+        (w) =>
+          w.kind === "container" &&
+          w.node === "node2" &&
+          w.container === "ironic_api" &&
+          (w.action === "die" || w.action === "kill"),
+      ),
+    ).to.equal(true);
+    expect(
+      watched.some(
+        (w) =>
+          w.kind === "haproxy" &&
+          w.server === "node2" &&
+          w.backend === "ironic_api_back" &&
+          /DOWN/.test(w.status),
+      ),
+    ).to.equal(true);
+  });
+
+  it("sees zero failed requests through the VIP when the same ironic-api is drained first", async () => {
+    const { result } = await underLoad(async () => {
+      const from = Date.now();
+      for (const lb of ["node1", "node2", "node3"])
+        lbCmd(lb, "set server ironic_api_back/node2 state drain");
+      await pollUntil(
+        systemClock,
+        "node2 drained",
+        60_000,
+        () =>
+          Promise.resolve(
+            ["node1", "node2", "node3"].every((lb) =>
+              lbCmd(lb, "show stat")
+                .split("\n")
+                .filter((l) => l.startsWith("ironic_api_back,node2,"))
+                .every((l) => l.split(",")[4] === "0"),
+            ),
+          ),
+        200,
+      );
+      onNode2(["docker", "stop", "-t", "10", "ironic_api"]);
+      onNode2(["docker", "start", "ironic_api"]);
+      await waitHealthy();
+      await systemClock.sleep(5_000); // HAProxy: rise 2 × inter 2 s
+      for (const lb of ["node1", "node2", "node3"])
+        lbCmd(lb, "set server ironic_api_back/node2 state ready");
+      return [span("restart", "drain, restart, ready", from, Date.now())];
+    });
+    expect(result.summary.requests).to.be.above(200);
+    expect(result.summary.failed, JSON.stringify(result.summary.failures.slice(0, 3))).to.equal(0);
+    for (const p of result.polls.filter((x) => x.via === "vip"))
+      expect(disruptionMs(p.intervals), `${p.backend} ${p.connection}`).to.equal(0);
   });
 
   // ------------------------------------------------------------------ kroll plan / upgrade
