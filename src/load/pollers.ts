@@ -4,6 +4,7 @@
  * (100 ms by default). A probe is stamped when it is sent and runs without blocking the tick
  * (a 2 s timeout does not stop sampling); results are consumed in send order into intervals.
  */
+import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import { IntervalBuilder } from "../report/intervals.js";
 import type { Interval, Sample } from "../report/intervals.js";
@@ -37,6 +38,8 @@ export function startPollers(
   o: { intervalMs: number; timeoutMs: number; clock: Clock },
 ): Pollers {
   const stop = new AbortController();
+  // Every poller, loop and sleep listens on it at once.
+  setMaxListeners(0, stop.signal);
   const runs = targets.flatMap((t) =>
     (["new", "reused"] as const).map((connection) => {
       const builder = new IntervalBuilder(o.intervalMs);

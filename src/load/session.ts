@@ -3,6 +3,7 @@
  * the disruption pollers (VIP and each backend, new and reused connections), the live SLO
  * check that is the upgrade's failure signal, and at the end a summary with the SLO verdict.
  */
+import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { CATALOGUE } from "../kolla/catalogue.js";
@@ -74,14 +75,19 @@ export function startLoad(
   const startedAt = clock.now();
   const recorder = new Recorder(startedAt);
   const stop = new AbortController();
+  // Every poller, loop and sleep listens on it at once.
+  setMaxListeners(0, stop.signal);
   const hard = new AbortController();
+  setMaxListeners(0, hard.signal);
   const durationMs = Math.min(deps.durationMs, s.load.max_duration);
   const vip = host(
     haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
   );
+  // A probe unanswered for 10 s is an outage to a user; a tighter deadline mistakes a busy
+  // API (a neighbour container starting on the same cores) for a down one.
   const pollers = startPollers(pollTargets(s), {
     intervalMs: s.load.probe_interval,
-    timeoutMs: 2_000,
+    timeoutMs: 10_000,
     clock,
   });
   const perProfile = Math.floor(s.load.max_requests / Math.max(1, s.load.profiles.length));

@@ -6,6 +6,7 @@
  */
 import type { Cluster } from "../cluster/connect.js";
 import type { DockerApi } from "../cluster/ports.js";
+import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { LABELS } from "../deploy/render.js";
@@ -64,6 +65,8 @@ export function startWatchers(deps: {
 }): Watchers {
   const { clock } = deps;
   const stop = new AbortController();
+  // Every poller, loop and sleep listens on it at once.
+  setMaxListeners(0, stop.signal);
   const out: WatchRecord[] = [];
   const maxLogs = deps.maxLogRecords ?? 2_000;
   let logs = 0;
