@@ -160,7 +160,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "upgrade",
     summary: "upgrade a deployed cluster to the target images, node by node, by recipe",
     usage:
-      "kroll upgrade SCENARIO [--strategy rolling|kolla-ansible] [--run-dir DIR] | kroll upgrade --resume RUN_DIR",
+      "kroll upgrade SCENARIO [--load] [--strategy rolling|kolla-ansible] [--run-dir DIR] | kroll upgrade --resume RUN_DIR",
     help: [
       "Takes the cluster from the stable to the target tag wave by wave: observe, plan the next",
       "wave (each service's documented recipe, max-unavailable per group), act, verify, observe",
@@ -170,6 +170,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       "SIGINT/SIGTERM finish or undo the current step, leave nothing drained, and exit 1.",
       "",
       "Options:",
+      "  --load                  run the scenario's load and pollers through the upgrade; an SLO",
+      "                          breach stops it (slo.on_breach) and failures are tied to steps",
       "  --strategy S            rolling (default: the scenario's) or kolla-ansible: every",
       "                          host of a service at once, no drain, no health wait (baseline)",
       "  --run-dir DIR           where the journal goes (default: <report.dir>/<name>-upgrade-<time>)",
@@ -180,6 +182,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Exit: 0 upgraded, 1 failed (rolled back) or interrupted, 2 bad input, 3 environment.",
     ].join("\n"),
     options: {
+      load: { type: "boolean" },
       strategy: { type: "string" },
       resume: { type: "string" },
       "run-dir": { type: "string" },

@@ -117,6 +117,7 @@ export function startLoad(
   // The whole session is bounded: work stops at the duration, whatever else happens.
   const timer = setTimeout(() => stop.abort(), durationMs);
   let breach: string | undefined;
+  let stopping: Promise<LoadResult> | undefined;
   recorder.onFailure = () => {
     if (breach !== undefined || s.slo.on_breach !== "stop") return;
     const st = recorder.summary();
@@ -132,43 +133,50 @@ export function startLoad(
     breach = live.breaches[0]?.message;
     if (breach) logger.warn(`SLO breached during the load: ${breach}`);
   };
-  return {
+  const session: LoadSession = {
     recorder,
     failure: () => breach,
-    async stop() {
-      stop.abort();
-      clearTimeout(timer);
-      // In-flight lifecycles finish their current operation, bounded by load.drain.
-      const drained = new AbortController();
-      await Promise.race([
-        Promise.all(running),
-        clock.sleep(s.load.drain, drained.signal).catch(() => undefined),
-      ]);
-      drained.abort();
-      hard.abort();
-      await Promise.all(running);
-      const polls = await pollers.stop();
-      const summary = recorder.summary();
-      const endedAt = clock.now();
-      const slo = evaluateSlo(s.slo, {
-        requests: summary.requests,
-        failedRequests: summary.failed,
-        disruption: polls
-          .filter((p) => p.via === "vip")
-          .map((p) => ({
-            backend: p.backend,
-            connection: p.connection,
-            ms: disruptionMs(p.intervals),
-          })),
-        stuck: summary.operations
-          .filter((o) => o.status === "stuck")
-          .map((o) => ({ kind: o.kind, id: o.id })),
-        failedOperations: summary.operations.filter((o) => o.status === "failed").length,
-        p99Ms: summary.p99Ms,
-      });
-      return { summary, polls, slo, startedAt, endedAt };
+    stop() {
+      // Idempotent: a second call gets the same result.
+      stopping ??= finish();
+      return stopping;
     },
   };
+  return session;
+
+  async function finish(): Promise<LoadResult> {
+    stop.abort();
+    clearTimeout(timer);
+    // In-flight lifecycles finish their current operation, bounded by load.drain.
+    const drained = new AbortController();
+    await Promise.race([
+      Promise.all(running),
+      clock.sleep(s.load.drain, drained.signal).catch(() => undefined),
+    ]);
+    drained.abort();
+    hard.abort();
+    await Promise.all(running);
+    const polls = await pollers.stop();
+    const summary = recorder.summary();
+    const endedAt = clock.now();
+    const slo = evaluateSlo(s.slo, {
+      requests: summary.requests,
+      failedRequests: summary.failed,
+      disruption: polls
+        .filter((p) => p.via === "vip")
+        .map((p) => ({
+          backend: p.backend,
+          connection: p.connection,
+          ms: disruptionMs(p.intervals),
+        })),
+      stuck: summary.operations
+        .filter((o) => o.status === "stuck")
+        .map((o) => ({ kind: o.kind, id: o.id })),
+      failedOperations: summary.operations.filter((o) => o.status === "failed").length,
+      p99Ms: summary.p99Ms,
+    });
+    return { summary, polls, slo, startedAt, endedAt };
+  }
 }
 
 export { disruptionMs, longestOutageMs };

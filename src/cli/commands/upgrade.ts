@@ -7,6 +7,9 @@
 import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import { EXIT, RunFailedError, UsageError } from "../../core/errors.js";
+import { startLoad } from "../../load/session.js";
+import { disruptionMs } from "../../report/intervals.js";
+import { attribute, spansFromJournal } from "../../report/model.js";
 import { runUpgrade } from "../../upgrade/executor.js";
 import { markersOf, nextWaveNumber } from "../../upgrade/journal.js";
 import type { JournalRecord } from "../../upgrade/journal.js";
@@ -18,6 +21,7 @@ import { openSession } from "./cluster-session.js";
 import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
 
 interface Values {
+  load?: boolean;
   strategy?: string;
   resume?: string;
   "run-dir"?: string;
@@ -94,6 +98,11 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   process.on("SIGTERM", onSignal);
   const t0 = systemClock.now();
   const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
+  // With --load, the scenario's load and pollers run through the whole upgrade; an SLO breach
+  // is the executor's failure signal (slo.on_breach: stop → roll back the node, stop).
+  const load = ctx.values.load
+    ? startLoad(s, { clock: systemClock, logger: ctx.logger, durationMs: s.load.max_duration })
+    : undefined;
   try {
     const outcome = await runUpgrade(d, {
       ops: opsFor(ctx, setup, session),
@@ -104,6 +113,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       firstWave: nextWaveNumber(records),
       stop: stop.signal,
       onFailure: s.upgrade.on_failure,
+      ...(load ? { failure: () => load.failure() } : {}),
     }).catch((e: unknown) => {
       journal.append({
         type: "end",
@@ -115,6 +125,36 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     });
     const secs = Math.round((systemClock.now() - t0) / 1000);
     for (const n of outcome.notes) ctx.out.line(`note: ${n}`);
+    let breached = false;
+    if (load) {
+      const r = await load.stop();
+      const spans = spansFromJournal(readRun(runDir).records);
+      const sm = r.summary;
+      ctx.out.line(
+        `load during the upgrade: ${sm.requests} requests, ${sm.failed} failed; operations ${sm.operations.filter((o) => o.status === "done").length} done, ${sm.operations.filter((o) => o.status === "failed").length} failed, ${sm.operations.filter((o) => o.status === "stuck").length} stuck`,
+      );
+      for (const p of r.polls.filter((x) => x.via === "vip"))
+        ctx.out.line(
+          `  ${p.backend} via the VIP (${p.connection} connections): unavailable ${disruptionMs(p.intervals)} ms`,
+        );
+      const where = (at: number): string => {
+        const a = attribute(spans, at)[0];
+        return a
+          ? `during wave ${a.wave} (${a.service} ${a.step}) on ${a.node ?? "-"}${a.container ? `, ${a.container}` : ""}: ${a.action}`
+          : "outside any upgrade action";
+      };
+      for (const f of sm.failures.slice(0, 10))
+        ctx.out.line(
+          `  failed ${f.route} (${f.errorClass ?? ""} ${f.error ?? ""}) ${where(f.dueAt)}`,
+        );
+      for (const o of sm.operations.filter((x) => x.status !== "done"))
+        ctx.out.line(
+          `  ${o.status} ${o.kind} ${o.id} ${o.verb}: ${o.state} ${o.reason} — accepted ${where(o.acceptedAt)}`,
+        );
+      for (const b of r.slo.breaches) ctx.out.line(`  SLO ${b.slo}: ${b.message}`);
+      for (const x of r.slo.recorded) ctx.out.line(`  recorded: ${x}`);
+      breached = r.slo.breaches.length > 0;
+    }
     ctx.out.line(
       table([
         ["  scenario", s.name],
@@ -127,6 +167,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     );
     if (outcome.status === "done") {
       ctx.out.line(`upgrade of "${s.name}" complete: ${outcome.message}`);
+      if (breached) throw new RunFailedError(`upgrade complete, but the load's SLOs were breached`);
       return EXIT.ok;
     }
     if (outcome.status === "interrupted")
@@ -135,6 +176,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       );
     throw new RunFailedError(`upgrade failed: ${outcome.message} (journal: ${journalPath})`);
   } finally {
+    if (load) await load.stop().catch(() => undefined);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     session.close();
