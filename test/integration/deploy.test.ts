@@ -339,6 +339,84 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       ).to.equal(0);
   });
 
+  it("reports a node left failed by an ironic-conductor killed during its deploy, with the node id", async () => {
+    const s = (await readScenario(SCENARIO, REPO)).scenario;
+    const scenario = {
+      ...s,
+      load: {
+        ...s.load,
+        drain: 60_000,
+        profiles: [
+          {
+            kind: "ironic" as const,
+            name: "ironic",
+            rate: 2,
+            concurrency: 4,
+            microversions: ["1.80"],
+            lifecycles: 1,
+            operation_deadline: 120_000,
+          },
+        ],
+      },
+    };
+    const load = startLoad(scenario, {
+      clock: systemClock,
+      logger: silentLogger,
+      durationMs: 300_000,
+    });
+    let victim: { uuid: string; conductor: string } | undefined;
+    try {
+      // fake-hardware's deploy takes [fake] deploy_delay = 3 s: catch a node in it.
+      await pollUntil(
+        systemClock,
+        "a node deploying",
+        120_000,
+        async () => {
+          const r = await http(
+            "GET",
+            `http://${VIP}:6385/v1/nodes?fields=uuid,provision_state,conductor`,
+            undefined,
+            {
+              "X-OpenStack-Ironic-API-Version": "1.82",
+            },
+          );
+          const n = (
+            r.json as {
+              nodes: { uuid: string; provision_state: string; conductor: string | null }[];
+            }
+          ).nodes.find((x) => x.provision_state === "deploying" && x.conductor);
+          if (n) victim = { uuid: n.uuid, conductor: n.conductor ?? "" };
+          return n !== undefined;
+        },
+        100,
+      );
+      const v = victim as unknown as { uuid: string; conductor: string };
+      const lab = s.cluster.nodes.find((n) => n.address === v.conductor)?.name ?? "";
+      expect(lab, v.conductor).to.match(/^node\d$/);
+      execFileSync("docker", ["exec", `kroll-lab-${lab}`, "docker", "kill", "ironic_conductor"]);
+      await systemClock.sleep(2_000);
+      execFileSync("docker", ["exec", `kroll-lab-${lab}`, "docker", "start", "ironic_conductor"]);
+      await pollUntil(
+        systemClock,
+        "the node's deploy judged",
+        180_000,
+        () =>
+          Promise.resolve(
+            load.recorder.summary().operations.some((o) => o.id === v.uuid && o.verb === "active"),
+          ),
+        1_000,
+      );
+    } finally {
+      await load.stop();
+    }
+    const r = await load.stop();
+    const op = r.summary.operations.find((o) => o.id === victim?.uuid && o.verb === "active");
+    expect(op, JSON.stringify(r.summary.operations)).to.not.equal(undefined);
+    expect(op).to.deep.include({ kind: "ironic-node", status: "failed", goal: "active" });
+    expect(op?.state).to.match(/deploy failed|error/);
+    expect(op?.reason).to.match(/resume|conductor|fail/i);
+  });
+
   // ------------------------------------------------------------------ kroll plan / upgrade
 
   const runDir = join(REPO, "runs", "test-upgrade");
