@@ -256,7 +256,8 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     const { result, watched, spans } = await underLoad(async () => {
       const from = Date.now();
       onNode2(["docker", "stop", "-t", "0", "ironic_api"]);
-      await systemClock.sleep(5_000);
+      // Longer than HAProxy takes to mark it DOWN (fall 5 × inter 2 s).
+      await systemClock.sleep(12_000);
       onNode2(["docker", "start", "ironic_api"]);
       await waitHealthy();
       return [
@@ -271,14 +272,13 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       expect(out.map((i) => i.message).join(" "), p.connection).to.match(
         /ECONNREFUSED|ECONNRESET|socket hang up|no answer/,
       );
-      expect(disruptionMs(p.intervals), p.connection).to.be.within(4_000, 60_000);
-      // The outage begins while the stop is in progress, and is tied to it. (A keep-alive
-      // socket the restarted server closes as idle can show a later "socket hang up": that one
-      // is outside the stop and is not attributed to it.)
-      const first = out[0];
-      expect(first && attribute(spans, first.from)[0]?.container, JSON.stringify(first)).to.equal(
-        "ironic_api",
-      );
+      expect(disruptionMs(p.intervals), p.connection).to.be.within(10_000, 90_000);
+      // The outage is tied to the stop: the unavailable time inside the stop is at least the
+      // 12 s the container was down. (A keep-alive or a new connection the API drops outside
+      // the stop — eventlet closes some without an answer under load — stays unattributed.)
+      const tied = out.filter((i) => attribute(spans, i.from)[0]?.container === "ironic_api");
+      const tiedMs = tied.reduce((sum, i) => sum + (i.to - i.from), 0);
+      expect(tiedMs, `${p.connection}: ${JSON.stringify(out)}`).to.be.at.least(10_000);
     }
     const during = result.summary.failures.filter((f) => attribute(spans, f.dueAt).length > 0);
     for (const f of during) expect(attribute(spans, f.dueAt)[0]?.node).to.equal("node2");
