@@ -372,19 +372,16 @@ describe("integration: kroll deploy on the 3-node lab", function () {
         "a node deploying",
         120_000,
         async () => {
-          const r = await http(
-            "GET",
-            `http://${VIP}:6385/v1/nodes?fields=uuid,provision_state,conductor`,
-            undefined,
-            {
-              "X-OpenStack-Ironic-API-Version": "1.82",
-            },
-          );
+          const r = await http("GET", `http://${VIP}:6385/v1/nodes/detail`, undefined, {
+            "X-OpenStack-Ironic-API-Version": "1.82",
+          });
           const n = (
-            r.json as {
-              nodes: { uuid: string; provision_state: string; conductor: string | null }[];
-            }
-          ).nodes.find((x) => x.provision_state === "deploying" && x.conductor);
+            (
+              r.json as {
+                nodes?: { uuid: string; provision_state: string; conductor: string | null }[];
+              }
+            ).nodes ?? []
+          ).find((x) => x.provision_state === "deploying" && x.conductor);
           if (n) victim = { uuid: n.uuid, conductor: n.conductor ?? "" };
           return n !== undefined;
         },
