@@ -99,21 +99,27 @@ async function follow(
   const acceptedAt = ctx.clock.now();
   const op = { goal, acceptedAt, deadline: acceptedAt + deadlineMs };
   let last: Observation = { state: "unknown" };
+  const record = (status: "done" | "failed" | "stuck", state: string, reason: string): void =>
+    ctx.recorder.operation({
+      profile,
+      kind,
+      id,
+      verb,
+      goal,
+      acceptedAt,
+      endedAt: ctx.clock.now(),
+      status,
+      state,
+      reason,
+    });
   for (;;) {
     await ctx.clock.sleep(ctx.pollMs, ctx.hard).catch(() => undefined);
     if (ctx.hard.aborted) {
-      ctx.recorder.operation({
-        profile,
-        kind,
-        id,
-        verb,
-        goal,
-        acceptedAt,
-        endedAt: ctx.clock.now(),
-        status: "stuck",
-        state: last.state ?? "gone",
-        reason: `still ${last.state ?? "unknown"} when the load's drain ended, ${Math.round((ctx.clock.now() - acceptedAt) / 1000)} s after it was accepted`,
-      });
+      record(
+        "stuck",
+        last.state ?? "gone",
+        `still ${last.state ?? "unknown"} when the load's drain ended, ${Math.round((ctx.clock.now() - acceptedAt) / 1000)} s after it was accepted`,
+      );
       return false;
     }
     const o = await observe();
@@ -125,18 +131,8 @@ async function follow(
           : { status: "pending" as const }
         : judge(op, o, ctx.clock.now());
     if (v.status === "pending") continue;
-    ctx.recorder.operation({
-      profile,
-      kind,
-      id,
-      verb,
-      goal,
-      acceptedAt,
-      endedAt: ctx.clock.now(),
-      status: v.status,
-      state: v.status === "done" ? goal : v.state,
-      reason: v.status === "done" ? "" : v.reason,
-    });
+    if (v.status === "done") record("done", goal, "");
+    else record(v.status, v.state, v.reason);
     return v.status === "done";
   }
 }

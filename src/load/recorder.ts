@@ -118,6 +118,18 @@ export class Recorder {
     return this.failedCount;
   }
 
+  get requests(): number {
+    return this.count;
+  }
+
+  /** Operations that ended failed or stuck (kept in full), without building a summary. */
+  unfinished(): { failed: OperationRecord[]; stuck: OperationRecord[] } {
+    return {
+      failed: this.operations.filter((o) => o.status === "failed"),
+      stuck: this.operations.filter((o) => o.status === "stuck"),
+    };
+  }
+
   summary(): LoadSummary {
     return {
       requests: this.count,

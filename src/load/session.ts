@@ -120,14 +120,14 @@ export function startLoad(
   let stopping: Promise<LoadResult> | undefined;
   recorder.onFailure = () => {
     if (breach !== undefined || s.slo.on_breach !== "stop") return;
-    const st = recorder.summary();
-    const stuck = st.operations.filter((o) => o.status === "stuck");
+    // Called on every failure: counts only, not a whole summary (percentiles, copies).
+    const ops = recorder.unfinished();
     const live = evaluateSlo(s.slo, {
-      requests: st.requests,
-      failedRequests: st.failed,
+      requests: recorder.requests,
+      failedRequests: recorder.failed,
       disruption: [],
-      stuck: stuck.map((o) => ({ kind: o.kind, id: o.id })),
-      failedOperations: st.operations.filter((o) => o.status === "failed").length,
+      stuck: ops.stuck.map((o) => ({ kind: o.kind, id: o.id })),
+      failedOperations: ops.failed.length,
       p99Ms: undefined,
     });
     breach = live.breaches[0]?.message;

@@ -91,6 +91,27 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
   let lastWave = "";
   let repeats = 0;
   const emit = (r: JournalRecord): void => journal.append(r);
+  /** One action's journal record (before it runs, after it ran, or failed). */
+  const actionEvent = (
+    wave: number,
+    track: number,
+    index: number,
+    a: Action,
+    event: "start" | "done" | "failed",
+    rollback: boolean,
+    extra: { ms?: number; error?: string } = {},
+  ): void =>
+    emit({
+      type: "action",
+      ts: clock.now(),
+      wave,
+      track,
+      index,
+      event,
+      rollback,
+      action: a,
+      ...extra,
+    });
 
   const end = (
     status: UpgradeOutcome["status"],
@@ -174,44 +195,15 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
             if (ctl.halt === "soft" && !st.committed) return { st, outcome: "halted" as const };
             current = a;
             const t0 = clock.now();
-            emit({
-              type: "action",
-              ts: t0,
-              wave: n,
-              track: ti,
-              index: ai,
-              event: "start",
-              rollback: false,
-              action: a,
-            });
+            actionEvent(n, ti, ai, a, "start", false);
             await act(a, st);
-            emit({
-              type: "action",
-              ts: clock.now(),
-              wave: n,
-              track: ti,
-              index: ai,
-              event: "done",
-              rollback: false,
-              action: a,
-              ms: clock.now() - t0,
-            });
+            actionEvent(n, ti, ai, a, "done", false, { ms: clock.now() - t0 });
           }
           return { st, outcome: "ok" as const };
         } catch (e: unknown) {
           const error = e instanceof Error ? e.message : String(e);
           if (current)
-            emit({
-              type: "action",
-              ts: clock.now(),
-              wave: n,
-              track: ti,
-              index: track.actions.indexOf(current),
-              event: "failed",
-              rollback: false,
-              action: current,
-              error,
-            });
+            actionEvent(n, ti, track.actions.indexOf(current), current, "failed", false, { error });
           firstError ??= { track, action: current, error: e };
           // Siblings stop at a safe point; a watcher failure stops them at once.
           haltAll(e instanceof WatcherFailure ? "hard" : "soft");
@@ -492,42 +484,14 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
       committed: true,
     };
     for (const [i, a] of steps.entries()) {
-      emit({
-        type: "action",
-        ts: clock.now(),
-        wave: n,
-        track: ti,
-        index: i,
-        event: "start",
-        rollback: true,
-        action: a,
-      });
+      actionEvent(n, ti, i, a, "start", true);
       try {
         await act(a, scratch);
-        emit({
-          type: "action",
-          ts: clock.now(),
-          wave: n,
-          track: ti,
-          index: i,
-          event: "done",
-          rollback: true,
-          action: a,
-        });
+        actionEvent(n, ti, i, a, "done", true);
       } catch (e: unknown) {
         const error = e instanceof Error ? e.message : String(e);
         logger.error(`rollback step failed: ${describeAction(a)}: ${error}`);
-        emit({
-          type: "action",
-          ts: clock.now(),
-          wave: n,
-          track: ti,
-          index: i,
-          event: "failed",
-          rollback: true,
-          action: a,
-          error,
-        });
+        actionEvent(n, ti, i, a, "failed", true, { error });
       }
     }
   }
