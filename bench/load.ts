@@ -2,7 +2,7 @@
  * Throughput of kroll's load generator with full recording (every request classified, its
  * latency in the HDR histogram, per-second counts) against autocannon, both against the same
  * local HAProxy (the lab's image, host network, loopback only) in front of a static backend,
- * with the same number of connections, in the same run. Target: kroll ≥ 0.8× autocannon.
+ * with the same number of connections, in the same run, in turns. Target: kroll ≥ 0.8× autocannon.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -16,7 +16,8 @@ import { Recorder } from "../src/load/recorder.js";
 
 const IMAGE = process.env.BENCH_HAPROXY_IMAGE ?? "localhost:5000/kolla/haproxy:stable";
 const CONNECTIONS = 16;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const ROUNDS = 3;
 const BACKEND_PORT = 18_081;
 const FRONT_PORT = 18_080;
 const NAME = "kroll-bench-haproxy";
@@ -78,46 +79,61 @@ try {
     if ((await httpRequest({ method: "GET", url, timeoutMs: 500 })).status === 200) break;
     await systemClock.sleep(100);
   }
-  // Warm-up, then each client for the same time with the same connections.
+  // Warm-up, then the two clients in turn, ROUNDS times each for the same time with the same
+  // connections (interleaved, so a drift of the machine's load hits both), compared by median.
   await autocannon({ url, connections: CONNECTIONS, duration: 2 });
-  const ac = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-  const acRate = ac.requests.average;
-
   const recorder = new Recorder(systemClock.now());
   const agent = keepAliveAgent(CONNECTIONS);
-  const start = systemClock.now();
-  let done = 0;
-  // Open loop at 1.1× what autocannon reached: kroll sends on schedule (it never waits for a
-  // response to send the next one) with at most as many requests in flight as autocannon has
-  // connections; every request is fully recorded.
-  const r = await runOpenLoop({
-    schedule: { rate: acRate * 1.1, rampMs: 0, durationMs: SECONDS * 1000 },
-    maxInFlight: CONNECTIONS,
-    maxRequests: 10_000_000,
-    clock: systemClock,
-    send: async (_k, due) => {
-      const o = await httpRequest({ method: "GET", url, timeoutMs: 5_000, agent });
-      recorder.request({
-        profile: "bench",
-        method: "GET",
-        route: "GET /",
-        dueAt: due,
-        finishedAt: systemClock.now(),
-        status: o.status,
-        errorClass: o.errorClass,
-        error: o.error,
-        requestId: o.requestId,
-      });
-      done++;
-    },
-  });
-  const secs = (systemClock.now() - start) / 1000;
-  const krollRate = done / secs;
+  const acRates: number[] = [];
+  const krollRates: number[] = [];
+  let sent = 0;
+  let skipped = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const ac = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS / ROUNDS });
+    acRates.push(ac.requests.average);
+    const start = systemClock.now();
+    let done = 0;
+    // Open loop at 1.1× what autocannon reached: kroll sends on schedule (it never waits for a
+    // response to send the next one) with at most as many requests in flight as autocannon has
+    // connections; every request is fully recorded.
+    const r = await runOpenLoop({
+      schedule: {
+        rate: ac.requests.average * 1.1,
+        rampMs: 0,
+        durationMs: (SECONDS / ROUNDS) * 1000,
+      },
+      maxInFlight: CONNECTIONS,
+      maxRequests: 10_000_000,
+      clock: systemClock,
+      send: async (_k, due) => {
+        const o = await httpRequest({ method: "GET", url, timeoutMs: 5_000, agent });
+        recorder.request({
+          profile: "bench",
+          method: "GET",
+          route: "GET /",
+          dueAt: due,
+          finishedAt: systemClock.now(),
+          status: o.status,
+          errorClass: o.errorClass,
+          error: o.error,
+          requestId: o.requestId,
+        });
+        done++;
+      },
+    });
+    krollRates.push(done / ((systemClock.now() - start) / 1000));
+    sent += r.sent;
+    skipped += r.skipped;
+  }
   agent.destroy();
+  const median = (xs: number[]): number =>
+    [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+  const acRate = median(acRates);
+  const krollRate = median(krollRates);
   const sm = recorder.summary();
   process.stderr.write(
-    `autocannon: ${Math.round(acRate)} req/s (${CONNECTIONS} connections, ${SECONDS} s)\n` +
-      `kroll: ${Math.round(krollRate)} req/s with full recording (${r.sent} sent, ${r.skipped} skipped at the bound, ${sm.failed} failed, p99 ${sm.p99Ms} ms)\n`,
+    `autocannon: ${Math.round(acRate)} req/s median of ${acRates.map(Math.round).join(", ")} (${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS / ROUNDS} s)\n` +
+      `kroll: ${Math.round(krollRate)} req/s median of ${krollRates.map(Math.round).join(", ")} with full recording (${sent} sent, ${skipped} skipped at the bound, ${sm.failed} failed, p99 ${sm.p99Ms} ms)\n`,
   );
   process.stdout.write(
     `${JSON.stringify({

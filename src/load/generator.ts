@@ -27,14 +27,35 @@ export interface OpenLoopResult {
   readonly maxLagMs: number;
 }
 
+/**
+ * A due time that has passed by more than this when a slot frees is skipped; within it the
+ * request still goes (timers and turns of the event loop are about a millisecond coarse, and
+ * its latency counts from the due time anyway).
+ */
+const LATE_MS = 1;
+
+const ignore = (): undefined => undefined;
+
 export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const queue = new PQueue({ concurrency: o.maxInFlight });
   const start = o.clock.now();
   let sent = 0;
   let skipped = 0;
   let maxLagMs = 0;
-  for (let k = 0; k < o.maxRequests && !o.signal?.aborted; k++) {
-    const due = dueAt(o.schedule, k);
+  // Resolves when a request in flight finishes (a slot is free) or the run is aborted; one
+  // listener for the whole run, not one per wait.
+  let wake: (() => void) | undefined;
+  const onFree = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  queue.on("next", onFree);
+  o.signal?.addEventListener("abort", onFree);
+  const slotFree = (): Promise<void> => new Promise<void>((resolve) => (wake = resolve));
+  let k = 0;
+  while (k < o.maxRequests && !o.signal?.aborted) {
+    let due = dueAt(o.schedule, k);
     if (due === undefined) break;
     // Timers are coarse (about 1 ms): requests due within the next millisecond go out in the
     // same turn rather than one timer each.
@@ -46,18 +67,34 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
         break; // aborted
       }
     } else if (k % 8 === 7) {
-      // Behind schedule (saturated): still let responses in every few requests, or the loop
-      // would spin through due times while the answers that free in-flight slots wait.
+      // Behind schedule: still let responses in every few requests, or the loop would send
+      // through due times while the answers that free in-flight slots wait.
       await new Promise<void>((r) => setImmediate(r));
     }
-    maxLagMs = Math.max(maxLagMs, o.clock.now() - (start + due));
     if (queue.pending >= o.maxInFlight) {
-      skipped++;
-      continue;
+      // At the bound: wait for a slot rather than spin, then skip every request whose time
+      // passed meanwhile (they are counted, never sent late to look on time).
+      await slotFree();
+      if (o.signal?.aborted) break;
+      const now = o.clock.now();
+      while (due !== undefined && k < o.maxRequests && now - (start + due) > LATE_MS) {
+        skipped++;
+        k++;
+        due = k < o.maxRequests ? dueAt(o.schedule, k) : undefined;
+      }
+      if (due === undefined || k >= o.maxRequests) break;
+      // A slot is free and this request is on time (or not yet due: go round again).
+      if (start + due - now >= 1) continue;
     }
+    maxLagMs = Math.max(maxLagMs, o.clock.now() - (start + due));
     sent++;
-    void queue.add(() => o.send(k, start + due).catch(() => undefined));
+    const kk = k;
+    const at = start + due;
+    void queue.add(() => o.send(kk, at).catch(ignore));
+    k++;
   }
   await queue.onIdle();
+  queue.off("next", onFree);
+  o.signal?.removeEventListener("abort", onFree);
   return { sent, skipped, maxLagMs };
 }

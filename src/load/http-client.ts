@@ -92,43 +92,127 @@ function outcome(
   };
 }
 
-async function pooled(r: HttpRequest & { agent: KeepAlive }): Promise<HttpOutcome> {
-  const u = new URL(r.url);
-  try {
-    const res = await r.agent.pool(u.origin).request({
-      method: r.method as "GET",
-      path: `${u.pathname}${u.search}`,
-      headers: {
-        ...(r.body !== undefined ? { "content-type": "application/json" } : {}),
-        ...r.headers,
-      },
-      ...(r.body !== undefined ? { body: r.body } : {}),
-      headersTimeout: r.timeoutMs,
-      bodyTimeout: r.timeoutMs,
-      ...(r.signal ? { signal: r.signal } : {}),
-    });
-    const body = await res.body.text();
-    const rid = res.headers["x-openstack-request-id"];
-    return outcome(res.statusCode, body, Array.isArray(rid) ? rid[0] : rid, r.expect);
-  } catch (e: unknown) {
-    const err = e as NodeJS.ErrnoException;
-    const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
-    const errorClass = classify(err);
-    return {
-      status: undefined,
-      body: "",
-      requestId: undefined,
-      errorClass,
-      error:
-        errorClass === "timeout"
-          ? `no answer within ${r.timeoutMs} ms`
-          : `${cause?.code ?? err.code ?? ""}${(cause?.code ?? err.code) ? ": " : ""}${cause?.message ?? err.message}`,
-    };
+/** Parsed URLs, by string: the load sends the same few URLs many times a second. */
+const parsed = new Map<string, URL>();
+function parseUrl(url: string): URL {
+  let u = parsed.get(url);
+  if (!u) {
+    u = new URL(url);
+    if (parsed.size > 1_000) parsed.clear();
+    parsed.set(url, u);
+  }
+  return u;
+}
+
+function failure(e: NodeJS.ErrnoException, timeoutMs: number): HttpOutcome {
+  const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
+  const errorClass = classify(e);
+  const code = cause?.code ?? e.code;
+  return {
+    status: undefined,
+    body: "",
+    requestId: undefined,
+    errorClass,
+    error:
+      errorClass === "timeout"
+        ? `no answer within ${timeoutMs} ms`
+        : `${code ?? ""}${code ? ": " : ""}${cause?.message ?? e.message}`,
+  };
+}
+
+const REQUEST_ID = "x-openstack-request-id";
+
+/**
+ * One response through undici's dispatcher, collected by callbacks: no response stream is
+ * built per request (bodies are small and read whole), and the handler is a class so a request
+ * allocates no closures — most of a keep-alive request's client-side cost otherwise.
+ */
+class Collect {
+  private status = 0;
+  private requestId: string | undefined;
+  private readonly chunks: Buffer[] = [];
+  private settled = false;
+  private abortFn: ((e?: Error) => void) | undefined;
+
+  private readonly r: HttpRequest;
+  private readonly resolve: (o: HttpOutcome) => void;
+
+  constructor(r: HttpRequest, resolve: (o: HttpOutcome) => void) {
+    this.r = r;
+    this.resolve = resolve;
+    r.signal?.addEventListener("abort", this, { once: true });
+  }
+
+  /** The request's abort signal fired. */
+  handleEvent(): void {
+    this.abortFn?.(new Error("aborted"));
+  }
+
+  onConnect(abort: (e?: Error) => void): void {
+    this.abortFn = abort;
+    if (this.r.signal?.aborted) abort(new Error("aborted"));
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[] | null): boolean {
+    this.status = statusCode;
+    for (let i = 0; headers && i < headers.length; i += 2) {
+      const name = headers[i];
+      if (
+        name?.length === REQUEST_ID.length &&
+        name.toString("latin1").toLowerCase() === REQUEST_ID
+      )
+        this.requestId = headers[i + 1]?.toString("latin1");
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    const body =
+      this.chunks.length === 1
+        ? (this.chunks[0] as Buffer).toString("utf8")
+        : Buffer.concat(this.chunks).toString("utf8");
+    this.settle(outcome(this.status, body, this.requestId, this.r.expect));
+  }
+
+  onError(e: Error): void {
+    this.settle(failure(e, this.r.timeoutMs));
+  }
+
+  private settle(o: HttpOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.r.signal?.removeEventListener("abort", this);
+    this.resolve(o);
   }
 }
 
+const JSON_BODY = { "content-type": "application/json" };
+
+function pooled(r: HttpRequest, agent: KeepAlive): Promise<HttpOutcome> {
+  const u = parseUrl(r.url);
+  const headers = r.body !== undefined ? { ...JSON_BODY, ...r.headers } : r.headers;
+  return new Promise((resolve) => {
+    agent.pool(u.origin).dispatch(
+      {
+        method: r.method as "GET",
+        path: `${u.pathname}${u.search}`,
+        ...(headers ? { headers } : {}),
+        ...(r.body !== undefined ? { body: r.body } : {}),
+        headersTimeout: r.timeoutMs,
+        bodyTimeout: r.timeoutMs,
+      },
+      new Collect(r, resolve),
+    );
+  });
+}
+
 export function httpRequest(r: HttpRequest): Promise<HttpOutcome> {
-  if (r.agent) return pooled({ ...r, agent: r.agent });
+  if (r.agent) return pooled(r, r.agent);
   return new Promise((resolve) => {
     let done = false;
     const finish = (o: HttpOutcome): void => {
@@ -137,7 +221,7 @@ export function httpRequest(r: HttpRequest): Promise<HttpOutcome> {
       clearTimeout(timer);
       resolve(o);
     };
-    const u = new URL(r.url);
+    const u = parseUrl(r.url);
     const req = request(
       {
         method: r.method,

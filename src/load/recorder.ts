@@ -1,7 +1,8 @@
 /**
  * EFFECT (in memory). Everything the load saw. Successful requests are not kept one by one:
- * their latencies go into HDR histograms per route, their counts into per-second buckets, so
- * memory stays flat however long the run; failed requests and every tracked operation are
+ * their latencies go into HDR histograms per route and per second (a second's histogram is
+ * reduced to its percentiles once no request of it can still be in flight), so memory stays
+ * flat however long the run; failed requests and every tracked operation are
  * kept in full (bounded), because each one is attributed to a step in the report.
  */
 import * as hdr from "hdr-histogram-js";
@@ -44,33 +45,65 @@ export interface RouteStats {
   readonly maxMs: number;
 }
 
+export interface SecondStats {
+  readonly s: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+interface OpenSecond {
+  ok: number;
+  failed: number;
+  h: hdr.Histogram | undefined;
+  done: SecondStats | undefined;
+}
+
+/**
+ * A second's histogram is kept this long after newer seconds start (longer than any request's
+ * timeout), then reduced to its percentiles.
+ */
+const OPEN_SECONDS = 120;
+
 export interface LoadSummary {
   readonly requests: number;
   readonly failed: number;
   readonly byClass: Readonly<Record<string, number>>;
   readonly routes: readonly RouteStats[];
   readonly p99Ms: number | undefined;
-  /** [second since start, ok, failed] */
-  readonly perSecond: readonly (readonly [number, number, number])[];
+  /** Per second since the start (by due time): counts and latency percentiles. */
+  readonly perSecond: readonly SecondStats[];
   readonly failures: readonly RequestRecord[];
   readonly operations: readonly OperationRecord[];
   /** Failed requests not kept because the bound was reached. */
   readonly failuresDropped: number;
 }
 
-const histogram = (): hdr.Histogram =>
+const histogram = (digits: 2 | 3 = 3): hdr.Histogram =>
   hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000,
-    numberOfSignificantValueDigits: 3,
+    numberOfSignificantValueDigits: digits,
   });
+
+const reduce = (sec: number, x: OpenSecond): SecondStats => ({
+  s: sec,
+  ok: x.ok,
+  failed: x.failed,
+  p50Ms: x.h ? x.h.getValueAtPercentile(50) : (x.done?.p50Ms ?? 0),
+  p99Ms: x.h ? x.h.getValueAtPercentile(99) : (x.done?.p99Ms ?? 0),
+  maxMs: x.h ? x.h.maxValue : (x.done?.maxMs ?? 0),
+});
 
 export class Recorder {
   private readonly start: number;
   private readonly maxFailures: number;
   private readonly all = histogram();
   private readonly routes = new Map<string, { h: hdr.Histogram; count: number; failed: number }>();
-  private readonly seconds = new Map<number, [number, number]>();
+  private readonly seconds = new Map<number, OpenSecond>();
+  private newest = 0;
   private readonly failures: RequestRecord[] = [];
   private readonly operations: OperationRecord[] = [];
   private readonly byClass = new Map<string, number>();
@@ -93,20 +126,38 @@ export class Recorder {
     this.routes.set(r.route, route);
     route.count++;
     route.h.recordValue(ms);
-    const sec = Math.floor((r.dueAt - this.start) / 1000);
-    const bucket = this.seconds.get(sec) ?? [0, 0];
-    this.seconds.set(sec, bucket);
+    const bucket = this.second(Math.floor((r.dueAt - this.start) / 1000));
+    if (bucket.h) bucket.h.recordValue(ms);
+    else if (bucket.done && ms > bucket.done.maxMs) bucket.done = { ...bucket.done, maxMs: ms };
     if (r.errorClass === undefined) {
-      bucket[0]++;
+      bucket.ok++;
       return;
     }
-    bucket[1]++;
+    bucket.failed++;
     route.failed++;
     this.failedCount++;
     this.byClass.set(r.errorClass, (this.byClass.get(r.errorClass) ?? 0) + 1);
     if (this.failures.length < this.maxFailures) this.failures.push(r);
     else this.dropped++;
     this.onFailure?.(r);
+  }
+
+  private second(sec: number): OpenSecond {
+    let b = this.seconds.get(sec);
+    if (!b) {
+      b = { ok: 0, failed: 0, h: histogram(2), done: undefined };
+      this.seconds.set(sec, b);
+    }
+    if (sec > this.newest) {
+      this.newest = sec;
+      // Seconds no request can still be in flight for: keep their percentiles only.
+      for (const [k, x] of this.seconds)
+        if (x.h && k < sec - OPEN_SECONDS) {
+          x.done = reduce(k, x);
+          x.h = undefined;
+        }
+    }
+    return b;
   }
 
   operation(o: OperationRecord): void {
@@ -144,9 +195,7 @@ export class Recorder {
         maxMs: x.h.maxValue,
       })),
       p99Ms: this.count > 0 ? this.all.getValueAtPercentile(99) : undefined,
-      perSecond: [...this.seconds]
-        .sort((a, b) => a[0] - b[0])
-        .map(([s, [ok, bad]]) => [s, ok, bad] as const),
+      perSecond: [...this.seconds].sort((a, b) => a[0] - b[0]).map(([k, x]) => reduce(k, x)),
       failures: [...this.failures],
       operations: [...this.operations],
       failuresDropped: this.dropped,

@@ -50,12 +50,25 @@ describe("load/recorder", () => {
     const nodes = s.routes.find((x) => x.route === "GET /v1/nodes");
     expect(nodes).to.deep.include({ count: 101, failed: 1, p50Ms: 5 });
     expect(nodes?.maxMs).to.be.within(999, 1_001);
-    expect(s.perSecond).to.deep.equal([
-      [0, 100, 0],
-      [1, 0, 2],
-    ]);
+    expect(s.perSecond).to.have.length(2);
+    expect(s.perSecond[0]).to.deep.include({ s: 0, ok: 100, failed: 0, p50Ms: 5 });
+    expect(s.perSecond[0]?.maxMs).to.be.within(995, 1_010);
+    expect(s.perSecond[1]).to.deep.include({ s: 1, ok: 0, failed: 2, p50Ms: 10, p99Ms: 100 });
     expect(s.failures.map((f) => f.requestId)).to.deep.equal(["req-9", "req-1"]);
     expect(seen).to.deep.equal(["GET /v1/nodes", "POST /v1/nodes"]);
+  });
+
+  it("keeps a latency histogram per second and reduces old seconds to their percentiles", () => {
+    const r = new Recorder(0);
+    // Second 0: latencies 1..100 ms; then 200 s later one more request (second 0 is reduced).
+    for (let i = 1; i <= 100; i++) r.request(req({ dueAt: 10, finishedAt: 10 + i }));
+    r.request(req({ dueAt: 200_000, finishedAt: 200_007 }));
+    // A late answer for second 0 still counts and can raise its max.
+    r.request(req({ dueAt: 500, finishedAt: 500 + 5_000 }));
+    const [s0, s200] = r.summary().perSecond;
+    expect(s0).to.deep.include({ s: 0, ok: 101, failed: 0, p50Ms: 50, p99Ms: 99 });
+    expect(s0?.maxMs).to.equal(5_000);
+    expect(s200).to.deep.include({ s: 200, ok: 1, p50Ms: 7, p99Ms: 7, maxMs: 7 });
   });
 
   it("bounds the failures it keeps and counts the rest", () => {
