@@ -98,6 +98,7 @@ async function follow(
 ): Promise<boolean> {
   const acceptedAt = ctx.clock.now();
   const op = { goal, acceptedAt, deadline: acceptedAt + deadlineMs };
+  ctx.recorder.operationStarted();
   let last: Observation = { state: "unknown" };
   const record = (status: "done" | "failed" | "stuck", state: string, reason: string): void =>
     ctx.recorder.operation({

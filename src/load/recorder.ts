@@ -108,6 +108,7 @@ export class Recorder {
   private readonly operations: OperationRecord[] = [];
   private readonly byClass = new Map<string, number>();
   private dropped = 0;
+  private openOps = 0;
   private count = 0;
   private failedCount = 0;
   /** Called for every failed request and every failed or stuck operation (the live SLO check). */
@@ -160,7 +161,18 @@ export class Recorder {
     return b;
   }
 
+  /** An accepted operation is being followed (until its operation() record). */
+  operationStarted(): void {
+    this.openOps++;
+  }
+
+  /** Operations accepted and still being followed (the progress view). */
+  get openOperations(): number {
+    return this.openOps;
+  }
+
   operation(o: OperationRecord): void {
+    this.openOps = Math.max(0, this.openOps - 1);
     this.operations.push(o);
     if (o.status !== "done") this.onFailure?.(o);
   }

@@ -165,7 +165,8 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       const aside = asideName(a.container);
       // A stale copy from an earlier run would block the rename.
       await dk.remove(aside);
-      await dk.stop(a.container, a.stopGraceS);
+      // Overlap: the old one keeps serving (renamed) while the new one starts beside it.
+      if (!a.overlap) await dk.stop(a.container, a.stopGraceS);
       await dk.rename(a.container, aside);
       try {
         await dk.clone(aside, { name: a.container, image: a.image, labels: a.labels });
@@ -187,14 +188,28 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         throw new RunFailedError(
           `cannot roll back ${container} on ${node}: no ${aside} kept aside`,
         );
+      const wasRunning = (await dk.inspect(aside))?.status === "running";
       await dk.stop(container, 10);
       await dk.remove(container);
       await dk.rename(aside, container);
-      await dk.start(container);
+      // An overlapped old one never stopped.
+      if (!wasRunning) await dk.start(container);
     },
 
     async retire(node, container) {
-      await docker(node).remove(asideName(container));
+      const aside = asideName(container);
+      const old = await docker(node).inspect(aside);
+      if (old?.status === "running") {
+        // Overlapped: the new one has the listeners too; SIGUSR1 is HAProxy's soft stop (stop
+        // listening, finish what is in flight, close idle connections), then it exits.
+        await shell(node)
+          .run(["docker", "kill", "--signal", "USR1", aside], { timeoutMs: 20_000 })
+          .catch(() => undefined);
+        const end = Date.now() + 30_000;
+        while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running")
+          await new Promise((r) => setTimeout(r, 500));
+      }
+      await docker(node).remove(aside);
     },
 
     async restart(node, container, stopGraceS) {

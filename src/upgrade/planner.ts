@@ -513,7 +513,11 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
   const d = v.d;
   const lbs = d.loadbalancers;
   const actions: Action[] = [];
-  if (o.vipLast && d.vipManaged && (v.o.vipHolder ?? lbs[0]) === node) {
+  // Rolling: the VIP holder's HAProxy is replaced in place, the new one taking over the
+  // listeners before the old one soft-stops (overlap), so the VIP never moves: a move sends
+  // every established connection through it (clients' keep-alive, services' database
+  // connections) to a host that resets it. kolla-ansible's way moves it, as keepalived would.
+  if (o.vipLast && d.vipManaged && !v.rolling && (v.o.vipHolder ?? lbs[0]) === node) {
     const to = lbs.find(
       (lb) =>
         lb !== node &&
@@ -570,6 +574,7 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       },
       stopGraceS: t.stopGraceS,
       keepAside: v.rolling,
+      ...(v.rolling && t.component === "haproxy" ? { overlap: true } : {}),
     });
     if (v.rolling) actions.push(waitHealthy(v, t));
     if (o.wait === "galera")

@@ -159,6 +159,12 @@ export type Action =
       readonly stopGraceS: number;
       /** Keep the old container, stopped and renamed, until the new one is proven. */
       readonly keepAside: boolean;
+      /**
+       * Start the new container while the old one still runs (HAProxy on the host network:
+       * both bind with SO_REUSEPORT), and soft-stop the old one only when it is retired, so
+       * no listener gap and no connection through the VIP is cut.
+       */
+      readonly overlap?: boolean;
     }
   | {
       readonly kind: "restart";

@@ -3,6 +3,8 @@ import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import { ConfigError, EXIT, formatIssue } from "../../core/errors.js";
 import { deploy } from "../../deploy/deploy.js";
+import type { DeployReport } from "../../deploy/deploy.js";
+import type { DeployPlan } from "../../deploy/render.js";
 import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
 import { writeKollaInputs } from "../../inventory/emit.js";
 import { readScenario } from "../../scenario/read.js";
@@ -10,6 +12,7 @@ import type { LoadedScenario } from "../../scenario/read.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
+import type { ClusterSession } from "./cluster-session.js";
 
 interface Values {
   "accept-new-host-keys"?: boolean;
@@ -25,9 +28,8 @@ export function kollaDirFor(loaded: LoadedScenario, cwd: string, override?: stri
     : resolve(cwd, "inventories", loaded.scenario.name, "kolla");
 }
 
-export async function run(ctx: CommandContext<Values>): Promise<number> {
-  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
-  for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
+/** Checks a scenario is one `kroll deploy` can lay out; a ConfigError naming the field if not. */
+export function checkDeployable(loaded: LoadedScenario): void {
   const s = loaded.scenario;
   const unsupported = s.services.filter((x) => !DEPLOYABLE.includes(x));
   if (unsupported.length > 0) {
@@ -53,7 +55,17 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       },
     ]);
   }
-  const kollaDir = kollaDirFor(loaded, ctx.cwd, ctx.values["kolla-dir"]);
+}
+
+/** Writes the stable-phase kolla inputs and deploys the stable images (shared with `kroll run`). */
+export async function deployStable(
+  ctx: CommandContext<unknown>,
+  loaded: LoadedScenario,
+  session: ClusterSession,
+  kollaDirOverride: string | undefined,
+): Promise<{ report: DeployReport; plan: DeployPlan; kollaDir: string }> {
+  const s = loaded.scenario;
+  const kollaDir = kollaDirFor(loaded, ctx.cwd, kollaDirOverride);
   const gen = await writeKollaInputs({
     loaded,
     outDir: kollaDir,
@@ -67,19 +79,27 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     passwords: gen.passwords.values,
     phase: "stable",
   });
+  const report = await deploy(
+    { cluster: session.cluster, dockers: session.dockers, logger: ctx.logger, clock: systemClock },
+    plan,
+    s,
+  );
+  return { report, plan, kollaDir };
+}
+
+export async function run(ctx: CommandContext<Values>): Promise<number> {
+  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
+  for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
+  const s = loaded.scenario;
+  checkDeployable(loaded);
   const t0 = systemClock.now();
   const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
   try {
-    const r = await deploy(
-      {
-        cluster: session.cluster,
-        dockers: session.dockers,
-        logger: ctx.logger,
-        clock: systemClock,
-      },
+    const {
+      report: r,
       plan,
-      s,
-    );
+      kollaDir,
+    } = await deployStable(ctx, loaded, session, ctx.values["kolla-dir"]);
     const secs = Math.round((systemClock.now() - t0) / 1000);
     ctx.out.line(
       r.changed

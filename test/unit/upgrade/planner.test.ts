@@ -223,18 +223,24 @@ describe("planner.nextWave", () => {
     ]);
   });
 
-  it("moves the VIP to an upgraded loadbalancer before replacing the VIP holder's haproxy, last", () => {
+  it("replaces the VIP holder's haproxy last and in place (overlapped, the VIP never moves); kolla-ansible's way moves it first", () => {
     const waves = simulate(d, stable).waves.filter(
       (w) => w.service === "haproxy" && w.step === "loadbalancers",
     );
     expect(waves.map((w) => w.tracks[0]?.node)).to.deep.equal(["node2", "node3", "node1"]);
-    expect(waves[2]?.tracks[0]?.actions[0]).to.deep.equal({
-      kind: "moveVip",
-      from: "node1",
-      to: "node2",
-      vip: "10.0.0.250",
-    });
-    expect(actionsOf(waves.slice(0, 2)).some((a) => a.kind === "moveVip")).to.equal(false);
+    expect(actionsOf(waves).some((a) => a.kind === "moveVip")).to.equal(false);
+    const haproxies = actionsOf(waves).filter(
+      (a) => a.kind === "recreate" && a.container === "haproxy",
+    );
+    expect(haproxies).to.have.length(3);
+    expect(haproxies.every((a) => a.kind === "recreate" && a.overlap === true)).to.equal(true);
+    const ka = simulate({ ...d, strategy: "kolla-ansible" }, stable).waves.filter(
+      (w) => w.service === "haproxy",
+    );
+    const moves = actionsOf(ka).filter((a) => a.kind === "moveVip");
+    expect(moves).to.deep.equal([
+      { kind: "moveVip", from: "node1", to: "node2", vip: "10.0.0.250" },
+    ]);
   });
 
   it("repairs first: a container left aside is retired when the new one is up, restored otherwise", () => {

@@ -1,0 +1,534 @@
+/**
+ * Composition root of `kroll run`: the gate job in one command. Lab (when the scenario is the
+ * lab's template) → deploy stable → resources that must survive → load + watchers → rolling
+ * upgrade (the load's SLO breach is its failure signal) → drain the load → verify the resources
+ * and every container → verdict and reports (summary.json, events.jsonl, junit.xml,
+ * report.html) in the run directory. Exit 0 pass, 1 fail, 2 bad input, 3 environment.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { systemClock } from "../../core/clock.js";
+import { EXIT, RunFailedError, formatIssue } from "../../core/errors.js";
+import { LABELS } from "../../deploy/render.js";
+import { createDockerCli } from "../../lab/docker-cli.js";
+import { labLayout, labPaths, labUp } from "../../lab/lab.js";
+import { createProgress } from "../../lab/progress.js";
+import { startLoad } from "../../load/session.js";
+import type { LoadResult, LoadSession } from "../../load/session.js";
+import { spansFromJournal } from "../../report/model.js";
+import { readScenario } from "../../scenario/read.js";
+import { haproxyEnabled } from "../../scenario/derived.js";
+import type { Scenario } from "../../scenario/schema.js";
+import { allowedDisruptionMs, readHistory } from "../../run/history.js";
+import { reportHtml } from "../../run/html.js";
+import { junitXml } from "../../run/junit.js";
+import { buildRunReport, describeCause } from "../../run/model.js";
+import type { ContainerState, Phase, RunReport } from "../../run/model.js";
+import { createResources, verifyResources } from "../../run/resources.js";
+import type { KeptResource, ResourceCheck } from "../../run/resources.js";
+import { runUpgrade } from "../../upgrade/executor.js";
+import type { UpgradeOutcome } from "../../upgrade/executor.js";
+import { readRun } from "../../upgrade/read.js";
+import { createRunDir, openJournal } from "../../upgrade/write.js";
+import type { Wave } from "../../upgrade/types.js";
+import { startWatchers, TROUBLE } from "../../watch/watcher.js";
+import type { Watchers, WatchRecord } from "../../watch/watcher.js";
+import type { CommandContext } from "../context.js";
+import { table } from "../output.js";
+import { openSession } from "./cluster-session.js";
+import type { ClusterSession } from "./cluster-session.js";
+import { checkDeployable, deployStable } from "./deploy.js";
+import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
+
+interface Values {
+  strategy?: string;
+  "run-dir"?: string;
+  "kolla-dir"?: string;
+  "accept-new-host-keys"?: boolean;
+  json?: boolean;
+}
+
+const stamp = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+
+/** Resources kept across the upgrade, per API. */
+const KEEP = { nodes: 2, stacks: 2 };
+
+export async function run(ctx: CommandContext<Values>): Promise<number> {
+  const startedAt = systemClock.now();
+  const phases: Phase[] = [];
+  const phase = async <T>(
+    name: string,
+    fn: () => Promise<T>,
+    ok?: (v: T) => string,
+  ): Promise<T> => {
+    const from = systemClock.now();
+    progress.phase = name;
+    ctx.logger.info(`run: ${name}`);
+    try {
+      const v = await fn();
+      phases.push({ name, from, to: systemClock.now(), ok: true, message: ok ? ok(v) : "done" });
+      return v;
+    } catch (e) {
+      phases.push({
+        name,
+        from,
+        to: systemClock.now(),
+        ok: false,
+        message: e instanceof Error ? e.message : String(e),
+      });
+      throw e;
+    }
+  };
+  const progress = { phase: "starting", wave: "" };
+
+  // ---- the scenario; the lab first when this is the lab's template
+  let file = ctx.positionals[0] ?? "";
+  const first = await readScenario(file, ctx.cwd);
+  for (const w of first.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
+  const strategy = parseStrategy(ctx.values.strategy);
+  const lab = first.scenario.cluster.lab;
+  if (lab) {
+    const paths = labPaths(labLayout(first, 1).stateDir);
+    const isGenerated = resolve(first.dir, basename(first.file)) === resolve(paths.scenario);
+    if (!isGenerated) {
+      const r = await phase(
+        "lab",
+        () =>
+          labUp(
+            {
+              cli: createDockerCli(),
+              logger: ctx.logger,
+              clock: systemClock,
+              progress: createProgress(ctx.logger, process.stderr.isTTY === true),
+              home: ctx.home,
+            },
+            first,
+            first.scenario.cluster.nodes.length,
+          ),
+        (x) => `${x.nodes.length} nodes, registry ${x.registry}`,
+      );
+      file = relative(ctx.cwd, r.paths.scenario);
+    }
+  }
+  const loaded = file === ctx.positionals[0] ? first : await readScenario(file, ctx.cwd);
+  checkDeployable(loaded);
+  let s: Scenario = loaded.scenario;
+  const effStrategy = strategy ?? s.upgrade.strategy;
+  const runDir =
+    ctx.values["run-dir"] !== undefined
+      ? resolve(ctx.cwd, ctx.values["run-dir"])
+      : resolve(ctx.cwd, s.report.dir, `${s.name}-${effStrategy}-${stamp(startedAt)}`);
+  const history = readHistory(resolve(ctx.cwd, s.report.dir), s.name);
+  const learnt = allowedDisruptionMs(
+    history.filter((h) => h.verdict === "pass"),
+    effStrategy,
+  );
+  if (s.slo.disruption_from_history) {
+    if (learnt) {
+      ctx.out.note(
+        `max_disruption from ${learnt.runs} earlier passing runs: ${learnt.allowedMs} ms (P99 ${learnt.p99Ms} ms)`,
+      );
+      s = { ...s, slo: { ...s.slo, max_disruption: learnt.allowedMs } };
+    } else
+      ctx.out.note(
+        `slo.disruption_from_history: fewer than 5 earlier passing runs of "${s.name}" (${effStrategy}); using max_disruption ${s.slo.max_disruption} ms`,
+      );
+  }
+
+  const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    ctx.logger.warn(`${sig}: finishing or undoing the current step, then reporting`);
+    stop.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const kept: KeptResource[] = [];
+  let resources: ResourceCheck[] = [];
+  let outcome: UpgradeOutcome | undefined;
+  let loadResult: LoadResult | undefined;
+  let watched: readonly WatchRecord[] = [];
+  let containers: ContainerState[] = [];
+  let setupError: string | undefined;
+  let load: LoadSession | undefined;
+  let watchers: Watchers | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const host = (a: string): string => (a.includes(":") ? `[${a}]` : a);
+  const front = host(
+    haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
+  );
+  const resDeps = {
+    ironicUrl: s.services.includes("ironic") ? `http://${front}:6385` : undefined,
+    heatUrl: s.services.includes("heat") ? `http://${front}:8004` : undefined,
+    clock: systemClock,
+    deadlineMs: 5 * 60_000,
+  };
+  let journalPath = "";
+  let report: RunReport | undefined;
+  try {
+    await phase(
+      "deploy",
+      async () => (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"])).report,
+      (r) =>
+        r.changed
+          ? `${r.units.filter((u) => u.action !== "unchanged").length} containers deployed`
+          : "already on stable",
+    );
+    const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"]);
+    const d = setup.desired;
+    createRunDir(runDir, {
+      scenario: s.name,
+      file: setup.loaded.file,
+      strategy: d.strategy,
+      started: new Date(startedAt).toISOString(),
+    });
+    journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
+    await phase(
+      "resources",
+      () => createResources(resDeps, { ...KEEP, tag: stamp(startedAt).toLowerCase() }, kept),
+      () => `${kept.length} created: ${kept.map((k) => k.name).join(", ")}`,
+    );
+
+    // ---- load, watchers and the upgrade
+    watchers = startWatchers({
+      scenario: s.name,
+      nodes: s.cluster.nodes.map((n) => n.name),
+      loadbalancers: d.loadbalancers,
+      cluster: session.cluster,
+      dockers: session.dockers,
+      clock: systemClock,
+      logger: ctx.logger,
+    });
+    load = startLoad(s, {
+      clock: systemClock,
+      logger: ctx.logger,
+      durationMs: s.load.max_duration,
+    });
+    const tty = process.stderr.isTTY === true;
+    const l = load;
+    ticker = setInterval(
+      () => {
+        const line = `[${Math.round((systemClock.now() - startedAt) / 1000)} s] ${progress.phase}${progress.wave ? ` · ${progress.wave}` : ""} · requests ${l.recorder.requests - l.recorder.failed} ok / ${l.recorder.failed} failed · ${l.recorder.openOperations} open operations`;
+        if (tty)
+          process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
+        else ctx.logger.info(line);
+      },
+      tty ? 1_000 : 30_000,
+    );
+    const journal = openJournal(runDir);
+    journal.append({
+      type: "run",
+      ts: systemClock.now(),
+      scenario: s.name,
+      file: setup.loaded.file,
+      strategy: d.strategy,
+      resumed: false,
+    });
+    try {
+      outcome = await phase(
+        "upgrade",
+        () =>
+          runUpgrade(d, {
+            ops: opsFor(ctx, setup, session),
+            clock: systemClock,
+            logger: ctx.logger,
+            journal,
+            stop: stop.signal,
+            onFailure: s.upgrade.on_failure,
+            failure: () => l.failure(),
+            awaitCheckpoint: async (name, until) => {
+              // load-settled: every operation accepted so far has ended; checks-passed: no SLO
+              // breached so far (a breach already stops the upgrade through failure()).
+              const end = systemClock.now() + s.load.drain;
+              while (
+                until === "load-settled" &&
+                l.recorder.openOperations > 0 &&
+                systemClock.now() < end
+              )
+                await systemClock.sleep(1_000);
+              ctx.logger.info(
+                `checkpoint ${name}: ${until} (${l.recorder.openOperations} operations open)`,
+              );
+            },
+            onWave: (w: Wave, n: number, event) => {
+              progress.wave =
+                event === "start"
+                  ? `wave ${n} ${w.service} ${w.step} on ${[...new Set(w.tracks.map((t) => t.node))].join(", ")}`
+                  : "";
+            },
+          }),
+        (o) => `${o.status}: ${o.message}`,
+      );
+      journal.append({
+        type: "end",
+        ts: systemClock.now(),
+        status: outcome.status,
+        message: outcome.message,
+      });
+    } catch (e) {
+      journal.append({
+        type: "end",
+        ts: systemClock.now(),
+        status: "failed",
+        message: e instanceof Error ? e.message : String(e),
+      });
+      throw e;
+    } finally {
+      journal.close();
+    }
+    loadResult = await phase(
+      "drain",
+      () => l.stop(),
+      (r) => `${r.summary.requests} requests; operations followed to the end`,
+    );
+    clearInterval(ticker);
+    if (tty) process.stderr.write("\r\x1b[K");
+    watched = await watchers.stop();
+    watchers = undefined;
+    resources = await phase(
+      "verify",
+      async () => {
+        const checks = await verifyResources(resDeps, kept);
+        kept.length = 0;
+        containers = await containerStates(session, s, setup.desired.targets);
+        return checks;
+      },
+      (c) => `${c.filter((x) => x.ok).length} of ${c.length} resource checks passed`,
+    );
+  } catch (e) {
+    setupError = e instanceof Error ? e.message : String(e);
+    throw e;
+  } finally {
+    if (ticker) clearInterval(ticker);
+    if (load && !loadResult) loadResult = await load.stop().catch(() => undefined);
+    if (watchers) watched = await watchers.stop().catch(() => []);
+    // Whatever happened, the resources created for the run are removed (or said to remain).
+    if (kept.length > 0) {
+      const left = await verifyResources(resDeps, kept).catch(() => []);
+      resources = [...resources, ...left];
+    }
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    session.close();
+    if (journalPath !== "" || setupError !== undefined) {
+      report = writeReports(ctx, {
+        s,
+        file: loaded.file,
+        strategy: effStrategy,
+        runDir,
+        startedAt,
+        phases,
+        outcome,
+        loadResult,
+        watched,
+        resources,
+        containers,
+        setupError,
+        allowed: learnt?.allowedMs,
+      });
+      if (setupError === undefined) printSummary(ctx, report, runDir);
+      else
+        ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);
+    }
+  }
+  if (report?.verdict === "pass") return EXIT.ok;
+  throw new RunFailedError(
+    `run of "${s.name}" failed: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
+  );
+}
+
+/** Each container the scenario lays out: on its target image (held-back ones on stable), running, healthy. */
+async function containerStates(
+  session: ClusterSession,
+  s: Scenario,
+  targets: readonly {
+    node: string;
+    container: string;
+    image: string;
+    stable: string;
+    heldBack: boolean;
+  }[],
+): Promise<ContainerState[]> {
+  const seen = new Map<string, { image: string; status: string; health: string }>();
+  await Promise.all(
+    s.cluster.nodes.map(async (n) => {
+      for (const c of (await session.dockers.get(n.name)?.list({ [LABELS.scenario]: s.name })) ??
+        [])
+        seen.set(`${n.name} ${c.name}`, { image: c.image, status: c.status, health: c.health });
+    }),
+  );
+  return targets.map((t) => {
+    const c = seen.get(`${t.node} ${t.container}`);
+    const want = t.heldBack ? t.stable : t.image;
+    return {
+      node: t.node,
+      container: t.container,
+      image: c?.image ?? "(missing)",
+      want,
+      state: c?.status ?? "missing",
+      health: c?.health ?? "-",
+      ok:
+        c !== undefined &&
+        c.image === want &&
+        c.status === "running" &&
+        (c.health === "healthy" || c.health === "none"),
+    };
+  });
+}
+
+function writeReports(
+  ctx: CommandContext<Values>,
+  i: {
+    s: Scenario;
+    file: string;
+    strategy: string;
+    runDir: string;
+    startedAt: number;
+    phases: Phase[];
+    outcome: UpgradeOutcome | undefined;
+    loadResult: LoadResult | undefined;
+    watched: readonly WatchRecord[];
+    resources: ResourceCheck[];
+    containers: ContainerState[];
+    setupError: string | undefined;
+    allowed: number | undefined;
+  },
+): RunReport {
+  mkdirSync(i.runDir, { recursive: true });
+  let journal: ReturnType<typeof readRun>["records"] = [];
+  try {
+    journal = readRun(i.runDir).records;
+  } catch {
+    journal = [];
+  }
+  const lr = i.loadResult;
+  const report = buildRunReport({
+    scenario: i.s.name,
+    file: i.file,
+    strategy: i.strategy,
+    runDir: relative(ctx.cwd, i.runDir),
+    startedAt: i.startedAt,
+    endedAt: systemClock.now(),
+    phases: i.phases,
+    journal,
+    spans: spansFromJournal(journal),
+    outcome: i.outcome,
+    load: lr
+      ? { summary: lr.summary, polls: lr.polls, slo: lr.slo, startedAt: lr.startedAt }
+      : undefined,
+    watched: i.watched,
+    trouble: TROUBLE,
+    resources: i.resources,
+    containers: i.containers,
+    setupError: i.setupError,
+    allowedDisruptionMs: i.allowed,
+    heatStuck: i.s.slo.heat_stuck_stacks,
+  });
+  const formats = i.s.report.formats;
+  const out = (name: string, text: string): void => writeFileSync(join(i.runDir, name), text);
+  out("summary.json", `${JSON.stringify(report, null, 1)}\n`);
+  if (formats.includes("junit")) out("junit.xml", junitXml(report));
+  if (formats.includes("html")) out("report.html", reportHtml(report));
+  if (formats.includes("events")) out("events.jsonl", eventLines(report, journal, i.watched));
+  return report;
+}
+
+/** The timeline, one JSON object per line, in time order. */
+function eventLines(
+  r: RunReport,
+  journal: readonly { type: string; ts: number }[],
+  watched: readonly WatchRecord[],
+): string {
+  const ev: { t: number; kind: string; [k: string]: unknown }[] = [
+    ...r.phases.map((p) => ({ t: p.from, kind: "phase", ...p })),
+    ...journal
+      .filter((j) => j.type !== "run")
+      .map((j) => ({ ...j, t: j.ts, kind: `upgrade.${j.type}` })),
+    ...watched.map((w) => ({ ...w, t: w.at, kind: `watch.${w.kind}` })),
+    ...(r.load?.failures ?? []).map((f) => ({
+      t: f.at,
+      kind: "request.failed",
+      what: f.what,
+      cause: f.cause,
+    })),
+    ...r.operations.map((o) => ({ ...o, t: o.endedAt, kind: `operation.${o.status}` })),
+    ...r.disruption.flatMap((d) =>
+      d.outages.map((o) => ({
+        t: o.from,
+        kind: "unavailable",
+        backend: d.backend,
+        via: d.via,
+        connection: d.connection,
+        ...o,
+      })),
+    ),
+    ...(r.load?.perSecond ?? []).map((p) => ({
+      t: (r.load?.startedAt ?? 0) + p.s * 1000,
+      kind: "second",
+      ...p,
+    })),
+  ];
+  return ev
+    .sort((a, b) => a.t - b.t)
+    .map((e) => JSON.stringify(e))
+    .join("\n")
+    .concat("\n");
+}
+
+function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string): void {
+  const rel = (f: string): string => relative(ctx.cwd, join(runDir, f));
+  if (ctx.values.json) {
+    ctx.out.json({
+      verdict: r.verdict,
+      reason: r.reason,
+      runDir: relative(ctx.cwd, runDir),
+      checks: r.checks,
+    });
+    return;
+  }
+  for (const n of r.upgrade?.notes ?? []) ctx.out.line(`note: ${n}`);
+  ctx.out.line(
+    table([
+      ["  result", "suite", "check", "detail"],
+      ...[
+        ...r.checks.filter((c) => !c.ok),
+        ...r.checks.filter((c) => c.ok && c.suite !== "steps"),
+      ].map((c) => [
+        `  ${c.ok ? (c.recorded ? "recorded" : "pass") : "FAIL"}`,
+        c.suite,
+        c.name,
+        c.message.slice(0, 160),
+      ]),
+    ]),
+  );
+  const okSteps = r.checks.filter((c) => c.suite === "steps" && c.ok).length;
+  if (okSteps)
+    ctx.out.line(
+      `  pass   steps  ${okSteps} upgrade steps without failures (junit.xml lists each)`,
+    );
+  for (const o of r.operations)
+    ctx.out.line(
+      `  ${o.status} ${o.kind} ${o.id} ${o.verb}: ${o.state} ${o.reason} — ${describeCause(o.cause)}`,
+    );
+  const l = r.load;
+  ctx.out.line(
+    table([
+      ["  scenario", r.scenario],
+      ["  strategy", r.strategy],
+      ["  verdict", `${r.verdict.toUpperCase()}: ${r.reason}`],
+      ["  requests", l ? `${l.requests} (${l.failed} failed), p99 ${l.p99Ms ?? "-"} ms` : "-"],
+      [
+        "  operations",
+        `${l?.operationsDone ?? 0} done, ${r.operations.filter((o) => o.status === "failed").length} failed, ${r.operations.filter((o) => o.status === "stuck").length} stuck`,
+      ],
+      ["  upgrade", r.upgrade ? `${r.upgrade.status}, ${r.upgrade.waves} waves` : "-"],
+      ["  time", `${Math.round((r.endedAt - r.startedAt) / 1000)} s`],
+      ["  report", rel("report.html")],
+      ["  junit", rel("junit.xml")],
+    ]),
+  );
+}

@@ -1,0 +1,300 @@
+/**
+ * PURE. report.html: one self-contained file (inline CSS and SVG, no script, nothing fetched)
+ * that a gate reviewer opens from the job's artifacts. A timeline with a lane per node showing
+ * each container's replacement, HAProxy backend states, request rate and errors per second,
+ * latency percentiles, disruption intervals and unfinished operations; then the checks, the
+ * steps, and every failure linked to the step it happened under.
+ */
+import type { Attribution } from "../report/model.js";
+import type { RunReport } from "./model.js";
+import { describeCause } from "./model.js";
+
+const esc = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const SERVICE_COLOURS: Record<string, string> = {
+  haproxy: "#8e6c8a",
+  mariadb: "#4e79a7",
+  rabbitmq: "#f28e2b",
+  memcached: "#9c755f",
+  keystone: "#76b7b2",
+  ironic: "#59a14f",
+  heat: "#edc948",
+  nova: "#b07aa1",
+  neutron: "#ff9da7",
+  glance: "#bab0ac",
+  cinder: "#86bcb6",
+  placement: "#d4a6c8",
+};
+const colour = (svc: string): string => SERVICE_COLOURS[svc] ?? "#888";
+
+const W = 1200;
+const LABEL = 170;
+const ROW = 22;
+
+const time = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+const secs = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+const causeLink = (a: Attribution | undefined): string =>
+  a ? `<a href="#wave-${a.wave}">${esc(describeCause(a))}</a>` : "outside any upgrade step";
+
+export function reportHtml(r: RunReport): string {
+  const t0 = r.startedAt;
+  const t1 = Math.max(r.endedAt, t0 + 1);
+  const x = (t: number): number =>
+    LABEL + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * (W - LABEL - 10);
+  const rows: string[] = [];
+  let y = 24;
+  const lane = (id: string, label: string, body: string, h = ROW): void => {
+    rows.push(
+      `<g id="${esc(id)}" class="lane"><text x="4" y="${y + h / 2 + 4}" class="lbl">${esc(label)}</text><line x1="${LABEL}" x2="${W - 10}" y1="${y + h}" y2="${y + h}" class="grid"/>${body}</g>`,
+    );
+    y += h + 4;
+  };
+  const bar = (
+    from: number,
+    to: number,
+    h: number,
+    fill: string,
+    title: string,
+    cls = "",
+  ): string =>
+    `<rect x="${x(from).toFixed(1)}" y="${y + 2}" width="${Math.max(1.5, x(to) - x(from)).toFixed(1)}" height="${h - 4}" fill="${fill}" class="${cls}"><title>${esc(title)}</title></rect>`;
+
+  // Axis: a tick per minute (or per 10 s on short runs).
+  const span = t1 - t0;
+  const step = span > 20 * 60_000 ? 300_000 : span > 4 * 60_000 ? 60_000 : 10_000;
+  const ticks: string[] = [];
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step)
+    ticks.push(
+      `<line x1="${x(t)}" x2="${x(t)}" y1="16" y2="100%" class="tick"/><text x="${x(t) + 2}" y="12" class="tk">${time(t)}</text>`,
+    );
+
+  lane(
+    "lane-phases",
+    "phases",
+    r.phases
+      .map(
+        (p) =>
+          bar(p.from, p.to, ROW, p.ok ? "#cfd8dc" : "#e57373", `${p.name}: ${p.message}`) +
+          `<text x="${x(p.from) + 3}" y="${y + 15}" class="in">${esc(p.name)}</text>`,
+      )
+      .join(""),
+  );
+  const nodes = [...new Set(r.spans.map((s) => s.node ?? "cluster"))].sort();
+  for (const n of nodes) {
+    const spans = r.spans.filter((s) => (s.node ?? "cluster") === n);
+    lane(
+      `lane-${n}`,
+      n,
+      spans
+        .map((s) =>
+          bar(
+            s.from,
+            s.to ?? t1,
+            ROW,
+            s.failed ? "#d32f2f" : s.rollback ? "#7b1fa2" : colour(s.service),
+            `wave ${s.wave} ${s.service} ${s.step}: ${s.description}${s.failed ? " (failed)" : ""}${s.rollback ? " (rollback)" : ""}, ${secs((s.to ?? t1) - s.from)}`,
+            `act ${s.kind}`,
+          ),
+        )
+        .join(""),
+    );
+  }
+  // HAProxy: each backend server's non-UP periods, from the state changes the watchers saw.
+  const servers = new Map<string, { at: number; status: string }[]>();
+  for (const h of r.haproxy) {
+    const k = `${h.backend}/${h.server}`;
+    const list = servers.get(k) ?? [];
+    list.push({ at: h.at, status: h.status });
+    servers.set(k, list);
+  }
+  for (const [k, changes] of [...servers].sort()) {
+    const parts: string[] = [];
+    changes.forEach((c, i) => {
+      if (c.status === "UP" || c.status.startsWith("UP ")) return;
+      const end = changes[i + 1]?.at ?? t1;
+      const fill = c.status.includes("DRAIN")
+        ? "#ffb74d"
+        : c.status.includes("MAINT")
+          ? "#90a4ae"
+          : "#e53935";
+      parts.push(bar(c.at, end, 14, fill, `${k}: ${c.status} for ${secs(end - c.at)}`, "hap"));
+    });
+    lane(`haproxy-${k}`, `lb ${k}`, parts.join(""), 14);
+  }
+  for (const d of r.disruption.filter((x) => x.via === "vip")) {
+    lane(
+      `vip-${d.backend}-${d.connection}`,
+      `VIP ${d.backend} (${d.connection})`,
+      bar(t0, t1, 14, "#e8f5e9", `${d.backend} via the VIP: ${d.samples} probes`) +
+        d.outages
+          .map((o) =>
+            bar(
+              o.from,
+              o.to,
+              14,
+              "#d32f2f",
+              `unavailable ${secs(o.to - o.from)}: ${o.message} — ${describeCause(o.cause)}`,
+              "outage",
+            ),
+          )
+          .join(""),
+      14,
+    );
+  }
+  // Requests per second (ok and failed stacked) and latency p50/p99.
+  const load = r.load;
+  if (load) {
+    const per = load.perSecond;
+    const maxRate = Math.max(1, ...per.map((p) => p.ok + p.failed));
+    const H = 60;
+    const bw = Math.max(1, ((W - LABEL - 10) / Math.max(1, (t1 - t0) / 1000)) * 0.9);
+    lane(
+      "rate",
+      `requests/s (max ${maxRate})`,
+      per
+        .map((p) => {
+          const at = load.startedAt + p.s * 1000;
+          const hOk = (p.ok / maxRate) * (H - 4);
+          const hBad = (p.failed / maxRate) * (H - 4);
+          return `<rect x="${x(at).toFixed(1)}" y="${(y + H - hOk).toFixed(1)}" width="${bw.toFixed(1)}" height="${hOk.toFixed(1)}" fill="#90caf9"><title>${time(at)}: ${p.ok} ok, ${p.failed} failed</title></rect>${
+            p.failed
+              ? `<rect x="${x(at).toFixed(1)}" y="${(y + H - hOk - hBad).toFixed(1)}" width="${bw.toFixed(1)}" height="${Math.max(1, hBad).toFixed(1)}" fill="#d32f2f" class="err"><title>${time(at)}: ${p.failed} failed</title></rect>`
+              : ""
+          }`;
+        })
+        .join(""),
+      H,
+    );
+    const maxLat = Math.max(1, ...per.map((p) => p.p99Ms));
+    const line = (key: "p50Ms" | "p99Ms"): string =>
+      per
+        .map(
+          (p) =>
+            `${x(load.startedAt + p.s * 1000).toFixed(1)},${(y + H - (p[key] / maxLat) * (H - 4)).toFixed(1)}`,
+        )
+        .join(" ");
+    lane(
+      "latency",
+      `latency p50/p99 (max ${maxLat} ms)`,
+      `<polyline points="${line("p99Ms")}" fill="none" stroke="#e65100" stroke-width="1.2"><title>p99 per second</title></polyline><polyline points="${line("p50Ms")}" fill="none" stroke="#1565c0" stroke-width="1.2"><title>p50 per second</title></polyline>`,
+      H,
+    );
+  }
+  lane(
+    "operations",
+    "unfinished operations",
+    r.operations
+      .map(
+        (o) =>
+          `<circle cx="${x(o.endedAt).toFixed(1)}" cy="${y + ROW / 2}" r="5" fill="${o.status === "stuck" ? "#ff8f00" : "#d32f2f"}" class="op"><title>${esc(`${o.status} ${o.kind} ${o.id} ${o.verb}: ${o.state} ${o.reason} — ${describeCause(o.cause)}`)}</title></circle>`,
+      )
+      .join(""),
+  );
+  const svgH = y + 8;
+  const svg = `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${svgH}" viewBox="0 0 ${W} ${svgH}" role="img" aria-label="run timeline">${ticks.join("")}${rows.join("")}</svg>`;
+
+  const failedChecks = r.checks.filter((c) => !c.ok);
+  const checkRows = [...failedChecks, ...r.checks.filter((c) => c.ok)]
+    .map(
+      (c) =>
+        `<tr class="${c.ok ? (c.recorded ? "rec" : "ok") : "bad"}"><td>${c.ok ? (c.recorded ? "recorded" : "pass") : "FAIL"}</td><td>${esc(c.suite)}</td><td>${esc(c.name)}</td><td>${esc(c.message)}</td></tr>`,
+    )
+    .join("");
+  const stepRows = r.steps
+    .map(
+      (s) =>
+        `<tr id="wave-${s.wave}" class="${s.status === "failed" || s.failedRequests || s.unavailableMs || s.failedOperations ? "bad" : "ok"}"><td>${s.wave}</td><td><span class="sw" style="background:${colour(s.service)}"></span>${esc(s.service)}</td><td>${esc(s.step)}</td><td>${esc(s.nodes.join(", "))}</td><td>${time(s.from)}</td><td>${secs((s.to ?? s.from) - s.from)}</td><td>${esc(s.status)}${s.failedAction ? `: ${esc(s.failedAction)}` : ""}</td><td>${s.failedRequests}</td><td>${s.unavailableMs ? secs(s.unavailableMs) : "0"}</td><td>${s.failedOperations}</td><td>${esc(s.why)}</td></tr>`,
+    )
+    .join("");
+  const failureRows = (load?.failures ?? [])
+    .slice(0, 300)
+    .map(
+      (f) => `<tr><td>${time(f.at)}</td><td>${esc(f.what)}</td><td>${causeLink(f.cause)}</td></tr>`,
+    )
+    .join("");
+  const opRows = r.operations
+    .map(
+      (o) =>
+        `<tr class="${o.status}"><td>${esc(o.status)}</td><td>${esc(o.kind)}</td><td><code>${esc(o.id)}</code></td><td>${esc(o.verb)} → ${esc(o.goal)}</td><td>${esc(o.state)}</td><td>${esc(o.reason)}</td><td>${time(o.acceptedAt)}</td><td>${causeLink(o.cause)}</td></tr>`,
+    )
+    .join("");
+  const disRows = r.disruption
+    .map(
+      (d) =>
+        `<tr class="${d.unavailableMs ? "bad" : "ok"}"><td>${esc(d.backend)}</td><td>${esc(d.via)}</td><td>${esc(d.connection)}</td><td>${d.samples}</td><td>${d.unavailableMs}</td><td>${d.longestMs}</td><td>${d.outages
+          .slice(0, 3)
+          .map((o) => `${time(o.from)} ${esc(o.message)} (${causeLink(o.cause)})`)
+          .join("<br>")}</td></tr>`,
+    )
+    .join("");
+  const resRows = r.resources
+    .map(
+      (c) =>
+        `<tr class="${c.ok ? "ok" : "bad"}"><td>${c.ok ? "pass" : "FAIL"}</td><td>${esc(c.kind)}</td><td>${esc(c.name)}</td><td>${esc(c.check)}</td><td>${esc(c.message)}</td></tr>`,
+    )
+    .join("");
+  const conRows = r.containers
+    .map(
+      (c) =>
+        `<tr class="${c.ok ? "ok" : "bad"}"><td>${esc(c.node)}</td><td>${esc(c.container)}</td><td>${esc(c.image)}</td><td>${esc(c.state)}</td><td>${esc(c.health)}</td></tr>`,
+    )
+    .join("");
+  const troubleRows = r.watch.trouble
+    .slice(0, 200)
+    .map(
+      (t) => `<tr><td>${time(t.at)}</td><td>${esc(t.what)}</td><td>${causeLink(t.cause)}</td></tr>`,
+    )
+    .join("");
+  const legend = Object.entries(SERVICE_COLOURS)
+    .filter(([svc]) => r.spans.some((s) => s.service === svc))
+    .map(([svc, c]) => `<span class="sw" style="background:${c}"></span>${esc(svc)}`)
+    .join(" ");
+  const table = (id: string, head: string[], body: string, empty: string): string =>
+    body
+      ? `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${body}</tbody></table>`
+      : `<p id="${id}" class="empty">${esc(empty)}</p>`;
+
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>kroll run ${esc(r.scenario)}: ${r.verdict.toUpperCase()}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:16px 24px;color:#222}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 6px}
+.verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:bold}
+.verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}
+table{border-collapse:collapse;font-size:12px;margin:4px 0}
+td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+th{background:#f5f5f5} tr.bad td{background:#ffebee} tr.rec td{background:#fff8e1} tr.stuck td{background:#fff3e0}
+.lbl{font-size:11px;fill:#333}.tk{font-size:10px;fill:#777}.in{font-size:10px;fill:#333}
+.tick{stroke:#eee}.grid{stroke:#f0f0f0}
+.sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 8px;border-radius:2px}
+.empty{color:#777} code{font-size:11px}
+</style></head><body>
+<h1>kroll run — ${esc(r.scenario)} <span id="verdict" class="verdict ${r.verdict}">${r.verdict.toUpperCase()}</span></h1>
+<p id="summary">Strategy <b>${esc(r.strategy)}</b>; ${time(r.startedAt)}–${time(r.endedAt)} UTC (${secs(r.endedAt - r.startedAt)}); ${esc(r.reason)}.
+${load ? `Load: <b>${load.requests}</b> requests, <b>${load.failed}</b> failed; ${load.operationsDone} operations done, ${r.operations.filter((o) => o.status === "failed").length} failed, ${r.operations.filter((o) => o.status === "stuck").length} stuck.` : "No load ran."}
+${r.upgrade ? `Upgrade: ${esc(r.upgrade.status)}, ${r.upgrade.waves} waves — ${esc(r.upgrade.message)}.` : ""}</p>
+<h2>Timeline</h2><p>${legend} <span class="sw" style="background:#d32f2f"></span>failed / unavailable <span class="sw" style="background:#7b1fa2"></span>rollback <span class="sw" style="background:#ffb74d"></span>drain</p>
+${svg}
+<h2>Checks (${failedChecks.length} failed of ${r.checks.length})</h2>
+${table("checks", ["result", "suite", "check", "detail"], checkRows, "no checks")}
+<h2>Upgrade steps</h2>
+${table("steps", ["wave", "service", "step", "nodes", "start", "took", "status", "failed req.", "unavailable", "failed ops", "why"], stepRows, "the upgrade did not run")}
+<h2>Failed requests (${load?.failed ?? 0})</h2>
+${table("failures", ["at", "request", "during"], failureRows, "no request failed")}
+<h2>Unfinished operations (${r.operations.length})</h2>
+${table("stuck", ["status", "kind", "id", "operation", "last state", "reason", "accepted", "caused by"], opRows, "every accepted operation reached its goal")}
+${r.recorded.length ? `<p class="rec">${r.recorded.map(esc).join("<br>")}</p>` : ""}
+<h2>Disruption</h2>
+${table("disruption", ["backend", "via", "connections", "probes", "unavailable ms", "longest ms", "outages"], disRows, "no probes ran")}
+<h2>Resources kept across the upgrade</h2>
+${table("resources", ["result", "kind", "name", "check", "detail"], resRows, "no resources were kept")}
+<h2>Containers at the end</h2>
+${table("containers", ["node", "container", "image", "state", "health"], conRows, "not checked")}
+<h2>What the watchers saw</h2>
+<p>${r.watch.containerEvents} container events, ${r.watch.logFindings} log findings, ${r.watch.haproxyChanges} HAProxy state changes.</p>
+${table("trouble", ["at", "event", "during"], troubleRows, "nothing")}
+</body></html>
+`;
+}

@@ -1,0 +1,479 @@
+/**
+ * PURE. What a `kroll run` found, as one document (summary.json), and the verdict: each SLO,
+ * each upgrade step, each resource check and the cluster's final state as a check that passed
+ * or failed, every failure tied to the step, node and container it happened under.
+ */
+import type { LoadSummary, OperationRecord } from "../load/recorder.js";
+import type { Interval } from "../report/intervals.js";
+import { disruptionMs, longestOutageMs } from "../report/intervals.js";
+import { attribute } from "../report/model.js";
+import type { ActionSpan, Attribution } from "../report/model.js";
+import type { UpgradeOutcome } from "../upgrade/executor.js";
+import type { JournalRecord } from "../upgrade/journal.js";
+import type { Breach, SloResult } from "../watch/detectors.js";
+import type { WatchRecord } from "../watch/watcher.js";
+import type { ResourceCheck } from "./resources.js";
+
+export const REPORT_VERSION = 1;
+
+export type Verdict = "pass" | "fail";
+
+export interface Phase {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface StepResult {
+  readonly wave: number;
+  readonly service: string;
+  readonly step: string;
+  readonly why: string;
+  readonly nodes: readonly string[];
+  readonly from: number;
+  readonly to: number | undefined;
+  readonly status: "done" | "failed" | "stopped" | "running";
+  readonly actions: number;
+  readonly failedAction: string | undefined;
+  /** What the load saw while this step ran (attributed to it). */
+  readonly failedRequests: number;
+  readonly unavailableMs: number;
+  readonly failedOperations: number;
+  readonly firstFailure: string | undefined;
+}
+
+export interface Disruption {
+  readonly backend: string;
+  readonly via: string;
+  readonly connection: string;
+  readonly samples: number;
+  readonly unavailableMs: number;
+  readonly longestMs: number;
+  readonly outages: readonly (Interval & { readonly cause: Attribution | undefined })[];
+}
+
+export interface ContainerState {
+  readonly node: string;
+  readonly container: string;
+  readonly image: string;
+  readonly want: string;
+  readonly state: string;
+  readonly health: string;
+  readonly ok: boolean;
+}
+
+export interface Check {
+  readonly suite: "steps" | "slo" | "resources" | "cluster";
+  readonly name: string;
+  readonly ok: boolean;
+  /** Recorded, not failing (by the scenario's choice). */
+  readonly recorded?: boolean;
+  readonly message: string;
+  readonly detail?: string;
+}
+
+export interface AttributedFailure {
+  readonly at: number;
+  readonly what: string;
+  readonly cause: Attribution | undefined;
+}
+
+export interface RunReport {
+  readonly version: number;
+  readonly scenario: string;
+  readonly file: string;
+  readonly strategy: string;
+  readonly runDir: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly verdict: Verdict;
+  readonly exitCode: number;
+  readonly reason: string;
+  readonly phases: readonly Phase[];
+  readonly upgrade:
+    | {
+        readonly status: UpgradeOutcome["status"];
+        readonly waves: number;
+        readonly message: string;
+        readonly failure: UpgradeOutcome["failure"];
+        readonly rolledBack: UpgradeOutcome["rolledBack"];
+        readonly notes: readonly string[];
+      }
+    | undefined;
+  readonly steps: readonly StepResult[];
+  readonly spans: readonly ActionSpan[];
+  readonly load:
+    | (Omit<LoadSummary, "failures" | "operations"> & {
+        readonly operationsDone: number;
+        readonly failures: readonly AttributedFailure[];
+        /** perSecond's second 0. */
+        readonly startedAt: number;
+      })
+    | undefined;
+  readonly operations: readonly (OperationRecord & { readonly cause: Attribution | undefined })[];
+  readonly disruption: readonly Disruption[];
+  readonly slo: readonly (Breach & { readonly cause: Attribution | undefined })[];
+  readonly recorded: readonly string[];
+  readonly resources: readonly ResourceCheck[];
+  readonly containers: readonly ContainerState[];
+  readonly watch: {
+    readonly containerEvents: number;
+    readonly logFindings: number;
+    readonly haproxyChanges: number;
+    readonly trouble: readonly AttributedFailure[];
+  };
+  readonly haproxy: readonly Extract<WatchRecord, { kind: "haproxy" }>[];
+  readonly allowedDisruptionMs: number | undefined;
+  readonly checks: readonly Check[];
+}
+
+/** Steps (waves) from the journal: when each ran, on which nodes, how it ended. */
+export function stepsFromJournal(
+  records: readonly JournalRecord[],
+): Omit<StepResult, "failedRequests" | "unavailableMs" | "failedOperations" | "firstFailure">[] {
+  const out = new Map<number, ReturnType<typeof stepsFromJournal>[number]>();
+  const actions = new Map<number, number>();
+  const failed = new Map<number, string>();
+  for (const r of records) {
+    if (r.type === "action" && r.event === "start" && !r.rollback)
+      actions.set(r.wave, (actions.get(r.wave) ?? 0) + 1);
+    if (r.type === "action" && r.event === "failed" && !failed.has(r.wave))
+      failed.set(r.wave, `${r.action.kind}: ${r.error ?? "failed"}`);
+    if (r.type !== "wave") continue;
+    const prev = out.get(r.wave);
+    if (r.event === "start")
+      out.set(r.wave, {
+        wave: r.wave,
+        service: r.service,
+        step: r.step,
+        why: r.why,
+        nodes: [...new Set((r.nodes ?? []).filter((n) => n !== "-"))],
+        from: r.ts,
+        to: undefined,
+        status: "running",
+        actions: 0,
+        failedAction: undefined,
+      });
+    else if (prev) out.set(r.wave, { ...prev, to: r.ts, status: r.event });
+  }
+  return [...out.values()]
+    .map((s) => ({ ...s, actions: actions.get(s.wave) ?? 0, failedAction: failed.get(s.wave) }))
+    .sort((a, b) => a.wave - b.wave);
+}
+
+/**
+ * What caused an operation to end badly: the most disruptive action of its own service that
+ * overlapped it (a heat-engine replaced while the stack was being created), else whatever ran
+ * when it ended.
+ */
+export function causeOfOperation(
+  spans: readonly ActionSpan[],
+  op: OperationRecord,
+): Attribution | undefined {
+  const svc = op.kind === "heat-stack" ? "heat" : "ironic";
+  const rank: Record<string, number> = { recreate: 0, restart: 0, restore: 0, moveVip: 1 };
+  const overlapping = spans
+    .filter(
+      (s) =>
+        s.service === svc &&
+        s.from <= op.endedAt &&
+        (s.to ?? Number.POSITIVE_INFINITY) >= op.acceptedAt &&
+        rank[s.kind] !== undefined,
+    )
+    .sort((a, b) => (rank[a.kind] ?? 9) - (rank[b.kind] ?? 9) || a.from - b.from)[0];
+  if (overlapping)
+    return {
+      wave: overlapping.wave,
+      service: overlapping.service,
+      step: overlapping.step,
+      node: overlapping.node,
+      container: overlapping.container,
+      action: overlapping.description,
+    };
+  return attribute(spans, op.endedAt)[0] ?? attribute(spans, op.acceptedAt)[0];
+}
+
+export const describeCause = (a: Attribution | undefined): string =>
+  a
+    ? `wave ${a.wave} (${a.service} ${a.step}) on ${a.node ?? "the cluster"}${a.container ? `, ${a.container}` : ""}: ${a.action}`
+    : "outside any upgrade step";
+
+export interface RunInputs {
+  readonly scenario: string;
+  readonly file: string;
+  readonly strategy: string;
+  readonly runDir: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly phases: readonly Phase[];
+  readonly journal: readonly JournalRecord[];
+  readonly spans: readonly ActionSpan[];
+  readonly outcome: UpgradeOutcome | undefined;
+  readonly load:
+    | {
+        readonly summary: LoadSummary;
+        readonly polls: readonly {
+          backend: string;
+          via: string;
+          connection: string;
+          samples: number;
+          intervals: readonly Interval[];
+        }[];
+        readonly slo: SloResult;
+        readonly startedAt: number;
+      }
+    | undefined;
+  readonly watched: readonly WatchRecord[];
+  readonly trouble: readonly string[];
+  readonly resources: readonly ResourceCheck[];
+  readonly containers: readonly ContainerState[];
+  /** Set when the run could not get as far as the upgrade (deploy or resources failed). */
+  readonly setupError: string | undefined;
+  readonly allowedDisruptionMs: number | undefined;
+  readonly heatStuck: "fail" | "record";
+}
+
+export function buildRunReport(i: RunInputs): RunReport {
+  const spans = i.spans;
+  const cause = (at: number): Attribution | undefined => attribute(spans, at)[0];
+  const sm = i.load?.summary;
+  const failures: AttributedFailure[] = (sm?.failures ?? []).map((f) => ({
+    at: f.dueAt,
+    what: `${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}${f.requestId ? ` [${f.requestId}]` : ""}`.trim(),
+    // What was going on when it failed (a reset shows when the answer was due to arrive),
+    // else when it was sent.
+    cause: cause(f.finishedAt) ?? cause(f.dueAt),
+  }));
+  const operations = (sm?.operations ?? [])
+    .filter((o) => o.status !== "done")
+    .map((o) => ({ ...o, cause: causeOfOperation(spans, o) }));
+  const disruption: Disruption[] = (i.load?.polls ?? []).map((p) => ({
+    backend: p.backend,
+    via: p.via,
+    connection: p.connection,
+    samples: p.samples,
+    unavailableMs: disruptionMs(p.intervals),
+    longestMs: longestOutageMs(p.intervals),
+    outages: p.intervals
+      .filter((x) => !x.available)
+      .slice(0, 200)
+      .map((x) => ({ ...x, cause: cause(x.from) })),
+  }));
+  const vipOutages = disruption.filter((d) => d.via === "vip").flatMap((d) => d.outages);
+  const steps: StepResult[] = stepsFromJournal(i.journal).map((s) => {
+    const mine = (c: Attribution | undefined): boolean => c?.wave === s.wave;
+    const fr = failures.filter((f) => mine(f.cause));
+    return {
+      ...s,
+      failedRequests: fr.length,
+      unavailableMs: vipOutages.filter((o) => mine(o.cause)).reduce((n, o) => n + o.to - o.from, 0),
+      failedOperations: operations.filter(
+        (o) =>
+          mine(o.cause) &&
+          (o.kind !== "heat-stack" || i.heatStuck === "fail" || o.status !== "stuck"),
+      ).length,
+      firstFailure: fr[0]?.what,
+    };
+  });
+  const slo = (i.load?.slo.breaches ?? []).map((b) => ({
+    ...b,
+    cause:
+      b.slo === "max_failed_requests"
+        ? failures[0]?.cause
+        : b.slo === "max_disruption"
+          ? vipOutages[0]?.cause
+          : operations[0]?.cause,
+  }));
+  const trouble: AttributedFailure[] = i.watched
+    .filter(
+      (w) =>
+        (w.kind === "container" && i.trouble.includes(w.action)) ||
+        w.kind === "log" ||
+        (w.kind === "haproxy" && w.status !== "UP"),
+    )
+    .slice(0, 500)
+    .map((w) => ({
+      at: w.at,
+      what:
+        w.kind === "haproxy"
+          ? `${w.lb}: ${w.backend}/${w.server} ${w.previous} → ${w.status}`
+          : w.kind === "log"
+            ? `${w.node} ${w.container} ${w.finding}: ${w.line.slice(0, 200)}`
+            : `${w.node} ${w.container} ${w.action}`,
+      cause: cause(w.at),
+    }));
+
+  // ---- checks (the verdict)
+  const checks: Check[] = [];
+  if (i.setupError)
+    checks.push({ suite: "cluster", name: "setup", ok: false, message: i.setupError });
+  for (const s of steps) {
+    // A step fails when it failed itself, or when it caused part of a breached SLO (within
+    // the SLO's allowance, what it caused is shown but does not fail it).
+    const breached = (n: string): boolean => slo.some((x) => x.slo === n);
+    const bad =
+      s.status === "failed" ||
+      (s.failedRequests > 0 && breached("max_failed_requests")) ||
+      (s.unavailableMs > 0 && breached("max_disruption")) ||
+      (s.failedOperations > 0 &&
+        (breached("max_failed_operations") || breached("max_stuck_operations")));
+    const parts = [
+      s.status === "failed" ? `the step failed: ${s.failedAction ?? "an action failed"}` : "",
+      s.failedRequests
+        ? `${s.failedRequests} failed request(s) while it ran (first: ${s.firstFailure ?? ""})`
+        : "",
+      s.unavailableMs ? `${(s.unavailableMs / 1000).toFixed(1)} s unavailable through the VIP` : "",
+      s.failedOperations ? `${s.failedOperations} operation(s) failed or stuck` : "",
+    ].filter(Boolean);
+    checks.push({
+      suite: "steps",
+      name: `wave ${s.wave}: ${s.service} ${s.step}${s.nodes.length ? ` on ${s.nodes.join(", ")}` : ""}`,
+      ok: !bad,
+      message: parts.length
+        ? parts.join("; ")
+        : `${s.why} (${s.actions} actions, ${Math.round(((s.to ?? s.from) - s.from) / 1000)} s)`,
+    });
+  }
+  if (i.outcome && i.outcome.status !== "done")
+    checks.push({
+      suite: "steps",
+      name: "upgrade finished",
+      ok: false,
+      message: `${i.outcome.status}: ${i.outcome.message}${
+        i.outcome.rolledBack.length
+          ? `; rolled back: ${i.outcome.rolledBack.map((r) => `${r.container} on ${r.node}`).join(", ")}`
+          : ""
+      }`,
+    });
+  if (i.load) {
+    const names = [
+      "max_failed_requests",
+      "max_disruption",
+      "max_stuck_operations",
+      "max_failed_operations",
+      "p99_latency",
+    ];
+    for (const n of names) {
+      const b = slo.filter((x) => x.slo === n);
+      checks.push({
+        suite: "slo",
+        name: n,
+        ok: b.length === 0,
+        message:
+          b.length === 0
+            ? okMessage(n, i)
+            : b.map((x) => `${x.message} — first under ${describeCause(x.cause)}`).join("; "),
+      });
+    }
+    for (const r of i.load.slo.recorded)
+      checks.push({
+        suite: "slo",
+        name: "heat_stuck_stacks",
+        ok: true,
+        recorded: true,
+        message: r,
+      });
+  }
+  for (const r of i.resources)
+    checks.push({
+      suite: "resources",
+      name: `${r.kind} ${r.name}: ${r.check}`,
+      ok: r.ok,
+      message: r.message,
+    });
+  if (i.containers.length > 0) {
+    const bad = i.containers.filter((c) => !c.ok);
+    checks.push({
+      suite: "cluster",
+      name: "every container on its target image and healthy",
+      ok: bad.length === 0,
+      message:
+        bad.length === 0
+          ? `${i.containers.length} containers on their target image, running and healthy`
+          : bad
+              .map(
+                (c) =>
+                  `${c.node} ${c.container}: ${c.image}${c.image !== c.want ? ` (want ${c.want})` : ""}, ${c.state}/${c.health}`,
+              )
+              .join("; "),
+    });
+  }
+  const failed = checks.filter((c) => !c.ok);
+  const verdict: Verdict = failed.length === 0 ? "pass" : "fail";
+  const { failures: _f, operations: _o, ...rest } = sm ?? { failures: [], operations: [] };
+  return {
+    version: REPORT_VERSION,
+    scenario: i.scenario,
+    file: i.file,
+    strategy: i.strategy,
+    runDir: i.runDir,
+    startedAt: i.startedAt,
+    endedAt: i.endedAt,
+    verdict,
+    exitCode: verdict === "pass" ? 0 : 1,
+    reason:
+      verdict === "pass"
+        ? `all ${checks.length} checks passed`
+        : `${failed.length} of ${checks.length} checks failed: ${failed
+            .slice(0, 3)
+            .map((c) => c.name)
+            .join("; ")}${failed.length > 3 ? "; …" : ""}`,
+    phases: i.phases,
+    upgrade: i.outcome
+      ? {
+          status: i.outcome.status,
+          waves: i.outcome.waves,
+          message: i.outcome.message,
+          failure: i.outcome.failure,
+          rolledBack: i.outcome.rolledBack,
+          notes: i.outcome.notes,
+        }
+      : undefined,
+    steps,
+    spans,
+    load: sm
+      ? {
+          ...(rest as Omit<LoadSummary, "failures" | "operations">),
+          operationsDone: sm.operations.filter((o) => o.status === "done").length,
+          failures,
+          startedAt: i.load?.startedAt ?? i.startedAt,
+        }
+      : undefined,
+    operations,
+    disruption,
+    slo,
+    recorded: i.load?.slo.recorded ?? [],
+    resources: i.resources,
+    containers: i.containers,
+    watch: {
+      containerEvents: i.watched.filter((w) => w.kind === "container").length,
+      logFindings: i.watched.filter((w) => w.kind === "log").length,
+      haproxyChanges: i.watched.filter((w) => w.kind === "haproxy").length,
+      trouble,
+    },
+    haproxy: i.watched.filter(
+      (w): w is Extract<WatchRecord, { kind: "haproxy" }> => w.kind === "haproxy",
+    ),
+    allowedDisruptionMs: i.allowedDisruptionMs,
+    checks,
+  };
+}
+
+function okMessage(n: string, i: RunInputs): string {
+  const sm = i.load?.summary;
+  const vip = (i.load?.polls ?? []).filter((p) => p.via === "vip");
+  switch (n) {
+    case "max_failed_requests":
+      return `${sm?.failed ?? 0} of ${sm?.requests ?? 0} requests failed`;
+    case "max_disruption":
+      return `through the VIP: ${vip.map((p) => `${p.backend}/${p.connection} ${disruptionMs(p.intervals)} ms`).join(", ") || "no probes"}`;
+    case "max_stuck_operations":
+      return `${sm?.operations.filter((o) => o.status === "stuck").length ?? 0} stuck of ${sm?.operations.length ?? 0} operations`;
+    case "max_failed_operations":
+      return `${sm?.operations.filter((o) => o.status === "failed").length ?? 0} failed of ${sm?.operations.length ?? 0} operations`;
+    default:
+      return `p99 ${sm?.p99Ms ?? "-"} ms`;
+  }
+}

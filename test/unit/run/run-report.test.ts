@@ -1,0 +1,385 @@
+import { expect } from "chai";
+import { Recorder } from "../../../src/load/recorder.js";
+import { spansFromJournal } from "../../../src/report/model.js";
+import { allowedDisruptionMs, percentile } from "../../../src/run/history.js";
+import type { HistoryEntry } from "../../../src/run/history.js";
+import { reportHtml } from "../../../src/run/html.js";
+import { junitXml } from "../../../src/run/junit.js";
+import { buildRunReport, causeOfOperation } from "../../../src/run/model.js";
+import type { RunInputs } from "../../../src/run/model.js";
+import type { JournalRecord } from "../../../src/upgrade/journal.js";
+import type { SloResult } from "../../../src/watch/detectors.js";
+
+const rec = (r: Record<string, unknown>): JournalRecord => r as unknown as JournalRecord;
+const recreate = (node: string, container: string, image: string) => ({
+  kind: "recreate",
+  node,
+  container,
+  image,
+});
+// Wave 3: ironic apis on node2 (10 000 – 20 000); wave 4: heat engines on node1 (30 000 – 40 000).
+const journal: JournalRecord[] = [
+  rec({
+    type: "wave",
+    ts: 10_000,
+    wave: 3,
+    service: "ironic",
+    step: "apis",
+    why: "APIs, pinned",
+    nodes: ["node2"],
+    event: "start",
+  }),
+  rec({
+    type: "action",
+    ts: 11_000,
+    wave: 3,
+    track: 0,
+    index: 0,
+    event: "start",
+    rollback: false,
+    action: recreate("node2", "ironic_api", "x:proposed"),
+  }),
+  rec({
+    type: "action",
+    ts: 19_000,
+    wave: 3,
+    track: 0,
+    index: 0,
+    event: "done",
+    rollback: false,
+    action: recreate("node2", "ironic_api", "x:proposed"),
+  }),
+  rec({
+    type: "wave",
+    ts: 20_000,
+    wave: 3,
+    service: "ironic",
+    step: "apis",
+    why: "APIs, pinned",
+    nodes: ["node2"],
+    event: "done",
+  }),
+  rec({
+    type: "wave",
+    ts: 30_000,
+    wave: 4,
+    service: "heat",
+    step: "engines",
+    why: "engines",
+    nodes: ["node1"],
+    event: "start",
+  }),
+  rec({
+    type: "action",
+    ts: 31_000,
+    wave: 4,
+    track: 0,
+    index: 0,
+    event: "start",
+    rollback: false,
+    action: recreate("node1", "heat_engine", "h:proposed"),
+  }),
+  rec({
+    type: "action",
+    ts: 39_000,
+    wave: 4,
+    track: 0,
+    index: 0,
+    event: "failed",
+    rollback: false,
+    action: recreate("node1", "heat_engine", "h:proposed"),
+    error: "not healthy in 60 s",
+  }),
+  rec({
+    type: "wave",
+    ts: 40_000,
+    wave: 4,
+    service: "heat",
+    step: "engines",
+    why: "engines",
+    nodes: ["node1"],
+    event: "failed",
+  }),
+];
+
+function inputs(over: Partial<RunInputs> & { failures?: number[]; slo?: SloResult }): RunInputs {
+  const r = new Recorder(0);
+  for (let t = 0; t < 50_000; t += 500)
+    r.request({
+      profile: "ironic",
+      method: "GET",
+      route: "GET /v1/nodes",
+      dueAt: t,
+      finishedAt: t + 5,
+      status: 200,
+      errorClass: undefined,
+      error: undefined,
+      requestId: undefined,
+    });
+  for (const t of over.failures ?? [])
+    r.request({
+      profile: "ironic",
+      method: "GET",
+      route: "GET /v1/nodes",
+      dueAt: t,
+      finishedAt: t + 5,
+      status: undefined,
+      errorClass: "refused",
+      error: "ECONNREFUSED",
+      requestId: undefined,
+    });
+  r.operationStarted();
+  r.operation({
+    profile: "heat",
+    kind: "heat-stack",
+    id: "st-1",
+    verb: "create",
+    goal: "CREATE_COMPLETE",
+    acceptedAt: 29_000,
+    endedAt: 45_000,
+    status: "stuck",
+    state: "CREATE_IN_PROGRESS",
+    reason: "still CREATE_IN_PROGRESS when the drain ended",
+  });
+  return {
+    scenario: "lab",
+    file: "lab.yaml",
+    strategy: "rolling",
+    runDir: "runs/x",
+    startedAt: 0,
+    endedAt: 50_000,
+    phases: [{ name: "upgrade", from: 9_000, to: 41_000, ok: true, message: "" }],
+    journal,
+    spans: spansFromJournal(journal),
+    outcome: undefined,
+    load: {
+      summary: r.summary(),
+      polls: [
+        {
+          backend: "ironic_api",
+          via: "vip",
+          connection: "new",
+          samples: 500,
+          intervals: [
+            { from: 0, to: 12_000, available: true, message: "" },
+            { from: 12_000, to: 13_500, available: false, message: "ECONNREFUSED" },
+            { from: 13_500, to: 50_000, available: true, message: "" },
+          ],
+        },
+      ],
+      slo: over.slo ?? { breaches: [], recorded: [] },
+      startedAt: 0,
+    },
+    watched: [],
+    trouble: [],
+    resources: [
+      {
+        kind: "ironic-node",
+        id: "n-1",
+        name: "kroll-keep-n0",
+        check: "usable",
+        ok: true,
+        message: "undeployed",
+      },
+    ],
+    containers: [
+      {
+        node: "node1",
+        container: "ironic_api",
+        image: "x:proposed",
+        want: "x:proposed",
+        state: "running",
+        health: "healthy",
+        ok: true,
+      },
+    ],
+    setupError: undefined,
+    allowedDisruptionMs: undefined,
+    heatStuck: "record",
+    ...over,
+  };
+}
+
+describe("run/model: the verdict and what each failure is tied to", () => {
+  it("ties failed requests and outages to the step they happened under, and fails that step when the SLO is breached", () => {
+    const breach = {
+      slo: "max_failed_requests",
+      allowed: "0",
+      observed: "2",
+      message: "2 of 102 requests failed (allowed 0)",
+    };
+    const r = buildRunReport(
+      inputs({ failures: [12_100, 12_600], slo: { breaches: [breach], recorded: [] } }),
+    );
+    expect(r.verdict).to.equal("fail");
+    expect(r.exitCode).to.equal(1);
+    const wave3 = r.steps.find((s) => s.wave === 3);
+    expect(wave3).to.deep.include({ failedRequests: 2, unavailableMs: 1_500, status: "done" });
+    const step = r.checks.find((c) => c.name.startsWith("wave 3"));
+    expect(step?.ok).to.equal(false);
+    expect(step?.message)
+      .to.match(/2 failed request\(s\)/)
+      .and.match(/1\.5 s unavailable/);
+    const slo = r.checks.find((c) => c.name === "max_failed_requests");
+    expect(slo?.ok).to.equal(false);
+    expect(slo?.message).to.include("wave 3 (ironic apis) on node2, ironic_api");
+    expect(r.load?.failures[0]?.cause?.container).to.equal("ironic_api");
+  });
+
+  it("within the SLOs a step that saw failures is shown but passes; a failed action always fails its step", () => {
+    const r = buildRunReport(inputs({ failures: [12_100] }));
+    const step3 = r.checks.find((c) => c.name.startsWith("wave 3"));
+    expect(step3).to.deep.include({ ok: true });
+    expect(step3?.message).to.match(/1 failed request/);
+    const step4 = r.checks.find((c) => c.name.startsWith("wave 4"));
+    expect(step4?.ok).to.equal(false);
+    expect(step4?.message).to.include("not healthy in 60 s");
+    expect(r.verdict).to.equal("fail");
+  });
+
+  it("a stuck Heat stack is tied to the engine replaced while it was being created", () => {
+    const r = buildRunReport(inputs({}));
+    const op = r.operations[0];
+    expect(op?.id).to.equal("st-1");
+    expect(op?.cause).to.deep.include({ wave: 4, node: "node1", container: "heat_engine" });
+    // heat_stuck_stacks: record → it does not count against the step.
+    expect(r.steps.find((s) => s.wave === 4)?.failedOperations).to.equal(0);
+    const spans = spansFromJournal(journal);
+    expect(causeOfOperation(spans, { ...op!, kind: "ironic-node" })?.wave).to.not.equal(4);
+  });
+
+  it("passes when every check passes, and fails on one bad container or resource check", () => {
+    const clean = journal.filter(
+      (j) =>
+        !(j.type === "action" && j.event === "failed") &&
+        !(j.type === "wave" && j.event === "failed"),
+    );
+    const ok = buildRunReport(inputs({ journal: clean, spans: spansFromJournal(clean) }));
+    expect(ok.verdict, JSON.stringify(ok.checks.filter((c) => !c.ok))).to.equal("pass");
+    expect(ok.reason).to.match(/^all \d+ checks passed$/);
+    const bad = buildRunReport(
+      inputs({
+        journal: clean,
+        spans: spansFromJournal(clean),
+        containers: [
+          {
+            node: "node1",
+            container: "ironic_api",
+            image: "x:stable",
+            want: "x:proposed",
+            state: "running",
+            health: "healthy",
+            ok: false,
+          },
+        ],
+      }),
+    );
+    expect(bad.verdict).to.equal("fail");
+    expect(bad.checks.find((c) => !c.ok)?.message).to.include("want x:proposed");
+    const res = buildRunReport(
+      inputs({
+        journal: clean,
+        spans: spansFromJournal(clean),
+        resources: [
+          {
+            kind: "heat-stack",
+            id: "s",
+            name: "kroll-keep-s0",
+            check: "state",
+            ok: false,
+            message: "stack is UPDATE_FAILED",
+          },
+        ],
+      }),
+    );
+    expect(res.checks.filter((c) => !c.ok).map((c) => c.suite)).to.deep.equal(["resources"]);
+  });
+});
+
+describe("run/junit", () => {
+  it("has a testcase per check, failures with their messages, and escapes what it quotes", () => {
+    const breach = {
+      slo: "max_failed_requests",
+      allowed: "0",
+      observed: "1",
+      message: '1 of 101 requests failed <"&">',
+    };
+    const r = buildRunReport(
+      inputs({ failures: [12_100], slo: { breaches: [breach], recorded: [] } }),
+    );
+    const xml = junitXml(r);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).to.equal(true);
+    const cases = xml.match(/<testcase /g) ?? [];
+    expect(cases.length).to.equal(r.checks.length);
+    const failures = xml.match(/<failure /g) ?? [];
+    expect(failures.length)
+      .to.equal(r.checks.filter((c) => !c.ok).length)
+      .and.to.be.greaterThan(1);
+    expect(xml).to.include("&lt;&quot;&amp;&quot;&gt;");
+    expect(xml).to.match(/<testsuites name="kroll run lab" tests="\d+" failures="\d+"/);
+  });
+});
+
+describe("run/html", () => {
+  it("is one self-contained page: a lane per node, rate, latency, outages, failures linked to their step", () => {
+    const r = buildRunReport(inputs({ failures: [12_100] }));
+    const html = reportHtml(r);
+    expect(html).to.not.match(/<script|<link |src="http/);
+    for (const id of [
+      "timeline",
+      "lane-node1",
+      "lane-node2",
+      "rate",
+      "latency",
+      "operations",
+      "checks",
+      "steps",
+      "failures",
+      "stuck",
+      "wave-3",
+      "wave-4",
+    ])
+      expect(html, id).to.include(`id="${id}"`);
+    expect(html).to.include('href="#wave-3"');
+    expect(html).to.include('class="outage"');
+  });
+});
+
+describe("run/history: OpenShift's allowed disruption", () => {
+  const e = (ms: number, strategy = "rolling"): HistoryEntry => ({
+    dir: "",
+    scenario: "lab",
+    strategy,
+    startedAt: 0,
+    durationMs: 0,
+    verdict: "pass",
+    requests: 0,
+    failedRequests: 0,
+    disruptionMs: ms,
+  });
+  it("needs 5 runs, then allows max(P99 + 5 s, P99 × 1.2)", () => {
+    expect(allowedDisruptionMs([e(0), e(0), e(0), e(0)], "rolling")).to.equal(undefined);
+    expect(allowedDisruptionMs([e(0), e(100), e(200), e(300), e(1_000)], "rolling")).to.deep.equal({
+      allowedMs: 6_000,
+      p99Ms: 1_000,
+      runs: 5,
+    });
+    expect(
+      allowedDisruptionMs([e(10_000), e(40_000), e(20_000), e(30_000), e(50_000)], "rolling")
+        ?.allowedMs,
+    ).to.equal(60_000);
+    expect(
+      allowedDisruptionMs([e(1), e(1), e(1), e(1), e(1, "kolla-ansible")], "rolling"),
+    ).to.equal(undefined);
+  });
+  it("takes the nearest-rank percentile", () => {
+    expect(percentile([5, 1, 3], 50)).to.equal(3);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        99,
+      ),
+    ).to.equal(99);
+    expect(percentile([], 99)).to.equal(0);
+  });
+});
