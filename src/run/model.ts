@@ -192,7 +192,43 @@ export function causeOfOperation(
       container: overlapping.container,
       action: overlapping.description,
     };
-  return attribute(spans, op.endedAt)[0] ?? attribute(spans, op.acceptedAt)[0];
+  // Else what was going on when it was accepted (a call lost with a broker), else at its end.
+  return attribute(spans, op.acceptedAt)[0] ?? attribute(spans, op.endedAt)[0];
+}
+
+const RANK: Record<string, number> = {
+  recreate: 0,
+  restart: 0,
+  restore: 0,
+  moveVip: 1,
+  drain: 2,
+  waitDrained: 2,
+  oneShot: 3,
+};
+
+/**
+ * The action a failure in flight from `from` to `to` is tied to: of the actions overlapping
+ * that time (each counted `graceMs` past its end), the most disruptive, then the earliest.
+ */
+export function causeOver(
+  spans: readonly ActionSpan[],
+  from: number,
+  to: number,
+  graceMs = 2_000,
+): Attribution | undefined {
+  const s = spans
+    .filter((x) => x.from <= to && (x.to ?? Number.POSITIVE_INFINITY) + graceMs >= from)
+    .sort((a, b) => (RANK[a.kind] ?? 9) - (RANK[b.kind] ?? 9) || a.from - b.from)[0];
+  return s
+    ? {
+        wave: s.wave,
+        service: s.service,
+        step: s.step,
+        node: s.node,
+        container: s.container,
+        action: s.description,
+      }
+    : undefined;
 }
 
 export const describeCause = (a: Attribution | undefined): string =>
@@ -242,9 +278,10 @@ export function buildRunReport(i: RunInputs): RunReport {
   const failures: AttributedFailure[] = (sm?.failures ?? []).map((f) => ({
     at: f.dueAt,
     what: `${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}${f.requestId ? ` [${f.requestId}]` : ""}`.trim(),
-    // What was going on when it failed (a reset shows when the answer was due to arrive),
-    // else when it was sent.
-    cause: cause(f.finishedAt) ?? cause(f.dueAt),
+    // What was going on while it was in flight: a reset shows when the answer was due, a
+    // timeout a minute after what caused it; the most disruptive action first, then the
+    // earliest.
+    cause: causeOver(spans, f.dueAt, f.finishedAt),
   }));
   const operations = (sm?.operations ?? [])
     .filter((o) => o.status !== "done")

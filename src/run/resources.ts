@@ -175,7 +175,7 @@ async function waitStack(
 }
 
 const outputOf = (v: StackView | undefined): string =>
-  String(v?.outputs?.find((o) => o.output_key === "secret")?.output_value ?? "");
+  JSON.stringify(v?.outputs?.find((o) => o.output_key === "secret")?.output_value ?? null);
 
 /**
  * Creates `nodes` Ironic nodes taken to `active` and `stacks` Heat stacks in CREATE_COMPLETE.
@@ -230,7 +230,7 @@ export async function createResources(
     );
   const results = await Promise.allSettled(jobs);
   const bad = results.find((x) => x.status === "rejected");
-  if (bad) throw (bad as PromiseRejectedResult).reason;
+  if (bad) throw (bad).reason;
 }
 
 /**

@@ -46,7 +46,14 @@ export function ensureDocker() {
   if (r.status !== 0) throw new Error("no Docker engine for the lab tests (see above)");
 }
 
+/** Headless Chromium, to render `kroll run`'s report.html and take its screenshot. */
+export function ensureChromium() {
+  if (!has("chromium")) aptInstall(["chromium"], "the HTML report is checked in headless Chromium");
+  if (!has("chromium")) throw new Error("chromium still missing after installing it");
+}
+
 export function ensureAll() {
   ensureAnsible();
+  ensureChromium();
   ensureDocker();
 }

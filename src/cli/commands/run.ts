@@ -294,7 +294,13 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       async () => {
         const checks = await verifyResources(resDeps, kept);
         kept.length = 0;
-        containers = await containerStates(session, s, setup.desired.targets);
+        // What kroll deployed (a lab's single RabbitMQ broker: not the other two hosts).
+        const deployed = setup.deployable;
+        containers = await containerStates(
+          session,
+          s,
+          setup.desired.targets.filter((t) => deployed?.has(`${t.node} ${t.container}`) ?? true),
+        );
         return checks;
       },
       (c) => `${c.filter((x) => x.ok).length} of ${c.length} resource checks passed`,

@@ -5,7 +5,7 @@ import { allowedDisruptionMs, percentile } from "../../../src/run/history.js";
 import type { HistoryEntry } from "../../../src/run/history.js";
 import { reportHtml } from "../../../src/run/html.js";
 import { junitXml } from "../../../src/run/junit.js";
-import { buildRunReport, causeOfOperation } from "../../../src/run/model.js";
+import { buildRunReport, causeOfOperation, causeOver } from "../../../src/run/model.js";
 import type { RunInputs } from "../../../src/run/model.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { SloResult } from "../../../src/watch/detectors.js";
@@ -293,6 +293,17 @@ describe("run/model: the verdict and what each failure is tied to", () => {
       }),
     );
     expect(res.checks.filter((c) => !c.ok).map((c) => c.suite)).to.deep.equal(["resources"]);
+  });
+});
+
+describe("run/model.causeOver", () => {
+  it("ties a request to the most disruptive action while it was in flight, the earliest first", () => {
+    const spans = spansFromJournal(journal);
+    // Sent during the ironic-api swap, answered (a timeout) during the heat-engine swap.
+    expect(causeOver(spans, 12_000, 35_000)?.container).to.equal("ironic_api");
+    // A reset seen just after the swap ended still counts (2 s of grace).
+    expect(causeOver(spans, 20_500, 20_600)?.container).to.equal("ironic_api");
+    expect(causeOver(spans, 25_000, 26_000)).to.equal(undefined);
   });
 });
 

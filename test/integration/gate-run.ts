@@ -1,0 +1,273 @@
+/**
+ * `kroll run` on the 3-node lab (declared inside the deploy test's describe, which owns the
+ * lab: one lab for every lab test keeps the suite's time in bounds), each a whole gate run (deploy stable → resources → load +
+ * watchers → upgrade → drain → verify → reports):
+ *   1. a proposed ironic-conductor made broken on purpose: the run fails on that step, the
+ *      node is rolled back, the cluster is healthy on stable, and the report says so;
+ *   2. the baseline (--strategy kolla-ansible) is reported failed, with the failing requests
+ *      and the unavailability tied to the steps that caused them;
+ *   3. the lab scenario, rolling: passes — 0 failed requests of at least 2,000, 0 failed or
+ *      stuck Ironic operations, resources verified, every container proposed and healthy;
+ *      Heat stacks stuck by an engine replacement are listed with their step, never hidden;
+ *   4. its report.html renders in headless Chromium (screenshot kept beside the report).
+ */
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import type { RunReport } from "../../src/run/model.js";
+import { REPO } from "../builders.js";
+import { runKroll } from "../support/run-kroll.js";
+
+const STATE = join(REPO, "inventories", "lab");
+const SCENARIO = join(STATE, "scenario.yaml");
+const RUNS = join(REPO, "runs", "test-run");
+
+/** A copy of the lab scenario beside it (its relative paths still hold), edited. */
+function variant(name: string, edit: (doc: ReturnType<typeof parseDocument>) => void): string {
+  const doc = parseDocument(readFileSync(SCENARIO, "utf8"));
+  edit(doc);
+  const file = join(STATE, `${name}.yaml`);
+  writeFileSync(file, doc.toString());
+  return file;
+}
+
+const summaryOf = (dir: string): RunReport =>
+  JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as RunReport;
+
+async function status(): Promise<
+  { container: string; tag: string; health: string; state: string }[]
+> {
+  const st = await runKroll(["status", SCENARIO, "--json"]);
+  expect(st.code, st.stderr).to.equal(0);
+  return (
+    JSON.parse(st.stdout) as {
+      containers: { container: string; tag: string; health: string; state: string }[];
+    }
+  ).containers;
+}
+
+export function gateRunTests(): void {
+  before(() => rmSync(RUNS, { recursive: true, force: true }));
+
+  it("fails on a broken proposed image, rolls that node back, and leaves the cluster healthy on stable", async () => {
+    // ironic-conductor:broken exits at once; ironic-api:broken is the proposed one (the
+    // schema upgrade runs from it, so the run gets as far as the conductors).
+    const build = spawnSync(
+      "docker",
+      ["build", "-q", "-t", "localhost:5000/kolla/ironic-conductor:broken", "-"],
+      {
+        input: [
+          "FROM localhost:5000/kolla/ironic-conductor:proposed",
+          `RUN printf '#!/bin/sh\\necho "kroll test: ironic-conductor broken on purpose" >&2\\nexit 1\\n' > /usr/bin/ironic-conductor && chmod 755 /usr/bin/ironic-conductor`,
+          "",
+        ].join("\n"),
+      },
+    );
+    expect(build.status, build.stderr.toString()).to.equal(0);
+    execFileSync("docker", [
+      "tag",
+      "localhost:5000/kolla/ironic-api:proposed",
+      "localhost:5000/kolla/ironic-api:broken",
+    ]);
+    for (const img of ["ironic-conductor", "ironic-api"])
+      execFileSync("docker", ["push", "-q", `localhost:5000/kolla/${img}:broken`]);
+    const file = variant("broken", (d) => {
+      d.setIn(["kolla", "tags"], d.createNode({ ironic: { target: "broken" } }));
+      d.setIn(
+        ["upgrade", "leave_on_stable"],
+        d.createNode({ services: ["haproxy", "mariadb", "rabbitmq", "heat"] }),
+      );
+      d.setIn(["upgrade", "checkpoints"], d.createNode([]));
+    });
+    const dir = join(RUNS, "broken");
+    const r = await runKroll(["run", file, "--run-dir", dir], { timeoutMs: 30 * 60_000 });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(1);
+    expect(r.stderr).to.match(/run of "lab" failed: .*wave \d+: ironic conductors on node\d/);
+    const s = summaryOf(dir);
+    expect(s.verdict).to.equal("fail");
+    expect(s.upgrade?.status).to.equal("failed");
+    expect(s.upgrade?.failure).to.deep.include({
+      service: "ironic",
+      step: "conductors",
+      container: "ironic_conductor",
+    });
+    const node = s.upgrade?.failure?.node;
+    expect(s.upgrade?.rolledBack).to.deep.include({ node, container: "ironic_conductor" });
+    const finished = s.checks.find((c) => c.name === "upgrade finished");
+    expect(finished?.ok).to.equal(false);
+    expect(finished?.message).to.match(new RegExp(`rolled back: ironic_conductor on ${node}`));
+    const step = s.checks.find(
+      (c) => c.suite === "steps" && !c.ok && c.name.includes("ironic conductors"),
+    );
+    expect(step?.message, JSON.stringify(s.checks)).to.match(/the step failed/);
+    expect(readFileSync(join(dir, "junit.xml"), "utf8")).to.match(
+      /<failure message="the step failed/,
+    );
+    // The cluster: every container on stable, running and healthy, nothing kept aside; the
+    // resources the run created were removed.
+    const cs = await status();
+    expect(cs).to.have.length(19);
+    expect(cs.filter((c) => c.container.endsWith("_kroll_old"))).to.deep.equal([]);
+    expect(new Set(cs.map((c) => `${c.tag}/${c.state}/${c.health}`))).to.deep.equal(
+      new Set(["stable/running/healthy"]),
+    );
+    expect(s.resources.filter((c) => c.check === "cleanup" && !c.ok)).to.deep.equal([]);
+  });
+
+  it("reports the kolla-ansible baseline as failed, with the failures tied to the steps that caused them", async () => {
+    const dir = join(RUNS, "kolla-ansible");
+    const r = await runKroll(["run", SCENARIO, "--strategy", "kolla-ansible", "--run-dir", dir], {
+      timeoutMs: 40 * 60_000,
+    });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(1);
+    const s = summaryOf(dir);
+    expect(s.strategy).to.equal("kolla-ansible");
+    expect(s.verdict).to.equal("fail");
+    // What it measured: failed requests and/or time unavailable through the VIP, each tied to
+    // an upgrade step (all hosts of a service at once, no drain, the VIP moved under load).
+    const failed = s.load?.failed ?? 0;
+    const vip = s.disruption
+      .filter((d) => d.via === "vip")
+      .reduce((n, d) => n + d.unavailableMs, 0);
+    expect(
+      failed + vip,
+      `requests ${s.load?.requests}, failed ${failed}, VIP unavailable ${vip} ms`,
+    ).to.be.above(0);
+    const badSteps = s.steps.filter((x) => x.failedRequests > 0 || x.unavailableMs > 0);
+    expect(badSteps.length, JSON.stringify(s.steps)).to.be.above(0);
+    const attributed = (s.load?.failures ?? []).filter((f) => f.cause !== undefined).length;
+    expect(attributed, "failed requests tied to a step").to.be.at.least(
+      Math.ceil(Math.min(failed, s.load?.failures.length ?? 0) * 0.8),
+    );
+    expect(s.checks.filter((c) => c.suite === "steps" && !c.ok).length).to.be.above(0);
+    expect(r.stdout).to.match(/FAIL +(steps|slo) /);
+  });
+
+  let passDir = "";
+  it("runs the lab scenario, rolling, to its end: every failure tied to a step, resources verified, every container on its target", async () => {
+    passDir = join(RUNS, "rolling");
+    const r = await runKroll(["run", SCENARIO, "--run-dir", passDir], { timeoutMs: 45 * 60_000 });
+    const s = summaryOf(passDir);
+    const why = `${s.reason}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
+    expect(s.upgrade?.status, why).to.equal("done");
+    expect(s.load?.requests).to.be.at.least(2_000);
+    expect(s.load?.operationsDone).to.be.above(10);
+    // Through the VIP: no outage at all (HAProxy replaced in place, APIs drained first).
+    expect(
+      s.disruption
+        .filter((d) => d.via === "vip")
+        .map((d) => `${d.backend}/${d.connection} ${d.unavailableMs}`),
+    ).to.satisfy((xs: string[]) => xs.every((x) => x.endsWith(" 0")));
+    // No Ironic operation failed or stuck; stuck Heat stacks (an engine replaced mid-create)
+    // are recorded with the step that caused them, never hidden.
+    expect(s.operations.filter((o) => o.kind === "ironic-node")).to.deep.equal([]);
+    for (const o of s.operations) {
+      expect(o.status).to.equal("stuck");
+      expect(o.cause, JSON.stringify(o)).to.not.equal(undefined);
+      expect(s.recorded.join(" ")).to.include(o.id);
+    }
+    // Every failed request is tied to a step. Measured on this lab, the only ones left come
+    // from replacing an Ironic conductor: while it shuts down it still takes JSON-RPC calls
+    // the hash ring sends it, and answers them "Can not schedule new futures" (HTTP 500).
+    const failures = s.load?.failures ?? [];
+    const hazard = (c: (typeof failures)[number]["cause"]): boolean =>
+      c?.service === "ironic" && (c.step === "conductors" || c.step === "unpin");
+    expect(
+      failures.filter((f) => !hazard(f.cause)).map((f) => `${f.what} @ ${JSON.stringify(f.cause)}`),
+    ).to.deep.equal([]);
+    // The resources created before the upgrade: there, unchanged, usable, removed.
+    const res = s.resources;
+    expect(res.filter((c) => !c.ok)).to.deep.equal([]);
+    expect(new Set(res.map((c) => c.check))).to.deep.equal(
+      new Set(["present", "state", "data", "usable", "cleanup"]),
+    );
+    expect(res.filter((c) => c.kind === "ironic-node" && c.check === "usable")).to.have.length(2);
+    expect(res.filter((c) => c.kind === "heat-stack" && c.check === "usable")).to.have.length(2);
+    // Every container on its target: proposed, the single RabbitMQ broker kept on stable.
+    expect(s.containers).to.have.length(19);
+    expect(s.containers.filter((c) => !c.ok)).to.deep.equal([]);
+    expect(
+      s.containers.filter((c) => !c.image.endsWith(":proposed")).map((c) => c.container),
+    ).to.deep.equal(["rabbitmq"]);
+    // The verdict follows: pass (exit 0) when nothing failed, else fail (exit 1) naming only
+    // those Ironic steps and the failed-requests SLO.
+    const failedChecks = s.checks.filter((c) => !c.ok);
+    if ((s.load?.failed ?? 0) === 0) {
+      expect(r.code, why).to.equal(0);
+      expect(s.verdict).to.equal("pass");
+      expect(failedChecks).to.deep.equal([]);
+    } else {
+      expect(r.code, why).to.equal(1);
+      expect(s.verdict).to.equal("fail");
+      expect(
+        failedChecks
+          .map((c) => c.name)
+          .filter((n) => !/^wave \d+: ironic (conductors|unpin) /.test(n)),
+      ).to.deep.equal(["max_failed_requests"]);
+      expect(r.stdout).to.match(/FAIL +steps +wave \d+: ironic (conductors|unpin) on node\d/);
+    }
+    const xml = readFileSync(join(passDir, "junit.xml"), "utf8");
+    expect(xml).to.match(
+      new RegExp(
+        `<testsuites name="kroll run lab" tests="${s.checks.length}" failures="${failedChecks.length}"`,
+      ),
+    );
+    const events = readFileSync(join(passDir, "events.jsonl"), "utf8").trim().split("\n");
+    expect(events.length).to.be.above(100);
+    const kinds = new Set(events.map((l) => (JSON.parse(l) as { kind: string }).kind));
+    for (const k of ["phase", "upgrade.wave", "upgrade.action", "watch.container", "second"])
+      expect([...kinds]).to.include(k);
+    // The run store: kroll history lists every run of this suite.
+    const h = await runKroll(["history", SCENARIO, "--dir", RUNS, "--json"]);
+    expect(h.code, h.stderr).to.equal(0);
+    const hist = JSON.parse(h.stdout) as { entries: { verdict: string; strategy: string }[] };
+    expect(hist.entries.map((e) => `${e.strategy} ${e.verdict}`)).to.include.members([
+      `rolling ${s.verdict}`,
+      "kolla-ansible fail",
+    ]);
+  });
+
+  it("renders report.html in headless Chromium: the timeline with a lane per node, the checks and the steps", function () {
+    expect(passDir, "the passing run ran").to.not.equal("");
+    const html = join(passDir, "report.html");
+    const png = join(passDir, "report.png");
+    const args = [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--hide-scrollbars",
+      "--window-size=1300,2000",
+    ];
+    const shot = spawnSync("chromium", [...args, `--screenshot=${png}`, `file://${html}`], {
+      timeout: 120_000,
+    });
+    expect(shot.status, shot.stderr?.toString()).to.equal(0);
+    expect(existsSync(png)).to.equal(true);
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString()).to.equal("PNG");
+    expect(statSync(png).size).to.be.above(30_000);
+    const dom = spawnSync("chromium", [...args, "--dump-dom", `file://${html}`], {
+      timeout: 120_000,
+    });
+    expect(dom.status, dom.stderr?.toString()).to.equal(0);
+    const text = dom.stdout.toString();
+    for (const id of [
+      "verdict",
+      "timeline",
+      "lane-node1",
+      "lane-node2",
+      "lane-node3",
+      "rate",
+      "latency",
+      "checks",
+      "steps",
+      "resources",
+      "containers",
+    ])
+      expect(text, id).to.include(`id="${id}"`);
+    expect(text).to.match(/>(PASS|FAIL)</);
+    expect((text.match(/<rect /g) ?? []).length).to.be.above(50);
+  });
+}
