@@ -230,7 +230,7 @@ export async function createResources(
     );
   const results = await Promise.allSettled(jobs);
   const bad = results.find((x) => x.status === "rejected");
-  if (bad) throw (bad).reason;
+  if (bad) throw bad.reason;
 }
 
 /**
