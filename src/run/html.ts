@@ -81,7 +81,8 @@ export function reportHtml(r: RunReport): string {
       )
       .join(""),
   );
-  const nodes = [...new Set(r.spans.map((s) => s.node ?? "cluster"))].sort();
+  // A lane per node of the scenario (even one the run never reached), then cluster-wide work.
+  const nodes = [...new Set([...r.nodes, ...r.spans.map((s) => s.node ?? "cluster").sort()])];
   for (const n of nodes) {
     const spans = r.spans.filter((s) => (s.node ?? "cluster") === n);
     lane(

@@ -83,6 +83,8 @@ export interface AttributedFailure {
 export interface RunReport {
   readonly version: number;
   readonly scenario: string;
+  /** The scenario's nodes (the timeline has a lane for each). */
+  readonly nodes: readonly string[];
   readonly file: string;
   readonly strategy: string;
   readonly runDir: string;
@@ -238,6 +240,7 @@ export const describeCause = (a: Attribution | undefined): string =>
 
 export interface RunInputs {
   readonly scenario: string;
+  readonly nodes: readonly string[];
   readonly file: string;
   readonly strategy: string;
   readonly runDir: string;
@@ -443,6 +446,7 @@ export function buildRunReport(i: RunInputs): RunReport {
   return {
     version: REPORT_VERSION,
     scenario: i.scenario,
+    nodes: i.nodes,
     file: i.file,
     strategy: i.strategy,
     runDir: i.runDir,

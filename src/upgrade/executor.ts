@@ -407,14 +407,22 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
     for (;;) {
       const c = await ops.inspect(node, container);
       if (isAvailable(c)) return;
-      const gone = c === undefined || c.status === "exited" || c.status === "dead";
+      // A container that exits or keeps restarting will not get healthy: fail now, not at
+      // the deadline (a broken image should cost seconds, not the whole healthy timeout).
+      const gone =
+        c === undefined ||
+        c.status === "exited" ||
+        c.status === "dead" ||
+        c.status === "restarting";
       if (gone || clock.now() >= deadline) {
         const logs = await ops.logTail(node, container, 4).catch(() => "");
         const why =
           c === undefined
             ? "is gone"
             : gone
-              ? `exited`
+              ? c.status === "restarting"
+                ? "keeps restarting"
+                : "exited"
               : `is not healthy within ${timeoutMs / 1000} s (${c.status}, ${c.health})`;
         throw new RunFailedError(
           `container ${container} (${c?.image ?? "?"}) on ${node} ${why}${logs ? `; last log lines: ${logs}` : ""}`,

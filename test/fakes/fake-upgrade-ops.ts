@@ -90,6 +90,9 @@ export class FakeCluster implements UpgradeOps {
     return this.containers.get(key(node, name));
   }
 
+  /** "node image" pairs whose container exits at once and is restarted by its policy. */
+  readonly crashing = new Set<string>();
+
   private healthFor(node: string, image: string): ObservedContainer["health"] {
     return this.broken.has(`${node} ${image}`) ? "unhealthy" : "healthy";
   }
@@ -156,7 +159,7 @@ export class FakeCluster implements UpgradeOps {
       node: a.node,
       name: a.container,
       image: a.image,
-      status: "running",
+      status: this.crashing.has(`${a.node} ${a.image}`) ? "restarting" : "running",
       health: this.healthFor(a.node, a.image),
       labels,
     });

@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import {
   cpSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -240,5 +241,62 @@ describe("integration: kroll plan --offline", function () {
     const n = await runKroll(["upgrade", "--resume", "nowhere"], { cwd: dir });
     expect(n.code).to.equal(2);
     expect(n.stderr).to.match(/nowhere is not an upgrade run directory/);
+  });
+
+  it("kroll run: exit 2 on a bad strategy or scenario, before touching anything", async () => {
+    const r = await runKroll(["run", "scenarios/lab.yaml", "--strategy", "yolo"], { cwd: dir });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/--strategy: expected "rolling" or "kolla-ansible", got "yolo"/);
+    expect(r.stderr).to.not.match(/\n\s+at /);
+    const m = await runKroll(["run", "nowhere.yaml"], { cwd: dir });
+    expect(m.code).to.equal(2);
+    expect(m.stderr).to.match(/nowhere\.yaml/);
+  });
+
+  it("kroll history: past runs and OpenShift's allowed disruption from 5 passing runs", async () => {
+    const runs = mkdtempSync(join(tmpdir(), "kroll-history-"));
+    const put = (name: string, disruption: number, verdict: string, strategy = "rolling"): void => {
+      mkdirSync(join(runs, name));
+      writeFileSync(
+        join(runs, name, "summary.json"),
+        JSON.stringify({
+          scenario: "lab",
+          strategy,
+          startedAt: Date.parse("2026-11-01T00:00:00Z") + name.length * 1000,
+          endedAt: Date.parse("2026-11-01T00:10:00Z"),
+          verdict,
+          load: { requests: 1000, failed: 0 },
+          disruption: [{ via: "vip", unavailableMs: disruption }],
+        }),
+      );
+    };
+    put("a", 0, "pass");
+    put("bb", 100, "pass");
+    put("ccc", 300, "pass");
+    put("dddd", 200, "pass");
+    const few = await runKroll(["history", "--dir", runs]);
+    expect(few.code, few.stderr).to.equal(0);
+    expect(few.stdout).to.match(
+      /lab \(rolling\): 4 passing run\(s\); the allowed disruption is derived from 5/,
+    );
+    put("eeeee", 2_000, "pass");
+    put("ffffff", 90_000, "fail");
+    put("g", 50_000, "fail", "kolla-ansible");
+    writeFileSync(join(runs, "not-a-run.txt"), "x");
+    const h = await runKroll(["history", "--dir", runs, "--json"]);
+    expect(h.code, h.stderr).to.equal(0);
+    const out = JSON.parse(h.stdout) as {
+      entries: unknown[];
+      bounds: { strategy: string; allowed?: { allowedMs: number; p99Ms: number; runs: number } }[];
+    };
+    expect(out.entries).to.have.length(7);
+    // The failing run is not history to learn from: P99 of 0, 100, 200, 300, 2000 is 2000.
+    expect(out.bounds.find((b) => b.strategy === "rolling")?.allowed).to.deep.equal({
+      allowedMs: 7_000,
+      p99Ms: 2_000,
+      runs: 5,
+    });
+    expect(out.bounds.find((b) => b.strategy === "kolla-ansible")?.allowed).to.equal(undefined);
+    rmSync(runs, { recursive: true, force: true });
   });
 });

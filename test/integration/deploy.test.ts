@@ -6,6 +6,7 @@
  * exit 3 and a message naming the node.
  */
 import { expect } from "chai";
+import { parseDocument } from "yaml";
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import { attribute } from "../../src/report/model.js";
 import type { ActionSpan } from "../../src/report/model.js";
 import { readScenario } from "../../src/scenario/read.js";
 import { startWatchers } from "../../src/watch/watcher.js";
+import { causeOver } from "../../src/run/model.js";
 import { gateRunTests } from "./gate-run.js";
 
 const STATE = join(REPO, "inventories", "lab");
@@ -277,7 +279,9 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       // The outage is tied to the stop: the unavailable time inside the stop is at least the
       // 12 s the container was down. (A keep-alive or a new connection the API drops outside
       // the stop — eventlet closes some without an answer under load — stays unattributed.)
-      const tied = out.filter((i) => attribute(spans, i.from)[0]?.container === "ironic_api");
+      // An outage overlapping the stop is tied to it (a keep-alive probe sent just before the
+      // stop fails on its reconnect, inside it).
+      const tied = out.filter((i) => causeOver(spans, i.from, i.to)?.container === "ironic_api");
       const tiedMs = tied.reduce((sum, i) => sum + (i.to - i.from), 0);
       expect(tiedMs, `${p.connection}: ${JSON.stringify(out)}`).to.be.at.least(10_000);
     }
@@ -419,9 +423,22 @@ describe("integration: kroll deploy on the 3-node lab", function () {
 
   const runDir = join(REPO, "runs", "test-upgrade");
   let planned: { service: string; step: string; nodes: string[] }[] = [];
+  // Ironic only (the rest held on stable): the whole engine — pulls, the schema one-shot,
+  // pinned conductors and drained APIs, unpin, online migrations — in a third of the time of
+  // the whole lab, which the `kroll run` tests below upgrade in full.
+  let IRONIC = "";
+  before(() => {
+    const doc = parseDocument(readFileSync(SCENARIO, "utf8"));
+    doc.setIn(
+      ["upgrade", "leave_on_stable", "services"],
+      doc.createNode(["haproxy", "mariadb", "rabbitmq", "heat"]),
+    );
+    IRONIC = join(STATE, "ironic-only.yaml");
+    writeFileSync(IRONIC, doc.toString());
+  });
 
   it("plans the upgrade from the cluster as observed", async () => {
-    const r = await runKroll(["plan", SCENARIO, "--json"], { timeoutMs: 5 * 60_000 });
+    const r = await runKroll(["plan", IRONIC, "--json"], { timeoutMs: 5 * 60_000 });
     expect(r.code, r.stderr).to.equal(0);
     const plan = JSON.parse(r.stdout) as {
       source: string;
@@ -435,16 +452,13 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     }));
     expect(planned.map((w) => w.service).filter((x, i, a) => a.indexOf(x) === i)).to.deep.equal([
       "cluster",
-      "haproxy",
-      "mariadb",
       "ironic",
-      "heat",
     ]);
   });
 
   it("stops on SIGINT mid-upgrade leaving no backend drained, and names the journal", async () => {
     rmSync(runDir, { recursive: true, force: true });
-    const r = await runKroll(["upgrade", SCENARIO, "--run-dir", runDir], {
+    const r = await runKroll(["upgrade", IRONIC, "--run-dir", runDir], {
       timeoutMs: 40 * 60_000,
       interruptWhen: /wave \d+: ironic apis: .*node2/,
     });
@@ -503,15 +517,13 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     expect(dedup).to.deep.equal(planned.map((w) => `${w.service} ${w.step} ${w.nodes.join(",")}`));
     const at = (line: string): number => dedup.findIndex((l) => l.startsWith(line));
     const order = (svc: string, step: string): number => at(`${svc} ${step} `);
-    expect(order("haproxy", "loadbalancers")).to.be.below(order("mariadb", "members"));
+    expect(order("ironic", "db-upgrade")).to.be.below(order("ironic", "conductors"));
     expect(order("ironic", "conductors")).to.be.below(order("ironic", "apis"));
     expect(order("ironic", "apis")).to.be.below(order("ironic", "unpin"));
     expect(order("ironic", "unpin")).to.be.below(order("ironic", "online-migrations"));
-    expect(order("heat", "engines")).to.be.below(order("heat", "apis"));
-    expect(order("heat", "apis")).to.be.below(order("heat", "last-engine"));
   });
 
-  it("leaves every container on proposed and healthy, as kroll status shows, nothing kept aside", async () => {
+  it("leaves Ironic on proposed and the rest on stable, all healthy, as kroll status shows, nothing kept aside", async () => {
     const st = await runKroll(["status", SCENARIO, "--json"]);
     expect(st.code, st.stderr).to.equal(0);
     const cs = (
@@ -521,14 +533,14 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     ).containers;
     expect(cs).to.have.length(19);
     expect(cs.filter((c) => c.container.endsWith("_kroll_old"))).to.deep.equal([]);
-    // The lab scenario keeps its single RabbitMQ broker on stable (scenarios/lab.yaml).
     expect(
       new Set(
         cs.map(
-          (c) => `${c.container === "rabbitmq" ? "rabbitmq " : ""}${c.tag}/${c.state}/${c.health}`,
+          (c) =>
+            `${c.container.startsWith("ironic") ? "ironic" : "other"} ${c.tag}/${c.state}/${c.health}`,
         ),
       ),
-    ).to.deep.equal(new Set(["proposed/running/healthy", "rabbitmq stable/running/healthy"]));
+    ).to.deep.equal(new Set(["ironic proposed/running/healthy", "other stable/running/healthy"]));
   });
 
   it("still serves Ironic and Heat through the VIP after the upgrade", async () => {
@@ -541,7 +553,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
   });
 
   it("has nothing left to do on a second upgrade", async () => {
-    const r = await runKroll(["upgrade", SCENARIO, "--run-dir", `${runDir}-again`], {
+    const r = await runKroll(["upgrade", IRONIC, "--run-dir", `${runDir}-again`], {
       timeoutMs: 10 * 60_000,
     });
     expect(r.code, r.stderr).to.equal(0);

@@ -6,12 +6,12 @@
  * report.html) in the run directory. Exit 0 pass, 1 fail, 2 bad input, 3 environment.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import { EXIT, RunFailedError, formatIssue } from "../../core/errors.js";
 import { LABELS } from "../../deploy/render.js";
 import { createDockerCli } from "../../lab/docker-cli.js";
-import { labLayout, labPaths, labUp } from "../../lab/lab.js";
+import { labLayout, labUp } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { startLoad } from "../../load/session.js";
 import type { LoadResult, LoadSession } from "../../load/session.js";
@@ -92,9 +92,11 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const strategy = parseStrategy(ctx.values.strategy);
   const lab = first.scenario.cluster.lab;
   if (lab) {
-    const paths = labPaths(labLayout(first, 1).stateDir);
-    const isGenerated = resolve(first.dir, basename(first.file)) === resolve(paths.scenario);
-    if (!isGenerated) {
+    // The lab's template (scenarios/lab.yaml) keeps its state elsewhere and brings the lab
+    // up; a scenario written by `kroll lab up` (or a copy beside it) lives in the state dir.
+    const stateDir = resolve(labLayout(first, 1).stateDir);
+    const isTemplate = resolve(first.dir) !== stateDir;
+    if (isTemplate) {
       const r = await phase(
         "lab",
         () =>
@@ -414,6 +416,7 @@ function writeReports(
   const lr = i.loadResult;
   const report = buildRunReport({
     scenario: i.s.name,
+    nodes: i.s.cluster.nodes.map((n) => n.name),
     file: i.file,
     strategy: i.strategy,
     runDir: relative(ctx.cwd, i.runDir),

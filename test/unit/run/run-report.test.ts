@@ -143,6 +143,7 @@ function inputs(over: Partial<RunInputs> & { failures?: number[]; slo?: SloResul
   });
   return {
     scenario: "lab",
+    nodes: ["node1", "node2", "node3"],
     file: "lab.yaml",
     strategy: "rolling",
     runDir: "runs/x",

@@ -67,6 +67,21 @@ describe("executor.runUpgrade", () => {
     expect(records.at(-1)).to.deep.include({ type: "end", status: "done" });
   });
 
+  it("fails at once, not at the healthy timeout, on a new container that keeps restarting", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const c = d.targets.find((t) => t.container === "ironic_conductor" && t.node === "node1")!;
+    fake.crashing.add(`node1 ${c.image}`);
+    const clock = fakeClock(0);
+    const out = await runUpgrade(d, { ...deps(fake, []), clock });
+    expect(out.status).to.equal("failed");
+    expect(out.failure).to.deep.include({ node: "node1", container: "ironic_conductor" });
+    expect(out.failure?.reason).to.match(/keeps restarting/);
+    expect(out.rolledBack).to.deep.equal([{ node: "node1", container: "ironic_conductor" }]);
+    // Pulls, the schema one-shot and the first conductor, not 180 s of waiting.
+    expect(clock.now()).to.be.below(60_000);
+  });
+
   it("rolls back exactly the node whose new container does not become healthy, and stops", async () => {
     const d = desired();
     const fake = new FakeCluster(d);
