@@ -355,22 +355,13 @@ export function renderDeploy(input: RenderInput): DeployPlan {
               DEFAULT: {
                 ...(conductor ? { host: a } : {}),
                 debug: false,
-                // RPC through RabbitMQ, as kolla configures it: calls to a conductor being
-                // replaced wait in its queue for the new one (same host, same topic). Over
-                // JSON-RPC a conductor shutting down still took calls after its workers had
-                // stopped, and the API answered 500 ("Can not schedule new futures").
-                ...(rabbitHost !== undefined
-                  ? {
-                      rpc_transport: "oslo",
-                      transport_url: `rabbit://openstack:${secrets.rabbit}@${addr(rabbitHost)}:5672/`,
-                    }
-                  : { rpc_transport: "json-rpc" }),
+                rpc_transport: "json-rpc",
               },
               api: { host_ip: a, port: 6385, api_workers: 2 },
               database: {
                 connection: `mysql+pymysql://ironic:${dbPassword("ironic")}@${dbHost}/ironic?charset=utf8`,
               },
-              ...(rabbitHost === undefined ? { json_rpc: { host_ip: a, port: 8089 } } : {}),
+              json_rpc: { host_ip: a, port: 8089 },
               oslo_concurrency: { lock_path: "/var/lib/ironic/lock" },
             };
             units.push(
@@ -389,9 +380,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
                 {
                   volumes: conductor ? ["ironic:/var/lib/ironic/"] : [],
                   health: conductor
-                    ? rabbitHost !== undefined
-                      ? "healthcheck_port ironic-conductor 5672"
-                      : "healthcheck_listen ironic-conductor 8089"
+                    ? "healthcheck_listen ironic-conductor 8089"
                     : `healthcheck_curl http://${a}:6385`,
                 },
               ),

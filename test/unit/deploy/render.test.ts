@@ -134,7 +134,7 @@ describe("deploy/render", () => {
   it("merges overrides in kolla's order, per component and host", () => {
     const conductor = file("ironic_conductor", "node2", "ironic.conf");
     expect(conductor).to.include(
-      "[DEFAULT]\nhost = 10.0.0.12\ndebug = False\nrpc_transport = oslo\ntransport_url = rabbit://openstack:rabbitpw@10.0.0.11:5672/\nauth_strategy = noauth\n",
+      "[DEFAULT]\nhost = 10.0.0.12\ndebug = False\nrpc_transport = json-rpc\nauth_strategy = noauth\n",
     );
     expect(conductor).to.include(
       "connection = mysql+pymysql://ironic:ironicpw@10.0.0.250/ironic?charset=utf8",
