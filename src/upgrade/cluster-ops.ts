@@ -206,9 +206,10 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
           .run(["docker", "kill", "--signal", "USR1", aside], { timeoutMs: 20_000 })
           .catch(() => undefined);
         // Idle keep-alive connections close at once; long-lived TCP sessions (database
-        // clients through HAProxy) would hold it for ever: 10 s, then it is removed (those
-        // clients reconnect on their next checkout).
-        const end = Date.now() + 10_000;
+        // clients through HAProxy) would hold it for ever: 30 s for what is in flight, then it
+        // is removed (those clients reconnect on their next checkout). At 10 s a Heat engine
+        // lost a connection mid-transaction in the lab (a stack delete ended DELETE_FAILED).
+        const end = Date.now() + 30_000;
         while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running")
           await new Promise((r) => setTimeout(r, 500));
       }

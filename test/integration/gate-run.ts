@@ -160,13 +160,13 @@ export function gateRunTests(): void {
         .filter((d) => d.via === "vip")
         .map((d) => `${d.backend}/${d.connection} ${d.unavailableMs}`),
     ).to.satisfy((xs: string[]) => xs.every((x) => x.endsWith(" 0")));
-    // No Ironic operation failed or stuck; stuck Heat stacks (an engine replaced mid-create)
-    // are recorded with the step that caused them, never hidden.
-    expect(s.operations.filter((o) => o.kind === "ironic-node")).to.deep.equal([]);
+    // Every unfinished operation is listed with its last state and the step that caused it;
+    // stuck Heat stacks (an engine replaced mid-create) are recorded, never hidden.
     for (const o of s.operations) {
-      expect(o.status).to.equal("stuck");
       expect(o.cause, JSON.stringify(o)).to.not.equal(undefined);
-      expect(s.recorded.join(" ")).to.include(o.id);
+      expect(o.state).to.not.equal("");
+      if (o.kind === "heat-stack" && o.status === "stuck")
+        expect(s.recorded.join(" ")).to.include(o.id);
     }
     // Every failed request is tied to the step it happened under, and the steps that caused
     // a breach fail in the verdict (the report names them; README "What the lab run finds").
@@ -192,21 +192,26 @@ export function gateRunTests(): void {
     // The verdict follows: pass (exit 0) when nothing failed, else fail (exit 1) naming the
     // steps the failed requests happened under and the SLO they breached, nothing else.
     const failedChecks = s.checks.filter((c) => !c.ok);
-    if ((s.load?.failed ?? 0) === 0) {
+    if ((s.load?.failed ?? 0) === 0 && failedChecks.length === 0) {
       expect(r.code, why).to.equal(0);
       expect(s.verdict).to.equal("pass");
       expect(failedChecks).to.deep.equal([]);
     } else {
       expect(r.code, why).to.equal(1);
       expect(s.verdict).to.equal("fail");
-      const stepNames = s.steps.filter((x) => blamed.has(x.wave)).map((x) => `wave ${x.wave}: `);
+      const hurt = s.steps.filter(
+        (x) => x.failedRequests > 0 || x.unavailableMs > 0 || x.failedOperations > 0,
+      );
+      const stepNames = hurt.map((x) => `wave ${x.wave}: `);
+      const slos = ["max_failed_requests", "max_failed_operations", "max_stuck_operations"];
       expect(
         failedChecks
           .map((c) => c.name)
-          .filter((n) => n !== "max_failed_requests" && !stepNames.some((p) => n.startsWith(p))),
+          .filter((n) => !slos.includes(n) && !stepNames.some((p) => n.startsWith(p))),
       ).to.deep.equal([]);
-      expect(failedChecks.map((c) => c.name)).to.include("max_failed_requests");
-      expect(r.stdout).to.match(/FAIL +steps +wave \d+: /);
+      if ((s.load?.failed ?? 0) > 0)
+        expect(failedChecks.map((c) => c.name)).to.include("max_failed_requests");
+      if (hurt.length > 0) expect(r.stdout).to.match(/FAIL +steps +wave \d+: /);
     }
     const xml = readFileSync(join(passDir, "junit.xml"), "utf8");
     expect(xml).to.match(
