@@ -158,6 +158,14 @@ function reportError(e: unknown, verbose: boolean, write: (line: string) => void
 export const KROLL_HOME = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // An error nothing awaited is a kroll bug. Node would exit 1 — kroll's "run failed" — so a
+  // gate would read a crash as a verdict; it exits 70 (internal) and says what it was instead.
+  const crash = (e: unknown): void => {
+    reportError(e, true, (line) => process.stderr.write(`${line}\n`));
+    process.stderr.write("", () => process.exit(EXIT.internal));
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
   const code = await runCli(argv, {
     out: stdOutput,
     cwd: process.cwd(),

@@ -72,9 +72,17 @@ function sender(profile: string, ctx: ProfileContext, maxSockets: number): Send 
   };
 }
 
-const json = <T>(r: HttpOutcome): T | undefined => {
+/**
+ * The body of a 2xx answer, parsed; undefined for anything else. An API answering 500 or 503
+ * through HAProxy mid-upgrade still sends JSON (an error document): it must never be read as the
+ * resource (a node without provision_state would look deleted, a stack without `stack` crashed
+ * the run).
+ */
+const json = <T>(r: HttpOutcome): Partial<T> | undefined => {
+  if (r.status === undefined || r.status < 200 || r.status > 299) return undefined;
   try {
-    return JSON.parse(r.body) as T;
+    const v: unknown = JSON.parse(r.body);
+    return typeof v === "object" && v !== null ? (v) : undefined;
   } catch {
     return undefined;
   }
@@ -194,11 +202,11 @@ export async function runIronicProfile(p: IronicProfile, ctx: ProfileContext): P
           target_provision_state: string | null;
           last_error: string | null;
         }>(r);
-        return node
+        return node && typeof node.provision_state === "string"
           ? {
               state: node.provision_state,
-              target: node.target_provision_state,
-              reason: node.last_error,
+              target: node.target_provision_state ?? null,
+              reason: node.last_error ?? null,
             }
           : "unknown";
       };
@@ -318,9 +326,11 @@ export async function runHeatProfile(p: HeatProfile, ctx: ProfileContext): Promi
           { expect: [200, 404] },
         );
         if (r.status === 404) return { state: undefined };
-        const st = json<{ stack: { stack_status: string; stack_status_reason: string } }>(r);
-        return st
-          ? { state: st.stack.stack_status, reason: st.stack.stack_status_reason }
+        const st = json<{ stack: { stack_status?: string; stack_status_reason?: string } }>(
+          r,
+        )?.stack;
+        return typeof st?.stack_status === "string"
+          ? { state: st.stack_status, reason: st.stack_status_reason ?? "" }
           : "unknown";
       };
       const done = await follow(

@@ -13,7 +13,7 @@ import { disruptionMs, longestOutageMs } from "../report/intervals.js";
 import { haproxyEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { evaluateSlo } from "../watch/detectors.js";
-import type { SloResult } from "../watch/detectors.js";
+import type { Breach, SloResult } from "../watch/detectors.js";
 import { startPollers } from "./pollers.js";
 import type { PollResult, PollTarget } from "./pollers.js";
 import { runHeatProfile, runHttpProfile, runIronicProfile } from "./profiles.js";
@@ -102,21 +102,38 @@ export function startLoad(
     pollMs: 1_000,
     timeoutMs: 70_000,
   });
+  // A profile that throws is a kroll bug: it must not take the run down with it (an unhandled
+  // rejection ends the process before any report is written). It is logged, breaches the SLO
+  // (the load is no longer what the scenario asked for) and the other profiles go on.
+  const profileErrors: Breach[] = [];
+  let breach: string | undefined;
+  const guard = (name: string, run: Promise<void>): Promise<void> =>
+    run.catch((e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      const at = Math.round((clock.now() - startedAt) / 1000);
+      logger.error(`load profile ${name} stopped on an internal error (a kroll bug): ${msg}`);
+      profileErrors.push({
+        slo: "load_profiles",
+        allowed: "every load profile runs to its end",
+        observed: `${name} stopped ${at} s in`,
+        message: `load profile ${name} stopped ${at} s in on an internal error (a kroll bug): ${msg}; the load after it is missing`,
+      });
+      if (s.slo.on_breach === "stop") breach ??= profileErrors[0]?.message;
+    });
   const running = s.load.enabled
     ? s.load.profiles.map((p) => {
         switch (p.kind) {
           case "ironic":
-            return runIronicProfile(p, ctx(`http://${vip}:6385`, p.rate));
+            return guard(p.name, runIronicProfile(p, ctx(`http://${vip}:6385`, p.rate)));
           case "heat":
-            return runHeatProfile(p, ctx(`http://${vip}:8004`, p.rate));
+            return guard(p.name, runHeatProfile(p, ctx(`http://${vip}:8004`, p.rate)));
           case "http":
-            return runHttpProfile(p, ctx("", p.rate));
+            return guard(p.name, runHttpProfile(p, ctx("", p.rate)));
         }
       })
     : [];
   // The whole session is bounded: work stops at the duration, whatever else happens.
   const timer = setTimeout(() => stop.abort(), durationMs);
-  let breach: string | undefined;
   let stopping: Promise<LoadResult> | undefined;
   recorder.onFailure = () => {
     if (breach !== undefined || s.slo.on_breach !== "stop") return;
@@ -175,7 +192,13 @@ export function startLoad(
       failedOperations: summary.operations.filter((o) => o.status === "failed").length,
       p99Ms: summary.p99Ms,
     });
-    return { summary, polls, slo, startedAt, endedAt };
+    return {
+      summary,
+      polls,
+      slo: { ...slo, breaches: [...profileErrors, ...slo.breaches] },
+      startedAt,
+      endedAt,
+    };
   }
 }
 

@@ -407,6 +407,8 @@ export function buildRunReport(i: RunInputs): RunReport {
             : b.map((x) => `${x.message} — first under ${describeCause(x.cause)}`).join("; "),
       });
     }
+    for (const b of slo.filter((x) => x.slo === "load_profiles"))
+      checks.push({ suite: "slo", name: "load profiles", ok: false, message: b.message });
     for (const r of i.load.slo.recorded)
       checks.push({
         suite: "slo",

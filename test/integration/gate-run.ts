@@ -33,8 +33,14 @@ function variant(name: string, edit: (doc: ReturnType<typeof parseDocument>) => 
   return file;
 }
 
-const summaryOf = (dir: string): RunReport =>
-  JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as RunReport;
+/** The run's summary.json; when it is missing, the failure shows what the run printed. */
+function summaryOf(dir: string, r: { stderr: string }): RunReport {
+  const file = join(dir, "summary.json");
+  expect(existsSync(file), `no ${file}; the run printed:\n${r.stderr.slice(-4_000)}`).to.equal(
+    true,
+  );
+  return JSON.parse(readFileSync(file, "utf8")) as RunReport;
+}
 
 async function status(): Promise<
   { container: string; tag: string; health: string; state: string }[]
@@ -85,7 +91,7 @@ export function gateRunTests(): void {
     const r = await runKroll(["run", file, "--run-dir", dir], { timeoutMs: 30 * 60_000 });
     expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(1);
     expect(r.stderr).to.match(/run of "lab" failed: .*wave \d+: ironic conductors on node\d/);
-    const s = summaryOf(dir);
+    const s = summaryOf(dir, r);
     expect(s.verdict).to.equal("fail");
     expect(s.upgrade?.status).to.equal("failed");
     expect(s.upgrade?.failure).to.deep.include({
@@ -122,7 +128,7 @@ export function gateRunTests(): void {
       timeoutMs: 40 * 60_000,
     });
     expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(1);
-    const s = summaryOf(dir);
+    const s = summaryOf(dir, r);
     expect(s.strategy).to.equal("kolla-ansible");
     expect(s.verdict).to.equal("fail");
     // What it measured: failed requests and/or time unavailable through the VIP, each tied to
@@ -149,7 +155,7 @@ export function gateRunTests(): void {
   it("runs the lab scenario, rolling, to its end: every failure tied to a step, resources verified, every container on its target", async () => {
     passDir = join(RUNS, "rolling");
     const r = await runKroll(["run", SCENARIO, "--run-dir", passDir], { timeoutMs: 45 * 60_000 });
-    const s = summaryOf(passDir);
+    const s = summaryOf(passDir, r);
     const why = `${s.reason}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
     expect(s.upgrade?.status, why).to.equal("done");
     expect(s.load?.requests).to.be.at.least(2_000);

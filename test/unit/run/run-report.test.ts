@@ -294,6 +294,33 @@ describe("run/model: the verdict and what each failure is tied to", () => {
       }),
     );
     expect(res.checks.filter((c) => !c.ok).map((c) => c.suite)).to.deep.equal(["resources"]);
+    // A load profile that stopped on a kroll bug fails the run by name: its load is missing.
+    const lost = buildRunReport(
+      inputs({
+        journal: clean,
+        spans: spansFromJournal(clean),
+        slo: {
+          breaches: [
+            {
+              slo: "load_profiles",
+              allowed: "every load profile runs to its end",
+              observed: "heat stopped 40 s in",
+              message: "load profile heat stopped 40 s in on an internal error (a kroll bug): x",
+            },
+          ],
+          recorded: [],
+        },
+      }),
+    );
+    expect(lost.verdict).to.equal("fail");
+    expect(lost.checks.filter((c) => !c.ok)).to.deep.equal([
+      {
+        suite: "slo",
+        name: "load profiles",
+        ok: false,
+        message: "load profile heat stopped 40 s in on an internal error (a kroll bug): x",
+      },
+    ]);
   });
 });
 
