@@ -82,7 +82,7 @@ const json = <T>(r: HttpOutcome): Partial<T> | undefined => {
   if (r.status === undefined || r.status < 200 || r.status > 299) return undefined;
   try {
     const v: unknown = JSON.parse(r.body);
-    return typeof v === "object" && v !== null ? (v) : undefined;
+    return typeof v === "object" && v !== null ? v : undefined;
   } catch {
     return undefined;
   }
