@@ -7,7 +7,9 @@ import { ensureAll } from "./prerequisites.mjs";
 
 function step(name, cmd, args) {
   process.stdout.write(`\n== ${name}\n`);
+  const t0 = Date.now();
   const r = spawnSync(cmd, args, { stdio: "inherit" });
+  process.stdout.write(`(${name}: ${Math.round((Date.now() - t0) / 1000)} s)\n`);
   if (r.status !== 0) {
     process.stdout.write(
       `\n${name} failed (exit ${r.status ?? r.signal}); no tests were run\n0 passed, 1 failed\n`,

@@ -16,7 +16,20 @@ class SummaryReporter extends Mocha.reporters.Spec {
       skipped++;
       process.stdout.write(`skipped (counted as a failure): ${test.fullTitle()}\n`);
     });
+    // Hooks are not timed by the spec reporter; the lab's own set-up and tear-down are, so the
+    // suite's time can be accounted for from the CI log.
+    const hookStart = new Map();
+    runner.on("hook", (h) => hookStart.set(h, Date.now()));
+    runner.on("hook end", (h) => {
+      const ms = Date.now() - (hookStart.get(h) ?? Date.now());
+      if (ms >= 3000)
+        process.stdout.write(
+          `    (${h.title} of "${h.parent?.fullTitle() ?? ""}": ${Math.round(ms / 1000)} s)\n`,
+        );
+    });
+    const t0 = Date.now();
     runner.once("end", () => {
+      process.stdout.write(`\ntests took ${Math.round((Date.now() - t0) / 1000)} s\n`);
       const total = failed + skipped;
       process.stdout.write(
         `\n${passed} passed, ${total} failed${skipped ? `, ${skipped} skipped` : ""}\n`,

@@ -146,12 +146,9 @@ export function createDockerodeDockerApi(
         (await call("ps", signal, (s) =>
           client.listContainers({ all: true, filters, abortSignal: s }),
         )) ?? [];
-      const out: ContainerState[] = [];
-      for (const r of rows) {
-        const st = await this.inspect(r.Id, signal);
-        if (st) out.push(st);
-      }
-      return out;
+      // Inspected side by side (one SSH channel each); a container removed meanwhile is left out.
+      const all = await Promise.all(rows.map((r) => this.inspect(r.Id, signal)));
+      return all.filter((st): st is ContainerState => st !== undefined);
     },
     async hasImage(ref, signal) {
       return (await this.imageId(ref, signal)) !== undefined;
