@@ -74,29 +74,52 @@ export interface Attribution {
   readonly action: string;
 }
 
+/** How disruptive an action is (lower first): replacing a container, then moving the VIP, ... */
+export const ACTION_RANK: Readonly<Record<string, number>> = {
+  recreate: 0,
+  restart: 0,
+  restore: 0,
+  moveVip: 1,
+  drain: 2,
+  waitDrained: 2,
+  oneShot: 3,
+};
+export const rankOf = (kind: string): number => ACTION_RANK[kind] ?? 9;
+
+export function toAttribution(s: ActionSpan): Attribution {
+  return {
+    wave: s.wave,
+    service: s.service,
+    step: s.step,
+    node: s.node,
+    container: s.container,
+    action: s.description,
+  };
+}
+
 /** What a failure at `at` is attributed to: the disruptive actions first (stop, replace). */
 export function attribute(
   spans: readonly ActionSpan[],
   at: number,
   graceMs = 2_000,
 ): Attribution[] {
-  const rank: Record<string, number> = {
-    recreate: 0,
-    restart: 0,
-    restore: 0,
-    moveVip: 1,
-    drain: 2,
-    waitDrained: 2,
-    oneShot: 3,
-  };
   return inProgressAt(spans, at, graceMs)
-    .sort((a, b) => (rank[a.kind] ?? 9) - (rank[b.kind] ?? 9))
-    .map((s) => ({
-      wave: s.wave,
-      service: s.service,
-      step: s.step,
-      node: s.node,
-      container: s.container,
-      action: s.description,
-    }));
+    .sort((a, b) => rankOf(a.kind) - rankOf(b.kind))
+    .map(toAttribution);
+}
+
+/**
+ * The action a failure in flight from `from` to `to` is tied to: of the actions overlapping
+ * that time (each counted `graceMs` past its end), the most disruptive, then the earliest.
+ */
+export function causeOver(
+  spans: readonly ActionSpan[],
+  from: number,
+  to: number,
+  graceMs = 2_000,
+): Attribution | undefined {
+  const s = spans
+    .filter((x) => x.from <= to && (x.to ?? Number.POSITIVE_INFINITY) + graceMs >= from)
+    .sort((a, b) => rankOf(a.kind) - rankOf(b.kind) || a.from - b.from)[0];
+  return s ? toAttribution(s) : undefined;
 }

@@ -6,7 +6,7 @@
 import type { LoadSummary, OperationRecord } from "../load/recorder.js";
 import type { Interval } from "../report/intervals.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
-import { attribute } from "../report/model.js";
+import { attribute, causeOver, rankOf, toAttribution } from "../report/model.js";
 import type { ActionSpan, Attribution } from "../report/model.js";
 import type { UpgradeOutcome } from "../upgrade/executor.js";
 import type { JournalRecord } from "../upgrade/journal.js";
@@ -175,63 +175,22 @@ export function causeOfOperation(
   op: OperationRecord,
 ): Attribution | undefined {
   const svc = op.kind === "heat-stack" ? "heat" : "ironic";
-  const rank: Record<string, number> = { recreate: 0, restart: 0, restore: 0, moveVip: 1 };
+  // Only what stops a container or moves the VIP can lose an operation in flight.
   const overlapping = spans
     .filter(
       (s) =>
         s.service === svc &&
         s.from <= op.endedAt &&
         (s.to ?? Number.POSITIVE_INFINITY) >= op.acceptedAt &&
-        rank[s.kind] !== undefined,
+        rankOf(s.kind) <= rankOf("moveVip"),
     )
-    .sort((a, b) => (rank[a.kind] ?? 9) - (rank[b.kind] ?? 9) || a.from - b.from)[0];
-  if (overlapping)
-    return {
-      wave: overlapping.wave,
-      service: overlapping.service,
-      step: overlapping.step,
-      node: overlapping.node,
-      container: overlapping.container,
-      action: overlapping.description,
-    };
+    .sort((a, b) => rankOf(a.kind) - rankOf(b.kind) || a.from - b.from)[0];
+  if (overlapping) return toAttribution(overlapping);
   // Else what was going on when it was accepted (a call lost with a broker), else at its end.
   return attribute(spans, op.acceptedAt)[0] ?? attribute(spans, op.endedAt)[0];
 }
 
-const RANK: Record<string, number> = {
-  recreate: 0,
-  restart: 0,
-  restore: 0,
-  moveVip: 1,
-  drain: 2,
-  waitDrained: 2,
-  oneShot: 3,
-};
-
-/**
- * The action a failure in flight from `from` to `to` is tied to: of the actions overlapping
- * that time (each counted `graceMs` past its end), the most disruptive, then the earliest.
- */
-export function causeOver(
-  spans: readonly ActionSpan[],
-  from: number,
-  to: number,
-  graceMs = 2_000,
-): Attribution | undefined {
-  const s = spans
-    .filter((x) => x.from <= to && (x.to ?? Number.POSITIVE_INFINITY) + graceMs >= from)
-    .sort((a, b) => (RANK[a.kind] ?? 9) - (RANK[b.kind] ?? 9) || a.from - b.from)[0];
-  return s
-    ? {
-        wave: s.wave,
-        service: s.service,
-        step: s.step,
-        node: s.node,
-        container: s.container,
-        action: s.description,
-      }
-    : undefined;
-}
+export { causeOver };
 
 export const describeCause = (a: Attribution | undefined): string =>
   a
