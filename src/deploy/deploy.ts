@@ -358,21 +358,23 @@ export async function mysqlAsRoot(
   address: string,
   password: string,
   sql: string,
+  opts: { force?: boolean } = {},
 ): Promise<string> {
-  return shell.run(
-    [
-      "docker",
-      "exec",
-      "-i",
-      container,
-      "sh",
-      "-c",
-      'IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mariadb -uroot -h "$1" -N -B',
-      "mysql",
-      address,
-    ],
-    { timeoutMs: 60_000, stdin: `${password}\n${sql}` },
-  );
+  const argv = [
+    "docker",
+    "exec",
+    "-i",
+    container,
+    "sh",
+    "-c",
+    `IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mariadb -uroot -h "$1" -N -B${opts.force ? " --force" : ""}`,
+    "mysql",
+    address,
+  ];
+  const o = { timeoutMs: 60_000, stdin: `${password}\n${sql}` };
+  if (!opts.force) return shell.run(argv, o);
+  // --force: every statement runs, and one that fails (a connection already gone) is no error.
+  return (await shell.exec(argv, o)).stdout;
 }
 
 /** Galera: this member reports Synced and the cluster has `size` members. */

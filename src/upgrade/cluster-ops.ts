@@ -29,6 +29,8 @@ export interface ClusterOpsOptions {
   readonly authToken: string | undefined;
   /** Node addresses (MariaDB listens on its node's address). */
   readonly addresses: ReadonlyMap<string, string>;
+  /** Nodes running a Galera member (container `mariadb`). */
+  readonly dbMembers?: readonly string[];
   /** Interface and prefix length for the VIP on each loadbalancer host. */
   readonly vipInterface: (node: string) => string;
   readonly vipPrefix: number;
@@ -51,6 +53,40 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     return c
       ? { node, name: c.name, image: c.image, status: c.status, health: c.health, labels: c.labels }
       : undefined;
+  };
+
+  /**
+   * Closes a database server's idle client connections (asleep between queries for a second or
+   * more — younger than that, a pool may just have checked it out and pinged it — with no
+   * transaction open), optionally only those from one address; how many it closed.
+   */
+  const closeIdle = async (
+    node: string,
+    container: string,
+    from: string | undefined,
+  ): Promise<number | undefined> => {
+    const pw = o.dbRootPassword;
+    if (pw === undefined) return undefined;
+    const run = (sql: string, force = false): Promise<string> =>
+      mysqlAsRoot(shell(node), container, o.addresses.get(node) ?? node, pw, sql, { force });
+    const fromHost =
+      from !== undefined && /^[0-9A-Fa-f.:]+$/.test(from)
+        ? ` AND (host LIKE '${from}:%' OR host LIKE '[${from}]:%')`
+        : "";
+    const ids = (
+      await run(
+        "SELECT id FROM information_schema.processlist WHERE command = 'Sleep' AND time >= 1 " +
+          "AND user NOT IN ('system user', 'event_scheduler') AND id <> CONNECTION_ID() " +
+          `AND id NOT IN (SELECT trx_mysql_thread_id FROM information_schema.innodb_trx)${fromHost};`,
+      )
+    )
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => /^\d+$/.test(l));
+    if (ids.length === 0) return 0;
+    // One statement each; a connection gone meanwhile is not an error.
+    await run(ids.map((id) => `KILL CONNECTION ${id};`).join("\n"), true);
+    return ids.length;
   };
 
   const lbState = async (
@@ -217,9 +253,15 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         // clients through HAProxy) would hold it for ever: 30 s for what is in flight, then it
         // is removed (those clients reconnect on their next checkout). At 10 s a Heat engine
         // lost a connection mid-transaction in the lab (a stack delete ended DELETE_FAILED).
+        // Database connections through it are closed on the database side while idle (between
+        // two queries, no transaction open), so clients reconnect through the new one first.
+        const from = o.addresses.get(node);
         const end = Date.now() + 30_000;
-        while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running")
+        while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running") {
+          for (const m of o.dbMembers ?? [])
+            await closeIdle(m, "mariadb", from).catch(() => undefined);
           await new Promise((r) => setTimeout(r, 500));
+        }
       }
       await docker(node).remove(aside);
     },
@@ -262,6 +304,8 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         size: Number(status.get("wsrep_cluster_size") ?? 0),
       };
     },
+
+    closeIdleDbSessions: (node, container) => closeIdle(node, container, undefined),
 
     async rabbitBooted(node, container) {
       const r = await shell(node).exec(

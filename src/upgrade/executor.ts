@@ -311,11 +311,12 @@ export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<
           return sum;
         };
         try {
-          await poll(
-            `${a.backend}/${a.server} drained`,
-            a.timeoutMs,
-            async () => (await sessions()) === 0,
-          );
+          const idle = a.closeIdle;
+          await poll(`${a.backend}/${a.server} drained`, a.timeoutMs, async () => {
+            const open = await sessions();
+            if (open > 0 && idle) await ops.closeIdleDbSessions(idle.node, idle.container);
+            return open === 0;
+          });
         } catch {
           // Bounded: what is still open at the deadline is closed (and the load records it).
           logger.warn(

@@ -93,7 +93,9 @@ export function describeAction(a: Action): string {
     case "drain":
       return `drain ${a.backend}/${a.server} on ${a.lbs.join(", ")}`;
     case "waitDrained":
-      return `wait for ${a.backend}/${a.server} sessions to end`;
+      return a.closeIdle
+        ? `wait for ${a.backend}/${a.server} sessions to end, closing idle ones in ${a.closeIdle.container}`
+        : `wait for ${a.backend}/${a.server} sessions to end`;
     case "setConfig":
       return `${a.value === null ? "remove" : `set ${a.key} = ${a.value} in`} [${a.section}]${a.value === null ? ` ${a.key} from` : ""} ${a.path} on ${a.node}`;
     case "recreate":

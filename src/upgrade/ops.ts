@@ -39,6 +39,11 @@ export interface UpgradeOps {
   /** Sets (or with null removes) one INI option; returns the value it had (null: none). */
   setConfig(a: SetConfigAction): Promise<string | null>;
   galera(node: string, container: string): Promise<{ state: string; size: number } | undefined>;
+  /**
+   * Closes the database server's idle client connections (no open transaction, idle ≥ 1 s);
+   * how many it closed. undefined when kroll cannot log in to it.
+   */
+  closeIdleDbSessions(node: string, container: string): Promise<number | undefined>;
   rabbitBooted(node: string, container: string): Promise<boolean>;
   /** Ironic nodes in a `*wait*` provision state (uuid and state). */
   ironicBusyNodes(): Promise<string[]>;

@@ -539,10 +539,13 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       backend: t.backend ?? "",
       server: node,
       // Database clients hold pooled connections for an hour (oslo.db recycles them after
-      // 3600 s): they never drain by themselves. New ones already go to a backup server, so
-      // wait a few seconds for what is in flight, then close the rest (clients reconnect).
-      timeoutMs: t.service === "mariadb" ? Math.min(d.drainTimeoutMs, 5_000) : d.drainTimeoutMs,
+      // 3600 s): they never drain by themselves. New ones already go to a backup server; the
+      // idle ones are closed on the server between queries (oslo.db's ping on checkout then
+      // reconnects through HAProxy), and only what is still open at the deadline is cut
+      // (closing every session at once failed the queries in flight: "Lost connection").
+      timeoutMs: t.service === "mariadb" ? Math.min(d.drainTimeoutMs, 30_000) : d.drainTimeoutMs,
       force: t.service === "mariadb",
+      ...(t.service === "mariadb" ? { closeIdle: { node, container: t.container } } : {}),
     });
   for (const t of ts) {
     if (o.pin && t.configFile !== undefined) {

@@ -135,6 +135,12 @@ export type Action =
       readonly timeoutMs: number;
       /** At the deadline, close what is left (long-lived database connections) instead of failing. */
       readonly force: boolean;
+      /**
+       * A database server: while waiting, its idle client connections (no open transaction,
+       * idle a second or more) are closed on the server itself, so pooled clients reconnect
+       * through the load balancer to another member between two queries, never during one.
+       */
+      readonly closeIdle?: { readonly node: string; readonly container: string };
     }
   | {
       readonly kind: "setConfig";

@@ -131,6 +131,22 @@ export class FakeCluster implements UpgradeOps {
   }
   async shutdownSessions(lb: string, backend: string, server: string) {
     await this.step(`shutdown ${lb} ${backend}/${server}`);
+    this.servers = this.servers.map((s) =>
+      s.lb === lb && s.backend === backend && s.server === server ? { ...s, sessions: 0 } : s,
+    );
+  }
+  /** Idle database connections close when asked (false: they are all busy, none closes). */
+  dbConnectionsIdle = true;
+  async closeIdleDbSessions(node: string, container: string) {
+    await this.step(`close-idle ${node} ${container}`);
+    if (!this.dbConnectionsIdle) return 0;
+    let n = 0;
+    this.servers = this.servers.map((s) => {
+      if (s.server !== node || s.backend !== "mariadb") return s;
+      n += s.sessions;
+      return { ...s, sessions: 0 };
+    });
+    return n;
   }
   async inspect(node: string, container: string) {
     await this.step(`inspect ${node} ${container}`);

@@ -95,6 +95,9 @@ export function opsFor(
       : undefined,
     authToken: process.env.OS_AUTH_TOKEN,
     addresses,
+    dbMembers: [
+      ...new Set(setup.desired.targets.filter((t) => t.container === "mariadb").map((t) => t.node)),
+    ],
     vipInterface: (node) =>
       s.cluster.nodes.find((n) => n.name === node)?.interfaces?.network ?? s.network.interface,
     vipPrefix: s.network.internal_vip.includes(":")

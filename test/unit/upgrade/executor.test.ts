@@ -197,6 +197,32 @@ describe("executor.runUpgrade", () => {
     });
   }
 
+  it("drains a Galera member by closing its idle client connections, and cuts sessions only when none is idle by the deadline", async () => {
+    for (const idle of [true, false]) {
+      const d = desired();
+      const fake = new FakeCluster(d);
+      fake.dbConnectionsIdle = idle;
+      // Pooled database connections never end by themselves.
+      fake.servers = fake.servers.map((s) => (s.backend === "mariadb" ? { ...s, sessions: 3 } : s));
+      const out = await runUpgrade(d, deps(fake, []));
+      expect(out.status).to.equal("done");
+      const members = d.targets.filter((t) => t.container === "mariadb").map((t) => t.node);
+      expect(members.length).to.be.above(1);
+      const closed = fake.calls.filter((c) => c.startsWith("close-idle"));
+      const cut = fake.calls.filter((c) => c.startsWith("shutdown") && c.includes("mariadb/"));
+      for (const n of members)
+        expect(
+          closed.some((c) => c.includes(`${n} mariadb`)),
+          `${n}: ${closed.join("; ")}`,
+        ).to.equal(true);
+      if (idle) expect(cut, "no session cut when idle ones close").to.deep.equal([]);
+      else
+        expect(new Set(cut.map((c) => c.split(" ").at(-1)))).to.deep.equal(
+          new Set(members.map((n) => `mariadb/${n}`)),
+        );
+    }
+  });
+
   it("refuses to loop when the cluster does not move", async () => {
     const d = desired();
     const fake = new FakeCluster(d);
