@@ -23,9 +23,14 @@ import type { ImageForClone, InspectForClone } from "./clone.js";
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** An HTTP agent whose connections are streams the given function opens (over SSH). */
-export function createStreamAgent(open: () => Promise<Duplex>, maxSockets = 8): Agent {
-  const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+/**
+ * An HTTP agent whose connections are streams the given function opens (over SSH). No cap on
+ * connections in use: a request queued inside Node's Agent for a free connection cannot be
+ * aborted (its timeout never fires), so one stuck channel would hang every later call. Idle
+ * ones kept for reuse are bounded.
+ */
+export function createStreamAgent(open: () => Promise<Duplex>, maxFreeSockets = 8): Agent {
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets });
   // Node's Agent accepts an asynchronous createConnection through its callback.
   (agent as unknown as { createConnection: unknown }).createConnection = (
     _opts: unknown,
@@ -109,14 +114,23 @@ export function createDockerodeDockerApi(
   ): Promise<T | undefined> => {
     const deadline = AbortSignal.timeout(ms);
     const s = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // The abort is also raced here: a request that never got a connection does not end on
+    // its signal, and a caller must never wait past its deadline.
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(s.reason as Error);
+      s.addEventListener("abort", onAbort, { once: true });
+    });
     try {
-      return await f(s);
+      return await Promise.race([f(s), aborted]);
     } catch (e: unknown) {
       const err = e as DockerodeError;
       if (err.statusCode !== undefined && ok.includes(err.statusCode)) return undefined;
       if (deadline.aborted) throw new TimeoutError(`node ${node}: docker ${op}`, ms, { cause: e });
       if (signal?.aborted) throw new DockerApiError(node, op, "aborted", undefined, { cause: e });
       throw new DockerApiError(node, op, errorMessage(err), err.statusCode, { cause: e });
+    } finally {
+      if (onAbort) s.removeEventListener("abort", onAbort);
     }
   };
 

@@ -266,7 +266,19 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
     async openUnixSocket(path) {
       const conn = await getClient();
       return new Promise((resolve, reject) => {
+        // Bounded: a channel the server never answers must not hold its caller for ever (a
+        // channel that arrives after the deadline is closed).
+        let late = false;
+        const timer = setTimeout(() => {
+          late = true;
+          reject(new TimeoutError(`node ${node}: open ${path} over SSH`, 20_000));
+        }, 20_000);
         conn.openssh_forwardOutStreamLocal(path, (err, channel) => {
+          clearTimeout(timer);
+          if (late) {
+            channel?.close();
+            return;
+          }
           if (err)
             reject(
               new SshError(node, `cannot open ${path} over SSH: ${err.message}`, { cause: err }),

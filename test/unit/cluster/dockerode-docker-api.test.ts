@@ -1,9 +1,11 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
+import { request } from "node:http";
+import { Duplex, PassThrough } from "node:stream";
 import {
   createDockerodeDockerApi,
+  createStreamAgent,
   toCreateOptions,
 } from "../../../src/cluster/docker/dockerode-docker-api.js";
 import type { DockerodeLike } from "../../../src/cluster/docker/dockerode-docker-api.js";
@@ -131,6 +133,50 @@ describe("cluster/docker/dockerode-docker-api", () => {
       "node node1: docker version did not finish within 30 ms",
     );
   });
+  it("gives up at its deadline even when the request ignores its abort signal (queued for a connection)", async () => {
+    const { client } = fakeDockerode({ "inspect c1": () => new Promise(() => undefined) });
+    const api = createDockerodeDockerApi("node1", client, { timeoutMs: 30 });
+    let err: unknown;
+    await api.inspect("c1").catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(TimeoutError);
+  });
+
+  it("never queues a request behind connections in use: ten unanswered requests do not hold up the next", async () => {
+    let n = 0;
+    const agent = createStreamAgent(() => {
+      n++;
+      // The first 10 connections open and never answer (a daemon that hangs on a call).
+      const silent = n <= 10;
+      return Promise.resolve(
+        new Duplex({
+          read() {},
+          write(_c, _e, cb) {
+            cb();
+            if (!silent) this.push("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+          },
+        }),
+      );
+    });
+    const get = (ms: number): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          { host: "docker", path: "/x", agent, signal: AbortSignal.timeout(ms) },
+          (res) => {
+            let body = "";
+            res.on("data", (d: Buffer) => (body += d.toString()));
+            res.on("end", () => resolve(body));
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+    const stuck = Array.from({ length: 10 }, () => get(1_500).catch(() => "stuck"));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await get(1_000).catch((e: unknown) => String(e))).to.equal("ok");
+    expect(await Promise.all(stuck)).to.deep.equal(Array(10).fill("stuck"));
+    agent.destroy();
+  });
+
   it("reports a pull whose image is missing from the registry as a DockerApiError", async () => {
     const { client } = fakeDockerode({
       "pull kroll-registry:5000/kolla/nope:stable": () => Promise.resolve(new PassThrough()),
