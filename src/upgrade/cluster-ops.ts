@@ -12,7 +12,9 @@ import { lastLogLines, mysqlAsRoot } from "../deploy/deploy.js";
 import { LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
 import { fetchText } from "../lab/http.js";
-import { parseServersState, parseShowStat, runtimeCommand } from "./haproxy.js";
+import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
+import type { HaproxyRuntime } from "../cluster/haproxy-runtime.js";
+import { parseServersState, parseShowStat } from "./haproxy.js";
 import type { UpgradeOps } from "./ops.js";
 import { asideName } from "./types.js";
 import type { Desired, ObservedContainer, ServerState } from "./types.js";
@@ -47,6 +49,16 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     return d;
   };
   const observeQueue = new PQueue({ concurrency: 8 });
+  const runtimes = new Map<string, HaproxyRuntime>();
+  /** HAProxy's runtime API on a loadbalancer host (its admin socket over SSH). */
+  const haproxy = (lb: string, command: string, timeoutMs = 20_000): Promise<string> => {
+    let rt = runtimes.get(lb);
+    if (!rt) {
+      rt = haproxyRuntime(shell(lb));
+      runtimes.set(lb, rt);
+    }
+    return rt(command, timeoutMs);
+  };
 
   const toObserved = async (node: string, name: string): Promise<ObservedContainer | undefined> => {
     const c = await docker(node).inspect(name);
@@ -93,20 +105,15 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     lb: string,
     vip: string,
   ): Promise<{ servers: ServerState[]; holdsVip: boolean }> => {
-    const r = await shell(lb).exec(
-      [
-        "sh",
-        "-c",
-        `ip -o addr show | grep -qw "$1" && echo VIP-HERE; ` +
-          `docker exec haproxy sh -c 'echo "show servers state" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock; echo "==STAT=="; echo "show stat" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock' 2>/dev/null`,
-        "lb-state",
-        vip,
-      ],
-      { timeoutMs: 30_000 },
-    );
-    const holdsVip = r.stdout.startsWith("VIP-HERE");
-    const body = holdsVip ? r.stdout.slice(r.stdout.indexOf("\n") + 1) : r.stdout;
-    const [state = "", stat = ""] = body.split("==STAT==");
+    const [addr, state, stat] = await Promise.all([
+      shell(lb).exec(["sh", "-c", 'ip -o addr show | grep -qw "$1" && echo VIP-HERE', "vip", vip], {
+        timeoutMs: 30_000,
+      }),
+      // No HAProxy running on it (yet): no servers.
+      haproxy(lb, "show servers state", 30_000).catch(() => ""),
+      haproxy(lb, "show stat", 30_000).catch(() => ""),
+    ]);
+    const holdsVip = addr.stdout.startsWith("VIP-HERE");
     return { servers: stat ? parseShowStat(lb, stat, parseServersState(state)) : [], holdsVip };
   };
 
@@ -181,15 +188,12 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     },
 
     async serverStats(lb) {
-      const r = await shell(lb).exec(runtimeCommand("show stat"), { timeoutMs: 20_000 });
-      return r.exitCode === 0 ? parseShowStat(lb, r.stdout, new Map()) : [];
+      const stat = await haproxy(lb, "show stat").catch(() => "");
+      return parseShowStat(lb, stat, new Map());
     },
 
     async setServer(lb, backend, server, admin) {
-      const out = await shell(lb).run(
-        runtimeCommand(`set server ${backend}/${server} state ${admin}`),
-        { timeoutMs: 20_000 },
-      );
+      const out = await haproxy(lb, `set server ${backend}/${server} state ${admin}`);
       if (out.trim() !== "")
         throw new RunFailedError(
           `HAProxy on ${lb}: set server ${backend}/${server} state ${admin}: ${out.trim()}`,
@@ -197,9 +201,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     },
 
     async shutdownSessions(lb, backend, server) {
-      await shell(lb).run(runtimeCommand(`shutdown sessions server ${backend}/${server}`), {
-        timeoutMs: 20_000,
-      });
+      await haproxy(lb, `shutdown sessions server ${backend}/${server}`);
     },
 
     inspect: toObserved,

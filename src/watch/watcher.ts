@@ -10,7 +10,8 @@ import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { LABELS } from "../deploy/render.js";
-import { parseShowStat, runtimeCommand } from "../upgrade/haproxy.js";
+import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
+import { parseShowStat } from "../upgrade/haproxy.js";
 import { scanLogLine } from "./logscan.js";
 import type { LogFinding } from "./logscan.js";
 
@@ -137,13 +138,12 @@ export function startWatchers(deps: {
   );
 
   const last = new Map<string, string>();
-  const lbLoops = deps.loadbalancers.map((lb) =>
-    every(deps.haproxyEveryMs ?? 1_000, async () => {
-      const r = await deps.cluster
-        .shell(lb)
-        .exec(runtimeCommand("show stat"), { timeoutMs: 10_000 });
-      if (r.exitCode !== 0) return;
-      for (const s of parseShowStat(lb, r.stdout, new Map())) {
+  const lbLoops = deps.loadbalancers.map((lb) => {
+    const runtime = haproxyRuntime(deps.cluster.shell(lb));
+    return every(deps.haproxyEveryMs ?? 1_000, async () => {
+      const stat = await runtime("show stat", 10_000).catch(() => undefined);
+      if (stat === undefined) return;
+      for (const s of parseShowStat(lb, stat, new Map())) {
         const k = `${lb} ${s.backend} ${s.server}`;
         const prev = last.get(k);
         const status = s.status.split(" ")[0] ?? s.status;
@@ -159,8 +159,8 @@ export function startWatchers(deps: {
           });
         last.set(k, status);
       }
-    }),
-  );
+    });
+  });
 
   return {
     records: () => out,

@@ -1,0 +1,73 @@
+/**
+ * EFFECT. HAProxy's runtime API on a loadbalancer host. kolla keeps HAProxy's admin socket in
+ * the `haproxy_socket` volume; kroll opens that socket straight over the node's SSH connection
+ * (a stream, like Docker's socket), which answers in milliseconds. `docker exec haproxy socat`
+ * — the fallback, when the volume or the socket cannot be reached that way — costs about a
+ * second of a busy 2-core node per command, and the upgrade and the watchers ask several
+ * times per second.
+ */
+import type { NodeShell } from "./ports.js";
+import { RemoteCommandError, TimeoutError } from "../core/errors.js";
+import { runtimeCommand } from "../upgrade/haproxy.js";
+
+export type HaproxyRuntime = (command: string, timeoutMs: number) => Promise<string>;
+
+const VOLUME = "haproxy_socket";
+
+export function haproxyRuntime(shell: NodeShell): HaproxyRuntime {
+  let socket: Promise<string | undefined> | undefined;
+  const socketPath = async (): Promise<string | undefined> => {
+    socket ??= shell
+      .exec(["docker", "volume", "inspect", "-f", "{{.Mountpoint}}", VOLUME], {
+        timeoutMs: 20_000,
+      })
+      .then((r) =>
+        r.exitCode === 0 && r.stdout.trim() !== "" ? `${r.stdout.trim()}/haproxy.sock` : undefined,
+      )
+      .catch(() => undefined);
+    const p = await socket;
+    // Not there yet (HAProxy not deployed): asked again next time.
+    if (p === undefined) socket = undefined;
+    return p;
+  };
+  return async (command, timeoutMs) => {
+    const path = await socketPath();
+    if (path !== undefined) {
+      const answer = await ask(shell, path, command, timeoutMs).catch(() => undefined);
+      if (answer !== undefined) return answer;
+    }
+    const r = await shell.exec(runtimeCommand(command), { timeoutMs });
+    if (r.exitCode !== 0)
+      throw new RemoteCommandError(shell.node, `haproxy: ${command}`, r.exitCode, r.stderr.trim());
+    return r.stdout;
+  };
+}
+
+/** One command on the socket: HAProxy answers and closes the connection (non-interactive). */
+async function ask(
+  shell: NodeShell,
+  path: string,
+  command: string,
+  timeoutMs: number,
+): Promise<string> {
+  const stream = await shell.openUnixSocket(path);
+  return new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => {
+      stream.destroy();
+      reject(new TimeoutError(`node ${shell.node}: haproxy ${command}`, timeoutMs));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve(out);
+    };
+    stream.on("data", (d: Buffer) => (out += d.toString()));
+    stream.once("end", done);
+    stream.once("close", done);
+    stream.once("error", (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    stream.end(`${command}\n`);
+  });
+}
