@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import { Duplex } from "node:stream";
+import { haproxyRuntime } from "../../../src/cluster/haproxy-runtime.js";
+import type { ExecResult, NodeShell } from "../../../src/cluster/ports.js";
+import { RemoteCommandError } from "../../../src/core/errors.js";
+
+/** A node whose HAProxy socket answers `answer` (or cannot be opened), recording every call. */
+function node(opts: { socket: boolean; volume: boolean; execExit?: number }): {
+  shell: NodeShell;
+  calls: string[];
+} {
+  const calls: string[] = [];
+  const shell: NodeShell = {
+    node: "node1",
+    async exec(argv): Promise<ExecResult> {
+      calls.push(`exec ${argv.slice(0, 3).join(" ")}`);
+      if (argv[1] === "volume")
+        return opts.volume
+          ? { exitCode: 0, stdout: "/var/lib/docker/volumes/haproxy_socket/_data\n", stderr: "" }
+          : { exitCode: 1, stdout: "", stderr: "no such volume" };
+      return { exitCode: opts.execExit ?? 0, stdout: "via docker exec\n", stderr: "boom" };
+    },
+    run: () => Promise.reject(new Error("not used")),
+    async openUnixSocket(path) {
+      calls.push(`socket ${path}`);
+      if (!opts.socket) throw new Error("connect ECONNREFUSED");
+      let asked = "";
+      return new Duplex({
+        read() {},
+        write(chunk: Buffer, _e, cb) {
+          asked += chunk.toString();
+          cb();
+        },
+        final(cb) {
+          // HAProxy answers the one command, then closes.
+          this.push(`answer to ${asked.trim()}\n`);
+          this.push(null);
+          cb();
+        },
+      });
+    },
+    putFile: () => Promise.reject(new Error("not used")),
+    close: () => undefined,
+  };
+  return { shell, calls };
+}
+
+describe("cluster/haproxy-runtime", () => {
+  it("asks HAProxy through its admin socket in the haproxy_socket volume, looked up once", async () => {
+    const { shell, calls } = node({ socket: true, volume: true });
+    const rt = haproxyRuntime(shell);
+    expect(await rt("show stat", 1_000)).to.equal("answer to show stat\n");
+    expect(await rt("set server b/s state drain", 1_000)).to.equal(
+      "answer to set server b/s state drain\n",
+    );
+    expect(calls).to.deep.equal([
+      "exec docker volume inspect",
+      "socket /var/lib/docker/volumes/haproxy_socket/_data/haproxy.sock",
+      "socket /var/lib/docker/volumes/haproxy_socket/_data/haproxy.sock",
+    ]);
+  });
+
+  it("falls back to docker exec when the socket cannot be opened or the volume is not there yet", async () => {
+    for (const o of [
+      { socket: false, volume: true },
+      { socket: true, volume: false },
+    ]) {
+      const { shell, calls } = node(o);
+      expect(await haproxyRuntime(shell)("show stat", 1_000)).to.equal("via docker exec\n");
+      expect(calls.at(-1)).to.equal("exec docker exec haproxy");
+    }
+  });
+
+  it("names the node and the command when HAProxy cannot be reached either way", async () => {
+    const { shell } = node({ socket: false, volume: false, execExit: 1 });
+    let err: unknown;
+    await haproxyRuntime(shell)("show stat", 1_000).catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(RemoteCommandError);
+    expect((err as Error).message)
+      .to.include("node1")
+      .and.include("show stat");
+  });
+});
