@@ -12,20 +12,26 @@ function node(opts: { socket: boolean; volume: boolean; execExit?: number }): {
   const calls: string[] = [];
   const shell: NodeShell = {
     node: "node1",
-    async exec(argv): Promise<ExecResult> {
+    exec(argv): Promise<ExecResult> {
       calls.push(`exec ${argv.slice(0, 3).join(" ")}`);
       if (argv[1] === "volume")
-        return opts.volume
-          ? { exitCode: 0, stdout: "/var/lib/docker/volumes/haproxy_socket/_data\n", stderr: "" }
-          : { exitCode: 1, stdout: "", stderr: "no such volume" };
-      return { exitCode: opts.execExit ?? 0, stdout: "via docker exec\n", stderr: "boom" };
+        return Promise.resolve(
+          opts.volume
+            ? { exitCode: 0, stdout: "/var/lib/docker/volumes/haproxy_socket/_data\n", stderr: "" }
+            : { exitCode: 1, stdout: "", stderr: "no such volume" },
+        );
+      return Promise.resolve({
+        exitCode: opts.execExit ?? 0,
+        stdout: "via docker exec\n",
+        stderr: "boom",
+      });
     },
     run: () => Promise.reject(new Error("not used")),
-    async openUnixSocket(path) {
+    openUnixSocket(path) {
       calls.push(`socket ${path}`);
-      if (!opts.socket) throw new Error("connect ECONNREFUSED");
+      if (!opts.socket) return Promise.reject(new Error("connect ECONNREFUSED"));
       let asked = "";
-      return new Duplex({
+      const wire = new Duplex({
         read() {},
         write(chunk: Buffer, _e, cb) {
           asked += chunk.toString();
@@ -38,6 +44,7 @@ function node(opts: { socket: boolean; volume: boolean; execExit?: number }): {
           cb();
         },
       });
+      return Promise.resolve(wire);
     },
     putFile: () => Promise.reject(new Error("not used")),
     close: () => undefined,
