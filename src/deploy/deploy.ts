@@ -358,7 +358,8 @@ export async function mysqlAsRoot(
   address: string,
   password: string,
   sql: string,
-  opts: { force?: boolean } = {},
+  /** delimiter: for a compound statement (BEGIN NOT ATOMIC … END) ended by it. */
+  opts: { delimiter?: string } = {},
 ): Promise<string> {
   const argv = [
     "docker",
@@ -367,14 +368,11 @@ export async function mysqlAsRoot(
     container,
     "sh",
     "-c",
-    `IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mariadb -uroot -h "$1" -N -B${opts.force ? " --force" : ""}`,
+    `IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mariadb -uroot -h "$1" -N -B${opts.delimiter ? ` --delimiter='${opts.delimiter}'` : ""}`,
     "mysql",
     address,
   ];
-  const o = { timeoutMs: 60_000, stdin: `${password}\n${sql}` };
-  if (!opts.force) return shell.run(argv, o);
-  // --force: every statement runs, and one that fails (a connection already gone) is no error.
-  return (await shell.exec(argv, o)).stdout;
+  return shell.run(argv, { timeoutMs: 60_000, stdin: `${password}\n${sql}` });
 }
 
 /** Galera: this member reports Synced and the cluster has `size` members. */

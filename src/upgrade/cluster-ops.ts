@@ -79,26 +79,42 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
   ): Promise<number | undefined> => {
     const pw = o.dbRootPassword;
     if (pw === undefined) return undefined;
-    const run = (sql: string, force = false): Promise<string> =>
-      mysqlAsRoot(shell(node), container, o.addresses.get(node) ?? node, pw, sql, { force });
     const fromHost =
       from !== undefined && /^[0-9A-Fa-f.:]+$/.test(from)
         ? ` AND (host LIKE '${from}:%' OR host LIKE '[${from}]:%')`
         : "";
-    const ids = (
-      await run(
-        "SELECT id FROM information_schema.processlist WHERE command = 'Sleep' AND time >= 1 " +
-          "AND user NOT IN ('system user', 'event_scheduler') AND id <> CONNECTION_ID() " +
-          `AND id NOT IN (SELECT trx_mysql_thread_id FROM information_schema.innodb_trx)${fromHost};`,
-      )
-    )
-      .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => /^\d+$/.test(l));
-    if (ids.length === 0) return 0;
-    // One statement each; a connection gone meanwhile is not an error.
-    await run(ids.map((id) => `KILL CONNECTION ${id};`).join("\n"), true);
-    return ids.length;
+    // One block on the server: each connection is checked again right before it is killed
+    // (a separate SELECT, then KILLs, left a second in which a pool could check one out and
+    // start a query on it: "Lost connection ... during query").
+    const out = await mysqlAsRoot(
+      shell(node),
+      container,
+      o.addresses.get(node) ?? node,
+      pw,
+      [
+        "BEGIN NOT ATOMIC",
+        "  DECLARE n INT DEFAULT 0;",
+        "  FOR c IN (SELECT id FROM information_schema.processlist WHERE command = 'Sleep'",
+        "      AND time >= 1 AND user NOT IN ('system user', 'event_scheduler')",
+        `      AND id <> CONNECTION_ID()${fromHost}`,
+        "      AND id NOT IN (SELECT trx_mysql_thread_id FROM information_schema.innodb_trx)) DO",
+        "    BEGIN",
+        "      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;",
+        "      IF EXISTS (SELECT 1 FROM information_schema.processlist WHERE id = c.id",
+        "          AND command = 'Sleep' AND time >= 1) THEN",
+        "        EXECUTE IMMEDIATE CONCAT('KILL CONNECTION ', c.id);",
+        "        SET n = n + 1;",
+        "      END IF;",
+        "    END;",
+        "  END FOR;",
+        "  SELECT n;",
+        "END",
+        "$$",
+        "",
+      ].join("\n"),
+      { delimiter: "$$" },
+    );
+    return Number(out.trim()) || 0;
   };
 
   const lbState = async (
