@@ -98,6 +98,7 @@ describe("integration: kroll inventory", function () {
       "config/global.conf",
       "config/heat.conf",
       "config/ironic.conf",
+      "config/ironic/ironic-api.conf",
       "globals.yml",
       "multinode",
       "passwords.yml",
