@@ -105,9 +105,11 @@ export function createDockerodeDockerApi(
   opts: { timeoutMs?: number; onClose?: () => void; concurrency?: number } = {},
 ): DockerApi {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // At most a few calls at once per node: 40 inspects at once over one SSH connection took
-  // 12-19 s on a loaded lab node where one after the other took 2 s. A call waiting here
-  // still ends at its deadline (and leaves the queue).
+  // At most a few short calls at once per node: 40 inspects at once over one SSH connection
+  // took 12-19 s on a loaded lab node where one after the other took 2 s. A call waiting here
+  // still ends at its deadline (and leaves the queue). Calls allowed longer than the default
+  // deadline (a pull, a stop that waits out its grace period) mostly wait on the daemon, not
+  // on the connection: they run beside the queue, or four of them would stall every inspect.
   const inFlight = new PQueue({ concurrency: opts.concurrency ?? 4 });
   /** Runs one call with a deadline; maps errors; `ok` lists status codes that mean success. */
   const call = async <T>(
@@ -127,7 +129,8 @@ export function createDockerodeDockerApi(
       s.addEventListener("abort", onAbort, { once: true });
     });
     try {
-      return await Promise.race([inFlight.add(() => f(s), { signal: s }), aborted]);
+      const running = ms > timeoutMs ? f(s) : inFlight.add(() => f(s), { signal: s });
+      return await Promise.race([running, aborted]);
     } catch (e: unknown) {
       const err = e as DockerodeError;
       if (err.statusCode !== undefined && ok.includes(err.statusCode)) return undefined;

@@ -177,6 +177,25 @@ describe("cluster/docker/dockerode-docker-api", () => {
     agent.destroy();
   });
 
+  it("runs long calls (a stop waiting out its grace period) beside the queue of short ones", async () => {
+    const release: (() => void)[] = [];
+    const { client, calls } = fakeDockerode({
+      "stop c1": () => new Promise<void>((r) => release.push(r)),
+      "stop c2": () => new Promise<void>((r) => release.push(r)),
+      "inspect c3": () => Promise.reject(httpError(404, "No such container: c3")),
+    });
+    const api = createDockerodeDockerApi("node1", client, { timeoutMs: 1_000, concurrency: 1 });
+    const stops = [api.stop("c1", 10), api.stop("c2", 10)];
+    // With one slot, a queued inspect would wait for both stops; it must answer at once.
+    const t0 = Date.now();
+    const st = await api.inspect("c3");
+    expect(Date.now() - t0).to.be.below(500);
+    expect(st).to.equal(undefined);
+    expect(calls).to.deep.equal(["stop c1", "stop c2", "inspect c3"]);
+    release.forEach((r) => r());
+    await Promise.all(stops);
+  });
+
   it("reports a pull whose image is missing from the registry as a DockerApiError", async () => {
     const { client } = fakeDockerode({
       "pull kroll-registry:5000/kolla/nope:stable": () => Promise.resolve(new PassThrough()),
