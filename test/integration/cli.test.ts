@@ -97,6 +97,7 @@ describe("integration: kroll inventory", function () {
     expect(Object.keys(first).sort()).to.deep.equal([
       "config/global.conf",
       "config/heat.conf",
+      "config/heat/heat-engine.conf",
       "config/ironic.conf",
       "config/ironic/ironic-api.conf",
       "globals.yml",
