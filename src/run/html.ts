@@ -212,7 +212,8 @@ export function reportHtml(r: RunReport): string {
   const failureRows = (load?.failures ?? [])
     .slice(0, 300)
     .map(
-      (f) => `<tr><td>${time(f.at)}</td><td>${esc(f.what)}</td><td>${causeLink(f.cause)}</td></tr>`,
+      (f) =>
+        `<tr><td>${time(f.at)}</td><td>${esc(f.what)}${f.hint ? `<br><small class="hint">${esc(f.hint)}</small>` : ""}</td><td>${causeLink(f.cause)}</td></tr>`,
     )
     .join("");
   const opRows = r.operations
@@ -261,7 +262,7 @@ export function reportHtml(r: RunReport): string {
 <html lang="en"><head><meta charset="utf-8"><title>kroll run ${esc(r.scenario)}: ${r.verdict.toUpperCase()}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:16px 24px;color:#222}
-h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 6px}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 6px} .hint{color:#666}
 .verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:bold}
 .verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}
 table{border-collapse:collapse;font-size:12px;margin:4px 0}

@@ -7,6 +7,7 @@ import type { LoadSummary, OperationRecord } from "../load/recorder.js";
 import type { Interval } from "../report/intervals.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
 import { attribute, causeOver, rankOf, toAttribution } from "../report/model.js";
+import { hazardHint } from "./hazards.js";
 import type { ActionSpan, Attribution } from "../report/model.js";
 import type { UpgradeOutcome } from "../upgrade/executor.js";
 import type { JournalRecord } from "../upgrade/journal.js";
@@ -42,6 +43,8 @@ export interface StepResult {
   readonly unavailableMs: number;
   readonly failedOperations: number;
   readonly firstFailure: string | undefined;
+  /** The known-hazard hint of the first failure that has one. */
+  readonly hint: string | undefined;
 }
 
 export interface Disruption {
@@ -78,6 +81,8 @@ export interface AttributedFailure {
   readonly at: number;
   readonly what: string;
   readonly cause: Attribution | undefined;
+  /** Set when the failure matches a known hazard of the step (src/run/hazards.ts). */
+  readonly hint?: string;
 }
 
 export interface RunReport {
@@ -134,7 +139,10 @@ export interface RunReport {
 /** Steps (waves) from the journal: when each ran, on which nodes, how it ended. */
 export function stepsFromJournal(
   records: readonly JournalRecord[],
-): Omit<StepResult, "failedRequests" | "unavailableMs" | "failedOperations" | "firstFailure">[] {
+): Omit<
+  StepResult,
+  "failedRequests" | "unavailableMs" | "failedOperations" | "firstFailure" | "hint"
+>[] {
   const out = new Map<number, ReturnType<typeof stepsFromJournal>[number]>();
   const actions = new Map<number, number>();
   const failed = new Map<number, string>();
@@ -237,14 +245,19 @@ export function buildRunReport(i: RunInputs): RunReport {
   const spans = i.spans;
   const cause = (at: number): Attribution | undefined => attribute(spans, at)[0];
   const sm = i.load?.summary;
-  const failures: AttributedFailure[] = (sm?.failures ?? []).map((f) => ({
-    at: f.dueAt,
-    what: `${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}${f.requestId ? ` [${f.requestId}]` : ""}`.trim(),
-    // What was going on while it was in flight: a reset shows when the answer was due, a
-    // timeout a minute after what caused it; the most disruptive action first, then the
-    // earliest.
-    cause: causeOver(spans, f.dueAt, f.finishedAt),
-  }));
+  const failures: AttributedFailure[] = (sm?.failures ?? [])
+    .map((f) => ({
+      at: f.dueAt,
+      what: `${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}${f.requestId ? ` [${f.requestId}]` : ""}`.trim(),
+      // What was going on while it was in flight: a reset shows when the answer was due, a
+      // timeout a minute after what caused it; the most disruptive action first, then the
+      // earliest.
+      cause: causeOver(spans, f.dueAt, f.finishedAt),
+    }))
+    .map((f) => {
+      const hint = hazardHint(f.what, f.cause);
+      return hint === undefined ? f : { ...f, hint };
+    });
   const operations = (sm?.operations ?? [])
     .filter((o) => o.status !== "done")
     .map((o) => ({ ...o, cause: causeOfOperation(spans, o) }));
@@ -274,6 +287,7 @@ export function buildRunReport(i: RunInputs): RunReport {
           (o.kind !== "heat-stack" || i.heatStuck === "fail" || o.status !== "stuck"),
       ).length,
       firstFailure: fr[0]?.what,
+      hint: fr.find((f) => f.hint !== undefined)?.hint,
     };
   });
   const slo = (i.load?.slo.breaches ?? []).map((b) => ({
@@ -325,6 +339,7 @@ export function buildRunReport(i: RunInputs): RunReport {
         : "",
       s.unavailableMs ? `${(s.unavailableMs / 1000).toFixed(1)} s unavailable through the VIP` : "",
       s.failedOperations ? `${s.failedOperations} operation(s) failed or stuck` : "",
+      s.failedRequests && s.hint ? s.hint : "",
     ].filter(Boolean);
     checks.push({
       suite: "steps",

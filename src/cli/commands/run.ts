@@ -519,6 +519,12 @@ function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string)
     ctx.out.line(
       `  pass   steps  ${okSteps} upgrade steps without failures (junit.xml lists each)`,
     );
+  // Known hazards (src/run/hazards.ts), once each, with the steps they were seen under.
+  const hints = new Map<string, number[]>();
+  for (const st of r.steps)
+    if (st.failedRequests > 0 && st.hint)
+      hints.set(st.hint, [...(hints.get(st.hint) ?? []), st.wave]);
+  for (const [hint, waves] of hints) ctx.out.line(`  waves ${waves.join(", ")}: ${hint}`);
   for (const o of r.operations)
     ctx.out.line(
       `  ${o.status} ${o.kind} ${o.id} ${o.verb}: ${o.state} ${o.reason} — ${describeCause(o.cause)}`,

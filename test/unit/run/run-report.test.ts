@@ -102,7 +102,9 @@ const journal: JournalRecord[] = [
   }),
 ];
 
-function inputs(over: Partial<RunInputs> & { failures?: number[]; slo?: SloResult }): RunInputs {
+function inputs(
+  over: Partial<RunInputs> & { failures?: number[]; failure504?: number[]; slo?: SloResult },
+): RunInputs {
   const r = new Recorder(0);
   for (let t = 0; t < 50_000; t += 500)
     r.request({
@@ -126,6 +128,18 @@ function inputs(over: Partial<RunInputs> & { failures?: number[]; slo?: SloResul
       status: undefined,
       errorClass: "refused",
       error: "ECONNREFUSED",
+      requestId: undefined,
+    });
+  for (const t of over.failure504 ?? [])
+    r.request({
+      profile: "heat",
+      method: "GET",
+      route: "GET /v1/{tenant}/stacks/{name}/{id}",
+      dueAt: t,
+      finishedAt: t + 60_000,
+      status: 504,
+      errorClass: "5xx",
+      error: "HTTP 504: <html><body><h1>504 Gateway Time-out</h1>",
       requestId: undefined,
     });
   r.operationStarted();
@@ -225,6 +239,33 @@ describe("run/model: the verdict and what each failure is tied to", () => {
     expect(slo?.ok).to.equal(false);
     expect(slo?.message).to.include("wave 3 (ironic apis) on node2, ironic_api");
     expect(r.load?.failures[0]?.cause?.container).to.equal("ironic_api");
+  });
+
+  it("names the known hazard a failure matches in its step's message, the report and the HTML; other failures get none", () => {
+    const breach = {
+      slo: "max_failed_requests",
+      allowed: "0",
+      observed: "2",
+      message: "2 of 102 requests failed (allowed 0)",
+    };
+    const r = buildRunReport(
+      inputs({
+        failures: [12_100],
+        failure504: [31_000],
+        slo: { breaches: [breach], recorded: [] },
+      }),
+    );
+    const [refused, lost] = r.load?.failures ?? [];
+    expect(refused?.hint).to.equal(undefined);
+    expect(lost?.cause?.container).to.equal("heat_engine");
+    expect(lost?.hint).to.match(/^known hazard: a stopping heat-engine loses the RPC calls/);
+    const step4 = r.checks.find((c) => c.name.startsWith("wave 4"));
+    expect(step4?.message)
+      .to.include("1 failed request(s)")
+      .and.include("rabbit_qos_prefetch_count");
+    expect(r.checks.find((c) => c.name.startsWith("wave 3"))?.message).to.not.include("hazard");
+    expect(r.verdict).to.equal("fail");
+    expect(reportHtml(r)).to.include('<small class="hint">known hazard: a stopping heat-engine');
   });
 
   it("within the SLOs a step that saw failures is shown but passes; a failed action always fails its step", () => {

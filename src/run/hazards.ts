@@ -1,0 +1,47 @@
+/**
+ * PURE. Known hazards of the services kroll upgrades: a failure whose text and step match one
+ * gets a hint naming the mechanism and what narrows it, so a gate reviewer reading the JUnit
+ * file or the report knows where to look. Each entry was reproduced on the lab and is
+ * explained in the README ("What the lab run finds"); a hint explains a failure, it never
+ * excuses one (the verdict does not change).
+ */
+import type { Attribution } from "../report/model.js";
+
+interface Hazard {
+  readonly container: RegExp;
+  readonly what: RegExp;
+  readonly hint: string;
+}
+
+const HAZARDS: readonly Hazard[] = [
+  {
+    container: /^heat_engine$/,
+    what: /HTTP 50[04]|MessagingTimeout/,
+    hint:
+      "known hazard: a stopping heat-engine loses the RPC calls delivered to it while it closes " +
+      "its connection (oslo.messaging acknowledges them after its poller has exited); the API " +
+      "waits rpc_response_timeout. [oslo_messaging_rabbit] rabbit_qos_prefetch_count = 1 on " +
+      "the engines narrows it to one call per consumer",
+  },
+  {
+    container: /^ironic_conductor$/,
+    what: /Can not schedule new futures|Unable to establish connection to http/,
+    hint:
+      "known hazard: an API's conductor hash ring still names the conductor being stopped; " +
+      "a shorter [DEFAULT] hash_ring_reset_interval on ironic-api moves requests off it sooner",
+  },
+  {
+    container: /^mariadb$/,
+    what: /Lost connection|server has gone away|2013|2006/,
+    hint:
+      "known hazard: a database connection cut while a query ran on the member being replaced; " +
+      "check that the member was drained and its idle connections closed before the stop",
+  },
+];
+
+/** The hint for a failure seen while `cause` ran, if it matches a known hazard. */
+export function hazardHint(what: string, cause: Attribution | undefined): string | undefined {
+  const c = cause?.container;
+  if (c === undefined) return undefined;
+  return HAZARDS.find((h) => h.container.test(c) && h.what.test(what))?.hint;
+}
