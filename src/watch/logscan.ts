@@ -28,3 +28,55 @@ export function scanLogLine(line: string): LogFinding | undefined {
   if (/\s(ERROR|CRITICAL)\s/.test(` ${line} `)) return "ERROR";
   return undefined;
 }
+
+const RANK: Readonly<Record<LogFinding, number>> = {
+  UnsupportedVersion: 0,
+  IncompatibleObjectVersion: 0,
+  MessagingTimeout: 0,
+  NodeNotLocked: 0,
+  "cannot-resume": 0,
+  Traceback: 1,
+  ERROR: 2,
+};
+
+/** oslo.log's record prefix: date, time, pid, level, logger — every line of one record has it. */
+const RECORD = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \d+ [A-Z]+ \S+)/;
+
+export interface LogRecordFinding {
+  readonly container: string;
+  readonly finding: LogFinding;
+  /** The record's first line (its message). */
+  readonly line: string;
+  /** How many log lines the record had (a traceback is one record of many lines). */
+  readonly lines: number;
+}
+
+/**
+ * The findings of a stretch of log lines, one per oslo.log record: the lines of a traceback
+ * repeat the record's prefix and are one finding (the most specific of its lines), not one
+ * each — a reconnect traceback is some 75 lines and would otherwise crowd out everything else.
+ */
+export function scanLogLines(
+  lines: readonly { readonly container: string; readonly text: string }[],
+): LogRecordFinding[] {
+  const out: LogRecordFinding[] = [];
+  let key: string | undefined;
+  let cur: LogRecordFinding | undefined;
+  for (const { container, text } of lines) {
+    const finding = scanLogLine(text);
+    const prefix = RECORD.exec(text)?.[1];
+    const k = prefix === undefined ? undefined : `${container} ${prefix}`;
+    if (cur && k !== undefined && k === key) {
+      const better = finding !== undefined && RANK[finding] < RANK[cur.finding];
+      cur = { ...cur, lines: cur.lines + 1, ...(better ? { finding } : {}) };
+      out[out.length - 1] = cur;
+      continue;
+    }
+    key = k;
+    cur = undefined;
+    if (!finding) continue;
+    cur = { container, finding, line: text, lines: 1 };
+    out.push(cur);
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import type { Logger } from "../core/logger.js";
 import { LABELS } from "../deploy/render.js";
 import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
 import { parseShowStat } from "../upgrade/haproxy.js";
-import { scanLogLine } from "./logscan.js";
+import { scanLogLines } from "./logscan.js";
 import type { LogFinding } from "./logscan.js";
 
 export type WatchRecord =
@@ -119,19 +119,20 @@ export function startWatchers(deps: {
           { timeoutMs: 30_000 },
         );
       since = Math.floor(clock.now() / 1000);
-      for (const line of r.stdout.split("\n")) {
+      const lines = r.stdout.split("\n").map((line) => {
         const sp = line.indexOf(" ");
-        const finding = scanLogLine(line.slice(sp + 1));
-        if (!finding) continue;
+        return { container: line.slice(0, sp), text: line.slice(sp + 1) };
+      });
+      for (const f of scanLogLines(lines)) {
         logs++;
         if (logs <= maxLogs)
           out.push({
             kind: "log",
             at: clock.now(),
             node,
-            container: line.slice(0, sp),
-            finding,
-            line: line.slice(sp + 1, sp + 400),
+            container: f.container,
+            finding: f.finding,
+            line: f.line.slice(0, 400),
           });
       }
     }),

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { aScenario, load } from "../../builders.js";
 import { evaluateSlo } from "../../../src/watch/detectors.js";
-import { scanLogLine } from "../../../src/watch/logscan.js";
+import { scanLogLine, scanLogLines } from "../../../src/watch/logscan.js";
 
 describe("watch/logscan", () => {
   const table: [string, string | undefined][] = [
@@ -26,6 +26,34 @@ describe("watch/logscan", () => {
   for (const [line, want] of table)
     it(`${want ?? "nothing"} in ${JSON.stringify(line.slice(0, 50))}`, () =>
       expect(scanLogLine(line)).to.equal(want));
+
+  it("makes one finding of each oslo.log record, however many lines its traceback has", () => {
+    const p = "2026-11-22 11:38:26.654 17 ERROR oslo_db.sqlalchemy.engines";
+    const q = "2026-11-22 11:40:13.101 19 ERROR ironic.api.controllers.v1.utils";
+    const lines = [
+      `${p} [-] Database connection was found disconnected; reconnecting`,
+      `${p} Traceback (most recent call last):`,
+      ...Array.from({ length: 70 }, (_, i) => `${p}   File "x.py", line ${i}, in f`),
+      `${p} oslo_db.exception.DBConnectionError: (2013, 'Lost connection')`,
+      "2026-11-22 11:38:27.001 17 INFO eventlet.wsgi.server [-] GET /v1/nodes 200",
+      `${q} [-] RPC call failed`,
+      `${q} oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply`,
+      // The same prefix in another container is another record.
+      `${p} [-] Database connection was found disconnected; reconnecting`,
+    ].map((text, i, all) => ({
+      container: i === all.length - 1 ? "heat_api" : "ironic_api",
+      text,
+    }));
+    const found = scanLogLines(lines);
+    expect(found.map((f) => `${f.container} ${f.finding} ${f.lines}`)).to.deep.equal([
+      "ironic_api ERROR 73",
+      "ironic_api MessagingTimeout 2",
+      "heat_api ERROR 1",
+    ]);
+    // The record keeps its first line: the message, not the last frame.
+    expect(found[0]?.line).to.include("found disconnected");
+    expect(found[1]?.line).to.include("RPC call failed");
+  });
 });
 
 describe("watch/detectors.evaluateSlo", () => {
