@@ -25,10 +25,13 @@ const HAZARDS: readonly Hazard[] = [
   },
   {
     container: /^ironic_conductor$/,
-    what: /Can not schedule new futures|Unable to establish connection to http/,
+    // Over JSON-RPC the stopping conductor's RuntimeError reaches the API as "Unexpected
+    // error raised by RPC" (the API only re-raises ironic's own exception classes).
+    what: /Can not schedule new futures|Unexpected error raised by RPC|Unable to establish connection to http/,
     hint:
-      "known hazard: an API's conductor hash ring still names the conductor being stopped; " +
-      "a shorter [DEFAULT] hash_ring_reset_interval on ironic-api moves requests off it sooner",
+      "known hazard: an API's conductor hash ring still names the conductor being stopped, " +
+      "whose worker pool is already shut; a shorter [DEFAULT] hash_ring_reset_interval on " +
+      "ironic-api moves requests off it sooner",
   },
   {
     container: /^mariadb$/,

@@ -24,6 +24,12 @@ describe("run/hazards", () => {
     ).to.match(/hash_ring_reset_interval/);
     expect(
       hazardHint(
+        'PUT /v1/nodes/{uuid}/states/provision: 5xx HTTP 500: {"error_message": "{\\"faultstring\\": \\"Unexpected error raised by RPC\\"}"}',
+        during("ironic_conductor"),
+      ),
+    ).to.match(/worker pool is already shut/);
+    expect(
+      hazardHint(
         "GET /v1/nodes: 5xx HTTP 500: (2013, 'Lost connection to MySQL server during query')",
         during("mariadb"),
       ),
