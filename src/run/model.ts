@@ -245,19 +245,16 @@ export function buildRunReport(i: RunInputs): RunReport {
   const spans = i.spans;
   const cause = (at: number): Attribution | undefined => attribute(spans, at)[0];
   const sm = i.load?.summary;
-  const failures: AttributedFailure[] = (sm?.failures ?? [])
-    .map((f) => ({
-      at: f.dueAt,
-      what: `${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}${f.requestId ? ` [${f.requestId}]` : ""}`.trim(),
-      // What was going on while it was in flight: a reset shows when the answer was due, a
-      // timeout a minute after what caused it; the most disruptive action first, then the
-      // earliest.
-      cause: causeOver(spans, f.dueAt, f.finishedAt),
-    }))
-    .map((f) => {
-      const hint = hazardHint(f.what, f.cause);
-      return hint === undefined ? f : { ...f, hint };
-    });
+  const failures: AttributedFailure[] = (sm?.failures ?? []).map((f) => {
+    const what =
+      `${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}${f.requestId ? ` [${f.requestId}]` : ""}`.trim();
+    // What was going on while it was in flight: a reset shows when the answer was due, a
+    // timeout a minute after what caused it; the most disruptive action first, then the
+    // earliest.
+    const cause = causeOver(spans, f.dueAt, f.finishedAt);
+    const hint = hazardHint(what, cause);
+    return { at: f.dueAt, what, cause, ...(hint === undefined ? {} : { hint }) };
+  });
   const operations = (sm?.operations ?? [])
     .filter((o) => o.status !== "done")
     .map((o) => ({ ...o, cause: causeOfOperation(spans, o) }));
@@ -339,7 +336,7 @@ export function buildRunReport(i: RunInputs): RunReport {
         : "",
       s.unavailableMs ? `${(s.unavailableMs / 1000).toFixed(1)} s unavailable through the VIP` : "",
       s.failedOperations ? `${s.failedOperations} operation(s) failed or stuck` : "",
-      s.failedRequests && s.hint ? s.hint : "",
+      s.hint ?? "",
     ].filter(Boolean);
     checks.push({
       suite: "steps",

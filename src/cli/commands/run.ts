@@ -522,8 +522,7 @@ function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string)
   // Known hazards (src/run/hazards.ts), once each, with the steps they were seen under.
   const hints = new Map<string, number[]>();
   for (const st of r.steps)
-    if (st.failedRequests > 0 && st.hint)
-      hints.set(st.hint, [...(hints.get(st.hint) ?? []), st.wave]);
+    if (st.hint) hints.set(st.hint, [...(hints.get(st.hint) ?? []), st.wave]);
   for (const [hint, waves] of hints) ctx.out.line(`  waves ${waves.join(", ")}: ${hint}`);
   for (const o of r.operations)
     ctx.out.line(

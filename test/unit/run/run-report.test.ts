@@ -216,16 +216,21 @@ function inputs(
 }
 
 describe("run/model: the verdict and what each failure is tied to", () => {
+  /** Two failed requests breach the default max_failed_requests of 0. */
+  const twoFailed: SloResult = {
+    breaches: [
+      {
+        slo: "max_failed_requests",
+        allowed: "0",
+        observed: "2",
+        message: "2 of 102 requests failed (allowed 0)",
+      },
+    ],
+    recorded: [],
+  };
+
   it("ties failed requests and outages to the step they happened under, and fails that step when the SLO is breached", () => {
-    const breach = {
-      slo: "max_failed_requests",
-      allowed: "0",
-      observed: "2",
-      message: "2 of 102 requests failed (allowed 0)",
-    };
-    const r = buildRunReport(
-      inputs({ failures: [12_100, 12_600], slo: { breaches: [breach], recorded: [] } }),
-    );
+    const r = buildRunReport(inputs({ failures: [12_100, 12_600], slo: twoFailed }));
     expect(r.verdict).to.equal("fail");
     expect(r.exitCode).to.equal(1);
     const wave3 = r.steps.find((s) => s.wave === 3);
@@ -242,17 +247,11 @@ describe("run/model: the verdict and what each failure is tied to", () => {
   });
 
   it("names the known hazard a failure matches in its step's message, the report and the HTML; other failures get none", () => {
-    const breach = {
-      slo: "max_failed_requests",
-      allowed: "0",
-      observed: "2",
-      message: "2 of 102 requests failed (allowed 0)",
-    };
     const r = buildRunReport(
       inputs({
         failures: [12_100],
         failure504: [31_000],
-        slo: { breaches: [breach], recorded: [] },
+        slo: twoFailed,
       }),
     );
     const [refused, lost] = r.load?.failures ?? [];
