@@ -8,13 +8,22 @@
  */
 import type { NodeShell } from "./ports.js";
 import { RemoteCommandError, TimeoutError } from "../core/errors.js";
-import { runtimeCommand } from "../upgrade/haproxy.js";
+import { SOCKET_NAME, runtimeCommand } from "../upgrade/haproxy.js";
 
 export type HaproxyRuntime = (command: string, timeoutMs: number) => Promise<string>;
 
 const VOLUME = "haproxy_socket";
 
-export function haproxyRuntime(shell: NodeShell): HaproxyRuntime {
+/**
+ * `socket`: the socket's file name in the volume (`haproxy.sock`; a retiring HAProxy's is
+ * renamed so that its successor can bind the usual one), `container` the one `docker exec`
+ * reaches it through when the volume cannot be read.
+ */
+export function haproxyRuntime(
+  shell: NodeShell,
+  at: { readonly socket?: string; readonly container?: string } = {},
+): HaproxyRuntime {
+  const name = at.socket ?? SOCKET_NAME;
   let socket: Promise<string | undefined> | undefined;
   const socketPath = async (): Promise<string | undefined> => {
     socket ??= shell
@@ -22,7 +31,7 @@ export function haproxyRuntime(shell: NodeShell): HaproxyRuntime {
         timeoutMs: 20_000,
       })
       .then((r) =>
-        r.exitCode === 0 && r.stdout.trim() !== "" ? `${r.stdout.trim()}/haproxy.sock` : undefined,
+        r.exitCode === 0 && r.stdout.trim() !== "" ? `${r.stdout.trim()}/${name}` : undefined,
       )
       .catch(() => undefined);
     const p = await socket;
@@ -36,7 +45,7 @@ export function haproxyRuntime(shell: NodeShell): HaproxyRuntime {
       const answer = await ask(shell, path, command, timeoutMs).catch(() => undefined);
       if (answer !== undefined) return answer;
     }
-    const r = await shell.exec(runtimeCommand(command), { timeoutMs });
+    const r = await shell.exec(runtimeCommand(command, at.container, name), { timeoutMs });
     if (r.exitCode !== 0)
       throw new RemoteCommandError(shell.node, `haproxy: ${command}`, r.exitCode, r.stderr.trim());
     return r.stdout;

@@ -452,6 +452,14 @@ export function renderDeploy(input: RenderInput): DeployPlan {
  * and the others as backups, the runtime socket at admin level (kroll drains backends), and a
  * monitor URI on :61313 for the container's healthcheck.
  */
+/**
+ * A process-wide HAProxy variable: set to 1 through the runtime API (`set var`, experimental
+ * mode) on the HAProxy being replaced, it makes its HTTP frontends close each client connection
+ * after the response. HAProxy 2.6 closes idle keep-alive connections at once when it soft-stops,
+ * racing any client sending on one at that instant (2.7's `idle-close-on-response` fixes it).
+ */
+export const KEEPALIVE_CLOSE_VAR = "proc.kroll_close";
+
 export function renderHaproxy(
   s: Scenario,
   hostsOf: (group: string) => string[],
@@ -515,6 +523,10 @@ export function renderHaproxy(
       `frontend ${backend.replace(/_back$/, "_front")}`,
       `    bind ${bind}:${port}`,
       "    http-request del-header X-Forwarded-Proto",
+      // Raised on an HAProxy about to be retired (see KEEPALIVE_CLOSE_VAR): every response
+      // then ends its client connection, so clients leave it between two requests instead of
+      // having an idle connection closed under a request they are sending.
+      `    http-after-response set-header Connection close if { var(${KEEPALIVE_CLOSE_VAR}) -m int 1 }`,
       `    default_backend ${backend}`,
       "",
       `backend ${backend}`,

@@ -30,8 +30,8 @@ const HAZARDS: readonly Hazard[] = [
     what: /Can not schedule new futures|Unexpected error raised by RPC|Unable to establish connection to http/,
     hint:
       "known hazard: an API's conductor hash ring still names the conductor being stopped, " +
-      "whose worker pool is already shut; a shorter [DEFAULT] hash_ring_reset_interval on " +
-      "ironic-api moves requests off it sooner",
+      "whose worker pool is already shut; [DEFAULT] hash_ring_reset_interval = 0 on " +
+      "ironic-api (the ring read for every request) narrows it to requests already routed",
   },
   {
     container: /^mariadb$/,

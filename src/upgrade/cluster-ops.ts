@@ -9,12 +9,18 @@ import type { DockerApi, NodeShell } from "../cluster/ports.js";
 import { RunFailedError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { lastLogLines, mysqlAsRoot } from "../deploy/deploy.js";
-import { LABELS } from "../deploy/render.js";
+import { KEEPALIVE_CLOSE_VAR, LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
 import { fetchText } from "../lab/http.js";
 import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
 import type { HaproxyRuntime } from "../cluster/haproxy-runtime.js";
-import { parseServersState, parseShowStat } from "./haproxy.js";
+import {
+  SOCKET_DIR,
+  SOCKET_NAME,
+  httpFrontends,
+  parseServersState,
+  parseShowStat,
+} from "./haproxy.js";
 import type { UpgradeOps } from "./ops.js";
 import { asideName } from "./types.js";
 import type { Desired, ObservedContainer, ServerState } from "./types.js";
@@ -40,6 +46,8 @@ export interface ClusterOpsOptions {
 }
 
 const ONE_SHOT_TIMEOUT_MS = 15 * 60_000;
+/** HAProxy's own idle keep-alive timeout in kroll's config (`timeout http-request`) and 2 s. */
+const RETIRE_CLIENTS_MS = 12_000;
 
 export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
   const shell = (node: string): NodeShell => o.cluster.shell(node);
@@ -115,6 +123,56 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       { delimiter: "$$" },
     );
     return Number(out.trim()) || 0;
+  };
+
+  /** A retiring HAProxy's admin socket, renamed in the shared volume. */
+  const retiringSocket = (aside: string): string => `${aside}.sock`;
+  const moveSocket = async (node: string, container: string, from: string, to: string) => {
+    await shell(node).run(
+      [
+        "docker",
+        "exec",
+        "-u",
+        "root",
+        container,
+        "mv",
+        "-f",
+        `${SOCKET_DIR}/${from}`,
+        `${SOCKET_DIR}/${to}`,
+      ],
+      { timeoutMs: 20_000 },
+    );
+  };
+
+  /**
+   * HAProxy 2.6 closes idle keep-alive client connections the instant it soft-stops, racing a
+   * client that is sending a request on one ("other side closed"; 2.7's
+   * `idle-close-on-response` waits for the next request instead). So, on the retiring one:
+   * every response now closes its connection (KEEPALIVE_CLOSE_VAR), its HTTP frontends stop
+   * accepting (the new one takes every new connection), and kroll waits until its HTTP
+   * sessions are gone: each ended after a response, or idle past a keep-alive timeout — the
+   * client's, or HAProxy's own (`timeout http-request`, 10 s). Bounded; on a config without
+   * the variable (not rendered by kroll) only the wait remains.
+   */
+  const sendClientsAway = async (node: string, aside: string): Promise<void> => {
+    const rt = haproxyRuntime(shell(node), { socket: retiringSocket(aside), container: aside });
+    const ask = (command: string) => rt(command, 20_000).catch(() => undefined);
+    if ((await ask(`experimental-mode on; set var ${KEEPALIVE_CLOSE_VAR} int(1)`)) === undefined) {
+      o.logger.warn(`haproxy on ${node}: the retiring one's admin socket did not answer`);
+      return;
+    }
+    const frontends = httpFrontends((await ask("show stat")) ?? "");
+    for (const f of frontends) await ask(`disable frontend ${f.name}`);
+    const end = Date.now() + RETIRE_CLIENTS_MS;
+    let left = frontends.reduce((n, f) => n + f.sessions, 0);
+    while (left > 0 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 250));
+      const stat = await ask("show stat");
+      if (stat === undefined) break;
+      left = httpFrontends(stat).reduce((n, f) => n + f.sessions, 0);
+    }
+    if (left > 0)
+      o.logger.warn(`haproxy on ${node}: ${left} client connection(s) still on the retiring one`);
   };
 
   const lbState = async (
@@ -224,8 +282,11 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       const aside = asideName(a.container);
       // A stale copy from an earlier run would block the rename.
       await dk.remove(aside);
-      // Overlap: the old one keeps serving (renamed) while the new one starts beside it.
+      // Overlap: the old one keeps serving (renamed) while the new one starts beside it. Its
+      // admin socket moves aside too, so that the new one binds the usual path and kroll can
+      // still reach the old one when it retires it.
       if (!a.overlap) await dk.stop(a.container, a.stopGraceS);
+      else await moveSocket(a.node, a.container, SOCKET_NAME, retiringSocket(aside));
       await dk.rename(a.container, aside);
       try {
         await dk.clone(aside, { name: a.container, image: a.image, labels: a.labels });
@@ -235,6 +296,10 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         await dk.remove(a.container).catch(() => undefined);
         await dk.rename(aside, a.container).catch(() => undefined);
         await dk.start(a.container).catch(() => undefined);
+        if (a.overlap)
+          await moveSocket(a.node, a.container, retiringSocket(aside), SOCKET_NAME).catch(
+            () => undefined,
+          );
         throw e;
       }
       if (!a.keepAside) await dk.remove(aside);
@@ -251,16 +316,22 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       await dk.stop(container, 10);
       await dk.remove(container);
       await dk.rename(aside, container);
-      // An overlapped old one never stopped.
+      // An overlapped old one never stopped; its admin socket goes back to the usual path.
       if (!wasRunning) await dk.start(container);
+      else
+        await moveSocket(node, container, retiringSocket(aside), SOCKET_NAME).catch(
+          () => undefined,
+        );
     },
 
     async retire(node, container) {
       const aside = asideName(container);
       const old = await docker(node).inspect(aside);
       if (old?.status === "running") {
-        // Overlapped: the new one has the listeners too; SIGUSR1 is HAProxy's soft stop (stop
-        // listening, finish what is in flight, close idle connections), then it exits.
+        // Overlapped: the new one has the listeners too. First the old one's HTTP clients
+        // leave it between two requests (below); then SIGUSR1, HAProxy's soft stop (stop
+        // listening, finish what is in flight, close idle connections), and it exits.
+        await sendClientsAway(node, aside);
         await shell(node)
           .run(["docker", "kill", "--signal", "USR1", aside], { timeoutMs: 20_000 })
           .catch(() => undefined);

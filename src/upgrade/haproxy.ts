@@ -4,20 +4,43 @@
  */
 import type { ServerAdmin, ServerState } from "./types.js";
 
-/** The shell script kroll runs on a loadbalancer host: both tables through the admin socket. */
-export const HAPROXY_SOCKET = "/var/lib/kolla/haproxy/haproxy.sock";
+/** Where kolla's HAProxy keeps its admin socket (the `haproxy_socket` volume). */
+export const SOCKET_DIR = "/var/lib/kolla/haproxy";
+export const SOCKET_NAME = "haproxy.sock";
 
-export function runtimeCommand(command: string): string[] {
+/** One runtime command through `docker exec <container> socat` (the fallback path). */
+export function runtimeCommand(
+  command: string,
+  container = "haproxy",
+  socket = SOCKET_NAME,
+): string[] {
   return [
     "docker",
     "exec",
-    "haproxy",
+    container,
     "sh",
     "-c",
-    `echo "$1" | socat stdio unix-connect:${HAPROXY_SOCKET}`,
+    `echo "$1" | socat stdio unix-connect:${SOCKET_DIR}/${socket}`,
     "haproxy-cli",
     command,
   ];
+}
+
+/**
+ * The HTTP frontends in `show stat` and their current client sessions (TCP listeners such as
+ * MariaDB's are left out: their sessions are long-lived database connections).
+ */
+export function httpFrontends(stat: string): { name: string; sessions: number }[] {
+  const lines = stat.split("\n");
+  const head = (lines[0] ?? "").replace(/^#\s*/, "").split(",");
+  const mode = head.indexOf("mode");
+  const out: { name: string; sessions: number }[] = [];
+  for (const line of lines.slice(1)) {
+    const f = line.split(",");
+    if (f[1] !== "FRONTEND" || mode < 0 || f[mode] !== "http") continue;
+    out.push({ name: f[0] ?? "", sessions: Number(f[4] ?? 0) || 0 });
+  }
+  return out;
 }
 
 // srv_admin_state bits (haproxy include/haproxy/server-t.h): forced/inherited/config/resolver/

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { cloneCreateOptions } from "../../../src/cluster/docker/clone.js";
 import { editIniOption } from "../../../src/kolla/ini.js";
 import { galeraCap, maxUnavailableOf } from "../../../src/upgrade/fenceposts.js";
-import { parseServersState, parseShowStat } from "../../../src/upgrade/haproxy.js";
+import { httpFrontends, parseServersState, parseShowStat } from "../../../src/upgrade/haproxy.js";
 import {
   describeAction,
   markersOf,
@@ -105,6 +105,33 @@ describe("upgrade/haproxy parsing", () => {
       "ready",
       "maint",
     ]);
+  });
+});
+
+describe("upgrade/haproxy httpFrontends", () => {
+  it("finds the HTTP frontends and their client sessions by the header's mode column", () => {
+    // HAProxy 2.6's `show stat` columns trimmed to what is read; mode is found by name.
+    const head = "# pxname,svname,qcur,qmax,scur,smax,type,mode";
+    const stat = [
+      head,
+      "monitor,FRONTEND,,,0,1,0,http",
+      "mariadb,FRONTEND,,,12,14,0,tcp",
+      "mariadb,node1,0,0,12,14,2,tcp",
+      "ironic_api_front,FRONTEND,,,3,9,0,http",
+      "ironic_api_back,node1,0,0,2,5,2,http",
+      "ironic_api_back,BACKEND,0,0,2,5,1,http",
+      "heat_api_front,FRONTEND,,,1,4,0,http",
+      "",
+    ].join("\n");
+    expect(httpFrontends(stat)).to.deep.equal([
+      { name: "monitor", sessions: 0 },
+      { name: "ironic_api_front", sessions: 3 },
+      { name: "heat_api_front", sessions: 1 },
+    ]);
+  });
+  it("finds none in a table without a mode column or in no table at all", () => {
+    expect(httpFrontends("# pxname,svname,qcur,qmax,scur\nx,FRONTEND,,,3")).to.deep.equal([]);
+    expect(httpFrontends("")).to.deep.equal([]);
   });
 });
 
