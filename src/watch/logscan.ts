@@ -80,3 +80,39 @@ export function scanLogLines(
   }
   return out;
 }
+
+/**
+ * `docker logs --timestamps` stamps each line with RFC 3339 and nanoseconds, trailing zeros
+ * trimmed; padded to nine digits the stamps compare as strings.
+ */
+function sortableStamp(ts: string): string | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(ts);
+  return m ? `${m[1]}.${(m[2] ?? "").padEnd(9, "0")}Z` : undefined;
+}
+
+/**
+ * Reads one poll's output (`<container> <timestamp> <text>` per line, the script prefixing the
+ * name) against each container's cursor: lines at or before it were read by an earlier poll
+ * (`--since` takes whole seconds' overlap), later ones are returned and move it. A cursor per
+ * container, so one container's late lines never hide another's.
+ */
+export function readStampedLogs(
+  stdout: string,
+  cursors: Map<string, string>,
+): { container: string; text: string }[] {
+  const out: { container: string; text: string }[] = [];
+  for (const line of stdout.split("\n")) {
+    const sp = line.indexOf(" ");
+    if (sp <= 0) continue;
+    const container = line.slice(0, sp);
+    const rest = line.slice(sp + 1);
+    const sp2 = rest.indexOf(" ");
+    const ts = sortableStamp(sp2 < 0 ? rest : rest.slice(0, sp2));
+    if (ts === undefined) continue;
+    const last = cursors.get(container);
+    if (last !== undefined && ts <= last) continue;
+    cursors.set(container, ts);
+    out.push({ container, text: sp2 < 0 ? "" : rest.slice(sp2 + 1) });
+  }
+  return out;
+}

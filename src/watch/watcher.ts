@@ -12,7 +12,7 @@ import type { Logger } from "../core/logger.js";
 import { LABELS } from "../deploy/render.js";
 import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
 import { parseShowStat } from "../upgrade/haproxy.js";
-import { scanLogLines } from "./logscan.js";
+import { readStampedLogs, scanLogLines } from "./logscan.js";
 import type { LogFinding } from "./logscan.js";
 
 export type WatchRecord =
@@ -101,28 +101,30 @@ export function startWatchers(deps: {
     }
   };
 
-  let since = Math.floor(clock.now() / 1000);
-  const logLoops = deps.nodes.map((node) =>
-    every(deps.logEveryMs ?? 5_000, async () => {
-      const from = since;
+  const start = new Date(clock.now()).toISOString();
+  const logLoops = deps.nodes.map((node) => {
+    // Per node and container: the last log line read (docker's timestamp).
+    const cursors = new Map<string, string>();
+    return every(deps.logEveryMs ?? 5_000, async () => {
       const r = await deps.cluster
         .shell(node)
         .exec(
           [
             "sh",
             "-c",
-            'for c in $(docker ps -a --filter "label=$1" --format "{{.Names}}"); do docker logs --since "$2" "$c" 2>&1 | sed "s|^|$c |"; done',
+            [
+              'lbl=$1; def=$2; shift 2; for c in $(docker ps -a --filter "label=$lbl" --format "{{.Names}}"); do',
+              '  s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$c" ] && s=${kv#*=}; done',
+              '  docker logs --timestamps --since "$s" "$c" 2>&1 | sed "s|^|$c |"; done',
+            ].join("\n"),
             "scan",
             `${LABELS.scenario}=${deps.scenario}`,
-            String(from),
+            start,
+            ...[...cursors].map(([c, ts]) => `${c}=${ts}`),
           ],
           { timeoutMs: 30_000 },
         );
-      since = Math.floor(clock.now() / 1000);
-      const lines = r.stdout.split("\n").map((line) => {
-        const sp = line.indexOf(" ");
-        return { container: line.slice(0, sp), text: line.slice(sp + 1) };
-      });
+      const lines = readStampedLogs(r.stdout, cursors);
       for (const f of scanLogLines(lines)) {
         logs++;
         if (logs <= maxLogs)
@@ -135,8 +137,8 @@ export function startWatchers(deps: {
             line: f.line.slice(0, 400),
           });
       }
-    }),
-  );
+    });
+  });
 
   const last = new Map<string, string>();
   const lbLoops = deps.loadbalancers.map((lb) => {

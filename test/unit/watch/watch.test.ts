@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { aScenario, load } from "../../builders.js";
 import { evaluateSlo } from "../../../src/watch/detectors.js";
-import { scanLogLine, scanLogLines } from "../../../src/watch/logscan.js";
+import { readStampedLogs, scanLogLine, scanLogLines } from "../../../src/watch/logscan.js";
 
 describe("watch/logscan", () => {
   const table: [string, string | undefined][] = [
@@ -53,6 +53,43 @@ describe("watch/logscan", () => {
     // The record keeps its first line: the message, not the last frame.
     expect(found[0]?.line).to.include("found disconnected");
     expect(found[1]?.line).to.include("RPC call failed");
+  });
+});
+
+describe("watch/logscan.readStampedLogs", () => {
+  it("returns each line once across polls whose --since overlap, a cursor per container", () => {
+    const cursors = new Map<string, string>();
+    const first = [
+      "heat_engine 2026-11-22T15:00:01.5Z 2026-11-22 15:00:01.500 7 ERROR heat.engine boom",
+      "ironic_api 2026-11-22T15:00:01.25Z GET /v1/nodes",
+      "ironic_api 2026-11-22T15:00:02.000000001Z POST /v1/nodes",
+      "",
+    ].join("\n");
+    expect(readStampedLogs(first, cursors).map((l) => l.text)).to.deep.equal([
+      "2026-11-22 15:00:01.500 7 ERROR heat.engine boom",
+      "GET /v1/nodes",
+      "POST /v1/nodes",
+    ]);
+    // The next poll asks from each cursor; docker repeats the line at it, and the second
+    // container's lines between its own cursor and the first's are not lost.
+    const second = [
+      "heat_engine 2026-11-22T15:00:01.5Z 2026-11-22 15:00:01.500 7 ERROR heat.engine boom",
+      "heat_engine 2026-11-22T15:00:01.50000001Z later in the same millisecond",
+      "ironic_api 2026-11-22T15:00:02.000000001Z POST /v1/nodes",
+      "ironic_api 2026-11-22T15:00:03Z DELETE /v1/nodes/x",
+    ].join("\n");
+    expect(readStampedLogs(second, cursors)).to.deep.equal([
+      { container: "heat_engine", text: "later in the same millisecond" },
+      { container: "ironic_api", text: "DELETE /v1/nodes/x" },
+    ]);
+    expect(cursors.get("ironic_api")).to.equal("2026-11-22T15:00:03.000000000Z");
+  });
+  it("skips lines without a timestamp (an empty line, a message docker printed)", () => {
+    const cursors = new Map<string, string>();
+    expect(
+      readStampedLogs("x Error response from daemon: No such container\n\nx", cursors),
+    ).to.deep.equal([]);
+    expect(cursors.size).to.equal(0);
   });
 });
 
