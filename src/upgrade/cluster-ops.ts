@@ -163,16 +163,29 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     }
     const frontends = httpFrontends((await ask("show stat")) ?? "");
     for (const f of frontends) await ask(`disable frontend ${f.name}`);
-    const end = Date.now() + RETIRE_CLIENTS_MS;
-    let left = frontends.reduce((n, f) => n + f.sessions, 0);
+    const t0 = Date.now();
+    const end = t0 + RETIRE_CLIENTS_MS;
+    const first = frontends.reduce((n, f) => n + f.sessions, 0);
+    let left = first;
     while (left > 0 && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 250));
       const stat = await ask("show stat");
       if (stat === undefined) break;
       left = httpFrontends(stat).reduce((n, f) => n + f.sessions, 0);
     }
+    const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     if (left > 0)
-      o.logger.warn(`haproxy on ${node}: ${left} client connection(s) still on the retiring one`);
+      o.logger.warn(
+        `haproxy on ${node}: ${left} of ${first} client connection(s) still on the retiring one after ${took}`,
+        { node },
+      );
+    else if (first > 0)
+      o.logger.info(
+        `haproxy on ${node}: the retiring one's ${first} client connection(s) left in ${took}`,
+        {
+          node,
+        },
+      );
   };
 
   const lbState = async (
