@@ -299,7 +299,13 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       // admin socket moves aside too, so that the new one binds the usual path and kroll can
       // still reach the old one when it retires it.
       if (!a.overlap) await dk.stop(a.container, a.stopGraceS);
-      else await moveSocket(a.node, a.container, SOCKET_NAME, retiringSocket(aside));
+      else
+        await moveSocket(a.node, a.container, SOCKET_NAME, retiringSocket(aside)).catch(
+          (e: unknown) =>
+            o.logger.warn(`haproxy on ${a.node}: admin socket not moved aside: ${String(e)}`, {
+              node: a.node,
+            }),
+        );
       await dk.rename(a.container, aside);
       try {
         await dk.clone(aside, { name: a.container, image: a.image, labels: a.labels });
