@@ -135,7 +135,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: [
       "Observes the cluster (read-only) and prints the waves the upgrade would run from its",
       "current state: the same planner and the same actions as `kroll upgrade`, played against",
-      "a model in which every action succeeds.",
+      "a model in which every action succeeds. It writes nothing: the kolla inputs are read",
+      "(their passwords) and generated in memory.",
       "",
       "Options:",
       "  --offline               do not connect: assume every container runs its stable image",

@@ -22,20 +22,28 @@ export async function overrideLayers(
   ];
 }
 
-export async function writeKollaInputs(input: {
+export interface KollaInputsRequest {
   loaded: LoadedScenario;
+  /** Where the inputs live: its passwords.yml, when there, is kept. */
   outDir: string;
   home: string;
   cwd: string;
   phase: Phase;
-}): Promise<GeneratedInventory> {
-  const gen = await generateInventory({
+}
+
+/** The kolla inputs for a phase, in memory: nothing is written (what `kroll plan` needs). */
+export async function generateKollaInputs(input: KollaInputsRequest): Promise<GeneratedInventory> {
+  return generateInventory({
     loaded: input.loaded,
     layers: await overrideLayers(input.loaded, input.home, input.cwd),
     existingPasswords: await readExistingPasswords(join(input.outDir, "passwords.yml")),
     secrets: createCryptoSecretSource(),
     phase: input.phase,
   });
+}
+
+export async function writeKollaInputs(input: KollaInputsRequest): Promise<GeneratedInventory> {
+  const gen = await generateKollaInputs(input);
   await writeFilesAtomically(input.outDir, gen.files);
   return gen;
 }

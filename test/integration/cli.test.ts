@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -229,6 +230,8 @@ describe("integration: kroll plan --offline", function () {
     expect(base.waves.find((w) => w.step === "api-cfn") ?? base.waves.find((w) => w.step === "api"))
       .to.have.property("tracks")
       .with.length(3);
+    // A plan reads and prints: the lab's kolla directory was never written.
+    expect(existsSync(join(dir, "inventories")), "plan wrote kolla inputs").to.equal(false);
   });
 
   it("fails with exit 2 on a bad strategy or a missing scenario", async () => {

@@ -27,6 +27,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     ctx.positionals[0] ?? "",
     parseStrategy(ctx.values.strategy),
     ctx.values["kolla-dir"],
+    false,
   );
   const d = setup.desired;
   let initial: Observed;

@@ -1,11 +1,12 @@
 /**
- * Shared by `kroll plan` and `kroll upgrade`: the scenario's target-phase kolla inputs (its
- * passwords kept), the desired state, and the cluster operations over a session.
+ * Shared by `kroll plan`, `kroll upgrade` and `kroll run`: the scenario's target-phase kolla
+ * inputs (its passwords kept; written only when the command changes the cluster), the desired
+ * state, and the cluster operations over a session.
  */
 import { UsageError } from "../../core/errors.js";
 import { formatIssue } from "../../core/errors.js";
 import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
-import { writeKollaInputs } from "../../inventory/emit.js";
+import { generateKollaInputs, writeKollaInputs } from "../../inventory/emit.js";
 import { haproxyEnabled } from "../../scenario/derived.js";
 import { readScenario } from "../../scenario/read.js";
 import type { LoadedScenario } from "../../scenario/read.js";
@@ -36,11 +37,13 @@ export async function prepareUpgrade(
   file: string,
   strategy: Strategy | undefined,
   kollaDir: string | undefined,
+  /** false for `kroll plan`, which reads and prints only: the kolla directory is left as it is. */
+  write = true,
 ): Promise<UpgradeSetup> {
   const loaded = await readScenario(file, ctx.cwd);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
-  const gen = await writeKollaInputs({
+  const gen = await (write ? writeKollaInputs : generateKollaInputs)({
     loaded,
     outDir: kollaDirFor(loaded, ctx.cwd, kollaDir),
     home: ctx.home,
