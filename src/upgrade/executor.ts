@@ -80,7 +80,25 @@ interface TrackState {
   committed: boolean;
 }
 
+/**
+ * Runs the upgrade wave by wave. The journal always ends with one `end` record: the status it
+ * returns, or "failed" with the message of anything it throws (which it then rethrows).
+ */
 export async function runUpgrade(desired: Desired, deps: ExecutorDeps): Promise<UpgradeOutcome> {
+  try {
+    return await upgradeWaves(desired, deps);
+  } catch (e) {
+    deps.journal.append({
+      type: "end",
+      ts: deps.clock.now(),
+      status: "failed",
+      message: e instanceof Error ? e.message : String(e),
+    });
+    throw e;
+  }
+}
+
+async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<UpgradeOutcome> {
   const { ops, clock, logger, journal } = deps;
   const markers = new Set(deps.markers ?? []);
   const notes = new Set<string>();

@@ -38,7 +38,7 @@ import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
 import type { ClusterSession } from "./cluster-session.js";
 import { checkDeployable, deployStable } from "./deploy.js";
-import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
+import { opsFor, parseStrategy, prepareUpgrade, softStopOnSignals } from "./upgrade-setup.js";
 
 interface Values {
   strategy?: string;
@@ -143,12 +143,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
 
   const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
   const stop = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => {
-    ctx.logger.warn(`${sig}: finishing or undoing the current step, then reporting`);
-    stop.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const offSignals = softStopOnSignals(ctx.logger, stop, "then reporting");
   const kept: KeptResource[] = [];
   let resources: ResourceCheck[] = [];
   let outcome: UpgradeOutcome | undefined;
@@ -265,20 +260,6 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
           }),
         (o) => `${o.status}: ${o.message}`,
       );
-      journal.append({
-        type: "end",
-        ts: systemClock.now(),
-        status: outcome.status,
-        message: outcome.message,
-      });
-    } catch (e) {
-      journal.append({
-        type: "end",
-        ts: systemClock.now(),
-        status: "failed",
-        message: e instanceof Error ? e.message : String(e),
-      });
-      throw e;
     } finally {
       journal.close();
     }
@@ -319,8 +300,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       const left = await verifyResources(resDeps, kept).catch(() => []);
       resources = [...resources, ...left];
     }
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    offSignals();
     session.close();
     if (journalPath !== "" || setupError !== undefined) {
       report = writeReports(ctx, {

@@ -5,6 +5,7 @@
  */
 import { UsageError } from "../../core/errors.js";
 import { formatIssue } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
 import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
 import { generateKollaInputs, writeKollaInputs } from "../../inventory/emit.js";
 import { haproxyEnabled } from "../../scenario/derived.js";
@@ -110,4 +111,28 @@ export function opsFor(
         : 32,
     scenario: s.name,
   });
+}
+
+/**
+ * SIGINT/SIGTERM as a soft stop of an upgrade: the first aborts `stop` (the executor finishes
+ * or undoes the step in progress, then `after`), a later one only says to wait. Returns the
+ * function that removes the handlers.
+ */
+export function softStopOnSignals(
+  logger: Logger,
+  stop: AbortController,
+  after: string,
+): () => void {
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (!stop.signal.aborted) {
+      logger.warn(`${sig}: finishing or undoing the current step, ${after}`);
+      stop.abort();
+    } else logger.warn(`${sig} again: still putting the current step in a safe state; wait`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
 }

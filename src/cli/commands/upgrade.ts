@@ -18,7 +18,7 @@ import { createRunDir, openJournal } from "../../upgrade/write.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
-import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
+import { opsFor, parseStrategy, prepareUpgrade, softStopOnSignals } from "./upgrade-setup.js";
 
 interface Values {
   load?: boolean;
@@ -82,20 +82,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   });
 
   const stop = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      ctx.logger.warn(
-        `${sig}: finishing or undoing the current step, then stopping (journal: ${journalPath})`,
-      );
-      stop.abort();
-    } else {
-      ctx.logger.warn(`${sig} again: still putting the current step in a safe state; wait`);
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const offSignals = softStopOnSignals(ctx.logger, stop, `then stopping (journal: ${journalPath})`);
   const t0 = systemClock.now();
   const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
   // With --load, the scenario's load and pollers run through the whole upgrade; an SLO breach
@@ -114,14 +101,6 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       stop: stop.signal,
       onFailure: s.upgrade.on_failure,
       ...(load ? { failure: () => load.failure() } : {}),
-    }).catch((e: unknown) => {
-      journal.append({
-        type: "end",
-        ts: systemClock.now(),
-        status: "failed",
-        message: e instanceof Error ? e.message : String(e),
-      });
-      throw e;
     });
     const secs = Math.round((systemClock.now() - t0) / 1000);
     for (const n of outcome.notes) ctx.out.line(`note: ${n}`);
@@ -177,8 +156,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     throw new RunFailedError(`upgrade failed: ${outcome.message} (journal: ${journalPath})`);
   } finally {
     if (load) await load.stop().catch(() => undefined);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    offSignals();
     session.close();
     journal.close();
   }

@@ -65,6 +65,20 @@ describe("executor.runUpgrade", () => {
     );
     expect(creates.indexOf("node3 heat_api")).to.be.below(creates.indexOf("node3 heat_engine"));
     expect(records.at(-1)).to.deep.include({ type: "end", status: "done" });
+    expect(records.filter((r) => r.type === "end")).to.have.length(1);
+  });
+
+  it("ends its journal once, as failed, when something it calls throws, and rethrows", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    fake.observe = () => Promise.reject(new Error("ssh: node2 went away"));
+    const records: JournalRecord[] = [];
+    let thrown: unknown;
+    await runUpgrade(d, deps(fake, records)).catch((e: unknown) => (thrown = e));
+    expect(thrown).to.be.instanceOf(Error).with.property("message", "ssh: node2 went away");
+    expect(records.filter((r) => r.type === "end")).to.deep.equal([
+      { type: "end", ts: records.at(-1)?.ts, status: "failed", message: "ssh: node2 went away" },
+    ]);
   });
 
   it("fails at once, not at the healthy timeout, on a new container that keeps restarting", async () => {
