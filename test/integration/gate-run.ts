@@ -243,6 +243,13 @@ export function gateRunTests(): void {
     const kinds = new Set(events.map((l) => (JSON.parse(l) as { kind: string }).kind));
     for (const k of ["phase", "upgrade.wave", "upgrade.action", "watch.container", "second"])
       expect([...kinds]).to.include(k);
+    // The upgrade's journal ends once, with the outcome the summary gives.
+    const ends = readFileSync(join(passDir, "journal.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; status?: string })
+      .filter((x) => x.type === "end");
+    expect(ends.map((x) => x.status)).to.deep.equal([s.upgrade?.status]);
     // The run store: kroll history lists every run of this suite.
     const h = await runKroll(["history", SCENARIO, "--dir", RUNS, "--json"]);
     expect(h.code, h.stderr).to.equal(0);
