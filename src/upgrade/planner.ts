@@ -610,6 +610,32 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
   return { node, actions };
 }
 
+/**
+ * The next batch of an unpin or restart stage: the first of its components (conductors before
+ * APIs) with a container still to do, one container per unit, as many units as the stage's
+ * availability budget allows; a wave that waits for containers already down when the budget is
+ * spent; undefined when nothing is left to do.
+ */
+function nextBatch(
+  v: View,
+  svc: ServiceName,
+  stage: { readonly id: string; readonly components: readonly string[] },
+  mine: readonly Target[],
+  toDo: (t: Target) => boolean,
+): { comp: string; all: Unit[]; batch: Unit[] } | Wave | undefined {
+  const comp = stage.components.find((c) => mine.some((t) => t.component === c && toDo(t)));
+  if (comp === undefined) return undefined;
+  const all = unitsOf(
+    mine.filter((t) => t.component === comp),
+    false,
+    stage.components,
+  );
+  const pending = all.filter((u) => u.targets.some(toDo));
+  const { take, downOther } = budget(v, {}, all, pending);
+  if (take <= 0) return recoveryWave(v, svc, stage.id, downOther);
+  return { comp, all, batch: pending.slice(0, take) };
+}
+
 function unpinWave(
   v: View,
   svc: ServiceName,
@@ -629,21 +655,13 @@ function unpinWave(
     );
     return undefined;
   }
-  // Conductors before APIs: only the first component that still has pinned containers.
-  const comp = stage.components.find((c) => pinned.some((t) => t.component === c));
-  const all = unitsOf(
-    mine.filter((t) => t.component === comp),
-    false,
-    stage.components,
-  );
-  const pending = all.filter((u) => u.targets.some((t) => isPinned(v, t)));
-  const { take, downOther } = budget(v, {}, all, pending);
-  if (take <= 0) return recoveryWave(v, svc, stage.id, downOther);
-  const batch = pending.slice(0, take);
+  const next = nextBatch(v, svc, stage, mine, (t) => isPinned(v, t));
+  if (next === undefined || "step" in next) return next;
+  const { comp, all, batch } = next;
   return {
     service: svc,
     step: stage.id,
-    why: `${stage.what}: ${comp ?? ""} on ${batch.map((u) => u.node).join(", ")}`,
+    why: `${stage.what}: ${comp} on ${batch.map((u) => u.node).join(", ")}`,
     tracks: batch.map((u) =>
       replaceTrack(v, u.node, u.targets, {
         pin: { ...pinSpec, value: null },
@@ -664,18 +682,15 @@ function restartWave(
   ts: readonly Target[],
 ): Wave | undefined {
   const mine = ts.filter((t) => stage.components.includes(t.component));
-  const todo = mine.filter((t) => !v.markers.has(marker.restarted(svc, stage.id, t)));
-  const comp = stage.components.find((c) => todo.some((t) => t.component === c));
-  if (comp === undefined) return undefined;
-  const all = unitsOf(
-    mine.filter((t) => t.component === comp),
-    false,
-    stage.components,
+  const next = nextBatch(
+    v,
+    svc,
+    stage,
+    mine,
+    (t) => !v.markers.has(marker.restarted(svc, stage.id, t)),
   );
-  const pending = all.filter((u) => u.targets.some((t) => todo.includes(t)));
-  const { take, downOther } = budget(v, {}, all, pending);
-  if (take <= 0) return recoveryWave(v, svc, stage.id, downOther);
-  const batch = pending.slice(0, take);
+  if (next === undefined || "step" in next) return next;
+  const { comp, batch } = next;
   const lbs = v.d.loadbalancers;
   const drained = v.rolling && v.d.drain && lbs.length > 0;
   return {
