@@ -21,6 +21,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import type { RunReport } from "../../src/run/model.js";
+import { readRun } from "../../src/upgrade/read.js";
 import { REPO } from "../builders.js";
 import { runKroll } from "../support/run-kroll.js";
 
@@ -244,11 +245,7 @@ export function gateRunTests(): void {
     for (const k of ["phase", "upgrade.wave", "upgrade.action", "watch.container", "second"])
       expect([...kinds]).to.include(k);
     // The upgrade's journal ends once, with the outcome the summary gives.
-    const ends = readFileSync(join(passDir, "journal.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as { type: string; status?: string })
-      .filter((x) => x.type === "end");
+    const ends = readRun(passDir).records.filter((x) => x.type === "end");
     expect(ends.map((x) => x.status)).to.deep.equal([s.upgrade?.status]);
     // The run store: kroll history lists every run of this suite.
     const h = await runKroll(["history", SCENARIO, "--dir", RUNS, "--json"]);
