@@ -85,8 +85,8 @@ export interface AttributedFailure {
   readonly hint?: string;
 }
 
-export interface RunReport {
-  readonly version: number;
+/** Which run this is: what a report and the inputs it is built from both carry. */
+export interface RunIdentity {
   readonly scenario: string;
   /** The scenario's nodes (the timeline has a lane for each). */
   readonly nodes: readonly string[];
@@ -95,10 +95,14 @@ export interface RunReport {
   readonly runDir: string;
   readonly startedAt: number;
   readonly endedAt: number;
+  readonly phases: readonly Phase[];
+}
+
+export interface RunReport extends RunIdentity {
+  readonly version: number;
   readonly verdict: Verdict;
   readonly exitCode: number;
   readonly reason: string;
-  readonly phases: readonly Phase[];
   readonly upgrade:
     | {
         readonly status: UpgradeOutcome["status"];
@@ -205,16 +209,10 @@ export const describeCause = (a: Attribution | undefined): string =>
     ? `wave ${a.wave} (${a.service} ${a.step}) on ${a.node ?? "the cluster"}${a.container ? `, ${a.container}` : ""}: ${a.action}`
     : "outside any upgrade step";
 
-export interface RunInputs {
-  readonly scenario: string;
-  readonly nodes: readonly string[];
-  readonly file: string;
-  readonly strategy: string;
-  readonly runDir: string;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly phases: readonly Phase[];
+export interface RunInputs extends RunIdentity {
   readonly journal: readonly JournalRecord[];
+  /** Set when the journal cannot be trusted (`journalForReport`): the run then fails on it. */
+  readonly journalProblem: string | undefined;
   readonly spans: readonly ActionSpan[];
   readonly outcome: UpgradeOutcome | undefined;
   readonly load:
@@ -347,6 +345,8 @@ export function buildRunReport(i: RunInputs): RunReport {
         : `${s.why} (${s.actions} actions, ${Math.round(((s.to ?? s.from) - s.from) / 1000)} s)`,
     });
   }
+  if (i.journalProblem)
+    checks.push({ suite: "steps", name: "upgrade journal", ok: false, message: i.journalProblem });
   if (i.outcome && i.outcome.status !== "done")
     checks.push({
       suite: "steps",

@@ -67,6 +67,46 @@ export function nextWaveNumber(records: readonly JournalRecord[]): number {
   return n;
 }
 
+/**
+ * Reads journal text for a report and never throws: the records it can read, and what a gate
+ * reviewer must be told when the journal cannot be trusted (`text` undefined: the file is
+ * missing or unreadable; lines that do not parse; no `end` record although the upgrade ran,
+ * which `runUpgrade` always writes). A report built on an empty journal has no step checks, so
+ * a journal that lost records must fail the run rather than let it pass on what is left.
+ */
+export function journalForReport(
+  text: string | undefined,
+  upgradeRan: boolean,
+): { records: JournalRecord[]; problem: string | undefined } {
+  if (text === undefined)
+    return {
+      records: [],
+      problem: upgradeRan
+        ? "the upgrade journal is missing or unreadable although the upgrade ran: its steps cannot be listed or checked"
+        : undefined,
+    };
+  const records: JournalRecord[] = [];
+  const bad: number[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      bad.push(i + 1);
+    }
+  });
+  const problems: string[] = [];
+  if (bad.length > 0)
+    problems.push(
+      `${bad.length} line(s) of the upgrade journal could not be read (line ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}); the steps they recorded may be missing`,
+    );
+  if (upgradeRan && !records.some((r) => r.type === "end"))
+    problems.push(
+      "the upgrade journal has no end record although the upgrade ran; the steps listed may be incomplete",
+    );
+  return { records, problem: problems.length > 0 ? problems.join("; ") : undefined };
+}
+
 /** Parses journal text; a torn last line (the process died mid-write) is dropped. */
 export function parseJournal(text: string): JournalRecord[] {
   const out: JournalRecord[] = [];

@@ -5,7 +5,7 @@
  * and every container → verdict and reports (summary.json, events.jsonl, junit.xml,
  * report.html) in the run directory. Exit 0 pass, 1 fail, 2 bad input, 3 environment.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import { EXIT, RunFailedError, formatIssue } from "../../core/errors.js";
@@ -28,8 +28,8 @@ import { createResources, verifyResources } from "../../run/resources.js";
 import type { KeptResource, ResourceCheck } from "../../run/resources.js";
 import { runUpgrade } from "../../upgrade/executor.js";
 import type { UpgradeOutcome } from "../../upgrade/executor.js";
-import { readRun } from "../../upgrade/read.js";
-import { createRunDir, openJournal } from "../../upgrade/write.js";
+import { journalForReport } from "../../upgrade/journal.js";
+import { JOURNAL, createRunDir, openJournal } from "../../upgrade/write.js";
 import type { Wave } from "../../upgrade/types.js";
 import { startWatchers, TROUBLE } from "../../watch/watcher.js";
 import type { Watchers, WatchRecord } from "../../watch/watcher.js";
@@ -387,12 +387,16 @@ function writeReports(
   },
 ): RunReport {
   mkdirSync(i.runDir, { recursive: true });
-  let journal: ReturnType<typeof readRun>["records"] = [];
+  let text: string | undefined;
   try {
-    journal = readRun(i.runDir).records;
+    text = readFileSync(join(i.runDir, JOURNAL), "utf8");
   } catch {
-    journal = [];
+    text = undefined;
   }
+  const { records: journal, problem: journalProblem } = journalForReport(
+    text,
+    i.phases.some((p) => p.name === "upgrade"),
+  );
   const lr = i.loadResult;
   const report = buildRunReport({
     scenario: i.s.name,
@@ -404,6 +408,7 @@ function writeReports(
     endedAt: systemClock.now(),
     phases: i.phases,
     journal,
+    journalProblem,
     spans: spansFromJournal(journal),
     outcome: i.outcome,
     load: lr

@@ -165,6 +165,7 @@ function inputs(
     endedAt: 50_000,
     phases: [{ name: "upgrade", from: 9_000, to: 41_000, ok: true, message: "" }],
     journal,
+    journalProblem: undefined,
     spans: spansFromJournal(journal),
     outcome: undefined,
     load: {
@@ -360,6 +361,18 @@ describe("run/model: the verdict and what each failure is tied to", () => {
         ok: false,
         message: "load profile heat stopped 40 s in on an internal error (a kroll bug): x",
       },
+    ]);
+    // A journal that lost records fails the run by name instead of passing on what is left.
+    const torn = buildRunReport(
+      inputs({
+        journal: clean,
+        spans: spansFromJournal(clean),
+        journalProblem: "the upgrade journal has no end record although the upgrade ran",
+      }),
+    );
+    expect(torn.verdict).to.equal("fail");
+    expect(torn.checks.filter((c) => !c.ok).map((c) => `${c.suite}/${c.name}`)).to.deep.equal([
+      "steps/upgrade journal",
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { galeraCap, maxUnavailableOf } from "../../../src/upgrade/fenceposts.js"
 import { httpFrontends, parseServersState, parseShowStat } from "../../../src/upgrade/haproxy.js";
 import {
   describeAction,
+  journalForReport,
   markersOf,
   nextWaveNumber,
   parseJournal,
@@ -254,6 +255,24 @@ describe("upgrade/journal", () => {
   });
   it("refuses a journal corrupted before its last line", () => {
     expect(() => parseJournal(`{oops\n${lines}`)).to.throw();
+  });
+  it("reads a journal for a report without throwing, and says when it cannot be trusted", () => {
+    const end = JSON.stringify({ type: "end", ts: 9, status: "done", message: "" });
+    const whole = journalForReport(`${lines.split("\n").slice(0, 5).join("\n")}\n${end}\n`, true);
+    expect(whole.records).to.have.length(6);
+    expect(whole.problem).to.equal(undefined);
+    // A corrupt line in the middle: the rest is kept, the problem names the line.
+    const mid = journalForReport(
+      `${lines.split("\n").slice(0, 2).join("\n")}\n{oops\n${end}`,
+      true,
+    );
+    expect(mid.records).to.have.length(3);
+    expect(mid.problem).to.match(/1 line\(s\) of the upgrade journal could not be read \(line 3\)/);
+    // Torn by a crash: no end record although the upgrade ran.
+    expect(journalForReport(lines, true).problem).to.include("line 6").and.include("no end record");
+    // Missing: a problem only when the upgrade ran.
+    expect(journalForReport(undefined, true).problem).to.include("missing or unreadable");
+    expect(journalForReport(undefined, false)).to.deep.equal({ records: [], problem: undefined });
   });
   it("describes actions for people", () => {
     expect(
