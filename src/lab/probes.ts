@@ -6,6 +6,7 @@
 import type { Clock } from "../core/clock.js";
 import { RunFailedError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
+import { heatTestTemplate } from "../load/operations.js";
 import { fetchText } from "./http.js";
 
 export const IRONIC_HEADERS = { "X-OpenStack-Ironic-API-Version": "1.82" };
@@ -93,16 +94,7 @@ export async function heatStackToComplete(
   clock: Clock,
   onState: (id: string, state: string) => void,
 ): Promise<string> {
-  const template = {
-    heat_template_version: "2018-08-31",
-    resources: {
-      rand: { type: "OS::Heat::RandomString", properties: { length: 8 } },
-      slow: {
-        type: "OS::Heat::TestResource",
-        properties: { value: { get_attr: ["rand", "value"] }, wait_secs: 2 },
-      },
-    },
-  };
+  const template = heatTestTemplate(2);
   const name = `kroll-${clock.now()}`;
   const sc = await http("POST", `${heatUrl}/v1/admin/stacks`, {
     stack_name: name,

@@ -277,6 +277,52 @@ export async function labSmoke(
     );
     stamp(`RabbitMQ up on ${place.db.node}`);
 
+    /** A service's config file and kolla's config.json, which copies it into place. */
+    const putService = async (
+      sh: NodeShell,
+      project: "ironic" | "heat",
+      name: string,
+      conf: string,
+    ): Promise<void> => {
+      const file = `/etc/${project}/${project}.conf`;
+      await put(sh, `${CONFIG_ROOT}/${name}/${project}.conf`, conf);
+      await put(
+        sh,
+        `${CONFIG_ROOT}/${name}/config.json`,
+        configJson(
+          `${name} --config-file ${file}`,
+          [{ name: `${project}.conf`, dest: file, owner: project }],
+          `/var/log/kolla/${project}`,
+          `${project}:${project}`,
+        ),
+      );
+    };
+    /**
+     * A back end beside the database and an API on the other node: their configs, the schema
+     * from the back end's bootstrap, then both started.
+     */
+    const deployPair = async (
+      project: "ironic" | "heat",
+      back: string,
+      api: string,
+      base: (addr: string, isBack: boolean) => IniObject,
+      done: string,
+    ): Promise<void> => {
+      for (const [name, addr, host, sh] of [
+        [back, dbAddr, place.db.node, dbShell],
+        [api, place.api.address, place.api.node, apiShell],
+      ] as const)
+        await putService(
+          sh,
+          project,
+          name,
+          mergeWithOverrides(tree, base(addr, name === back), project, name, host),
+        );
+      await oneShot(dbShell, back, back, "KOLLA_BOOTSTRAP");
+      stamp(done);
+      await start(dbShell, back, back);
+      await start(apiShell, api, api);
+    };
     // Ironic: json-rpc between API and conductor, noauth, fake hardware.
     const ironicBase = (addr: string, conductor: boolean): IniObject => ({
       DEFAULT: { ...(conductor ? { host: addr } : {}), debug: false },
@@ -288,37 +334,13 @@ export async function labSmoke(
       fake: { power_delay: 0, boot_delay: 0, deploy_delay: 1, management_delay: 0 },
       oslo_concurrency: { lock_path: "/var/lib/ironic/lock" },
     });
-    for (const [name, addr, host] of [
-      ["ironic-conductor", dbAddr, place.db.node],
-      ["ironic-api", place.api.address, place.api.node],
-    ] as const) {
-      const sh = name === "ironic-api" ? apiShell : dbShell;
-      await put(
-        sh,
-        `${CONFIG_ROOT}/${name}/ironic.conf`,
-        mergeWithOverrides(
-          tree,
-          ironicBase(addr, name === "ironic-conductor"),
-          "ironic",
-          name,
-          host,
-        ),
-      );
-      await put(
-        sh,
-        `${CONFIG_ROOT}/${name}/config.json`,
-        configJson(
-          `${name} --config-file /etc/ironic/ironic.conf`,
-          [{ name: "ironic.conf", dest: "/etc/ironic/ironic.conf", owner: "ironic" }],
-          "/var/log/kolla/ironic",
-          "ironic:ironic",
-        ),
-      );
-    }
-    await oneShot(dbShell, "ironic-conductor", "ironic-conductor", "KOLLA_BOOTSTRAP");
-    stamp("ironic-dbsync upgrade done (KOLLA_BOOTSTRAP one-shot)");
-    await start(dbShell, "ironic-conductor", "ironic-conductor");
-    await start(apiShell, "ironic-api", "ironic-api");
+    await deployPair(
+      "ironic",
+      "ironic-conductor",
+      "ironic-api",
+      ironicBase,
+      "ironic-dbsync upgrade done (KOLLA_BOOTSTRAP one-shot)",
+    );
 
     // Heat: noauth API, fake keystone client in the engine, RPC over RabbitMQ.
     const heatBase = (addr: string): IniObject => ({
@@ -332,31 +354,13 @@ export async function labSmoke(
       heat_api: { bind_host: place.api.address, bind_port: 8004, workers: 1 },
       oslo_concurrency: { lock_path: "/var/lib/heat/lock" },
     });
-    for (const [name, addr, host] of [
-      ["heat-engine", dbAddr, place.db.node],
-      ["heat-api", place.api.address, place.api.node],
-    ] as const) {
-      const sh = name === "heat-api" ? apiShell : dbShell;
-      await put(
-        sh,
-        `${CONFIG_ROOT}/${name}/heat.conf`,
-        mergeWithOverrides(tree, heatBase(addr), "heat", name, host),
-      );
-      await put(
-        sh,
-        `${CONFIG_ROOT}/${name}/config.json`,
-        configJson(
-          `${name} --config-file /etc/heat/heat.conf`,
-          [{ name: "heat.conf", dest: "/etc/heat/heat.conf", owner: "heat" }],
-          "/var/log/kolla/heat",
-          "heat:heat",
-        ),
-      );
-    }
-    await oneShot(dbShell, "heat-engine", "heat-engine", "KOLLA_BOOTSTRAP");
-    stamp("heat-manage db_sync done (KOLLA_BOOTSTRAP one-shot)");
-    await start(dbShell, "heat-engine", "heat-engine");
-    await start(apiShell, "heat-api", "heat-api");
+    await deployPair(
+      "heat",
+      "heat-engine",
+      "heat-api",
+      heatBase,
+      "heat-manage db_sync done (KOLLA_BOOTSTRAP one-shot)",
+    );
 
     const ironicUrl = `http://${place.api.address}:6385`;
     const heatUrl = `http://${place.api.address}:8004`;

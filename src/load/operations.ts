@@ -77,3 +77,19 @@ export function judgeHeat(op: Tracked, o: Observation, now: number): Verdict {
     };
   return { status: "pending" };
 }
+
+/**
+ * A stack that needs no other service (keystone-free): a random string fed into a test
+ * resource that takes `waitSecs` to create, so the create stays in progress long enough to be
+ * caught by an engine replacement.
+ */
+export const heatTestTemplate = (waitSecs: number) => ({
+  heat_template_version: "2018-08-31",
+  resources: {
+    rand: { type: "OS::Heat::RandomString", properties: { length: 8 } },
+    slow: {
+      type: "OS::Heat::TestResource",
+      properties: { value: { get_attr: ["rand", "value"] }, wait_secs: waitSecs },
+    },
+  },
+});

@@ -8,7 +8,7 @@ import type { HeatProfile, HttpProfile, IronicProfile } from "../scenario/schema
 import { runOpenLoop } from "./generator.js";
 import { httpRequest, keepAliveAgent } from "./http-client.js";
 import type { HttpOutcome } from "./http-client.js";
-import { judgeHeat, judgeIronic } from "./operations.js";
+import { heatTestTemplate, judgeHeat, judgeIronic } from "./operations.js";
 import type { Observation, Verdict } from "./operations.js";
 import type { Recorder } from "./recorder.js";
 import type { Schedule } from "./schedule.js";
@@ -291,16 +291,7 @@ export async function runHeatProfile(p: HeatProfile, ctx: ProfileContext): Promi
       else await send("/v1/{tenant}/stacks", "GET", "/v1/admin/stacks", { expect: [200], due });
     },
   });
-  const template = {
-    heat_template_version: "2018-08-31",
-    resources: {
-      rand: { type: "OS::Heat::RandomString", properties: { length: 8 } },
-      slow: {
-        type: "OS::Heat::TestResource",
-        properties: { value: { get_attr: ["rand", "value"] }, wait_secs: p.wait_secs },
-      },
-    },
-  };
+  const template = heatTestTemplate(p.wait_secs);
   const lifecycle = async (slot: number): Promise<void> => {
     for (let n = 0; !ctx.stop.aborted; n++) {
       const name = `kroll-load-${slot}-${ctx.clock.now()}-${n}`;

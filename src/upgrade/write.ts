@@ -15,6 +15,13 @@ export interface RunInfo {
 export const JOURNAL = "journal.jsonl";
 export const RUN_INFO = "run.json";
 
+/** A compact UTC time for names: 20261122T210531Z. */
+export const utcStamp = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+
 export function createRunDir(dir: string, info: RunInfo): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, RUN_INFO), `${JSON.stringify(info, null, 2)}\n`);
@@ -33,4 +40,14 @@ export function openJournal(dir: string): JournalSink & { close(): void } {
     },
     close: () => closeSync(fd),
   };
+}
+
+/** Opens the journal and records, first, which run this is (or that it is resumed). */
+export function openRunJournal(
+  dir: string,
+  run: Omit<Extract<JournalRecord, { type: "run" }>, "type">,
+): JournalSink & { close(): void } {
+  const j = openJournal(dir);
+  j.append({ type: "run", ...run });
+  return j;
 }

@@ -29,7 +29,7 @@ import type { KeptResource, ResourceCheck } from "../../run/resources.js";
 import { runUpgrade } from "../../upgrade/executor.js";
 import type { UpgradeOutcome } from "../../upgrade/executor.js";
 import { journalForReport } from "../../upgrade/journal.js";
-import { JOURNAL, createRunDir, openJournal } from "../../upgrade/write.js";
+import { JOURNAL, createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
 import type { Wave } from "../../upgrade/types.js";
 import { startWatchers, TROUBLE } from "../../watch/watcher.js";
 import type { Watchers, WatchRecord } from "../../watch/watcher.js";
@@ -47,12 +47,6 @@ interface Values {
   "accept-new-host-keys"?: boolean;
   json?: boolean;
 }
-
-const stamp = (ms: number): string =>
-  new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
 
 /** Resources kept across the upgrade, per API. */
 const KEEP = { nodes: 2, stacks: 2 };
@@ -123,7 +117,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const runDir =
     ctx.values["run-dir"] !== undefined
       ? resolve(ctx.cwd, ctx.values["run-dir"])
-      : resolve(ctx.cwd, s.report.dir, `${s.name}-${effStrategy}-${stamp(startedAt)}`);
+      : resolve(ctx.cwd, s.report.dir, `${s.name}-${effStrategy}-${utcStamp(startedAt)}`);
   const history = readHistory(resolve(ctx.cwd, s.report.dir), s.name);
   const learnt = allowedDisruptionMs(
     history.filter((h) => h.verdict === "pass"),
@@ -186,7 +180,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
     await phase(
       "resources",
-      () => createResources(resDeps, { ...KEEP, tag: stamp(startedAt).toLowerCase() }, kept),
+      () => createResources(resDeps, { ...KEEP, tag: utcStamp(startedAt).toLowerCase() }, kept),
       () => `${kept.length} created: ${kept.map((k) => k.name).join(", ")}`,
     );
 
@@ -216,9 +210,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       },
       tty ? 1_000 : 30_000,
     );
-    const journal = openJournal(runDir);
-    journal.append({
-      type: "run",
+    const journal = openRunJournal(runDir, {
       ts: systemClock.now(),
       scenario: s.name,
       file: setup.loaded.file,

@@ -14,7 +14,7 @@ import { runUpgrade } from "../../upgrade/executor.js";
 import { markersOf, nextWaveNumber } from "../../upgrade/journal.js";
 import type { JournalRecord } from "../../upgrade/journal.js";
 import { readRun } from "../../upgrade/read.js";
-import { createRunDir, openJournal } from "../../upgrade/write.js";
+import { createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
@@ -28,12 +28,6 @@ interface Values {
   "kolla-dir"?: string;
   "accept-new-host-keys"?: boolean;
 }
-
-const stamp = (ms: number): string =>
-  new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   let records: JournalRecord[] = [];
@@ -62,7 +56,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     runDir =
       ctx.values["run-dir"] !== undefined
         ? resolve(ctx.cwd, ctx.values["run-dir"])
-        : resolve(ctx.cwd, s.report.dir, `${s.name}-upgrade-${stamp(systemClock.now())}`);
+        : resolve(ctx.cwd, s.report.dir, `${s.name}-upgrade-${utcStamp(systemClock.now())}`);
     createRunDir(runDir, {
       scenario: s.name,
       file: setup.loaded.file,
@@ -70,10 +64,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       started: new Date(systemClock.now()).toISOString(),
     });
   }
-  const journal = openJournal(runDir);
   const journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
-  journal.append({
-    type: "run",
+  const journal = openRunJournal(runDir, {
     ts: systemClock.now(),
     scenario: s.name,
     file: setup.loaded.file,
