@@ -46,6 +46,16 @@ export interface Component {
   readonly since?: Release;
   /** Only deployed when the scenario asks for it (keepalived). */
   readonly optional?: boolean;
+  /**
+   * An oslo.messaging RPC server: its process name (the prefix of its AMQP connection name)
+   * and the shared topic queues it consumes, where a call goes to any one consumer.
+   */
+  readonly rpc?: RpcServer;
+}
+
+export interface RpcServer {
+  readonly process: string;
+  readonly queues: readonly string[];
 }
 
 export interface ServiceSpec {
@@ -195,7 +205,13 @@ export const CATALOGUE: Readonly<Record<ServiceName, ServiceSpec>> = {
     name: "heat",
     tagVar: "heat_tag",
     components: [
-      c("heat-engine", "worker"),
+      // EngineService, WorkerService (convergence's check_resource casts) and the listener.
+      c("heat-engine", "worker", {
+        rpc: {
+          process: "heat-engine",
+          queues: ["engine", "engine_worker", "heat-engine-listener"],
+        },
+      }),
       c("heat-api", "api", { api: api(8004, "heat_api_back", "/") }),
       c("heat-api-cfn", "api", { api: api(8000, "heat_api_cfn_back", "/") }),
     ],

@@ -82,6 +82,7 @@ export const ACTION_RANK: Readonly<Record<string, number>> = {
   moveVip: 1,
   drain: 2,
   waitDrained: 2,
+  rpcDrain: 2,
   oneShot: 3,
 };
 export const rankOf = (kind: string): number => ACTION_RANK[kind] ?? 9;

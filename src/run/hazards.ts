@@ -20,8 +20,9 @@ const HAZARDS: readonly Hazard[] = [
     hint:
       "known hazard: a stopping heat-engine loses the RPC calls delivered to it while it closes " +
       "its connection (oslo.messaging acknowledges them after its poller has exited); the API " +
-      "waits rpc_response_timeout. [oslo_messaging_rabbit] rabbit_qos_prefetch_count = 1 on " +
-      "the engines narrows it to one call per consumer",
+      "waits rpc_response_timeout. kroll takes each engine off the shared queues at the broker " +
+      "before stopping it (upgrade.rpc_drain; the step's log says whether it could), and " +
+      "[oslo_messaging_rabbit] rabbit_qos_prefetch_count = 1 narrows what is already on its way",
   },
   {
     container: /^ironic_conductor$/,

@@ -205,6 +205,11 @@ export const Upgrade = z.strictObject({
   /** Per inventory group, e.g. { compute: "25%" }. */
   max_unavailable_per_group: z.record(z.string(), IntOrPercent).default({}),
   drain: z.boolean().default(true),
+  /**
+   * Rolling: before an RPC server on shared topic queues stops (heat-engine), cancel its
+   * consumers at the broker so no call reaches it while it shuts down.
+   */
+  rpc_drain: z.boolean().default(true),
   drain_timeout: Duration.prefault("60s"),
   healthy_timeout: Duration.prefault("3m"),
   /** docker stop grace: SIGTERM → SIGKILL. kolla's docker_graceful_timeout is 60 s. */

@@ -15,6 +15,12 @@ import { fetchText } from "../lab/http.js";
 import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
 import type { HaproxyRuntime } from "../cluster/haproxy-runtime.js";
 import {
+  describeCancelled,
+  nodeAddresses,
+  parseRpcDrain,
+  rpcDrainExpression,
+} from "../cluster/rpc-drain.js";
+import {
   SOCKET_DIR,
   SOCKET_NAME,
   httpFrontends,
@@ -428,6 +434,60 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         { timeoutMs: 60_000 },
       );
       return r.exitCode === 0;
+    },
+
+    async rpcDrain(a) {
+      const log = o.logger.child({ node: a.node });
+      const ip = await shell(a.node)
+        .exec(["ip", "-o", "addr", "show"], { timeoutMs: 20_000 })
+        .catch(() => undefined);
+      const addresses = nodeAddresses(ip?.stdout ?? "");
+      if (addresses.length === 0) {
+        log.warn(`rpc drain: cannot read the addresses of ${a.node}`);
+        return undefined;
+      }
+      const expr = rpcDrainExpression({
+        addresses,
+        process: a.process,
+        queues: a.queues,
+        vhost: "/",
+      });
+      for (const b of a.brokers) {
+        // Under load one rabbitmqctl call takes 1–7 s; a broker that is not there (a lab runs
+        // one) fails at once and the next is tried.
+        const r = await shell(b.node)
+          .exec(
+            [
+              "docker",
+              "exec",
+              "-u",
+              "rabbitmq",
+              b.container,
+              "rabbitmqctl",
+              "-n",
+              "rabbit@localhost",
+              "eval",
+              expr,
+            ],
+            { timeoutMs: 45_000 },
+          )
+          .catch((e: unknown) => ({
+            exitCode: -1,
+            stdout: "",
+            stderr: e instanceof Error ? e.message : String(e),
+          }));
+        const got = r.exitCode === 0 ? parseRpcDrain(r.stdout) : undefined;
+        if (got === undefined) {
+          log.debug(`rpc drain on ${b.node}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+          continue;
+        }
+        if (got.unsupported.length > 0) {
+          log.warn(`rpc drain: not a classic queue, left as it is: ${got.unsupported.join(", ")}`);
+          return undefined;
+        }
+        return describeCancelled(got.cancelled);
+      }
+      return undefined;
     },
 
     async ironicBusyNodes() {

@@ -66,6 +66,7 @@ export function desiredState(
           backend: !lbOn ? undefined : svc === "mariadb" ? "mariadb" : comp.api?.backend,
           stopGraceS: Math.round(grace / 1000),
           configHash: opts.configHashes?.get(`${host} ${comp.container}`),
+          rpc: comp.rpc,
         });
       }
     }
@@ -90,6 +91,10 @@ export function desiredState(
     maxUnavailable: s.upgrade.max_unavailable,
     maxUnavailablePerGroup: s.upgrade.max_unavailable_per_group,
     drain: s.upgrade.drain,
+    rpcDrain: s.upgrade.rpc_drain,
+    brokers: s.services.includes("rabbitmq")
+      ? hostsOfGroup(layout, "rabbitmq", nodes).map((node) => ({ node, container: "rabbitmq" }))
+      : [],
     drainTimeoutMs: s.upgrade.drain_timeout,
     healthyTimeoutMs: s.upgrade.healthy_timeout,
     checkpoints: s.upgrade.checkpoints,

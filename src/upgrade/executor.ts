@@ -76,6 +76,8 @@ interface TrackState {
   readonly configs: { a: SetConfigAction; previous: string | null }[];
   /** Backends this track drained and has not made ready again. */
   readonly drained: { lbs: readonly string[]; backend: string; server: string }[];
+  /** RPC servers taken off the broker's shared queues and not replaced since (a restart undoes it). */
+  readonly rpcDrained: { node: string; container: string; stopGraceS: number }[];
   /** A container was replaced or restarted: on a soft stop, finish rather than undo. */
   committed: boolean;
 }
@@ -200,7 +202,13 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     deps.stop?.addEventListener("abort", onStop);
     const results = await Promise.all(
       w.tracks.map(async (track, ti) => {
-        const st: TrackState = { recreated: [], configs: [], drained: [], committed: false };
+        const st: TrackState = {
+          recreated: [],
+          configs: [],
+          drained: [],
+          rpcDrained: [],
+          committed: false,
+        };
         let current: Action | undefined;
         try {
           for (const [ai, a] of track.actions.entries()) {
@@ -316,6 +324,24 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       }
       case "oneShot":
         return ops.oneShot(a);
+      case "rpcDrain": {
+        const took = await ops.rpcDrain(a);
+        if (took !== undefined) {
+          st.rpcDrained.push({ node: a.node, container: a.container, stopGraceS: a.stopGraceS });
+          logger.info(
+            `${a.container} on ${a.node} taken off the broker's shared queues: ${took.length > 0 ? took.join(", ") : "no consumer of it left there"}`,
+            { node: a.node },
+          );
+          return;
+        }
+        // Not a failure: the server stops as it would have without kroll, and the report says
+        // that calls reaching it meanwhile can be lost.
+        const text = `${a.container} on ${a.node}: no broker could take it off ${a.queues.join(", ")}; it stopped still consuming, and a call sent to it while it stopped can have been lost`;
+        logger.warn(text, { node: a.node });
+        if (!notes.has(text)) emit({ type: "note", ts: clock.now(), text });
+        notes.add(text);
+        return;
+      }
       case "drain":
         st.drained.push({ lbs: a.lbs, backend: a.backend, server: a.server });
         for (const lb of a.lbs) await ops.setServer(lb, a.backend, a.server, "drain");
@@ -353,6 +379,10 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       case "recreate":
         st.committed = true;
         st.recreated.push(a);
+        // The old server goes with its consumers; restored, it starts and consumes afresh.
+        for (let i = st.rpcDrained.length - 1; i >= 0; i--)
+          if (st.rpcDrained[i]?.node === a.node && st.rpcDrained[i]?.container === a.container)
+            st.rpcDrained.splice(i, 1);
         return ops.replace(a);
       case "restart":
         st.committed = true;
@@ -504,10 +534,13 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       }
     }
     for (const dr of st.drained) steps.push({ kind: "ready", ...dr });
+    // An RPC server taken off its shared queues but not replaced consumes again once restarted.
+    for (const r of st.rpcDrained) steps.push({ kind: "restart", ...r });
     const scratch: TrackState = {
       recreated: [],
       configs: [],
       drained: [...st.drained],
+      rpcDrained: [],
       committed: true,
     };
     for (const [i, a] of steps.entries()) {

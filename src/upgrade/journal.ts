@@ -136,6 +136,8 @@ export function describeAction(a: Action): string {
       return a.closeIdle
         ? `wait for ${a.backend}/${a.server} sessions to end, closing idle ones in ${a.closeIdle.container}`
         : `wait for ${a.backend}/${a.server} sessions to end`;
+    case "rpcDrain":
+      return `take ${a.container} on ${a.node} off ${a.queues.join(", ")} at the broker`;
     case "setConfig":
       return `${a.value === null ? "remove" : `set ${a.key} = ${a.value} in`} [${a.section}]${a.value === null ? ` ${a.key} from` : ""} ${a.path} on ${a.node}`;
     case "recreate":

@@ -14,6 +14,7 @@ import type {
 export type RecreateAction = Extract<Action, { kind: "recreate" }>;
 export type OneShotAction = Extract<Action, { kind: "oneShot" }>;
 export type SetConfigAction = Extract<Action, { kind: "setConfig" }>;
+export type RpcDrainAction = Extract<Action, { kind: "rpcDrain" }>;
 
 export interface UpgradeOps {
   /** Everything the planner looks at except the journal's markers. */
@@ -45,6 +46,12 @@ export interface UpgradeOps {
    */
   closeIdleDbSessions(node: string, container: string): Promise<number | undefined>;
   rabbitBooted(node: string, container: string): Promise<boolean>;
+  /**
+   * Cancels the RPC server's consumers on its shared queues at the first broker that answers;
+   * what it cancelled ("queue ×n"), or undefined when no broker could do it (then the server
+   * stops as it would without: the hazard stays, and the step says so).
+   */
+  rpcDrain(a: RpcDrainAction): Promise<string[] | undefined>;
   /** Ironic nodes in a `*wait*` provision state (uuid and state). */
   ironicBusyNodes(): Promise<string[]>;
   moveVip(from: string | undefined, to: string, vip: string): Promise<void>;

@@ -559,6 +559,16 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
         value: o.pin.value,
       });
     }
+    if (v.rolling && d.rpcDrain && t.rpc && d.brokers.length > 0 && isAvailable(liveOf(v, t)))
+      actions.push({
+        kind: "rpcDrain",
+        node,
+        container: t.container,
+        stopGraceS: t.stopGraceS,
+        process: t.rpc.process,
+        queues: t.rpc.queues,
+        brokers: d.brokers,
+      });
     const final = o.pin === undefined || o.pin.value === null;
     actions.push({
       kind: "recreate",
@@ -840,6 +850,7 @@ export function applyWave(o: Observed, w: Wave): Observed {
       case "waitIdle":
       case "oneShot":
       case "waitDrained":
+      case "rpcDrain":
       case "setConfig":
       case "restart":
       case "waitHealthy":

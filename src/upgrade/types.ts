@@ -3,7 +3,7 @@
  * what it does (Action, grouped into Tracks and Waves). Plans are data: `kroll plan` prints the
  * same waves `kroll upgrade` executes, and the journal records them as JSON.
  */
-import type { ComponentKind, ServiceName } from "../kolla/catalogue.js";
+import type { ComponentKind, RpcServer, ServiceName } from "../kolla/catalogue.js";
 import type { ContainerStatus, Health } from "../cluster/ports.js";
 import type { Checkpoint } from "../scenario/schema.js";
 
@@ -35,6 +35,8 @@ export interface Target {
   readonly stopGraceS: number;
   /** The config hash `kroll deploy` renders for the target (kept as a label when known). */
   readonly configHash: string | undefined;
+  /** An RPC server on shared topic queues (heat-engine): drained at the broker before it stops. */
+  readonly rpc: RpcServer | undefined;
 }
 
 export type IntOrPercent = number | string;
@@ -56,6 +58,10 @@ export interface Desired {
   readonly maxUnavailable: IntOrPercent;
   readonly maxUnavailablePerGroup: Readonly<Record<string, IntOrPercent>>;
   readonly drain: boolean;
+  /** Rolling: take a stopping RPC server's consumers off its shared queues first. */
+  readonly rpcDrain: boolean;
+  /** RabbitMQ containers, tried in order for broker-side actions (one answering is enough). */
+  readonly brokers: readonly { readonly node: string; readonly container: string }[];
   readonly drainTimeoutMs: number;
   readonly healthyTimeoutMs: number;
   readonly checkpoints: readonly Checkpoint[];
@@ -141,6 +147,23 @@ export type Action =
        * through the load balancer to another member between two queries, never during one.
        */
       readonly closeIdle?: { readonly node: string; readonly container: string };
+    }
+  /**
+   * Before an RPC server stops: its consumers on the shared topic queues are cancelled at the
+   * broker (matched by the node's addresses and the process's connection name), so RabbitMQ
+   * sends it no more calls. oslo.messaging 14 loses a call delivered to a server that has
+   * stopped reading (it acknowledges it while closing); the server keeps its connection to
+   * answer the calls it is running, and its restart consumes afresh.
+   */
+  | {
+      readonly kind: "rpcDrain";
+      readonly node: string;
+      readonly container: string;
+      /** Its stop grace, for the restart that undoes the drain when the step is cut short. */
+      readonly stopGraceS: number;
+      readonly process: string;
+      readonly queues: readonly string[];
+      readonly brokers: readonly { readonly node: string; readonly container: string }[];
     }
   | {
       readonly kind: "setConfig";

@@ -221,6 +221,12 @@ export class FakeCluster implements UpgradeOps {
     ).length;
     return { state: "Synced", size };
   }
+  /** Broker-side drains asked for; false: no broker answers (the drain is not done). */
+  brokerAnswers = true;
+  async rpcDrain(a: { node: string; container: string; queues: readonly string[] }) {
+    await this.step(`rpc-drain ${a.node} ${a.container}`);
+    return this.brokerAnswers ? a.queues.map((q) => `${q} ×1`) : undefined;
+  }
   async rabbitBooted(node: string) {
     await this.step(`rabbit ${node}`);
     return true;

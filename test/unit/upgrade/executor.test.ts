@@ -237,6 +237,47 @@ describe("executor.runUpgrade", () => {
     }
   });
 
+  it("drains each heat-engine at the broker before stopping it; with no broker answering, it notes the hazard and goes on", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const out = await runUpgrade(d, deps(fake, []));
+    const seq = fake.calls.filter((c) => /^(rpc-drain|stop|create) node\d heat_engine/.test(c));
+    expect(seq.slice(0, 3).map((c) => c.split(" ")[0])).to.deep.equal([
+      "rpc-drain",
+      "stop",
+      "create",
+    ]);
+    expect(seq.filter((c) => c.startsWith("rpc-drain"))).to.have.length(3);
+    expect(out.notes.join("\n")).not.to.include("no broker could");
+
+    const mute = new FakeCluster(d);
+    mute.brokerAnswers = false;
+    const records: JournalRecord[] = [];
+    const out2 = await runUpgrade(d, deps(mute, records));
+    expect(out2.status).to.equal("done");
+    expectUpgraded(mute, d);
+    expect(out2.notes.filter((n) => n.includes("no broker could take it off"))).to.have.length(3);
+    expect(
+      records.filter((r) => r.type === "note" && r.text.includes("heat_engine on node1")),
+    ).to.have.length(1);
+  });
+
+  it("on SIGINT after an engine was taken off the broker but before it stopped, restarts it so it consumes again", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const stop = new AbortController();
+    fake.onCall = (c) => {
+      if (c === "rpc-drain node1 heat_engine") stop.abort();
+    };
+    const out = await runUpgrade(d, deps(fake, [], { stop: stop.signal }));
+    expect(out.status).to.equal("interrupted");
+    const after = fake.calls.slice(fake.calls.indexOf("rpc-drain node1 heat_engine") + 1);
+    expect(after.filter((c) => / node1 heat_engine/.test(c))).to.deep.equal([
+      "restart node1 heat_engine",
+    ]);
+    expect(fake.get("node1", "heat_engine")?.image).to.match(/:stable$/);
+  });
+
   it("refuses to loop when the cluster does not move", async () => {
     const d = desired();
     const fake = new FakeCluster(d);

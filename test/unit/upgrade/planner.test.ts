@@ -188,6 +188,28 @@ describe("planner.nextWave", () => {
     ]);
   });
 
+  it("takes each heat-engine off the broker's shared queues right before it stops, and nothing else", () => {
+    const acts = actionsOf(simulate(d, stable).waves);
+    const drains = acts.filter((a) => a.kind === "rpcDrain");
+    expect(drains.map((a) => `${a.container}@${a.node}`)).to.deep.equal([
+      "heat_engine@node1",
+      "heat_engine@node2",
+      "heat_engine@node3",
+    ]);
+    for (const a of drains) {
+      expect(a).to.deep.include({
+        process: "heat-engine",
+        queues: ["engine", "engine_worker", "heat-engine-listener"],
+      });
+      const next = acts[acts.indexOf(a) + 1];
+      expect(next).to.deep.include({ kind: "recreate", node: a.node, container: a.container });
+    }
+    expect(drains[0]?.brokers.map((b) => b.node)).to.deep.equal(["node1", "node2", "node3"]);
+    const off = desiredOf({ upgrade: { rpc_drain: false } });
+    expect(actionsOf(simulate(off, assumedStable(off)).waves).some((a) => a.kind === "rpcDrain")).to
+      .be.false;
+  });
+
   it("upgrades Galera backups first and the HAProxy-active member last, each waiting for Synced", () => {
     const waves = simulate(d, stable).waves.filter(
       (w) => w.service === "mariadb" && w.step === "members",
@@ -452,7 +474,9 @@ describe("planner: kolla-ansible baseline", () => {
       "recreate",
     ]);
     expect(
-      actionsOf(sim.waves).some((a) => ["drain", "waitHealthy", "retire"].includes(a.kind)),
+      actionsOf(sim.waves).some((a) =>
+        ["drain", "rpcDrain", "waitHealthy", "retire"].includes(a.kind),
+      ),
     ).to.equal(false);
     expect(
       actionsOf(sim.waves)
