@@ -245,8 +245,28 @@ export function gateRunTests(): void {
     for (const k of ["phase", "upgrade.wave", "upgrade.action", "watch.container", "second"])
       expect([...kinds]).to.include(k);
     // The upgrade's journal ends once, with the outcome the summary gives.
-    const ends = readRun(passDir).records.filter((x) => x.type === "end");
+    const records = readRun(passDir).records;
+    const ends = records.filter((x) => x.type === "end");
     expect(ends.map((x) => x.status)).to.deep.equal([s.upgrade?.status]);
+    // Every heat-engine was taken off the broker's shared queues right before it stopped, and
+    // the broker did it (no note that it could not).
+    const acts = records.filter((x) => x.type === "action" && x.event === "done" && !x.rollback);
+    const done = acts.map((x) =>
+      x.type === "action" && "container" in x.action
+        ? `${x.action.kind} ${x.action.container}`
+        : "",
+    );
+    const engineSteps = done.filter(
+      (k) => / heat_engine$/.test(k) && /^(rpcDrain|recreate) /.test(k),
+    );
+    const replaced = s.upgrade?.status === "done" ? 3 : engineSteps.length / 2;
+    expect(replaced, engineSteps.join(", ")).to.be.above(0);
+    expect(engineSteps).to.deep.equal(
+      Array(replaced).fill(["rpcDrain heat_engine", "recreate heat_engine"]).flat(),
+    );
+    expect(
+      records.filter((x) => x.type === "note" && x.text.includes("no broker could")),
+    ).to.deep.equal([]);
     // The run store: kroll history lists every run of this suite.
     const h = await runKroll(["history", SCENARIO, "--dir", RUNS, "--json"]);
     expect(h.code, h.stderr).to.equal(0);
