@@ -182,20 +182,7 @@ export async function deploy(
             (
               await cluster
                 .shell(u.node)
-                .exec(
-                  [
-                    "docker",
-                    "exec",
-                    "-u",
-                    "rabbitmq",
-                    u.container,
-                    "rabbitmqctl",
-                    "-n",
-                    "rabbit@localhost",
-                    "await_startup",
-                  ],
-                  { timeoutMs: 60_000 },
-                )
+                .exec(rabbitmqctl(u.container, "await_startup"), { timeoutMs: 60_000 })
             ).exitCode === 0,
         );
     }
@@ -352,6 +339,19 @@ async function mysql(
  * SQL as MariaDB's root through `docker exec`. The password travels on standard input, never
  * in an argument: a failed command's message quotes its argv, and messages reach logs.
  */
+/** `rabbitmqctl ARGS` in a RabbitMQ container, as its own user (the Erlang cookie is its). */
+export const rabbitmqctl = (container: string, ...args: string[]): string[] => [
+  "docker",
+  "exec",
+  "-u",
+  "rabbitmq",
+  container,
+  "rabbitmqctl",
+  "-n",
+  "rabbit@localhost",
+  ...args,
+];
+
 export async function mysqlAsRoot(
   shell: NodeShell,
   container: string,

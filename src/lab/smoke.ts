@@ -11,7 +11,7 @@ import { connectCluster } from "../cluster/connect.js";
 import type { NodeShell } from "../cluster/ports.js";
 import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.js";
 import { heatStackToComplete, http, IRONIC_HEADERS, ironicNodeToActive } from "./probes.js";
-import { lastLogLines, waitFor } from "../deploy/deploy.js";
+import { lastLogLines, rabbitmqctl, waitFor } from "../deploy/deploy.js";
 import { kollaConfigJson, mergeWithOverrides } from "../deploy/render.js";
 import type { ConfigJsonFile } from "../deploy/render.js";
 import { overrideLayers } from "../inventory/emit.js";
@@ -264,11 +264,7 @@ export async function labSmoke(
     );
     await start(dbShell, "rabbitmq", "rabbitmq");
     const rabbitctl = (...args: string[]): Promise<string> =>
-      docker(
-        dbShell,
-        ["exec", "-u", "rabbitmq", "rabbitmq", "rabbitmqctl", "-n", "rabbit@localhost", ...args],
-        60_000,
-      );
+      dbShell.run(rabbitmqctl("rabbitmq", ...args), { timeoutMs: 60_000 });
     await waitUntil(
       "RabbitMQ to start",
       90_000,

@@ -8,7 +8,7 @@ import type { Cluster } from "../cluster/connect.js";
 import type { DockerApi, NodeShell } from "../cluster/ports.js";
 import { RunFailedError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { lastLogLines, mysqlAsRoot } from "../deploy/deploy.js";
+import { lastLogLines, mysqlAsRoot, rabbitmqctl } from "../deploy/deploy.js";
 import { KEEPALIVE_CLOSE_VAR, LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
 import { fetchText } from "../lab/http.js";
@@ -419,20 +419,9 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     closeIdleDbSessions: (node, container) => closeIdle(node, container, undefined),
 
     async rabbitBooted(node, container) {
-      const r = await shell(node).exec(
-        [
-          "docker",
-          "exec",
-          "-u",
-          "rabbitmq",
-          container,
-          "rabbitmqctl",
-          "-n",
-          "rabbit@localhost",
-          "await_startup",
-        ],
-        { timeoutMs: 60_000 },
-      );
+      const r = await shell(node).exec(rabbitmqctl(container, "await_startup"), {
+        timeoutMs: 60_000,
+      });
       return r.exitCode === 0;
     },
 
@@ -456,21 +445,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         // Under load one rabbitmqctl call takes 1–7 s; a broker that is not there (a lab runs
         // one) fails at once and the next is tried.
         const r = await shell(b.node)
-          .exec(
-            [
-              "docker",
-              "exec",
-              "-u",
-              "rabbitmq",
-              b.container,
-              "rabbitmqctl",
-              "-n",
-              "rabbit@localhost",
-              "eval",
-              expr,
-            ],
-            { timeoutMs: 45_000 },
-          )
+          .exec(rabbitmqctl(b.container, "eval", expr), { timeoutMs: 45_000 })
           .catch((e: unknown) => ({
             exitCode: -1,
             stdout: "",

@@ -111,6 +111,11 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
   let lastWave = "";
   let repeats = 0;
   const emit = (r: JournalRecord): void => journal.append(r);
+  /** A note for the report, journaled once however often it comes up. */
+  const note = (text: string): void => {
+    if (!notes.has(text)) emit({ type: "note", ts: clock.now(), text });
+    notes.add(text);
+  };
   /** One action's journal record (before it runs, after it ran, or failed). */
   const actionEvent = (
     wave: number,
@@ -157,10 +162,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       });
     const observed = { ...(await ops.observe(desired)), markers: [...markers] };
     const next = nextWave(desired, observed);
-    for (const n of next.notes) {
-      if (!notes.has(n)) emit({ type: "note", ts: clock.now(), text: n });
-      notes.add(n);
-    }
+    for (const n of next.notes) note(n);
     if (next.done) return end("done", `upgrade complete after ${waves} waves`);
     const w = next.wave;
     // Level-triggered loops need a guard: the same wave planned again and again means the
@@ -338,8 +340,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         // that calls reaching it meanwhile can be lost.
         const text = `${a.container} on ${a.node}: no broker could take it off ${a.queues.join(", ")}; it stopped still consuming, and a call sent to it while it stopped can have been lost`;
         logger.warn(text, { node: a.node });
-        if (!notes.has(text)) emit({ type: "note", ts: clock.now(), text });
-        notes.add(text);
+        note(text);
         return;
       }
       case "drain":
@@ -380,9 +381,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         st.committed = true;
         st.recreated.push(a);
         // The old server goes with its consumers; restored, it starts and consumes afresh.
-        for (let i = st.rpcDrained.length - 1; i >= 0; i--)
-          if (st.rpcDrained[i]?.node === a.node && st.rpcDrained[i]?.container === a.container)
-            st.rpcDrained.splice(i, 1);
+        removeRpcDrained(st, a.node, a.container);
         return ops.replace(a);
       case "restart":
         st.committed = true;
@@ -555,6 +554,11 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       }
     }
   }
+}
+
+function removeRpcDrained(st: TrackState, node: string, container: string): void {
+  const i = st.rpcDrained.findIndex((r) => r.node === node && r.container === container);
+  if (i >= 0) st.rpcDrained.splice(i, 1);
 }
 
 function removeDrained(st: TrackState, backend: string, server: string): void {
