@@ -79,6 +79,7 @@ export const ACTION_RANK: Readonly<Record<string, number>> = {
   recreate: 0,
   restart: 0,
   restore: 0,
+  reload: 1,
   moveVip: 1,
   drain: 2,
   waitDrained: 2,

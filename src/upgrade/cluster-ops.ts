@@ -28,7 +28,8 @@ import {
   parseShowStat,
 } from "./haproxy.js";
 import type { UpgradeOps } from "./ops.js";
-import { asideName } from "./types.js";
+import { recipeFor } from "./recipes/index.js";
+import { PIN_LABEL, asideName } from "./types.js";
 import type { Desired, ObservedContainer, ServerState } from "./types.js";
 
 export interface ClusterOpsOptions {
@@ -79,6 +80,26 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     return c
       ? { node, name: c.name, image: c.image, status: c.status, health: c.health, labels: c.labels }
       : undefined;
+  };
+
+  /**
+   * A container started pinned: does the config its process last read (kolla's copy inside the
+   * container, laid out again by a reload) still hold the pin? Its label cannot say: an
+   * earlier run may have unpinned it in place. Read only for containers labelled pinned.
+   */
+  const withPinConfigured = async (
+    c: ObservedContainer,
+    t: Desired["targets"][number],
+    d: Desired,
+  ): Promise<ObservedContainer> => {
+    const pin = recipeFor(t.service, d.strategy).pin;
+    if (c.labels[PIN_LABEL] === undefined || c.status !== "running" || pin === undefined) return c;
+    const text = await shell(t.node)
+      .run(["docker", "exec", "-u", "root", t.container, "cat", pin.inside], { timeoutMs: 20_000 })
+      .catch(() => undefined);
+    if (text === undefined) return c;
+    const { previous } = editIniOption(text, pin.section, pin.key, null);
+    return { ...c, pinConfigured: previous !== null && previous !== "" };
   };
 
   /**
@@ -223,7 +244,8 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         observeQueue.addAll(
           [...byNode].map(([node, ts]) => async () => {
             for (const t of ts) {
-              const cur = await toObserved(node, t.container);
+              const seen = await toObserved(node, t.container);
+              const cur = seen && (await withPinConfigured(seen, t, d));
               const aside = await toObserved(node, asideName(t.container));
               if (cur) containers.push(cur);
               if (aside) containers.push(aside);
@@ -380,6 +402,25 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     async restart(node, container, stopGraceS) {
       await docker(node).stop(container, stopGraceS);
       await docker(node).start(container);
+    },
+
+    async reload(a) {
+      const sh = shell(a.node);
+      // COPY_ALWAYS whatever the container was started with: COPY_ONCE would keep the old file.
+      await sh.run(
+        [
+          "docker",
+          "exec",
+          "-u",
+          "root",
+          "-e",
+          "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS",
+          a.container,
+          "kolla_set_configs",
+        ],
+        { timeoutMs: 60_000 },
+      );
+      await sh.run(["docker", "kill", "--signal", a.signal, a.container], { timeoutMs: 20_000 });
     },
 
     async setConfig(a) {

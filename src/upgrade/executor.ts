@@ -15,7 +15,7 @@ import { RunFailedError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { JournalRecord, JournalSink } from "./journal.js";
 import { describeAction } from "./journal.js";
-import type { RecreateAction, SetConfigAction, UpgradeOps } from "./ops.js";
+import type { RecreateAction, ReloadAction, SetConfigAction, UpgradeOps } from "./ops.js";
 import { isAvailable, nextWave } from "./planner.js";
 import type { Action, Desired, Track, Wave } from "./types.js";
 
@@ -74,6 +74,8 @@ interface TrackState {
   readonly recreated: RecreateAction[];
   /** Config edits and the value each replaced. */
   readonly configs: { a: SetConfigAction; previous: string | null }[];
+  /** Containers reloaded in place (their process read the edited config). */
+  readonly reloaded: ReloadAction[];
   /** Backends this track drained and has not made ready again. */
   readonly drained: { lbs: readonly string[]; backend: string; server: string }[];
   /** RPC servers taken off the broker's shared queues and not replaced since (a restart undoes it). */
@@ -207,6 +209,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         const st: TrackState = {
           recreated: [],
           configs: [],
+          reloaded: [],
           drained: [],
           rpcDrained: [],
           committed: false,
@@ -386,6 +389,10 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       case "restart":
         st.committed = true;
         return ops.restart(a.node, a.container, a.stopGraceS);
+      case "reload":
+        st.committed = true;
+        st.reloaded.push(a);
+        return ops.reload(a);
       case "waitHealthy":
         return waitHealthy(a.node, a.container, a.timeoutMs);
       case "waitBackendUp":
@@ -518,19 +525,34 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
   ): Promise<void> {
     const steps: Action[] = [];
     if (mode === "rollback") {
-      for (const r of [...st.recreated].reverse()) {
+      const reverted = new Set<SetConfigAction>();
+      const revert = (node: string, container: string): void => {
         for (const c of st.configs
-          .filter((x) => x.a.node === r.node && x.a.container === r.container)
-          .reverse())
+          .filter((x) => x.a.node === node && x.a.container === container)
+          .reverse()) {
           steps.push({ ...c.a, value: c.previous });
+          reverted.add(c.a);
+        }
+      };
+      const healthy = (node: string, container: string): Action => ({
+        kind: "waitHealthy",
+        node,
+        container,
+        timeoutMs: desired.healthyTimeoutMs,
+      });
+      for (const r of [...st.recreated].reverse()) {
+        revert(r.node, r.container);
         steps.push({ kind: "restore", node: r.node, container: r.container });
-        steps.push({
-          kind: "waitHealthy",
-          node: r.node,
-          container: r.container,
-          timeoutMs: desired.healthyTimeoutMs,
-        });
+        steps.push(healthy(r.node, r.container));
       }
+      // Reloaded in place: the old config back, and the process reads it again.
+      for (const r of [...st.reloaded].reverse()) {
+        revert(r.node, r.container);
+        steps.push(r, healthy(r.node, r.container));
+      }
+      // Edits no process has read yet: the file as it was.
+      for (const c of [...st.configs].reverse())
+        if (!reverted.has(c.a)) steps.push({ ...c.a, value: c.previous });
     }
     for (const dr of st.drained) steps.push({ kind: "ready", ...dr });
     // An RPC server taken off its shared queues but not replaced consumes again once restarted.
@@ -538,6 +560,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     const scratch: TrackState = {
       recreated: [],
       configs: [],
+      reloaded: [],
       drained: [...st.drained],
       rpcDrained: [],
       committed: true,

@@ -144,6 +144,8 @@ export function describeAction(a: Action): string {
       return `recreate ${a.container} on ${a.node}: ${a.from} → ${a.image}`;
     case "restart":
       return `restart ${a.container} on ${a.node}`;
+    case "reload":
+      return `reload ${a.container} on ${a.node} in place (config laid out again, ${a.signal})`;
     case "waitHealthy":
       return `wait for ${a.container} on ${a.node} to be healthy`;
     case "waitBackendUp":

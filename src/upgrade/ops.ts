@@ -15,6 +15,7 @@ export type RecreateAction = Extract<Action, { kind: "recreate" }>;
 export type OneShotAction = Extract<Action, { kind: "oneShot" }>;
 export type SetConfigAction = Extract<Action, { kind: "setConfig" }>;
 export type RpcDrainAction = Extract<Action, { kind: "rpcDrain" }>;
+export type ReloadAction = Extract<Action, { kind: "reload" }>;
 
 export interface UpgradeOps {
   /** Everything the planner looks at except the journal's markers. */
@@ -37,6 +38,11 @@ export interface UpgradeOps {
   /** Removes the container kept aside. */
   retire(node: string, container: string): Promise<void>;
   restart(node: string, container: string, stopGraceS: number): Promise<void>;
+  /**
+   * Lays the container's config out again from its config directory (`kolla_set_configs` as
+   * root, copying always) and sends its main process the signal; the container keeps running.
+   */
+  reload(a: ReloadAction): Promise<void>;
   /** Sets (or with null removes) one INI option; returns the value it had (null: none). */
   setConfig(a: SetConfigAction): Promise<string | null>;
   galera(node: string, container: string): Promise<{ state: string; size: number } | undefined>;

@@ -40,6 +40,8 @@ export const marker = {
   stage: (svc: string, stage: string): string => `svc:${svc}:${stage}`,
   restarted: (svc: string, stage: string, t: Target): string =>
     `svc:${svc}:${stage}:${t.node}/${t.container}`,
+  /** A container unpinned in place (its creation-time pin label stays). */
+  unpinned: (svc: string, t: Target): string => `svc:${svc}:unpinned:${t.node}/${t.container}`,
   checkpoint: (name: string): string => `checkpoint:${name}`,
 };
 
@@ -86,7 +88,18 @@ const isPending = (v: View, t: Target): boolean => {
   const c = liveOf(v, t);
   return c !== undefined && c.image !== t.image;
 };
-const isPinned = (v: View, t: Target): boolean => liveOf(v, t)?.labels[PIN_LABEL] !== undefined;
+/**
+ * Started with the release pin and not unpinned since. A replacement drops the label; a reload
+ * in place cannot (labels are fixed at creation), so the container's own copy of its config
+ * says it (`pinConfigured`, false once the reload laid it out again), and, where that was not
+ * read, this journal's marker.
+ */
+const isPinned = (v: View, t: Target): boolean => {
+  const c = liveOf(v, t);
+  if (c?.labels[PIN_LABEL] === undefined) return false;
+  if (c.pinConfigured !== undefined) return c.pinConfigured;
+  return !v.markers.has(marker.unpinned(t.service, t));
+};
 
 export function nextWave(d: Desired, o: Observed): NextWave {
   const v = viewOf(d, o);
@@ -668,21 +681,52 @@ function unpinWave(
   const next = nextBatch(v, svc, stage, mine, (t) => isPinned(v, t));
   if (next === undefined || "step" in next) return next;
   const { comp, all, batch } = next;
+  const live = v.rolling && (stage.live ?? []).includes(comp);
   return {
     service: svc,
     step: stage.id,
-    why: `${stage.what}: ${comp} on ${batch.map((u) => u.node).join(", ")}`,
+    why: `${stage.what}: ${comp} on ${batch.map((u) => u.node).join(", ")}${live ? " (reloaded in place: SIGHUP)" : ""}`,
     tracks: batch.map((u) =>
-      replaceTrack(v, u.node, u.targets, {
-        pin: { ...pinSpec, value: null },
-        wait: undefined,
-        size: all.length,
-        vipLast: false,
-        sameImage: true,
-      }),
+      live
+        ? reloadTrack(v, u.node, u.targets, { ...pinSpec, value: null })
+        : replaceTrack(v, u.node, u.targets, {
+            pin: { ...pinSpec, value: null },
+            wait: undefined,
+            size: all.length,
+            vipLast: false,
+            sameImage: true,
+          }),
     ),
-    markers: [],
+    markers: live ? batch.flatMap((u) => u.targets.map((t) => marker.unpinned(svc, t))) : [],
   };
+}
+
+/**
+ * A config change taken without a restart: the option edited in the node's config, laid out
+ * again in the running container and the process signalled; then the usual health wait.
+ */
+function reloadTrack(
+  v: View,
+  node: string,
+  ts: readonly Target[],
+  pin: { file: string; section: string; key: string; value: string | null },
+): Track {
+  const actions: Action[] = [];
+  for (const t of ts) {
+    if (t.configFile !== undefined)
+      actions.push({
+        kind: "setConfig",
+        node,
+        container: t.container,
+        path: `${t.configDir}${pin.file}`,
+        section: pin.section,
+        key: pin.key,
+        value: pin.value,
+      });
+    actions.push({ kind: "reload", node, container: t.container, signal: "SIGHUP" });
+    actions.push(waitHealthy(v, t));
+  }
+  return { node, actions };
 }
 
 function restartWave(
@@ -783,6 +827,8 @@ export function applyWave(o: Observed, w: Wave): Observed {
   const images = [...o.images];
   let servers = [...o.servers];
   let vipHolder = o.vipHolder;
+  /** Config edits of this wave, by container (a reload makes its process read them). */
+  const edits = new Map<string, string | null>();
   const setAdmin = (
     lbs: readonly string[],
     backend: string,
@@ -847,11 +893,21 @@ export function applyWave(o: Observed, w: Wave): Observed {
       case "moveVip":
         vipHolder = a.to;
         break;
+      case "setConfig":
+        edits.set(key(a.node, a.container), a.value);
+        break;
+      case "reload": {
+        // The process reads the config as edited (the only option kroll edits is the pin).
+        const c = containers.get(key(a.node, a.container));
+        const edit = edits.get(key(a.node, a.container));
+        if (c && edit !== undefined)
+          containers.set(key(a.node, a.container), { ...c, pinConfigured: edit !== null });
+        break;
+      }
       case "waitIdle":
       case "oneShot":
       case "waitDrained":
       case "rpcDrain":
-      case "setConfig":
       case "restart":
       case "waitHealthy":
       case "waitBackendUp":

@@ -75,6 +75,11 @@ export interface ObservedContainer {
   readonly status: ContainerStatus;
   readonly health: Health;
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * For a running container started with its release pin (PIN_LABEL): whether the config its
+   * process last read (kolla's copy inside it) still holds the pin. undefined: not looked at.
+   */
+  readonly pinConfigured?: boolean;
 }
 
 export type ServerAdmin = "ready" | "drain" | "maint";
@@ -200,6 +205,17 @@ export type Action =
       readonly node: string;
       readonly container: string;
       readonly stopGraceS: number;
+    }
+  /**
+   * A config change taken in place: kolla's config files laid out again inside the running
+   * container (`kolla_set_configs`, copying whatever the strategy), then the signal to its
+   * main process, which rereads its mutable options without stopping.
+   */
+  | {
+      readonly kind: "reload";
+      readonly node: string;
+      readonly container: string;
+      readonly signal: "SIGHUP";
     }
   | {
       readonly kind: "waitHealthy";

@@ -6,10 +6,11 @@
 import type {
   OneShotAction,
   RecreateAction,
+  ReloadAction,
   SetConfigAction,
   UpgradeOps,
 } from "../../src/upgrade/ops.js";
-import { asideName } from "../../src/upgrade/types.js";
+import { PIN_LABEL, asideName } from "../../src/upgrade/types.js";
 import type {
   Desired,
   ObservedContainer,
@@ -97,8 +98,31 @@ export class FakeCluster implements UpgradeOps {
     return this.broken.has(`${node} ${image}`) ? "unhealthy" : "healthy";
   }
 
+  /**
+   * The release pin each container's process runs with: kolla's copy of its config inside the
+   * container, laid out at start and by a reload.
+   */
+  readonly processPins = new Map<string, string | undefined>();
+
+  /** The pin the node's config of this container holds now (setConfig's edits). */
+  configuredPin(node: string, container: string): string | undefined {
+    const t = this.desired.targets.find((x) => x.node === node && x.container === container);
+    if (!t) return undefined;
+    const prefix = `${node}:${t.configDir}`;
+    for (const [k, v] of this.configs) if (k.startsWith(prefix)) return v ?? undefined;
+    return undefined;
+  }
+
+  pinOf(node: string, container: string): string | undefined {
+    return this.processPins.get(key(node, container));
+  }
+
   observe(d: Desired) {
-    const containers = [...this.containers.values()];
+    const containers = [...this.containers.values()].map((c) =>
+      c.labels[PIN_LABEL] === undefined
+        ? c
+        : { ...c, pinConfigured: this.pinOf(c.node, c.name) !== undefined },
+    );
     const images = d.targets
       .filter((t) => this.images.has(`${t.node} ${t.image}`))
       .map((t) => ({ node: t.node, image: t.image }));
@@ -179,6 +203,7 @@ export class FakeCluster implements UpgradeOps {
       health: this.healthFor(a.node, a.image),
       labels,
     });
+    this.processPins.set(k, this.configuredPin(a.node, a.container));
     if (!a.keepAside) this.containers.delete(key(a.node, asideName(a.container)));
   }
   async restore(node: string, container: string) {
@@ -192,6 +217,7 @@ export class FakeCluster implements UpgradeOps {
       status: "running",
       health: this.healthFor(node, aside.image),
     });
+    this.processPins.set(key(node, container), this.configuredPin(node, container));
   }
   async retire(node: string, container: string) {
     await this.step(`retire ${node} ${container}`);
@@ -206,6 +232,11 @@ export class FakeCluster implements UpgradeOps {
         status: "running",
         health: this.healthFor(node, c.image),
       });
+    this.processPins.set(key(node, container), this.configuredPin(node, container));
+  }
+  async reload(a: ReloadAction) {
+    await this.step(`reload ${a.node} ${a.container} ${a.signal}`);
+    this.processPins.set(key(a.node, a.container), this.configuredPin(a.node, a.container));
   }
   async setConfig(a: SetConfigAction) {
     await this.step(`config ${a.node} ${a.path} ${a.key}=${a.value}`);

@@ -267,6 +267,36 @@ export function gateRunTests(): void {
     expect(
       records.filter((x) => x.type === "note" && x.text.includes("no broker could")),
     ).to.deep.equal([]);
+    // Ironic's conductors were unpinned where they ran (config laid out again, SIGHUP), never
+    // replaced for it, and each process logged the option changing (oslo.config's mutate).
+    if (s.upgrade?.status === "done") {
+      const unpinWaves = new Set(
+        records.flatMap((x) =>
+          x.type === "wave" && x.service === "ironic" && x.step === "unpin" ? [x.wave] : [],
+        ),
+      );
+      const conductorUnpin = acts.flatMap((x) =>
+        x.type === "action" &&
+        unpinWaves.has(x.wave) &&
+        "container" in x.action &&
+        x.action.container === "ironic_conductor"
+          ? [x.action.kind]
+          : [],
+      );
+      expect(conductorUnpin).to.deep.equal(
+        Array(3).fill(["setConfig", "reload", "waitHealthy"]).flat(),
+      );
+      for (const node of ["node1", "node2", "node3"]) {
+        const logs = spawnSync(
+          "docker",
+          ["exec", `kroll-lab-${node}`, "docker", "logs", "ironic_conductor"],
+          { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+        );
+        expect(`${logs.stdout}${logs.stderr}`, `ironic_conductor on ${node}`).to.include(
+          "Option DEFAULT.pin_release_version changed from [zed] to [None]",
+        );
+      }
+    }
     // The run store: kroll history lists every run of this suite.
     const h = await runKroll(["history", SCENARIO, "--dir", RUNS, "--json"]);
     expect(h.code, h.stderr).to.equal(0);

@@ -4,6 +4,12 @@
  * upgrade from the new code while the old runs; conductors one at a time, then APIs (drained),
  * both pinned to the previous release; unpin conductors before APIs; online data migrations
  * last, once nothing old runs.
+ *
+ * The unpin reloads conductors in place: `pin_release_version` is mutable and Ironic's upgrade
+ * guide allows a SIGHUP instead of a restart. A restarted conductor leaves the hash ring and
+ * rejoins it, and the APIs' calls to it fail meanwhile (500 "Unexpected error raised by RPC");
+ * a reloaded one stays in the ring. APIs are still replaced, drained in HAProxy, which loses
+ * nothing.
  */
 import type { Recipe } from "./recipe.js";
 
@@ -11,7 +17,12 @@ export const IRONIC: Recipe = {
   service: "ironic",
   source:
     "ironic upgrade-guide.rst + rolling-upgrades.rst; kolla-ansible ironic/tasks/rolling_upgrade.yml",
-  pin: { file: "ironic.conf", section: "DEFAULT", key: "pin_release_version" },
+  pin: {
+    file: "ironic.conf",
+    inside: "/etc/ironic/ironic.conf",
+    section: "DEFAULT",
+    key: "pin_release_version",
+  },
   stages: [
     { kind: "waitIdle", id: "no-wait-states", what: "no node in a *wait* provision state" },
     {
@@ -33,8 +44,9 @@ export const IRONIC: Recipe = {
     {
       kind: "unpin",
       id: "unpin",
-      what: "drop pin_release_version: conductors, then APIs",
+      what: "drop pin_release_version: conductors (SIGHUP), then APIs",
       components: ["ironic-conductor", "ironic-api"],
+      live: ["ironic-conductor"],
     },
     {
       kind: "oneShot",
@@ -48,8 +60,21 @@ export const IRONIC: Recipe = {
   ],
 };
 
-/** kolla-ansible's own ironic upgrade (2023.1 rolling_upgrade.yml, serial 0): handler order. */
+/**
+ * kolla-ansible's own ironic upgrade (2023.1 rolling_upgrade.yml, serial 0): handler order, and
+ * the unpin is a restart of every container (its handlers restart, they never signal).
+ */
 export const IRONIC_KOLLA: Recipe = {
   ...IRONIC,
   source: "kolla-ansible ansible/roles/ironic/tasks/rolling_upgrade.yml (kolla_serial 0)",
+  stages: IRONIC.stages.map((s) =>
+    s.kind === "unpin"
+      ? {
+          kind: "unpin",
+          id: s.id,
+          what: "drop pin_release_version: conductors, then APIs",
+          components: s.components,
+        }
+      : s,
+  ),
 };

@@ -42,12 +42,21 @@ export type Stage =
       /** What "back" means beyond Docker health: Galera Synced, RabbitMQ booted. */
       readonly wait?: "galera" | "rabbit";
     }
-  /** Drop the release pin: config without it, then a restart, one at a time. */
+  /**
+   * Drop the release pin, one container at a time: config without it, then a restart (a new
+   * container from the same image), or, for the `live` components, a reload in place.
+   */
   | {
       readonly kind: "unpin";
       readonly id: string;
       readonly what: string;
       readonly components: readonly string[];
+      /**
+       * Components whose process rereads the pin on SIGHUP (a mutable option): the new config
+       * is laid out again inside the running container and the process signalled, so it never
+       * stops. Their pin is then known from the journal, not from the creation-time label.
+       */
+      readonly live?: readonly string[];
     }
   /** Restart every container of these components once (reload: drop cached RPC versions). */
   | {
@@ -61,8 +70,16 @@ export interface Recipe {
   readonly service: ServiceName;
   /** Where the procedure comes from (upstream docs and kolla-ansible roles). */
   readonly source: string;
-  /** The config file pins go into (relative to /etc/kolla/<component>/), and the option. */
-  readonly pin?: { readonly file: string; readonly section: string; readonly key: string };
+  /**
+   * The config file pins go into (relative to /etc/kolla/<component>/), where kolla lays it out
+   * in the container (`inside`), and the option.
+   */
+  readonly pin?: {
+    readonly file: string;
+    readonly inside: string;
+    readonly section: string;
+    readonly key: string;
+  };
   readonly stages: readonly Stage[];
   /** Said in the plan: what the recipe does not do and why. */
   readonly notes?: readonly string[];

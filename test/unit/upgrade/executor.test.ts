@@ -9,7 +9,6 @@ import type { ExecutorDeps } from "../../../src/upgrade/executor.js";
 import { markersOf, nextWaveNumber } from "../../../src/upgrade/journal.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { Desired } from "../../../src/upgrade/types.js";
-import { PIN_LABEL } from "../../../src/upgrade/types.js";
 
 const quiet = createStderrLogger({ level: "error", format: "pretty", write: () => undefined });
 
@@ -40,7 +39,11 @@ function expectUpgraded(fake: FakeCluster, d: Desired): void {
     const c = fake.get(t.node, t.container);
     expect(c?.image, `${t.container}@${t.node}`).to.equal(t.image);
     expect(c?.status).to.equal("running");
-    expect(c?.labels[PIN_LABEL], `${t.container}@${t.node} pin`).to.equal(undefined);
+    // The process runs unpinned (a conductor reloaded in place keeps its creation-time label).
+    expect(fake.pinOf(t.node, t.container), `${t.container}@${t.node} pin`).to.equal(undefined);
+    expect(fake.configuredPin(t.node, t.container), `${t.container}@${t.node} config`).to.equal(
+      undefined,
+    );
   }
   expect([...fake.containers.keys()].filter((k) => k.endsWith("_kroll_old"))).to.deep.equal([]);
   expect(fake.drained()).to.deep.equal([]);
@@ -64,6 +67,18 @@ describe("executor.runUpgrade", () => {
       creates.indexOf("node1 ironic_api"),
     );
     expect(creates.indexOf("node3 heat_api")).to.be.below(creates.indexOf("node3 heat_engine"));
+    // Conductors are created once (pinned) and unpinned where they run: config, then SIGHUP.
+    expect(creates.filter((c) => c.endsWith(" ironic_conductor"))).to.have.length(3);
+    const reloads = fake.calls.filter((c) => c.startsWith("reload"));
+    expect(reloads).to.deep.equal(
+      ["node1", "node2", "node3"].map((n) => `reload ${n} ironic_conductor SIGHUP`),
+    );
+    for (const r of reloads) {
+      const node = r.split(" ")[1];
+      expect(fake.calls[fake.calls.indexOf(r) - 1]).to.equal(
+        `config ${node} /etc/kolla/ironic-conductor/ironic.conf pin_release_version=null`,
+      );
+    }
     expect(records.at(-1)).to.deep.include({ type: "end", status: "done" });
     expect(records.filter((r) => r.type === "end")).to.have.length(1);
   });
@@ -276,6 +291,37 @@ describe("executor.runUpgrade", () => {
       "restart node1 heat_engine",
     ]);
     expect(fake.get("node1", "heat_engine")?.image).to.match(/:stable$/);
+  });
+
+  it("puts the pin back in the config when an unpin in place fails, and a second run finishes it", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const real = fake.reload.bind(fake);
+    fake.reload = async (a) => {
+      if (a.node === "node2") throw new Error("kolla_set_configs: exit 1");
+      return real(a);
+    };
+    const out = await runUpgrade(d, deps(fake, []));
+    expect(out.status).to.equal("failed");
+    expect(out.failure).to.deep.include({
+      step: "unpin",
+      node: "node2",
+      container: "ironic_conductor",
+    });
+    expect(fake.configuredPin("node2", "ironic_conductor")).to.equal("zed");
+    expect(fake.pinOf("node2", "ironic_conductor")).to.equal("zed");
+    expect(fake.pinOf("node1", "ironic_conductor")).to.equal(undefined);
+    expect(fake.drained()).to.deep.equal([]);
+    // A new run (no journal) sees node1 unpinned and node2 still pinned from the containers.
+    fake.reload = real;
+    const again = await runUpgrade(d, deps(fake, []));
+    expect(again.status).to.equal("done");
+    expect(fake.calls.filter((c) => c.startsWith("reload"))).to.deep.equal([
+      "reload node1 ironic_conductor SIGHUP",
+      "reload node2 ironic_conductor SIGHUP",
+      "reload node3 ironic_conductor SIGHUP",
+    ]);
+    expectUpgraded(fake, d);
   });
 
   it("refuses to loop when the cluster does not move", async () => {

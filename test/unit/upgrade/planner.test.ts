@@ -140,7 +140,7 @@ describe("planner.nextWave", () => {
     expect((drain as unknown as { lbs: string[] }).lbs).to.deep.equal(["node1", "node2", "node3"]);
   });
 
-  it("pins ironic containers to the previous release while mixed, then unpins conductors before APIs", () => {
+  it("pins ironic containers to the previous release while mixed, then unpins conductors (in place) before APIs", () => {
     const waves = simulate(d, stable).waves.filter((w) => w.service === "ironic");
     const sets = actionsOf(waves).filter(
       (a): a is Extract<Action, { kind: "setConfig" }> => a.kind === "setConfig",
@@ -155,14 +155,56 @@ describe("planner.nextWave", () => {
       ["ironic_api", null],
     ]);
     const recreates = actionsOf(waves).filter((a) => a.kind === "recreate");
+    const pinOf = (a: Action): unknown =>
+      (a as { labels: Record<string, unknown> }).labels[PIN_LABEL];
+    expect(recreates.slice(0, 6).map(pinOf)).to.deep.equal(Array(6).fill("zed"));
+    // Unpin: the conductors are not replaced but reloaded where they run; the APIs are replaced.
     expect(
-      recreates
-        .slice(0, 6)
-        .map((a) => (a as { labels: Record<string, unknown> }).labels[PIN_LABEL]),
-    ).to.deep.equal(Array(6).fill("zed"));
+      recreates.slice(6).map((a) => [(a as { container: string }).container, pinOf(a)]),
+    ).to.deep.equal([
+      ["ironic_api", null],
+      ["ironic_api", null],
+      ["ironic_api", null],
+    ]);
+    const unpin = waves.filter((w) => w.step === "unpin");
     expect(
-      recreates.slice(6).map((a) => (a as { labels: Record<string, unknown> }).labels[PIN_LABEL]),
-    ).to.deep.equal(Array(6).fill(null));
+      unpin.slice(0, 3).map((w) => w.tracks.map((t) => t.actions.map((a) => a.kind))),
+    ).to.deep.equal(Array(3).fill([["setConfig", "reload", "waitHealthy"]]));
+    expect(unpin.slice(0, 3).map((w) => w.markers)).to.deep.equal([
+      ["svc:ironic:unpinned:node1/ironic_conductor", "svc:ironic:started"],
+      ["svc:ironic:unpinned:node2/ironic_conductor", "svc:ironic:started"],
+      ["svc:ironic:unpinned:node3/ironic_conductor", "svc:ironic:started"],
+    ]);
+    expect(actionsOf(unpin).filter((a) => a.kind === "reload")).to.deep.equal(
+      ["node1", "node2", "node3"].map((node) => ({
+        kind: "reload",
+        node,
+        container: "ironic_conductor",
+        signal: "SIGHUP",
+      })),
+    );
+  });
+
+  it("knows a conductor unpinned in place by an earlier run from its config, and one still pinned", () => {
+    const sim = simulate(d, stable);
+    // A new journal on the upgraded cluster: the conductors' labels still say zed.
+    const after: Observed = { ...sim.final, markers: [] };
+    expect(
+      after.containers.filter((c) => c.labels[PIN_LABEL] !== undefined).map((c) => c.name),
+    ).to.have.members(["ironic_conductor", "ironic_conductor", "ironic_conductor"]);
+    expect(nextWave(d, after).done).to.equal(true);
+    // The same, but node2's config still holds the pin (an earlier run stopped before it).
+    const pinned: Observed = {
+      ...after,
+      containers: after.containers.map((c) =>
+        c.node === "node2" && c.name === "ironic_conductor" ? { ...c, pinConfigured: true } : c,
+      ),
+    };
+    // It finishes the recipe from there: that conductor alone is unpinned, in place.
+    const unpins = simulate(d, pinned).waves.filter((w) => w.step === "unpin");
+    expect(
+      unpins.map((w) => w.tracks.map((t) => `${t.node} ${t.actions.map((a) => a.kind).join(",")}`)),
+    ).to.deep.equal([["node2 setConfig,reload,waitHealthy"]]);
   });
 
   it("takes the pin from upgrade.pins, else the release before kolla.release", () => {
@@ -489,11 +531,13 @@ describe("planner: kolla-ansible baseline", () => {
     expect(steps(sim.waves, "heat")).to.deep.equal(["db-sync", "api", "api-cfn", "engine", "done"]);
   });
 
-  it("restarts ironic pinned, then unpinned, everywhere at once", () => {
+  it("restarts ironic pinned, then unpinned, everywhere at once (never a reload in place)", () => {
     const w = sim.waves.filter(
       (x) => x.service === "ironic" && ["conductors", "apis", "unpin"].includes(x.step),
     );
     expect(w.map((x) => x.tracks.length)).to.deep.equal([3, 3, 3, 3]);
+    expect(actionsOf(w).filter((a) => a.kind === "recreate")).to.have.length(12);
+    expect(actionsOf(sim.waves).filter((a) => a.kind === "reload")).to.deep.equal([]);
   });
 
   it("keeps kolla's 33% batches for Galera with the Synced wait", () => {
