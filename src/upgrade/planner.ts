@@ -507,8 +507,26 @@ const waitHealthy = (v: View, t: Target): Action => ({
   timeoutMs: v.d.healthyTimeoutMs,
 });
 
+type PinEdit = { file: string; section: string; key: string; value: string | null };
+
+/** The pin set (or removed, null) in the target's config file on its node; none without one. */
+const pinEdit = (t: Target, pin: PinEdit): Action[] =>
+  t.configFile === undefined
+    ? []
+    : [
+        {
+          kind: "setConfig",
+          node: t.node,
+          container: t.container,
+          path: `${t.configDir}${pin.file}`,
+          section: pin.section,
+          key: pin.key,
+          value: pin.value,
+        },
+      ];
+
 interface ReplaceOpts {
-  readonly pin: { file: string; section: string; key: string; value: string | null } | undefined;
+  readonly pin: PinEdit | undefined;
   readonly wait: "galera" | "rabbit" | undefined;
   readonly size: number;
   readonly vipLast: boolean;
@@ -561,17 +579,7 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       ...(t.service === "mariadb" ? { closeIdle: { node, container: t.container } } : {}),
     });
   for (const t of ts) {
-    if (o.pin && t.configFile !== undefined) {
-      actions.push({
-        kind: "setConfig",
-        node,
-        container: t.container,
-        path: `${t.configDir}${o.pin.file}`,
-        section: o.pin.section,
-        key: o.pin.key,
-        value: o.pin.value,
-      });
-    }
+    if (o.pin) actions.push(...pinEdit(t, o.pin));
     if (v.rolling && d.rpcDrain && t.rpc && d.brokers.length > 0 && isAvailable(liveOf(v, t)))
       actions.push({
         kind: "rpcDrain",
@@ -705,24 +713,10 @@ function unpinWave(
  * A config change taken without a restart: the option edited in the node's config, laid out
  * again in the running container and the process signalled; then the usual health wait.
  */
-function reloadTrack(
-  v: View,
-  node: string,
-  ts: readonly Target[],
-  pin: { file: string; section: string; key: string; value: string | null },
-): Track {
+function reloadTrack(v: View, node: string, ts: readonly Target[], pin: PinEdit): Track {
   const actions: Action[] = [];
   for (const t of ts) {
-    if (t.configFile !== undefined)
-      actions.push({
-        kind: "setConfig",
-        node,
-        container: t.container,
-        path: `${t.configDir}${pin.file}`,
-        section: pin.section,
-        key: pin.key,
-        value: pin.value,
-      });
+    actions.push(...pinEdit(t, pin));
     actions.push({ kind: "reload", node, container: t.container, signal: "SIGHUP" });
     actions.push(waitHealthy(v, t));
   }
