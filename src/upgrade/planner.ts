@@ -693,7 +693,7 @@ function unpinWave(
   return {
     service: svc,
     step: stage.id,
-    why: `${stage.what}: ${comp} on ${batch.map((u) => u.node).join(", ")}${live ? " (reloaded in place: SIGHUP)" : ""}`,
+    why: `${stage.what}: ${comp} on ${batch.map((u) => u.node).join(", ")}${live ? " (in place: SIGHUP)" : ""}`,
     tracks: batch.map((u) =>
       live
         ? reloadTrack(v, u.node, u.targets, { ...pinSpec, value: null })

@@ -44,7 +44,7 @@ export const IRONIC: Recipe = {
     {
       kind: "unpin",
       id: "unpin",
-      what: "drop pin_release_version: conductors (SIGHUP), then APIs",
+      what: "drop pin_release_version: conductors, then APIs",
       components: ["ironic-conductor", "ironic-api"],
       live: ["ironic-conductor"],
     },
