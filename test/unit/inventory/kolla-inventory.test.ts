@@ -31,12 +31,17 @@ describe("inventory/kolla-inventory", () => {
       const s = goldenScenario(release).scenario;
       const text = renderInventory(s, "stable");
       const parsed = parseSampleInventory(text);
-      const upstream = parseSampleInventory(
-        readFileSync(
-          join(SHARED_REFERENCE, "kolla-ansible-inventories", release, "multinode"),
-          "utf8",
-        ),
-      );
+      // Read when the tests run, not when mocha loads the file: a checkout without
+      // ../shared/reference then fails these tests naming the file, instead of failing to load.
+      let upstream: ReturnType<typeof parseSampleInventory>;
+      before(() => {
+        upstream = parseSampleInventory(
+          readFileSync(
+            join(SHARED_REFERENCE, "kolla-ansible-inventories", release, "multinode"),
+            "utf8",
+          ),
+        );
+      });
 
       it("has the same set of groups as the upstream sample", () => {
         const names = (inv: typeof parsed) =>
