@@ -336,10 +336,11 @@ async function mysql(
 }
 
 /**
- * SQL as MariaDB's root through `docker exec`. The password travels on standard input, never
- * in an argument: a failed command's message quotes its argv, and messages reach logs.
+ * `rabbitmqctl ARGS` in a RabbitMQ container, as its own user (the Erlang cookie is its). The
+ * node name comes from the container's /etc/rabbitmq/rabbitmq-env.conf, which rabbitmqctl
+ * reads as the server does: kolla writes `RABBITMQ_NODENAME=rabbit@<hostname>` there, kroll's
+ * deploy `rabbit@localhost` (`RABBITMQ_ENV` in render.ts).
  */
-/** `rabbitmqctl ARGS` in a RabbitMQ container, as its own user (the Erlang cookie is its). */
 export const rabbitmqctl = (container: string, ...args: string[]): string[] => [
   "docker",
   "exec",
@@ -347,11 +348,13 @@ export const rabbitmqctl = (container: string, ...args: string[]): string[] => [
   "rabbitmq",
   container,
   "rabbitmqctl",
-  "-n",
-  "rabbit@localhost",
   ...args,
 ];
 
+/**
+ * SQL as MariaDB's root through `docker exec`. The password travels on standard input, never
+ * in an argument: a failed command's message quotes its argv, and messages reach logs.
+ */
 export async function mysqlAsRoot(
   shell: NodeShell,
   container: string,

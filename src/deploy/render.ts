@@ -134,6 +134,13 @@ const sha = (parts: readonly string[]): string =>
 
 export const KOLLA_LOGS = "kolla_logs:/var/log/kolla/";
 
+/**
+ * /etc/rabbitmq/rabbitmq-env.conf, as kolla lays it out: the broker's node name, read by the
+ * server and by every `rabbitmqctl` run in the container (so none needs `-n`). Kolla names it
+ * after the host; the lab's images run it as rabbit@localhost.
+ */
+export const RABBITMQ_ENV = "RABBITMQ_NODENAME=rabbit@localhost\n";
+
 /** Healthchecks: kolla's scripts, probed often enough for a rolling upgrade to notice quickly. */
 function healthcheck(test: string): NonNullable<ContainerSpec["healthcheck"]> {
   return {
@@ -329,12 +336,18 @@ export function renderDeploy(input: RenderInput): DeployPlan {
                       "",
                     ].join("\n"),
                   ),
+                  conf("rabbitmq-env.conf", RABBITMQ_ENV),
                   configJson(
                     "runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmq-server",
                     [
                       {
                         name: "rabbitmq.conf",
                         dest: "/etc/rabbitmq/rabbitmq.conf",
+                        owner: "rabbitmq",
+                      },
+                      {
+                        name: "rabbitmq-env.conf",
+                        dest: "/etc/rabbitmq/rabbitmq-env.conf",
                         owner: "rabbitmq",
                       },
                     ],

@@ -12,7 +12,7 @@ import type { NodeShell } from "../cluster/ports.js";
 import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.js";
 import { heatStackToComplete, http, IRONIC_HEADERS, ironicNodeToActive } from "./probes.js";
 import { lastLogLines, rabbitmqctl, waitFor } from "../deploy/deploy.js";
-import { kollaConfigJson, mergeWithOverrides } from "../deploy/render.js";
+import { RABBITMQ_ENV, kollaConfigJson, mergeWithOverrides } from "../deploy/render.js";
 import type { ConfigJsonFile } from "../deploy/render.js";
 import { overrideLayers } from "../inventory/emit.js";
 import { buildConfigTree } from "../inventory/overrides.js";
@@ -252,12 +252,20 @@ export async function labSmoke(
       `${CONFIG_ROOT}/rabbitmq/rabbitmq.conf`,
       `listeners.tcp.default = ${dbAddr}:5672\nloopback_users = none\ndefault_user = openstack\ndefault_pass = ${secrets.rabbit}\n`,
     );
+    await put(dbShell, `${CONFIG_ROOT}/rabbitmq/rabbitmq-env.conf`, RABBITMQ_ENV);
     await put(
       dbShell,
       `${CONFIG_ROOT}/rabbitmq/config.json`,
       configJson(
         "runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmq-server",
-        [{ name: "rabbitmq.conf", dest: "/etc/rabbitmq/rabbitmq.conf", owner: "rabbitmq" }],
+        [
+          { name: "rabbitmq.conf", dest: "/etc/rabbitmq/rabbitmq.conf", owner: "rabbitmq" },
+          {
+            name: "rabbitmq-env.conf",
+            dest: "/etc/rabbitmq/rabbitmq-env.conf",
+            owner: "rabbitmq",
+          },
+        ],
         "/var/log/kolla/rabbitmq",
         "rabbitmq:rabbitmq",
       ),
