@@ -637,6 +637,25 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
     });
   for (const t of apis)
     actions.push({ kind: "ready", lbs, backend: t.backend ?? "", server: node });
+  // The HAProxy-active Galera member is back: the clients that moved to a backup while it was
+  // out stay there (HAProxy sends only new connections to it) and the cluster has two writers,
+  // whose conflicting commits fail as deadlocks (1213) for as long as the pools keep those
+  // connections (an hour). Their idle connections on the other members are closed as during a
+  // drain, so the pools reconnect to it between two queries.
+  if (o.wait === "galera" && node === d.mariadbActive)
+    for (const t of apis)
+      for (const other of d.targets.filter(
+        (x) => x.component === t.component && x.node !== node && liveOf(v, x) !== undefined,
+      ))
+        actions.push({
+          kind: "waitDrained",
+          lbs,
+          backend: t.backend ?? "",
+          server: other.node,
+          timeoutMs: Math.min(d.drainTimeoutMs, 30_000),
+          force: true,
+          closeIdle: { node: other.node, container: other.container },
+        });
   if (v.rolling) for (const t of ts) actions.push({ kind: "retire", node, container: t.container });
   return { node, actions };
 }

@@ -267,6 +267,34 @@ describe("planner.nextWave", () => {
     expect(t.find((a) => a.kind === "waitSynced")).to.deep.include({ size: 3 });
   });
 
+  it("once the HAProxy-active member is back, moves the clients left on the backups to it (one writer again)", () => {
+    const waves = simulate(d, stable).waves.filter(
+      (w) => w.service === "mariadb" && w.step === "members",
+    );
+    const kinds = (w: Wave | undefined): string[] =>
+      (w?.tracks[0]?.actions ?? []).map((a) => a.kind);
+    // The backups' own tracks: nothing after they are ready but retiring the old container.
+    expect(kinds(waves[0]).slice(-2)).to.deep.equal(["ready", "retire"]);
+    const active = waves[2]?.tracks[0]?.actions ?? [];
+    const ready = active.findIndex((a) => a.kind === "ready");
+    expect(active.slice(ready + 1)).to.deep.equal([
+      ...["node2", "node3"].map((server) => ({
+        kind: "waitDrained",
+        lbs: ["node1", "node2", "node3"],
+        backend: "mariadb",
+        server,
+        timeoutMs: 30_000,
+        force: true,
+        closeIdle: { node: server, container: "mariadb" },
+      })),
+      { kind: "retire", node: "node1", container: "mariadb" },
+    ]);
+    // The baseline never drains, so never moves them either.
+    const k = desiredOf({}, "kolla-ansible");
+    const base = actionsOf(simulate(k, assumedStable(k)).waves);
+    expect(base.filter((a) => a.kind === "waitDrained")).to.deep.equal([]);
+  });
+
   it("leaves the VIP to keepalived when it runs (kolla's default)", () => {
     const k = desiredOf();
     expect(k.vipManaged).to.equal(false);
