@@ -16,7 +16,9 @@ interface Hazard {
 const HAZARDS: readonly Hazard[] = [
   {
     container: /^heat_engine$/,
-    what: /HTTP 50[04]|MessagingTimeout/,
+    // A lost call is a timeout at the API (504). A 500 is the engine's own error reported
+    // back (RemoteError: a database deadlock in run S), not this hazard.
+    what: /HTTP 504|MessagingTimeout/,
     hint:
       "known hazard: a stopping heat-engine loses the RPC calls delivered to it while it closes " +
       "its connection (oslo.messaging acknowledges them after its poller has exited); the API " +

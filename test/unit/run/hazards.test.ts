@@ -41,6 +41,13 @@ describe("run/hazards", () => {
     expect(hazardHint("GET /v1/{tenant}/stacks: 5xx HTTP 504", during("heat_api"))).to.equal(
       undefined,
     );
+    // An engine's own error reported back (a 500 RemoteError) is not a lost call.
+    expect(
+      hazardHint(
+        'POST /v1/{tenant}/stacks: 5xx HTTP 500: {"error": {"type": "RemoteError"}}',
+        during("heat_engine"),
+      ),
+    ).to.equal(undefined);
     // A refused connection while an engine stopped is something else.
     expect(
       hazardHint("GET /v1/{tenant}/stacks: refused ECONNREFUSED", during("heat_engine")),
