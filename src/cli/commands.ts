@@ -75,8 +75,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "lab",
-    summary: "the embedded lab on the local Docker engine: up, down, status, smoke, engine",
-    usage: "kroll lab up|down|status|smoke|engine [SCENARIO] [--nodes N] [--keep-images] [--json]",
+    summary: "the embedded lab on the local Docker engine: up, down, status, smoke, engine, versions",
+    usage:
+      "kroll lab up|down|status|smoke|engine|versions [SCENARIO] [--nodes N] [--keep-images] [--json]",
     help: [
       "Builds and runs kroll's lab on this machine's Docker engine: a registry (Debian's",
       "docker-registry) and N nodes that each run sshd and their own Docker engine, with kolla",
@@ -91,11 +92,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       "  smoke    run MariaDB, RabbitMQ, Ironic and Heat from the stable images on the nodes and",
       "           drive a fake-hardware node to active and a stack to CREATE_COMPLETE",
       "  engine   make sure a Docker engine answers (installs docker.io and starts dockerd as root)",
+      "  versions the Debian versions the images get, resolved from the archive today (stable:",
+      "           bookworm's release pool; proposed: the newest of bookworm, bookworm-updates and",
+      "           bookworm-security), without building anything; exit 3 naming a package the",
+      "           archive lacks. cluster.lab.versions pins exact versions; cluster.lab.apt_mirror",
+      "           or KROLL_APT_MIRROR (and KROLL_APT_SECURITY_MIRROR) choose the mirror",
       "",
       "Options:",
       "  --nodes N         number of nodes for up (1 to 8; default: the scenario's)",
       "  --keep-images     down: keep the built images for a fast next up",
-      "  --json            status: JSON on stdout",
+      "  --json            status, versions: JSON on stdout",
     ].join("\n"),
     options: {
       nodes: { type: "string" },
@@ -225,7 +231,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "again. API nodes are drained on every loadbalancer before their container is replaced and",
       "made ready once the new one is healthy; the old container is kept aside until then and",
       "put back if the new one fails. Every action is journaled in RUN_DIR/journal.jsonl.",
-      "SIGINT/SIGTERM finish or undo the current step, leave nothing drained, and exit 1.",
+      "SIGINT/SIGTERM finish or undo the current step, leave nothing drained, and exit 130.",
       "",
       "Options:",
       "  --load                  run the scenario's load and pollers through the upgrade; an SLO",

@@ -1,10 +1,10 @@
 /**
  * kroll's entry point: parse the command line, run one command, map what it threw to an exit
  * code. The only place that calls process.exit. Exit codes: 0 ok, 1 run failed, 2 bad input
- * or usage, 3 environment or remote error, 70 a bug in kroll.
+ * or usage, 3 environment or remote error, 70 a bug in kroll, 130 interrupted.
  */
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { ConfigError, EXIT, exitCodeFor, ToolError, UsageError } from "../core/errors.js";
@@ -34,9 +34,25 @@ export type ParsedCommandLine =
       logFormat: "pretty" | "json";
     };
 
+/** The command's name: the first word that is neither an option nor a global option's value. */
+function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--") return argv[i + 1];
+    if (!a.startsWith("-")) return a;
+    const opt = a.startsWith("--") ? a.slice(2) : undefined;
+    const spec =
+      opt !== undefined && !opt.includes("=")
+        ? (GLOBAL_OPTIONS as OptionsConfig)[opt]
+        : undefined;
+    if (spec?.type === "string") i++; // its value is the next word
+  }
+  return undefined;
+}
+
 /** PURE. argv (without node and script) → what to do. Throws UsageError on bad usage. */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
-  const name = argv.find((a) => !a.startsWith("-"));
+  const name = commandName(argv);
   const command = name === undefined ? undefined : findCommand(name);
   if (name !== undefined && command === undefined) {
     throw new UsageError(
@@ -73,8 +89,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (format !== "pretty" && format !== "json") {
     throw new UsageError(`--log-format takes pretty or json, got "${String(format)}"`);
   }
+  // A command's own option of the same name as a global one (plan --verbose) reaches it too.
+  const own = command.options ?? {};
   const commandValues = Object.fromEntries(
-    Object.entries(values).filter(([k]) => !(k in GLOBAL_OPTIONS)),
+    Object.entries(values).filter(([k]) => !(k in GLOBAL_OPTIONS) || k in own),
   );
   return {
     kind: "run",
@@ -102,7 +120,8 @@ export function usageText(command?: CommandSpec): string {
     "  -v, --verbose         debug logs, and stack traces on errors",
     "  --log-format FORMAT   pretty (default) or json, for logs on stderr",
     "",
-    "Exit codes: 0 ok, 1 run failed, 2 bad input, 3 environment or remote error, 70 bug.",
+    "Exit codes: 0 ok, 1 run failed, 2 bad input, 3 environment or remote error, 70 bug,",
+    "130 interrupted (SIGINT, SIGTERM) after the current step was made safe.",
   ].join("\n");
 }
 
@@ -110,6 +129,8 @@ export interface CliDeps {
   readonly out: Output;
   readonly cwd: string;
   readonly writeErr: (line: string) => void;
+  /** Stamp log lines with the time (stderr is not a terminal: a CI log, a file). */
+  readonly timestamps?: boolean;
 }
 
 /** Runs one command line and returns the exit code; never exits. */
@@ -127,7 +148,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     }
     verbose = cmd.verbose;
     const level: LogLevel = cmd.verbose ? "debug" : "info";
-    const logger = createStderrLogger({ level, format: cmd.logFormat, write: deps.writeErr });
+    const logger = createStderrLogger({
+      level,
+      format: cmd.logFormat,
+      write: deps.writeErr,
+      timestamps: deps.timestamps === true,
+    });
     const mod = await cmd.command.load();
     return await mod.run({
       values: cmd.values,
@@ -170,6 +196,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     out: stdOutput,
     cwd: process.cwd(),
     writeErr: (line) => process.stderr.write(`${line}\n`),
+    timestamps: process.stderr.isTTY !== true,
   });
   // Exit only once stdout and stderr are flushed: on a pipe, process.exit() would cut a large
   // --json answer at 64 KiB.
@@ -180,3 +207,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write("", done);
   process.stderr.write("", done);
 }
+
+// Run as a program too (`npx tsx src/cli/main.ts …`), not only through bin/kroll.js.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  await main(process.argv.slice(2));

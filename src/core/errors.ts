@@ -13,6 +13,7 @@ export type ErrorCode =
   | "DOCKER_API"
   | "TIMEOUT"
   | "RUN_FAILED"
+  | "INTERRUPTED"
   | "INTERNAL";
 
 export abstract class ToolError extends Error {
@@ -137,6 +138,14 @@ export class RunFailedError extends ToolError {
   readonly code = "RUN_FAILED";
 }
 
+/**
+ * Stopped by SIGINT/SIGTERM/SIGHUP after putting the cluster in a safe state. Exit 130, as a
+ * shell reports a command ended by Ctrl-C, so a gate never reads an interrupt as a verdict.
+ */
+export class InterruptedError extends ToolError {
+  readonly code = "INTERRUPTED";
+}
+
 /** A bug in kroll. Exit 70 (EX_SOFTWARE). */
 export class InternalError extends ToolError {
   readonly code = "INTERNAL";
@@ -148,6 +157,7 @@ export const EXIT = {
   badInput: 2,
   environment: 3,
   internal: 70,
+  interrupted: 130,
 } as const;
 
 export function exitCodeFor(err: unknown): number {
@@ -164,6 +174,8 @@ export function exitCodeFor(err: unknown): number {
       return EXIT.environment;
     case "RUN_FAILED":
       return EXIT.runFailed;
+    case "INTERRUPTED":
+      return EXIT.interrupted;
     case "INTERNAL":
       return EXIT.internal;
   }

@@ -23,6 +23,8 @@ export interface StderrLoggerOptions {
   readonly format: "pretty" | "json";
   readonly now?: () => Date;
   readonly write?: (line: string) => void;
+  /** pretty format: start each line with its UTC time (a log without a terminal). */
+  readonly timestamps?: boolean;
 }
 
 export function createStderrLogger(opts: StderrLoggerOptions, base: LogFields = {}): Logger {
@@ -43,7 +45,8 @@ export function createStderrLogger(opts: StderrLoggerOptions, base: LogFields = 
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(" ");
     const tag = level === "info" ? "" : `${level}: `;
-    write(`${prefix}${prefix ? " " : ""}${tag}${msg}${rest ? ` (${rest})` : ""}`);
+    const time = opts.timestamps ? `${now().toISOString().replace(/\.\d+Z$/, "Z")} ` : "";
+    write(`${time}${prefix}${prefix ? " " : ""}${tag}${msg}${rest ? ` (${rest})` : ""}`);
   };
   return {
     debug: (m, f) => emit("debug", m, f),

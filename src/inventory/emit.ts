@@ -6,6 +6,7 @@ import type { GeneratedInventory } from "./generate.js";
 import type { OverrideLayer } from "./overrides.js";
 import type { Phase } from "./phase.js";
 import { readExistingPasswords, readOverrideLayer } from "./read.js";
+import type { SecretSource } from "./passwords.js";
 import { createCryptoSecretSource } from "./secrets.js";
 import { writeFilesAtomically } from "./write.js";
 
@@ -29,6 +30,8 @@ export interface KollaInputsRequest {
   home: string;
   cwd: string;
   phase: Phase;
+  /** Where missing secrets come from: random by default; placeholders for a plan. */
+  secrets?: SecretSource;
 }
 
 /** The kolla inputs for a phase, in memory: nothing is written (what `kroll plan` needs). */
@@ -37,7 +40,7 @@ export async function generateKollaInputs(input: KollaInputsRequest): Promise<Ge
     loaded: input.loaded,
     layers: await overrideLayers(input.loaded, input.home, input.cwd),
     existingPasswords: await readExistingPasswords(join(input.outDir, "passwords.yml")),
-    secrets: createCryptoSecretSource(),
+    secrets: input.secrets ?? createCryptoSecretSource(),
     phase: input.phase,
   });
 }

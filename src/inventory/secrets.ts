@@ -21,6 +21,19 @@ export function createCryptoSecretSource(opts: { rsaBits?: number } = {}): Secre
   };
 }
 
+/**
+ * Stand-ins for `kroll plan`, which writes nothing: a secret it would generate is never used,
+ * so none is made (an RSA-4096 pair costs seconds). `kroll inventory` generates them once.
+ */
+export const PLACEHOLDER_SECRET = "(not generated: kroll plan writes no secrets)";
+export const placeholderSecretSource: SecretSource = {
+  password: () => PLACEHOLDER_SECRET,
+  uuid: () => PLACEHOLDER_SECRET,
+  hmacMd5Key: () => PLACEHOLDER_SECRET,
+  fernetKey: () => PLACEHOLDER_SECRET,
+  sshKeyPair: () => Promise.resolve({ private_key: PLACEHOLDER_SECRET, public_key: PLACEHOLDER_SECRET }),
+};
+
 function rsaKeyPair(bits: number): Promise<SshKeyPair> {
   return new Promise((resolve, reject) => {
     generateKeyPair(

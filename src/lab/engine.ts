@@ -37,7 +37,10 @@ export async function ensureEngine(
   clock: Clock,
 ): Promise<EngineInfo> {
   const running = await serverVersion(cli);
-  if (running !== undefined) return { version: running, started: false, installed: false };
+  if (running !== undefined) {
+    logger.debug(`a Docker engine answers on this machine: ${running}`);
+    return { version: running, started: false, installed: false };
+  }
 
   const isRoot = process.getuid?.() === 0;
   const debian = existsSync("/etc/debian_version") && has("apt-get");

@@ -1,6 +1,8 @@
 /**
  * EFFECT. Builds the lab's images in order, skipping any whose recipe hash label already
  * matches, and pushes the kolla images to the lab registry (skipping those already there).
+ * The package versions are resolved from the archive first (after the Debian base exists), so
+ * a version the archive lost fails here, by name, before any service image is built.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,14 +14,20 @@ import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "./docker-cli.js";
 import { fetchText } from "./http.js";
 import type { Progress } from "./progress.js";
-import { readVersions, recipeHash } from "./read.js";
+import { explainBuildFailure, resolveLabVersions } from "./apt.js";
+import type { AptMirror } from "./mirror.js";
+import { recipeHash } from "./read.js";
 import { DEBIAN_IMAGE, HASH_LABEL, IMAGE_LABEL, labImagePlan, PUSH_REGISTRY } from "./recipes.js";
 import type { ImageBuild } from "./recipes.js";
+import type { Resolution, VersionPins } from "./versions.js";
 
-export const DEBIAN_MIRROR = "http://deb.debian.org/debian";
-const DEBIAN_HASH = `debootstrap minbase bookworm ${DEBIAN_MIRROR}`;
+/** The label that records, on each service image, the service's version and its suite. */
+export const VERSIONS_LABEL = "org.openstack.kroll.versions";
+
+const debianHash = (m: AptMirror): string => `debootstrap minbase bookworm ${m.main}`;
 
 export interface BuildReport {
+  readonly resolution: Resolution;
   readonly built: string[];
   readonly upToDate: string[];
   readonly plan: ImageBuild[];
@@ -34,12 +42,14 @@ async function labelOf(cli: DockerCli, ref: string): Promise<string | undefined>
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
-async function ensureDebianBase(
+export async function ensureDebianBase(
   cli: DockerCli,
   logger: Logger,
   progress: Progress,
+  mirror: AptMirror,
 ): Promise<boolean> {
-  if ((await labelOf(cli, DEBIAN_IMAGE)) === DEBIAN_HASH) return false;
+  const hash = debianHash(mirror);
+  if ((await labelOf(cli, DEBIAN_IMAGE)) === hash) return false;
   if (spawnSync("sh", ["-c", "command -v debootstrap"]).status !== 0) {
     if (process.getuid?.() !== 0)
       throw new EnvironmentError("debootstrap is missing: install Debian's debootstrap package");
@@ -63,7 +73,7 @@ async function ensureDebianBase(
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
         "debootstrap",
-        ["--variant=minbase", "bookworm", join(root, "rootfs"), DEBIAN_MIRROR],
+        ["--variant=minbase", "bookworm", join(root, "rootfs"), mirror.main],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       let err = "";
@@ -74,7 +84,7 @@ async function ensureDebianBase(
           ? resolve()
           : reject(
               new EnvironmentError(
-                `debootstrap failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
+                `debootstrap bookworm from ${mirror.main} failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
               ),
             ),
       );
@@ -87,7 +97,7 @@ async function ensureDebianBase(
       [
         "import",
         "--change",
-        `LABEL ${IMAGE_LABEL}=true ${HASH_LABEL}="${DEBIAN_HASH}"`,
+        `LABEL ${IMAGE_LABEL}=true ${HASH_LABEL}="${hash}"`,
         "-",
         DEBIAN_IMAGE,
       ],
@@ -113,15 +123,22 @@ export async function buildLabImages(opts: {
   logger: Logger;
   clock: Clock;
   progress: Progress;
+  mirror: AptMirror;
+  pins: VersionPins;
 }): Promise<BuildReport> {
-  const { cli, imagesDir, logger, progress } = opts;
-  const versions = readVersions(imagesDir);
-  const plan = labImagePlan(versions);
-  const hashes = new Map<string, string>([[DEBIAN_IMAGE, DEBIAN_HASH]]);
+  const { cli, imagesDir, logger, progress, mirror } = opts;
   const built: string[] = [];
   const upToDate: string[] = [];
-  if (await ensureDebianBase(cli, logger, progress)) built.push(DEBIAN_IMAGE);
+  if (await ensureDebianBase(cli, logger, progress, mirror)) built.push(DEBIAN_IMAGE);
   else upToDate.push(DEBIAN_IMAGE);
+  progress.step(`resolving package versions from ${mirror.main}`);
+  const resolution = await resolveLabVersions(cli, mirror, opts.pins);
+  for (const v of resolution.services)
+    logger.info(
+      `lab ${v.service}: stable ${v.stable.version} (${v.stable.suite}) → proposed ${v.proposed.version} (${v.proposed.suite})${v.unchanged ? "; no change: only base libraries move" : ""}`,
+    );
+  const plan = labImagePlan(resolution, mirror);
+  const hashes = new Map<string, string>([[DEBIAN_IMAGE, debianHash(mirror)]]);
 
   for (const [i, b] of plan.entries()) {
     const hash = recipeHash(imagesDir, b, hashes.get(b.parent ?? "") ?? "");
@@ -138,6 +155,7 @@ export async function buildLabImages(opts: {
       `${IMAGE_LABEL}=true`,
       "--label",
       `${HASH_LABEL}=${hash}`,
+      ...(b.versions === undefined ? [] : ["--label", `${VERSIONS_LABEL}=${b.versions}`]),
       "-t",
       b.ref,
       "-f",
@@ -145,17 +163,24 @@ export async function buildLabImages(opts: {
     ];
     for (const [k, v] of Object.entries(b.args)) args.push("--build-arg", `${k}=${v}`);
     args.push(join(imagesDir, b.dir));
-    await cli.ok(args, {
+    let output = "";
+    const r = await cli.run(args, {
       timeoutMs: 30 * 60_000,
-      onOutput: (s) => progress.detail(s),
-      what: `building ${b.ref}`,
+      onOutput: (s) => {
+        output = (output + s).slice(-64_000);
+        progress.detail(s);
+      },
     });
+    if (r.code !== 0) {
+      progress.done();
+      throw new EnvironmentError(explainBuildFailure(b.ref, output, r.code));
+    }
     logger.info(`built ${b.ref} in ${Math.round((opts.clock.now() - started) / 1000)} s`);
     built.push(b.ref);
   }
 
   progress.done();
-  return { built, upToDate, plan, hashes };
+  return { resolution, built, upToDate, plan, hashes };
 }
 
 /** Pushes the kolla images to the lab registry, skipping those it already holds. */

@@ -18,7 +18,8 @@ import type { LoadedScenario } from "../scenario/read.js";
 import type { DockerCli } from "./docker-cli.js";
 import { fetchText } from "./http.js";
 import { ensureEngine } from "./engine.js";
-import { buildLabImages, pushLabImages } from "./images.js";
+import { aptMirror } from "./mirror.js";
+import { buildLabImages, pushLabImages, VERSIONS_LABEL } from "./images.js";
 import type { BuildReport } from "./images.js";
 import type { Progress } from "./progress.js";
 import {
@@ -247,12 +248,15 @@ export async function labUp(
   logger.debug("lab up: images");
   // Images, then the registry, then the pushes.
   const imagesDir = join(deps.home, "lab", "images");
+  const lab = loaded.scenario.cluster.lab;
   const images = await buildLabImages({
     cli,
     imagesDir,
     logger,
     clock: deps.clock,
     progress: deps.progress,
+    mirror: aptMirror(lab),
+    pins: lab?.versions ?? {},
   });
   logger.debug("lab up: registry");
   mkdirSync(paths.registryDir, { recursive: true });
@@ -470,7 +474,7 @@ export interface LabStatus {
   readonly network: string | undefined;
   readonly registry: { state: string; repositories: string[] };
   readonly nodes: { name: string; address: string; state: string; engine: string }[];
-  readonly images: { ref: string; size: string; created: string }[];
+  readonly images: { ref: string; size: string; created: string; versions: string }[];
 }
 
 export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabStatus> {
@@ -534,9 +538,30 @@ export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabSt
     .filter((l) => l.trim() !== "")
     .map((l) => {
       const [ref = "", size = "", created = ""] = l.split("|");
-      return { ref, size, created };
+      return { ref, size, created, versions: "" };
     })
     .sort((a, b) => (a.ref < b.ref ? -1 : 1));
+  // Each service image's version and suite, as resolved when it was built.
+  if (images.length > 0) {
+    const labels = await cli.run(
+      [
+        "image",
+        "inspect",
+        "--format",
+        `{{index .Config.Labels "${VERSIONS_LABEL}"}}`,
+        ...images.map((i) => i.ref),
+      ],
+      { timeoutMs: 20_000 },
+    );
+    if (labels.code === 0)
+      labels.stdout
+        .split("\n")
+        .slice(0, images.length)
+        .forEach((v, i) => {
+          const img = images[i];
+          if (img) img.versions = v.trim() === "<no value>" ? "" : v.trim();
+        });
+  }
   return {
     engine,
     network: net.code === 0 ? net.stdout.trim() : undefined,

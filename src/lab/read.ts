@@ -1,15 +1,8 @@
-/** I/O for the lab: recipe files (for content hashes) and the pinned versions. */
+/** I/O for the lab: recipe files, for content hashes. */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { ImageBuild, LabVersions } from "./recipes.js";
-
-export function readVersions(imagesDir: string): { stable: LabVersions; proposed: LabVersions } {
-  return JSON.parse(readFileSync(join(imagesDir, "versions.json"), "utf8")) as {
-    stable: LabVersions;
-    proposed: LabVersions;
-  };
-}
+import type { ImageBuild } from "./recipes.js";
 
 /**
  * The content hash of a recipe: every file of its directory (path and bytes), its build

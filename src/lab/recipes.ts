@@ -2,10 +2,17 @@
  * PURE. The lab's images as a build graph, in build order. Every image is named as kolla names
  * it (`<registry>/<namespace>/<image>:<tag>`), built locally (no registry outside is reachable)
  * and pushed to the lab registry. Two tags of every service image:
- *   stable:   Debian 12's release pool only (bookworm main), packages pinned;
+ *   stable:   Debian 12's release pool only (bookworm main);
  *   proposed: stable + one layer that adds bookworm-updates and bookworm-security and moves the
- *             service's packages to their pinned proposed versions.
+ *             service's packages to their proposed versions.
+ * The versions are resolved from the archive when the images are built (versions.ts), and are
+ * build arguments, so they are part of every image's recipe hash: an image whose resolved
+ * versions changed is rebuilt.
  */
+import { sourcesList } from "./mirror.js";
+import type { AptMirror } from "./mirror.js";
+import type { LabService, LabVersions, Resolution } from "./versions.js";
+
 export const LAB_LABEL = "org.openstack.kroll.lab";
 export const IMAGE_LABEL = "org.openstack.kroll.lab-image";
 export const HASH_LABEL = "org.openstack.kroll.recipe-hash";
@@ -21,15 +28,6 @@ export const REGISTRY_IMAGE = "kroll-lab/registry:latest";
 export const LAB_TAGS = ["stable", "proposed"] as const;
 export type LabTag = (typeof LAB_TAGS)[number];
 
-/** Pinned Debian versions per tag, from lab/images/versions.json. */
-export interface LabVersions {
-  readonly "mariadb-server": string;
-  readonly "rabbitmq-server": string;
-  readonly haproxy: string;
-  readonly ironic: string;
-  readonly heat: string;
-}
-
 export interface ImageBuild {
   /** Local reference, e.g. localhost:5000/kolla/ironic-api:stable. */
   readonly ref: string;
@@ -41,8 +39,10 @@ export interface ImageBuild {
   readonly args: Readonly<Record<string, string>>;
   /** Pushed to the lab registry (service images), or local only (base, node, registry). */
   readonly push: boolean;
-  /** The pinned packages it carries, shown by `lab status`. */
+  /** The versioned packages it carries, shown by `lab status`. */
   readonly packages: string;
+  /** Service images: the service's version and the suite it came from (an image label). */
+  readonly versions?: string;
 }
 
 /** The kolla images the lab provides, each in both tags. */
@@ -60,7 +60,25 @@ export type ServiceImage = (typeof SERVICE_IMAGES)[number];
 export const kollaRef = (image: string, tag: string, registry = PUSH_REGISTRY): string =>
   `${registry}/${NAMESPACE}/${image}:${tag}`;
 
-/** The Debian packages (pinned) each service image holds, per tag. */
+/** The lab service (versions.ts) whose version a service image carries. */
+export function serviceOf(image: ServiceImage): LabService {
+  switch (image) {
+    case "mariadb-server":
+      return "mariadb-server";
+    case "rabbitmq":
+      return "rabbitmq-server";
+    case "haproxy":
+      return "haproxy";
+    case "ironic-api":
+    case "ironic-conductor":
+      return "ironic";
+    case "heat-api":
+    case "heat-engine":
+      return "heat";
+  }
+}
+
+/** The Debian packages (with their versions) each service image holds, per tag. */
 export function pinnedPackages(image: ServiceImage, v: LabVersions): string {
   switch (image) {
     case "mariadb-server":
@@ -79,18 +97,20 @@ export function pinnedPackages(image: ServiceImage, v: LabVersions): string {
   }
 }
 
-export function labImagePlan(versions: {
-  stable: LabVersions;
-  proposed: LabVersions;
-}): ImageBuild[] {
+export function labImagePlan(versions: Resolution, mirror: AptMirror): ImageBuild[] {
   const s = versions.stable;
+  const label = (image: ServiceImage, tag: LabTag): string => {
+    const v = versions.services.find((x) => x.service === serviceOf(image))?.[tag];
+    return v === undefined ? "" : `${serviceOf(image)} ${v.version} (${v.suite})`;
+  };
   const base = kollaRef("base", "stable");
+  const stableSources = sourcesList(mirror, "stable");
   const plan: ImageBuild[] = [
     {
       ref: NODE_IMAGE,
       dir: "node",
       parent: DEBIAN_IMAGE,
-      args: { DEBIAN_IMAGE },
+      args: { DEBIAN_IMAGE, APT_SOURCES: stableSources },
       push: false,
       packages: "docker.io openssh-server python3",
     },
@@ -98,7 +118,7 @@ export function labImagePlan(versions: {
       ref: REGISTRY_IMAGE,
       dir: "registry",
       parent: DEBIAN_IMAGE,
-      args: { DEBIAN_IMAGE },
+      args: { DEBIAN_IMAGE, APT_SOURCES: stableSources },
       push: false,
       packages: "docker-registry",
     },
@@ -106,7 +126,7 @@ export function labImagePlan(versions: {
       ref: base,
       dir: "base",
       parent: DEBIAN_IMAGE,
-      args: { DEBIAN_IMAGE },
+      args: { DEBIAN_IMAGE, APT_SOURCES: stableSources },
       push: false,
       packages: "python3 curl iproute2 procps socat",
     },
@@ -118,6 +138,7 @@ export function labImagePlan(versions: {
     args: { BASE_IMAGE: base, PACKAGES: pinnedPackages(image, s) },
     push: true,
     packages: pinnedPackages(image, s),
+    versions: label(image, "stable"),
   });
   plan.push(fromBase("mariadb-server"), fromBase("rabbitmq"), fromBase("haproxy"));
 
@@ -138,6 +159,7 @@ export function labImagePlan(versions: {
       args: { BASE_IMAGE: ironicBase },
       push: true,
       packages: pinnedPackages(image, s),
+      versions: label(image, "stable"),
     });
   }
   const heatBase = kollaRef("heat-base", "stable");
@@ -162,6 +184,7 @@ export function labImagePlan(versions: {
       args: { BASE_IMAGE: heatBase, PACKAGES: pinnedPackages(image, s) },
       push: true,
       packages: pinnedPackages(image, s),
+      versions: label(image, "stable"),
     });
   }
   for (const image of SERVICE_IMAGES) {
@@ -171,9 +194,10 @@ export function labImagePlan(versions: {
       ref: kollaRef(image, "proposed"),
       dir: "proposed",
       parent: stable,
-      args: { FROM_IMAGE: stable, PACKAGES: packages },
+      args: { FROM_IMAGE: stable, PACKAGES: packages, APT_SOURCES: sourcesList(mirror, "proposed") },
       push: true,
       packages,
+      versions: label(image, "proposed"),
     });
   }
   return plan;

@@ -96,6 +96,14 @@ export interface RunIdentity {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly phases: readonly Phase[];
+  /** What the upgrade moves from and to, per service (the lab: Debian versions resolved at build). */
+  readonly versions?: readonly VersionChange[] | undefined;
+}
+
+export interface VersionChange {
+  readonly service: string;
+  readonly stable: string;
+  readonly proposed: string;
 }
 
 export interface RunReport extends RunIdentity {
@@ -425,6 +433,7 @@ export function buildRunReport(i: RunInputs): RunReport {
     runDir: i.runDir,
     startedAt: i.startedAt,
     endedAt: i.endedAt,
+    ...(i.versions === undefined ? {} : { versions: i.versions }),
     verdict,
     exitCode: verdict === "pass" ? 0 : 1,
     reason:

@@ -91,6 +91,21 @@ export const ClusterNode = z.strictObject({
 });
 export type ClusterNode = z.infer<typeof ClusterNode>;
 
+const AptUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
+  error: 'expected an http(s) URL of a Debian archive, e.g. "http://deb.debian.org/debian"',
+});
+const DebianVersion = z.string().regex(/^(\d+:)?[0-9][A-Za-z0-9.+~-]*$/, {
+  error: 'expected a Debian version, e.g. "1:21.4.4-0+deb12u1"',
+});
+/** Keys: the lab's services as lab/versions.ts names them. */
+const LabVersionPins = z.strictObject({
+  "mariadb-server": DebianVersion.optional(),
+  "rabbitmq-server": DebianVersion.optional(),
+  haproxy: DebianVersion.optional(),
+  ironic: DebianVersion.optional(),
+  heat: DebianVersion.optional(),
+});
+
 export const LabSettings = z.strictObject({
   /** The lab network kroll creates; node addresses must be inside it. */
   subnet: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/, {
@@ -98,6 +113,21 @@ export const LabSettings = z.strictObject({
   }),
   /** Where `kroll lab up` keeps keys, registry storage and generated files (relative to the scenario). */
   state_dir: z.string().min(1).default("../inventories/lab"),
+  /**
+   * The Debian archive the lab's images are built from (debootstrap and every image); the
+   * environment variable KROLL_APT_MIRROR overrides it. Default: Debian's own.
+   */
+  apt_mirror: AptUrl.optional(),
+  /** The security archive (bookworm-security); KROLL_APT_SECURITY_MIRROR overrides it. Default: `<apt_mirror>-security`. */
+  apt_security_mirror: AptUrl.optional(),
+  /**
+   * Exact Debian versions, to reproduce an old run; by default each is resolved from the
+   * archive when the images are built (stable: bookworm's release pool; proposed: the newest
+   * in bookworm, bookworm-updates and bookworm-security).
+   */
+  versions: z
+    .strictObject({ stable: LabVersionPins.optional(), proposed: LabVersionPins.optional() })
+    .optional(),
 });
 
 export const Cluster = z.strictObject({

@@ -11,6 +11,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -196,6 +197,26 @@ describe("integration: kroll inventory", function () {
   });
 });
 
+describe("integration: kroll as a program", function () {
+  this.timeout(120_000);
+  it("runs from src/cli/main.ts through tsx as from bin/kroll.js", () => {
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx/esm", join(REPO, "src", "cli", "main.ts"), "--version"],
+      { cwd: REPO, encoding: "utf8" },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^kroll \d+\.\d+\.\d+\n$/);
+  });
+  it("stamps its log lines with the time when stderr is not a terminal", async () => {
+    const r = await runKroll(["lab", "engine", "--verbose"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const logs = r.stderr.split("\n").filter((l) => l !== "");
+    expect(logs.length).to.be.greaterThan(0);
+    for (const l of logs) expect(l).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /);
+  });
+});
+
 describe("integration: kroll plan --offline", function () {
   this.timeout(120_000);
   let dir: string;
@@ -230,8 +251,20 @@ describe("integration: kroll plan --offline", function () {
     expect(base.waves.find((w) => w.step === "api-cfn") ?? base.waves.find((w) => w.step === "api"))
       .to.have.property("tracks")
       .with.length(3);
-    // A plan reads and prints: the lab's kolla directory was never written.
+    // A plan reads and prints: the lab's kolla directory was never written, and with no
+    // passwords.yml it generated no secret (RSA-4096 pairs cost seconds) but used placeholders.
     expect(existsSync(join(dir, "inventories")), "plan wrote kolla inputs").to.equal(false);
+    expect(t.stderr).to.match(/passwords\.yml lacks \d+ secrets; the plan uses placeholders/);
+  });
+
+  it("takes global options before the command, and its own --verbose after it", async () => {
+    const j = await runKroll(
+      ["--log-format", "json", "plan", "scenarios/lab.yaml", "--offline", "--verbose"],
+      { cwd: dir },
+    );
+    expect(j.code, j.stderr).to.equal(0);
+    // plan --verbose lists every action of every track under its wave.
+    expect(j.stdout).to.match(/^\s+node2\s+drain mariadb\/node2 on node1, node2, node3$/m);
   });
 
   it("fails with exit 2 on a bad strategy or a missing scenario", async () => {

@@ -5,7 +5,10 @@ import { systemClock } from "../../core/clock.js";
 import { EXIT, formatIssue, UsageError } from "../../core/errors.js";
 import { writeKollaInputs } from "../../inventory/emit.js";
 import { createDockerCli } from "../../lab/docker-cli.js";
+import { resolveLabVersions } from "../../lab/apt.js";
 import { ensureEngine } from "../../lab/engine.js";
+import { ensureDebianBase } from "../../lab/images.js";
+import { aptMirror } from "../../lab/mirror.js";
 import { labDown, labLayout, labPaths, labStatus, labUp, MAX_NODES } from "../../lab/lab.js";
 import type { LabDeps } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
@@ -19,13 +22,13 @@ interface Values {
   json?: boolean;
 }
 
-const ACTIONS = ["up", "down", "status", "smoke", "engine"] as const;
+const ACTIONS = ["up", "down", "status", "smoke", "engine", "versions"] as const;
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   const action = ctx.positionals[0] ?? "";
   if (!(ACTIONS as readonly string[]).includes(action)) {
     throw new UsageError(
-      `lab takes one of ${ACTIONS.join(", ")}, got "${action}"\nusage: kroll lab up|down|status|smoke|engine [SCENARIO]`,
+      `lab takes one of ${ACTIONS.join(", ")}, got "${action}"\nusage: kroll lab up|down|status|smoke|engine|versions [SCENARIO]`,
     );
   }
   const cli = createDockerCli();
@@ -64,6 +67,32 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const layout = labLayout(template, requested ?? current);
 
   switch (action) {
+    case "versions": {
+      const lab = template.scenario.cluster.lab;
+      const mirror = aptMirror(lab);
+      await ensureEngine(cli, ctx.logger, systemClock);
+      await ensureDebianBase(cli, ctx.logger, deps.progress, mirror);
+      deps.progress.done();
+      const r = await resolveLabVersions(cli, mirror, lab?.versions ?? {});
+      if (ctx.values.json) {
+        ctx.out.json({ mirror, services: r.services });
+        return EXIT.ok;
+      }
+      ctx.out.line(`the lab's Debian versions, resolved from ${mirror.main} (security: ${mirror.security})`);
+      ctx.out.line(
+        table([
+          ["  service", "packages", "stable", "proposed", ""],
+          ...r.services.map((v) => [
+            `  ${v.service}`,
+            v.packages.join(" "),
+            `${v.stable.version} (${v.stable.suite}${v.stable.pinned ? ", pinned" : ""})`,
+            `${v.proposed.version} (${v.proposed.suite}${v.proposed.pinned ? ", pinned" : ""})`,
+            v.unchanged ? "no change: only base libraries move" : "",
+          ]),
+        ]),
+      );
+      return EXIT.ok;
+    }
     case "up": {
       const t0 = Date.now();
       const r = await labUp(deps, template, layout.nodes.length);
@@ -121,7 +150,10 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         ]),
       );
       ctx.out.line(
-        table([["image", "size", "created"], ...st.images.map((i) => [i.ref, i.size, i.created])]),
+        table([
+          ["image", "size", "created", "version (suite)"],
+          ...st.images.map((i) => [i.ref, i.size, i.created, i.versions]),
+        ]),
       );
       return EXIT.ok;
     }

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
-import { EXIT, RunFailedError, formatIssue } from "../../core/errors.js";
+import { EXIT, InterruptedError, RunFailedError, formatIssue } from "../../core/errors.js";
 import { LABELS } from "../../deploy/render.js";
 import { createDockerCli } from "../../lab/docker-cli.js";
 import { labLayout, labUp } from "../../lab/lab.js";
@@ -23,7 +23,7 @@ import { allowedDisruptionMs, readHistory } from "../../run/history.js";
 import { reportHtml } from "../../run/html.js";
 import { junitXml } from "../../run/junit.js";
 import { buildRunReport, describeCause } from "../../run/model.js";
-import type { ContainerState, Phase, RunReport } from "../../run/model.js";
+import type { ContainerState, Phase, RunReport, VersionChange } from "../../run/model.js";
 import { createResources, verifyResources } from "../../run/resources.js";
 import type { KeptResource, ResourceCheck } from "../../run/resources.js";
 import { runUpgrade } from "../../upgrade/executor.js";
@@ -85,6 +85,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   for (const w of first.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const strategy = parseStrategy(ctx.values.strategy);
   const lab = first.scenario.cluster.lab;
+  let versions: VersionChange[] | undefined;
   if (lab) {
     // The lab's template (scenarios/lab.yaml) keeps its state elsewhere and brings the lab
     // up; a scenario written by `kroll lab up` (or a copy beside it) lives in the state dir.
@@ -108,6 +109,11 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         (x) => `${x.nodes.length} nodes, registry ${x.registry}`,
       );
       file = relative(ctx.cwd, r.paths.scenario);
+      versions = r.images.resolution.services.map((v) => ({
+        service: v.service,
+        stable: v.stable.version,
+        proposed: v.proposed.version,
+      }));
     }
   }
   const loaded = file === ctx.positionals[0] ? first : await readScenario(file, ctx.cwd);
@@ -309,12 +315,17 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         containers,
         setupError,
         allowed: learnt?.allowedMs,
+        versions,
       });
       if (setupError === undefined) printSummary(ctx, report, runDir);
       else
         ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);
     }
   }
+  if (stop.signal.aborted)
+    throw new InterruptedError(
+      `run of "${s.name}" interrupted by a signal: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
+    );
   if (report?.verdict === "pass") return EXIT.ok;
   throw new RunFailedError(
     `run of "${s.name}" failed: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
@@ -376,6 +387,7 @@ function writeReports(
     containers: ContainerState[];
     setupError: string | undefined;
     allowed: number | undefined;
+    versions: VersionChange[] | undefined;
   },
 ): RunReport {
   mkdirSync(i.runDir, { recursive: true });
@@ -413,6 +425,7 @@ function writeReports(
     setupError: i.setupError,
     allowedDisruptionMs: i.allowed,
     heatStuck: i.s.slo.heat_stuck_stacks,
+    versions: i.versions,
   });
   const formats = i.s.report.formats;
   const out = (name: string, text: string): void => writeFileSync(join(i.runDir, name), text);
@@ -510,6 +523,10 @@ function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string)
     table([
       ["  scenario", r.scenario],
       ["  strategy", r.strategy],
+      ...(r.versions ?? []).map((v) => [
+        `  ${v.service}`,
+        `${v.stable} → ${v.proposed}${v.stable === v.proposed ? " (no change: only base libraries move)" : ""}`,
+      ]),
       ["  verdict", `${r.verdict.toUpperCase()}: ${r.reason}`],
       ["  requests", l ? `${l.requests} (${l.failed} failed), p99 ${l.p99Ms ?? "-"} ms` : "-"],
       [

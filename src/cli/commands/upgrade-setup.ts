@@ -8,6 +8,7 @@ import { formatIssue } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
 import { generateKollaInputs, writeKollaInputs } from "../../inventory/emit.js";
+import { placeholderSecretSource } from "../../inventory/secrets.js";
 import { haproxyEnabled } from "../../scenario/derived.js";
 import { readScenario } from "../../scenario/read.js";
 import type { LoadedScenario } from "../../scenario/read.js";
@@ -44,13 +45,20 @@ export async function prepareUpgrade(
   const loaded = await readScenario(file, ctx.cwd);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
-  const gen = await (write ? writeKollaInputs : generateKollaInputs)({
+  const request = {
     loaded,
     outDir: kollaDirFor(loaded, ctx.cwd, kollaDir),
     home: ctx.home,
     cwd: ctx.cwd,
-    phase: "target",
-  });
+    phase: "target" as const,
+  };
+  const gen = write
+    ? await writeKollaInputs(request)
+    : await generateKollaInputs({ ...request, secrets: placeholderSecretSource });
+  if (!write && gen.passwords.generated.length > 0)
+    ctx.out.note(
+      `note: ${request.outDir}/passwords.yml lacks ${gen.passwords.generated.length} secrets; the plan uses placeholders (kroll inventory generates them once)`,
+    );
   // When kroll deployed the cluster it knows each container's target config hash, and keeps
   // it as a label so a later `kroll deploy` of the same config sees no change.
   let configHashes: Map<string, string> | undefined;

@@ -6,7 +6,7 @@
  */
 import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
-import { EXIT, RunFailedError, UsageError } from "../../core/errors.js";
+import { EXIT, InterruptedError, RunFailedError, UsageError } from "../../core/errors.js";
 import { startLoad } from "../../load/session.js";
 import { disruptionMs } from "../../report/intervals.js";
 import { attribute, spansFromJournal } from "../../report/model.js";
@@ -142,7 +142,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       return EXIT.ok;
     }
     if (outcome.status === "interrupted")
-      throw new RunFailedError(
+      throw new InterruptedError(
         `upgrade interrupted: ${outcome.message}; resume with: kroll upgrade --resume ${relative(ctx.cwd, runDir) || "."} (journal: ${journalPath})`,
       );
     throw new RunFailedError(`upgrade failed: ${outcome.message} (journal: ${journalPath})`);

@@ -46,6 +46,31 @@ describe("cli/main.parseCommandLine", () => {
       },
     ],
   ];
+  ok.push(
+    [
+      ["--log-format", "json", "plan", "s.yaml"],
+      { kind: "run", name: "plan", positionals: ["s.yaml"], values: {} },
+    ],
+    [
+      ["--log-format=json", "-v", "plan", "s.yaml", "--offline"],
+      // plan has a --verbose of its own (every action): -v reaches it as well as the logger.
+      {
+        kind: "run",
+        name: "plan",
+        positionals: ["s.yaml"],
+        values: { offline: true, verbose: true },
+        verbose: true,
+      },
+    ],
+    [
+      ["plan", "s.yaml", "--verbose"],
+      { kind: "run", name: "plan", positionals: ["s.yaml"], values: { verbose: true }, verbose: true },
+    ],
+  );
+  it("reads --log-format's value as the value, not as the command", () => {
+    const got = parseCommandLine(["--log-format", "json", "plan", "s.yaml"]);
+    expect(got.kind === "run" && got.logFormat).to.equal("json");
+  });
   for (const [argv, want] of ok) {
     it(`parses ${JSON.stringify(argv)}`, () => {
       const got = parseCommandLine(argv);

@@ -6,6 +6,7 @@ import {
   exitCodeFor,
   formatIssue,
   InternalError,
+  InterruptedError,
   RemoteCommandError,
   RunFailedError,
   SshError,
@@ -24,6 +25,7 @@ describe("core/errors.exitCodeFor", () => {
     [new TimeoutError("pull", 10), 3],
     [new RunFailedError("slo"), 1],
     [new InternalError("bug"), 70],
+    [new InterruptedError("SIGINT"), 130],
     [new Error("plain"), 70],
     ["a string", 70],
   ];
@@ -57,5 +59,18 @@ describe("core/errors.exitCodeFor", () => {
     expect(formatIssue({ file: "f", line: 1, column: 2, path: "", message: "m" })).to.equal(
       "f:1:2: m",
     );
+  });
+});
+
+describe("core/logger timestamps", () => {
+  it("stamps pretty lines with UTC time when asked (no terminal), and not otherwise", async () => {
+    const { createStderrLogger } = await import("../../../src/core/logger.js");
+    const lines: string[] = [];
+    const now = (): Date => new Date("2026-12-05T01:02:03.456Z");
+    createStderrLogger({ level: "info", format: "pretty", now, write: (l) => lines.push(l), timestamps: true })
+      .child({ node: "node1" })
+      .info("hello");
+    createStderrLogger({ level: "info", format: "pretty", now, write: (l) => lines.push(l) }).warn("bare");
+    expect(lines).to.deep.equal(["2026-12-05T01:02:03Z [node1] hello", "warn: bare"]);
   });
 });

@@ -2,15 +2,22 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { labLayout } from "../../../src/lab/lab.js";
-import { readVersions, recipeHash } from "../../../src/lab/read.js";
+import { aptMirror } from "../../../src/lab/mirror.js";
+import { recipeHash } from "../../../src/lab/read.js";
 import { kollaRef, labImagePlan, SERVICE_IMAGES } from "../../../src/lab/recipes.js";
+import { parseMadison, resolveVersions } from "../../../src/lab/versions.js";
 import { aScenario, load, REPO } from "../../builders.js";
 
 const IMAGES = join(REPO, "lab", "images");
-const versions = readVersions(IMAGES);
+const resolution = resolveVersions(
+  parseMadison(readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-11-21.txt"), "utf8")),
+);
+if (Array.isArray(resolution)) throw new Error("the recorded archive does not resolve");
+const versions = resolution;
+const mirror = aptMirror(undefined, {});
 
 describe("lab/recipes", () => {
-  const plan = labImagePlan(versions);
+  const plan = labImagePlan(versions, mirror);
   it("builds every kolla service image in both tags, named as kolla names them", () => {
     for (const img of SERVICE_IMAGES) {
       for (const tag of ["stable", "proposed"])
@@ -41,7 +48,7 @@ describe("lab/recipes", () => {
       "haproxy=2.6.12-1+deb12u4",
     );
   });
-  it("pins the package versions the lab facts name", () => {
+  it("builds with the versions resolved from the archive, labelled with their suite", () => {
     expect(versions.stable).to.include({
       ironic: "1:21.4.4-0+deb12u1",
       "mariadb-server": "1:10.11.18-0+deb12u1",
@@ -53,6 +60,28 @@ describe("lab/recipes", () => {
       "mariadb-server": "1:10.11.19-0+deb12u1",
       haproxy: "2.6.12-1+deb12u4",
     });
+    expect(plan.find((b) => b.ref === kollaRef("ironic-conductor", "proposed"))?.versions).to.equal(
+      "ironic 1:21.4.4-0+deb12u2 (bookworm-security)",
+    );
+    expect(plan.find((b) => b.ref === kollaRef("heat-api", "stable"))?.versions).to.equal(
+      "heat 1:19.0.0-3 (bookworm)",
+    );
+  });
+  it("builds every image from the mirror it was given, so a change of mirror or resolution rebuilds", () => {
+    const other = labImagePlan(versions, aptMirror({ apt_mirror: "http://m.ci/debian" }, {}));
+    const base = other.find((b) => b.ref === kollaRef("base", "stable"));
+    expect(base?.args.APT_SOURCES).to.equal("deb http://m.ci/debian bookworm main");
+    const prop = other.find((b) => b.ref === kollaRef("haproxy", "proposed"));
+    expect(prop?.args.APT_SOURCES).to.include("deb http://m.ci/debian-security bookworm-security main");
+    const today = resolveVersions(
+      parseMadison(readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-12-05.txt"), "utf8")),
+    );
+    if (Array.isArray(today)) throw new Error("the recorded archive does not resolve");
+    const ref = kollaRef("ironic-api", "proposed");
+    const a = plan.find((b) => b.ref === ref);
+    const b = labImagePlan(today, mirror).find((x) => x.ref === ref);
+    if (!a || !b) throw new Error("no ironic-api:proposed");
+    expect(recipeHash(IMAGES, a, "p")).to.not.equal(recipeHash(IMAGES, b, "p"));
   });
   it("hashes recipes by content, arguments and parent", () => {
     const b = plan.find((x) => x.ref === kollaRef("haproxy", "stable"));

@@ -1,0 +1,212 @@
+/**
+ * PURE. Which Debian package versions the lab's two tags carry, resolved from what the archive
+ * serves today (never from a hand-kept list: security updates replace versions, and point
+ * releases change the release pool):
+ *   stable:   the newest version in bookworm's release pool (suite `bookworm`);
+ *   proposed: the newest version across bookworm, bookworm-updates and bookworm-security.
+ * Input is `apt-cache madison` output read inside the lab's Debian base image; exact versions
+ * from the scenario (`cluster.lab.versions`) are checked against the same output.
+ */
+
+/** The suites each tag may take a version from. */
+export const STABLE_SUITES = ["bookworm"] as const;
+export const PROPOSED_SUITES = ["bookworm", "bookworm-updates", "bookworm-security"] as const;
+
+/**
+ * Each lab service's versioned Debian packages: the first names the version; the others are
+ * built from the same source and must offer the same version.
+ */
+export const LAB_PACKAGES = {
+  "mariadb-server": ["mariadb-server"],
+  "rabbitmq-server": ["rabbitmq-server"],
+  haproxy: ["haproxy"],
+  ironic: ["python3-ironic", "ironic-common"],
+  heat: ["python3-heat", "heat-common", "heat-api", "heat-engine"],
+} as const satisfies Record<string, readonly string[]>;
+export type LabService = keyof typeof LAB_PACKAGES;
+export const LAB_SERVICES = Object.keys(LAB_PACKAGES) as LabService[];
+
+export type LabVersions = Readonly<Record<LabService, string>>;
+export interface VersionPins {
+  readonly stable?: { readonly [S in LabService]?: string | undefined } | undefined;
+  readonly proposed?: { readonly [S in LabService]?: string | undefined } | undefined;
+}
+
+export interface MadisonEntry {
+  readonly pkg: string;
+  readonly version: string;
+  readonly suite: string;
+}
+
+/** One service's resolution, as `kroll lab versions` prints it. */
+export interface ServiceResolution {
+  readonly service: LabService;
+  readonly packages: readonly string[];
+  readonly stable: { readonly version: string; readonly suite: string; readonly pinned: boolean };
+  readonly proposed: { readonly version: string; readonly suite: string; readonly pinned: boolean };
+  /** The two versions are equal: only the base libraries under it move. */
+  readonly unchanged: boolean;
+}
+
+export interface Resolution {
+  readonly stable: LabVersions;
+  readonly proposed: LabVersions;
+  readonly services: readonly ServiceResolution[];
+}
+
+/** A package or pinned version the archive does not offer; `message` says what it does offer. */
+export class ResolutionProblem {
+  readonly message: string;
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
+/**
+ * `apt-cache madison` lines: `pkg | version | URI suite/component arch Packages`. Source lines
+ * and anything else are ignored.
+ */
+export function parseMadison(text: string): MadisonEntry[] {
+  const out: MadisonEntry[] = [];
+  for (const line of text.split("\n")) {
+    const parts = line.split("|").map((p) => p.trim());
+    if (parts.length !== 3) continue;
+    const [pkg = "", version = "", where = ""] = parts;
+    const fields = where.split(/\s+/);
+    if (fields.at(-1) !== "Packages" || fields.length < 3) continue;
+    const suite = (fields[1] ?? "").split("/")[0] ?? "";
+    if (pkg === "" || version === "" || suite === "") continue;
+    out.push({ pkg, version, suite });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------- Debian version order (dpkg's)
+
+const order = (c: string | undefined): number => {
+  if (c === undefined) return 0;
+  if (c === "~") return -1;
+  if (/[A-Za-z]/.test(c)) return c.charCodeAt(0);
+  return c.charCodeAt(0) + 256;
+};
+
+function comparePart(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    // Non-digit run, character by character: '~' first, then the end, letters, the rest.
+    while ((i < a.length && !/\d/.test(a[i] ?? "")) || (j < b.length && !/\d/.test(b[j] ?? ""))) {
+      const ca = i < a.length && !/\d/.test(a[i] ?? "") ? a[i] : undefined;
+      const cb = j < b.length && !/\d/.test(b[j] ?? "") ? b[j] : undefined;
+      const d = order(ca) - order(cb);
+      if (d !== 0) return d;
+      i++;
+      j++;
+    }
+    // Digit run, as a number.
+    let na = "";
+    let nb = "";
+    while (i < a.length && /\d/.test(a[i] ?? "")) na += a[i++];
+    while (j < b.length && /\d/.test(b[j] ?? "")) nb += b[j++];
+    const x = na.replace(/^0+/, "");
+    const y = nb.replace(/^0+/, "");
+    if (x.length !== y.length) return x.length - y.length;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function split(v: string): [number, string, string] {
+  const colon = v.indexOf(":");
+  const epoch = colon > 0 ? Number(v.slice(0, colon)) : 0;
+  const rest = colon > 0 ? v.slice(colon + 1) : v;
+  const dash = rest.lastIndexOf("-");
+  return dash >= 0 ? [epoch, rest.slice(0, dash), rest.slice(dash + 1)] : [epoch, rest, ""];
+}
+
+/** dpkg's ordering of two versions: negative, 0 or positive. */
+export function compareDebianVersions(a: string, b: string): number {
+  const [ea, ua, ra] = split(a);
+  const [eb, ub, rb] = split(b);
+  if (ea !== eb) return ea - eb;
+  return comparePart(ua, ub) || comparePart(ra, rb);
+}
+
+// ------------------------------------------------------------------------------ resolution
+
+const offered = (entries: readonly MadisonEntry[], pkg: string): string => {
+  const mine = entries.filter((e) => e.pkg === pkg);
+  return mine.length === 0
+    ? "nothing"
+    : mine.map((e) => `${e.version} (${e.suite})`).join(", ");
+};
+
+function pick(
+  entries: readonly MadisonEntry[],
+  service: LabService,
+  tag: "stable" | "proposed",
+  pin: string | undefined,
+  where: string,
+): { version: string; suite: string; pinned: boolean } | ResolutionProblem {
+  const suites: readonly string[] = tag === "stable" ? STABLE_SUITES : PROPOSED_SUITES;
+  const [first, ...others] = LAB_PACKAGES[service];
+  const inSuites = (pkg: string): MadisonEntry[] =>
+    entries.filter((e) => e.pkg === pkg && suites.includes(e.suite));
+  const candidates = inSuites(first);
+  const lookedAt = `${suites.join(", ")} at ${where}`;
+  let chosen: MadisonEntry | undefined;
+  if (pin !== undefined) {
+    chosen = candidates.find((e) => e.version === pin);
+    if (!chosen)
+      return new ResolutionProblem(
+        `${first} ${pin} (cluster.lab.versions.${tag}.${service}) is not in ${lookedAt}; ` +
+          `the archive offers ${offered(entries, first)}`,
+      );
+  } else {
+    chosen = [...candidates].sort((x, y) => compareDebianVersions(y.version, x.version))[0];
+    if (!chosen)
+      return new ResolutionProblem(
+        `${first} (the lab's ${service}, ${tag}) is not in ${lookedAt}; ` +
+          `the archive offers ${offered(entries, first)}`,
+      );
+  }
+  for (const pkg of others) {
+    if (!inSuites(pkg).some((e) => e.version === chosen.version))
+      return new ResolutionProblem(
+        `${pkg} ${chosen.version} (built with ${first} ${chosen.version}, the lab's ${service} ${tag}) ` +
+          `is not in ${lookedAt}; the archive offers ${offered(entries, pkg)}`,
+      );
+  }
+  return { version: chosen.version, suite: chosen.suite, pinned: pin !== undefined };
+}
+
+/** Every service's two versions, or every problem found (not just the first). */
+export function resolveVersions(
+  entries: readonly MadisonEntry[],
+  pins: VersionPins = {},
+  where = "the Debian mirror",
+): Resolution | ResolutionProblem[] {
+  const problems: ResolutionProblem[] = [];
+  const services: ServiceResolution[] = [];
+  for (const service of LAB_SERVICES) {
+    const stable = pick(entries, service, "stable", pins.stable?.[service], where);
+    const proposed = pick(entries, service, "proposed", pins.proposed?.[service], where);
+    if (stable instanceof ResolutionProblem) problems.push(stable);
+    if (proposed instanceof ResolutionProblem) problems.push(proposed);
+    if (stable instanceof ResolutionProblem || proposed instanceof ResolutionProblem) continue;
+    services.push({
+      service,
+      packages: LAB_PACKAGES[service],
+      stable,
+      proposed,
+      unchanged: stable.version === proposed.version,
+    });
+  }
+  if (problems.length > 0) return problems;
+  const of = (tag: "stable" | "proposed"): LabVersions =>
+    Object.fromEntries(services.map((s) => [s.service, s[tag].version])) as LabVersions;
+  return { stable: of("stable"), proposed: of("proposed"), services };
+}
+
+/** Every package `resolveVersions` needs madison to list. */
+export const MADISON_PACKAGES: readonly string[] = LAB_SERVICES.flatMap((s) => LAB_PACKAGES[s]);
