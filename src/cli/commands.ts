@@ -75,7 +75,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "lab",
-    summary: "the embedded lab on the local Docker engine: up, down, status, smoke, engine, versions",
+    summary:
+      "the embedded lab on the local Docker engine: up, down, status, smoke, engine, versions",
     usage:
       "kroll lab up|down|status|smoke|engine|versions [SCENARIO] [--nodes N] [--keep-images] [--json]",
     help: [

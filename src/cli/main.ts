@@ -42,9 +42,7 @@ function commandName(argv: readonly string[]): string | undefined {
     if (!a.startsWith("-")) return a;
     const opt = a.startsWith("--") ? a.slice(2) : undefined;
     const spec =
-      opt !== undefined && !opt.includes("=")
-        ? (GLOBAL_OPTIONS as OptionsConfig)[opt]
-        : undefined;
+      opt !== undefined && !opt.includes("=") ? (GLOBAL_OPTIONS as OptionsConfig)[opt] : undefined;
     if (spec?.type === "string") i++; // its value is the next word
   }
   return undefined;
@@ -209,5 +207,8 @@ export async function main(argv: readonly string[]): Promise<void> {
 }
 
 // Run as a program too (`npx tsx src/cli/main.ts …`), not only through bin/kroll.js.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(resolve(process.argv[1])).href
+)
   await main(process.argv.slice(2));

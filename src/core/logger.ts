@@ -45,7 +45,11 @@ export function createStderrLogger(opts: StderrLoggerOptions, base: LogFields = 
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(" ");
     const tag = level === "info" ? "" : `${level}: `;
-    const time = opts.timestamps ? `${now().toISOString().replace(/\.\d+Z$/, "Z")} ` : "";
+    const time = opts.timestamps
+      ? `${now()
+          .toISOString()
+          .replace(/\.\d+Z$/, "Z")} `
+      : "";
     write(`${time}${prefix}${prefix ? " " : ""}${tag}${msg}${rest ? ` (${rest})` : ""}`);
   };
   return {

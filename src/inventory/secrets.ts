@@ -31,7 +31,8 @@ export const placeholderSecretSource: SecretSource = {
   uuid: () => PLACEHOLDER_SECRET,
   hmacMd5Key: () => PLACEHOLDER_SECRET,
   fernetKey: () => PLACEHOLDER_SECRET,
-  sshKeyPair: () => Promise.resolve({ private_key: PLACEHOLDER_SECRET, public_key: PLACEHOLDER_SECRET }),
+  sshKeyPair: () =>
+    Promise.resolve({ private_key: PLACEHOLDER_SECRET, public_key: PLACEHOLDER_SECRET }),
 };
 
 function rsaKeyPair(bits: number): Promise<SshKeyPair> {

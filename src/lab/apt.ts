@@ -8,8 +8,8 @@ import type { DockerCli } from "./docker-cli.js";
 import { MIRROR_ENV, sourcesList } from "./mirror.js";
 import type { AptMirror } from "./mirror.js";
 import { DEBIAN_IMAGE } from "./recipes.js";
-import { MADISON_PACKAGES, parseMadison, ResolutionProblem, resolveVersions } from "./versions.js";
-import type { Resolution, VersionPins } from "./versions.js";
+import { MADISON_PACKAGES, parseMadison, resolveVersions } from "./versions.js";
+import type { Resolution, VersionPins, ResolutionProblem } from "./versions.js";
 
 /** EFFECT. What the archive serves today for the lab's packages (`apt-cache madison`). */
 export async function readMadison(cli: DockerCli, m: AptMirror): Promise<string> {

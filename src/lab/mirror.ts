@@ -37,4 +37,3 @@ export function sourcesList(m: AptMirror, tag: "stable" | "proposed"): string {
     lines.push(`deb ${m.main} bookworm-updates main`, `deb ${m.security} bookworm-security main`);
   return lines.join("\n");
 }
-

@@ -194,7 +194,11 @@ export function labImagePlan(versions: Resolution, mirror: AptMirror): ImageBuil
       ref: kollaRef(image, "proposed"),
       dir: "proposed",
       parent: stable,
-      args: { FROM_IMAGE: stable, PACKAGES: packages, APT_SOURCES: sourcesList(mirror, "proposed") },
+      args: {
+        FROM_IMAGE: stable,
+        PACKAGES: packages,
+        APT_SOURCES: sourcesList(mirror, "proposed"),
+      },
       push: true,
       packages,
       versions: label(image, "proposed"),

@@ -136,9 +136,7 @@ export function compareDebianVersions(a: string, b: string): number {
 
 const offered = (entries: readonly MadisonEntry[], pkg: string): string => {
   const mine = entries.filter((e) => e.pkg === pkg);
-  return mine.length === 0
-    ? "nothing"
-    : mine.map((e) => `${e.version} (${e.suite})`).join(", ");
+  return mine.length === 0 ? "nothing" : mine.map((e) => `${e.version} (${e.suite})`).join(", ");
 };
 
 function pick(

@@ -1,8 +1,10 @@
 // The whole test suite, as the README's test command and .ci/run call it:
 //   1. make sure prerequisites are installed (never skip a test for want of them);
 //   2. type-check and lint;
-//   3. run every mocha test, unit and integration, ending with "N passed, N failed".
+//   3. run every mocha test, unit and integration, ending with "N passed, N failed" (a skipped
+//      test or a leftover .only fails the run: mocha-run.mjs).
 import { spawnSync } from "node:child_process";
+import { runMocha } from "./mocha-run.mjs";
 import { ensureAll } from "./prerequisites.mjs";
 
 function step(name, cmd, args) {
@@ -30,17 +32,8 @@ step("typecheck", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint", "npx", ["eslint", "--max-warnings", "0", "."]);
 step("format", "npx", ["prettier", "--check", "--log-level", "warn", "."]);
 process.stdout.write("\n== tests\n");
-const r = spawnSync(
-  "npx",
-  [
-    "mocha",
-    "--spec",
-    "test/unit/**/*.test.ts",
-    "--spec",
-    "test/integration/**/*.test.ts",
-    "--timeout",
-    "120000",
-  ],
-  { stdio: "inherit", env: { ...process.env, KROLL_SUITE: "all" } },
+process.exit(
+  await runMocha(["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"], {
+    env: { ...process.env, KROLL_SUITE: "all" },
+  }),
 );
-process.exit(r.status ?? 1);

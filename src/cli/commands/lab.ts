@@ -78,7 +78,9 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         ctx.out.json({ mirror, services: r.services });
         return EXIT.ok;
       }
-      ctx.out.line(`the lab's Debian versions, resolved from ${mirror.main} (security: ${mirror.security})`);
+      ctx.out.line(
+        `the lab's Debian versions, resolved from ${mirror.main} (security: ${mirror.security})`,
+      );
       ctx.out.line(
         table([
           ["  service", "packages", "stable", "proposed", ""],

@@ -64,7 +64,13 @@ describe("cli/main.parseCommandLine", () => {
     ],
     [
       ["plan", "s.yaml", "--verbose"],
-      { kind: "run", name: "plan", positionals: ["s.yaml"], values: { verbose: true }, verbose: true },
+      {
+        kind: "run",
+        name: "plan",
+        positionals: ["s.yaml"],
+        values: { verbose: true },
+        verbose: true,
+      },
     ],
   );
   it("reads --log-format's value as the value, not as the command", () => {

@@ -67,10 +67,18 @@ describe("core/logger timestamps", () => {
     const { createStderrLogger } = await import("../../../src/core/logger.js");
     const lines: string[] = [];
     const now = (): Date => new Date("2026-12-05T01:02:03.456Z");
-    createStderrLogger({ level: "info", format: "pretty", now, write: (l) => lines.push(l), timestamps: true })
+    createStderrLogger({
+      level: "info",
+      format: "pretty",
+      now,
+      write: (l) => lines.push(l),
+      timestamps: true,
+    })
       .child({ node: "node1" })
       .info("hello");
-    createStderrLogger({ level: "info", format: "pretty", now, write: (l) => lines.push(l) }).warn("bare");
+    createStderrLogger({ level: "info", format: "pretty", now, write: (l) => lines.push(l) }).warn(
+      "bare",
+    );
     expect(lines).to.deep.equal(["2026-12-05T01:02:03Z [node1] hello", "warn: bare"]);
   });
 });

@@ -1,46 +1,6 @@
 import { expect } from "chai";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { buildConfigTree } from "../../../src/inventory/overrides.js";
-import { DEPLOYABLE, LABELS, renderDeploy } from "../../../src/deploy/render.js";
-import type { DeployPlan } from "../../../src/deploy/render.js";
-import { aScenario, FIXTURES, load } from "../../builders.js";
-
-const PASSWORDS = {
-  database_password: "rootpw",
-  rabbitmq_password: "rabbitpw",
-  ironic_database_password: "ironicpw",
-  heat_database_password: "heatpw",
-};
-const tree = buildConfigTree(
-  [
-    {
-      name: "lab",
-      files: new Map([
-        ["ironic.conf", "[DEFAULT]\nauth_strategy = noauth\n"],
-        ["heat/heat-engine.conf", "[DEFAULT]\nnum_engine_workers = 4\n"],
-      ]),
-    },
-  ],
-  {},
-  "x",
-).tree;
-
-function plan(over = {}, phase: "stable" | "target" = "stable"): DeployPlan {
-  const s = load(
-    aScenario({
-      kolla: {
-        release: "2023.1",
-        stable: "stable",
-        target: "proposed",
-        auth: "noauth",
-        registry: "kroll-registry:5000",
-      },
-      ...over,
-    }),
-  ).scenario;
-  return renderDeploy({ scenario: s, tree, passwords: PASSWORDS, phase });
-}
+import { DEPLOYABLE, LABELS } from "../../../src/deploy/render.js";
+import { deployPlan as plan } from "../../goldens.js";
 
 describe("deploy/render", () => {
   const p = plan();
@@ -188,28 +148,8 @@ describe("deploy/render", () => {
   });
 });
 
-describe("deploy/render golden files", () => {
-  // The lab's layout with fixed passwords: every rendered file of every container, per node.
-  const GOLDEN = join(FIXTURES, "golden", "deploy");
-  const UPDATE = process.env.UPDATE_GOLDEN === "1";
-  const p = plan();
-  const units = p.services.flatMap((sp) => sp.units);
-  it("renders 19 containers on 3 nodes", () => {
-    expect(units).to.have.length(19);
+describe("deploy/render layout", () => {
+  it("renders 19 containers on 3 nodes (each file's golden: test/unit/goldens.test.ts)", () => {
+    expect(plan().services.flatMap((sp) => sp.units)).to.have.length(19);
   });
-  for (const u of units) {
-    for (const f of u.files) {
-      const rel = join(u.node, u.component, f.name);
-      it(`${rel} matches its golden file`, () => {
-        const path = join(GOLDEN, rel);
-        if (UPDATE) {
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, f.content);
-        }
-        expect(f.content, `${path} differs (UPDATE_GOLDEN=1 npm run test:unit to accept)`).to.equal(
-          readFileSync(path, "utf8"),
-        );
-      });
-    }
-  }
 });

@@ -10,7 +10,9 @@ import { aScenario, load, REPO } from "../../builders.js";
 
 const IMAGES = join(REPO, "lab", "images");
 const resolution = resolveVersions(
-  parseMadison(readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-11-21.txt"), "utf8")),
+  parseMadison(
+    readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-11-21.txt"), "utf8"),
+  ),
 );
 if (Array.isArray(resolution)) throw new Error("the recorded archive does not resolve");
 const versions = resolution;
@@ -72,9 +74,13 @@ describe("lab/recipes", () => {
     const base = other.find((b) => b.ref === kollaRef("base", "stable"));
     expect(base?.args.APT_SOURCES).to.equal("deb http://m.ci/debian bookworm main");
     const prop = other.find((b) => b.ref === kollaRef("haproxy", "proposed"));
-    expect(prop?.args.APT_SOURCES).to.include("deb http://m.ci/debian-security bookworm-security main");
+    expect(prop?.args.APT_SOURCES).to.include(
+      "deb http://m.ci/debian-security bookworm-security main",
+    );
     const today = resolveVersions(
-      parseMadison(readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-12-05.txt"), "utf8")),
+      parseMadison(
+        readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-12-05.txt"), "utf8"),
+      ),
     );
     if (Array.isArray(today)) throw new Error("the recorded archive does not resolve");
     const ref = kollaRef("ironic-api", "proposed");

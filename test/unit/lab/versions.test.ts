@@ -3,13 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { aptMirror, sourcesList } from "../../../src/lab/mirror.js";
 import { explainBuildFailure } from "../../../src/lab/apt.js";
-import {
-  compareDebianVersions,
-  parseMadison,
-  ResolutionProblem,
-  resolveVersions,
-} from "../../../src/lab/versions.js";
-import type { Resolution } from "../../../src/lab/versions.js";
+import { compareDebianVersions, parseMadison, resolveVersions } from "../../../src/lab/versions.js";
+import type { Resolution, ResolutionProblem } from "../../../src/lab/versions.js";
 import { REPO } from "../../builders.js";
 
 /** `apt-cache madison` as recorded on two days: ironic's security update moved deb12u2 → deb12u3. */
@@ -136,10 +131,7 @@ describe("lab/versions", () => {
     expect(problems(resolveVersions(parseMadison(noIronic))).join("\n")).to.include(
       "python3-ironic (the lab's ironic, stable) is not in bookworm",
     );
-    const lagging = TODAY.replace(
-      /ironic-common \| 1:21.4.4-0\+deb12u3 \|[^\n]*\n/,
-      "",
-    );
+    const lagging = TODAY.replace(/ironic-common \| 1:21.4.4-0\+deb12u3 \|[^\n]*\n/, "");
     expect(problems(resolveVersions(parseMadison(lagging))).join("\n")).to.include(
       "ironic-common 1:21.4.4-0+deb12u3 (built with python3-ironic 1:21.4.4-0+deb12u3",
     );
@@ -193,7 +185,9 @@ describe("lab/apt.explainBuildFailure", () => {
     ].join("\n");
     const msg = explainBuildFailure("localhost:5000/kolla/ironic-api:proposed", out, 100);
     expect(msg)
-      .to.include("building localhost:5000/kolla/ironic-api:proposed failed (docker build exit 100)")
+      .to.include(
+        "building localhost:5000/kolla/ironic-api:proposed failed (docker build exit 100)",
+      )
       .and.include("at Step 4/6 : RUN apt-get update")
       .and.include(": Version '1:21.4.4-0+deb12u2' for 'python3-ironic' was not found")
       .and.include("    Reading package lists...");
