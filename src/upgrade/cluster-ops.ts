@@ -23,9 +23,11 @@ import {
 import {
   SOCKET_DIR,
   SOCKET_NAME,
+  connectionPorts,
   httpFrontends,
   parseServersState,
   parseShowStat,
+  topPids,
 } from "./haproxy.js";
 import type { UpgradeOps } from "./ops.js";
 import { recipeFor } from "./recipes/index.js";
@@ -107,10 +109,16 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
    * more — younger than that, a pool may just have checked it out and pinged it — with no
    * transaction open), optionally only those from one address; how many it closed.
    */
+  /**
+   * Closes database connections that sit idle between two transactions. `from` keeps those of
+   * one client address; `ports` only those from these source ports of it (a retiring HAProxy's
+   * own), which are closed as soon as they are idle rather than after a second.
+   */
   const closeIdle = async (
     node: string,
     container: string,
     from: string | undefined,
+    ports?: readonly number[],
   ): Promise<number | undefined> => {
     const pw = o.dbRootPassword;
     if (pw === undefined) return undefined;
@@ -118,6 +126,11 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       from !== undefined && /^[0-9A-Fa-f.:]+$/.test(from)
         ? ` AND (host LIKE '${from}:%' OR host LIKE '[${from}]:%')`
         : "";
+    const onPorts =
+      ports === undefined
+        ? ""
+        : ` AND SUBSTRING_INDEX(host, ':', -1) IN (${ports.map((p) => `'${Math.trunc(p)}'`).join(",") || "''"})`;
+    const minIdle = ports === undefined ? 1 : 0;
     // One block on the server: each connection is checked again right before it is killed
     // (a separate SELECT, then KILLs, left a second in which a pool could check one out and
     // start a query on it: "Lost connection ... during query").
@@ -130,13 +143,14 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         "BEGIN NOT ATOMIC",
         "  DECLARE n INT DEFAULT 0;",
         "  FOR c IN (SELECT id FROM information_schema.processlist WHERE command = 'Sleep'",
-        "      AND time >= 1 AND user NOT IN ('system user', 'event_scheduler')",
-        `      AND id <> CONNECTION_ID()${fromHost}`,
+        `      AND time >= ${minIdle} AND user NOT IN ('system user', 'event_scheduler')`,
+        `      AND id <> CONNECTION_ID()${fromHost}${onPorts}`,
         "      AND id NOT IN (SELECT trx_mysql_thread_id FROM information_schema.innodb_trx)) DO",
         "    BEGIN",
         "      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;",
         "      IF EXISTS (SELECT 1 FROM information_schema.processlist WHERE id = c.id",
-        "          AND command = 'Sleep' AND time >= 1) THEN",
+        `          AND command = 'Sleep' AND time >= ${minIdle})`,
+        "          AND c.id NOT IN (SELECT trx_mysql_thread_id FROM information_schema.innodb_trx) THEN",
         "        EXECUTE IMMEDIATE CONCAT('KILL CONNECTION ', c.id);",
         "        SET n = n + 1;",
         "      END IF;",
@@ -150,6 +164,18 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       { delimiter: "$$" },
     );
     return Number(out.trim()) || 0;
+  };
+
+  /** The source ports of a container's connections to the database (port 3306) on its node. */
+  const dbPortsOf = async (node: string, container: string): Promise<number[]> => {
+    const sh = shell(node);
+    const pids = topPids(
+      await sh.run(["docker", "top", container, "-eo", "pid"], { timeoutMs: 10_000 }),
+    );
+    const ss = await sh.run(["ss", "-tnpH", "state", "established", "( dport = :3306 )"], {
+      timeoutMs: 10_000,
+    });
+    return connectionPorts(ss, pids, 3306);
   };
 
   /** A retiring HAProxy's admin socket, renamed in the shared volume. */
@@ -383,18 +409,28 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
           .run(["docker", "kill", "--signal", "USR1", aside], { timeoutMs: 20_000 })
           .catch(() => undefined);
         // Idle keep-alive connections close at once; long-lived TCP sessions (database
-        // clients through HAProxy) would hold it for ever: 30 s for what is in flight, then it
-        // is removed (those clients reconnect on their next checkout). At 10 s a Heat engine
-        // lost a connection mid-transaction in the lab (a stack delete ended DELETE_FAILED).
-        // Database connections through it are closed on the database side while idle (between
-        // two queries, no transaction open), so clients reconnect through the new one first.
+        // clients through HAProxy) would hold it for ever, and removing it cuts a query in
+        // flight ("Lost connection to MySQL server during query": a fresh machine's run failed
+        // so). So its own database connections (told from the new one's by their source
+        // ports: both connect from this node's address) are closed on the database side as
+        // soon as each sits idle between two transactions; the pool reconnects, through the
+        // new one, at its next checkout. Then it has no session left and exits by itself.
+        // 30 s at most for that, then it is removed whatever remains (said in the log).
         const from = o.addresses.get(node);
         const end = Date.now() + 30_000;
+        let left: number[] = [];
         while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running") {
-          for (const m of o.dbMembers ?? [])
-            await closeIdle(m, "mariadb", from).catch(() => undefined);
-          await new Promise((r) => setTimeout(r, 500));
+          left = await dbPortsOf(node, aside).catch(() => []);
+          if (left.length > 0)
+            for (const m of o.dbMembers ?? [])
+              await closeIdle(m, "mariadb", from, left).catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 200));
         }
+        if ((await docker(node).inspect(aside))?.status === "running")
+          o.logger.warn(
+            `${aside} on ${node} still ran 30 s after its soft stop${left.length ? ` with ${left.length} database connection(s) busy` : ""}; removing it cuts them`,
+            { node },
+          );
       }
       await docker(node).remove(aside);
     },

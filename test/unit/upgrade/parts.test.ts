@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { cloneCreateOptions } from "../../../src/cluster/docker/clone.js";
 import { editIniOption } from "../../../src/kolla/ini.js";
 import { galeraCap, maxUnavailableOf } from "../../../src/upgrade/fenceposts.js";
-import { httpFrontends, parseServersState, parseShowStat } from "../../../src/upgrade/haproxy.js";
+import {
+  connectionPorts,
+  httpFrontends,
+  parseServersState,
+  parseShowStat,
+  topPids,
+} from "../../../src/upgrade/haproxy.js";
 import {
   describeAction,
   journalForReport,
@@ -133,6 +139,25 @@ describe("upgrade/haproxy httpFrontends", () => {
   it("finds none in a table without a mode column or in no table at all", () => {
     expect(httpFrontends("# pxname,svname,qcur,qmax,scur\nx,FRONTEND,,,3")).to.deep.equal([]);
     expect(httpFrontends("")).to.deep.equal([]);
+  });
+});
+
+describe("upgrade/haproxy connectionPorts", () => {
+  // `ss -tnpH state established '( dport = :3306 )'` on a node with two HAProxies side by side.
+  const ss = [
+    '0      0      172.30.92.11:45678 172.30.92.11:3306 users:(("haproxy",pid=360,fd=31))',
+    '0      0      172.30.92.11:45690 172.30.92.12:3306 users:(("haproxy",pid=360,fd=33))',
+    '0      0      172.30.92.11:46002 172.30.92.11:3306 users:(("haproxy",pid=981,fd=29))',
+    '0      0      [fd00::11]:47000 [fd00::12]:3306 users:(("haproxy",pid=360,fd=40),("haproxy",pid=361,fd=40))',
+    '0      0      172.30.92.11:45111 172.30.92.12:4567 users:(("mariadbd",pid=360,fd=12))',
+    "",
+  ].join("\n");
+  it("keeps the connections of the retiring one's processes to the database port only", () => {
+    const pids = topPids("PID\n342\n360\n");
+    expect([...pids]).to.deep.equal([342, 360]);
+    expect(connectionPorts(ss, pids, 3306)).to.deep.equal([45678, 45690, 47000]);
+    expect(connectionPorts(ss, new Set([981]), 3306)).to.deep.equal([46002]);
+    expect(connectionPorts(ss, new Set([7]), 3306)).to.deep.equal([]);
   });
 });
 
