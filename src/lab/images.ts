@@ -16,10 +16,20 @@ import { fetchText } from "./http.js";
 import type { Progress } from "./progress.js";
 import { explainBuildFailure, resolveLabVersions } from "./apt.js";
 import type { AptMirror } from "./mirror.js";
+import { inDependencyOrder } from "./build-order.js";
 import { recipeHash } from "./read.js";
 import { DEBIAN_IMAGE, HASH_LABEL, IMAGE_LABEL, labImagePlan, PUSH_REGISTRY } from "./recipes.js";
 import type { ImageBuild } from "./recipes.js";
 import type { Resolution, VersionPins } from "./versions.js";
+
+/**
+ * How many image builds run at once: they are mostly apt downloads and unpacking, so on 2
+ * cores three overlap well (bench/cold-start measures it). KROLL_BUILD_JOBS overrides it.
+ */
+export function buildJobs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.KROLL_BUILD_JOBS);
+  return Number.isInteger(n) && n >= 1 && n <= 16 ? n : 3;
+}
 
 /** The label that records, on each service image, the service's version and its suite. */
 export const VERSIONS_LABEL = "org.openstack.kroll.versions";
@@ -125,6 +135,8 @@ export async function buildLabImages(opts: {
   progress: Progress;
   mirror: AptMirror;
   pins: VersionPins;
+  /** Builds at a time (default: KROLL_BUILD_JOBS, else 3). */
+  jobs?: number;
 }): Promise<BuildReport> {
   const { cli, imagesDir, logger, progress, mirror } = opts;
   const built: string[] = [];
@@ -140,15 +152,17 @@ export async function buildLabImages(opts: {
   const plan = labImagePlan(resolution, mirror);
   const hashes = new Map<string, string>([[DEBIAN_IMAGE, debianHash(mirror)]]);
 
-  for (const [i, b] of plan.entries()) {
-    const hash = recipeHash(imagesDir, b, hashes.get(b.parent ?? "") ?? "");
-    hashes.set(b.ref, hash);
+  for (const b of plan)
+    hashes.set(b.ref, recipeHash(imagesDir, b, hashes.get(b.parent ?? "") ?? ""));
+  let n = 0;
+  await inDependencyOrder(plan, opts.jobs ?? buildJobs(), new Set([DEBIAN_IMAGE]), async (b) => {
+    const hash = hashes.get(b.ref) ?? "";
     if ((await labelOf(cli, b.ref)) === hash) {
       upToDate.push(b.ref);
-      continue;
+      return;
     }
     const started = opts.clock.now();
-    progress.step(`building ${b.ref} (${i + 1}/${plan.length})`);
+    progress.step(`building ${b.ref} (${++n} started of ${plan.length})`);
     const args = [
       "build",
       "--label",
@@ -171,13 +185,10 @@ export async function buildLabImages(opts: {
         progress.detail(s);
       },
     });
-    if (r.code !== 0) {
-      progress.done();
-      throw new EnvironmentError(explainBuildFailure(b.ref, output, r.code));
-    }
+    if (r.code !== 0) throw new EnvironmentError(explainBuildFailure(b.ref, output, r.code));
     logger.info(`built ${b.ref} in ${Math.round((opts.clock.now() - started) / 1000)} s`);
     built.push(b.ref);
-  }
+  }).finally(() => progress.done());
 
   progress.done();
   return { resolution, built, upToDate, plan, hashes };
@@ -190,8 +201,10 @@ export async function pushLabImages(
   progress: Progress,
 ): Promise<string[]> {
   const pushed: string[] = [];
-  for (const b of plan.filter((p) => p.push)) {
-    if (await registryHas(b.ref, cli)) continue;
+  // Pushes have no order among them (the registry shares layers); a few at a time.
+  const items = plan.filter((p) => p.push).map((p) => ({ ref: p.ref }));
+  await inDependencyOrder(items, 3, new Set(), async (b) => {
+    if (await registryHas(b.ref, cli)) return;
     progress.step(`pushing ${b.ref}`);
     await cli.ok(["push", b.ref], {
       timeoutMs: 15 * 60_000,
@@ -199,8 +212,7 @@ export async function pushLabImages(
       what: `pushing ${b.ref}`,
     });
     pushed.push(b.ref);
-  }
-  progress.done();
+  }).finally(() => progress.done());
   return pushed;
 }
 

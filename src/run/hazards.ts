@@ -2,7 +2,7 @@
  * PURE. Known hazards of the services kroll upgrades: a failure whose text and step match one
  * gets a hint naming the mechanism and what narrows it, so a gate reviewer reading the JUnit
  * file or the report knows where to look. Each entry was reproduced on the lab and is
- * explained in the README ("What the lab run finds"); a hint explains a failure, it never
+ * explained in docs/lab-findings.md; a hint explains a failure, it never
  * excuses one (the verdict does not change).
  */
 import type { Attribution } from "../report/model.js";
