@@ -106,7 +106,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
             first,
             first.scenario.cluster.nodes.length,
           ),
-        (x) => `${x.nodes.length} nodes, registry ${x.registry}`,
+        (x) =>
+          `${x.nodes.length} nodes, registry ${x.registry}, ${x.images.built.length} images built`,
       );
       file = relative(ctx.cwd, r.paths.scenario);
       versions = r.images.resolution.services.map((v) => ({
