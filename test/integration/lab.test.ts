@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectCluster } from "../../src/cluster/connect.js";
 import { SshError } from "../../src/core/errors.js";
@@ -183,7 +183,24 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
     );
   });
 
-  it("builds two real tags: proposed Ironic is deb12u2, stable is deb12u1", () => {
+  it("builds two real tags with the versions the archive serves today, and says which", async () => {
+    const r = await runKroll(["lab", "versions", "--json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const res = JSON.parse(r.stdout) as {
+      services: {
+        service: string;
+        stable: { version: string; suite: string };
+        proposed: { version: string; suite: string };
+        unchanged: boolean;
+      }[];
+    };
+    const ironic = res.services.find((x) => x.service === "ironic");
+    expect(ironic?.stable.suite).to.equal("bookworm");
+    expect(ironic?.proposed.suite).to.be.oneOf([
+      "bookworm",
+      "bookworm-updates",
+      "bookworm-security",
+    ]);
     const v = (tag: string): string =>
       docker(
         "run",
@@ -195,17 +212,49 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
         "${Version}",
         "ironic-common",
       );
-    expect(v("stable")).to.equal("1:21.4.4-0+deb12u1");
-    expect(v("proposed")).to.equal("1:21.4.4-0+deb12u2");
+    expect(v("stable")).to.equal(ironic?.stable.version);
+    expect(v("proposed")).to.equal(ironic?.proposed.version);
+    const label = (ref: string, key: string): string =>
+      docker("image", "inspect", "--format", `{{index .Config.Labels "${key}"}}`, ref);
+    const mariadb = res.services.find((x) => x.service === "mariadb-server");
     expect(
-      docker(
-        "image",
-        "inspect",
-        "--format",
-        '{{index .Config.Labels "org.openstack.kroll.packages"}}',
-        "localhost:5000/kolla/mariadb-server:proposed",
-      ),
-    ).to.equal("mariadb-server=1:10.11.19-0+deb12u1");
+      label("localhost:5000/kolla/mariadb-server:proposed", "org.openstack.kroll.packages"),
+    ).to.equal(`mariadb-server=${mariadb?.proposed.version}`);
+    expect(
+      label("localhost:5000/kolla/ironic-conductor:proposed", "org.openstack.kroll.versions"),
+    ).to.equal(`ironic ${ironic?.proposed.version} (${ironic?.proposed.suite})`);
+    // Heat 19.0.0 is the only Heat in bookworm: marked, not hidden.
+    expect(res.services.find((x) => x.service === "heat")?.unchanged).to.equal(true);
+  });
+
+  it("refuses, before any build and within 30 s, a pinned version the archive lacks (exit 3, naming what it offers)", async () => {
+    // The lab's own template (same name, network and state) with one exact version the
+    // archive never had: lab up gets as far as resolving, and no further.
+    const text = readFileSync(join(REPO, "scenarios", "lab.yaml"), "utf8").replace(
+      "    state_dir: ../inventories/lab\n",
+      '    state_dir: ../inventories/lab\n    versions: { proposed: { ironic: "1:21.4.4-0+deb12u99" } }\n',
+    );
+    expect(text).to.include("deb12u99");
+    writeFileSync(join(REPO, "scenarios", ".pinned-gone.yaml"), text);
+    try {
+      const t0 = Date.now();
+      const r = await runKroll(["lab", "up", "scenarios/.pinned-gone.yaml"], {
+        timeoutMs: 120_000,
+      });
+      const took = Date.now() - t0;
+      expect(r.code, r.stderr).to.equal(3);
+      expect(r.stderr)
+        .to.include("python3-ironic 1:21.4.4-0+deb12u99")
+        .and.include("cluster.lab.versions.proposed.ironic")
+        .and.match(/the archive offers 1:21\.4\.4-0\+deb12u\d+ \(bookworm/);
+      expect(r.stderr).to.not.match(/^\s+at /m);
+      expect(r.stderr).to.not.include("docker build");
+      expect(took, `took ${took} ms`).to.be.below(30_000);
+      // Nothing was built for it.
+      expect(r.stderr).to.not.match(/building |built /);
+    } finally {
+      rmSync(join(REPO, "scenarios", ".pinned-gone.yaml"), { force: true });
+    }
   });
 
   it("runs real Ironic and Heat from the stable images: a node reaches active, a stack CREATE_COMPLETE", async () => {
@@ -232,7 +281,12 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
     const st = JSON.parse(r.stdout) as {
       nodes: { name: string; state: string; engine: string }[];
       registry: { state: string; repositories: string[] };
+      images: { ref: string; versions: string }[];
     };
+    // Each service image: its service's version and the suite it came from.
+    expect(
+      st.images.find((i) => i.ref === "localhost:5000/kolla/ironic-api:stable")?.versions,
+    ).to.match(/^ironic 1:21\.4\.4-0\+deb12u\d+ \(bookworm\)$/);
     expect(st.nodes.map((n) => [n.name, n.state])).to.deep.equal([
       ["node1", "running"],
       ["node2", "running"],
