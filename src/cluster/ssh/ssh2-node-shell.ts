@@ -13,7 +13,7 @@ import type { Logger } from "../../core/logger.js";
 import { shellQuote } from "../ports.js";
 import type { ExecOptions, ExecResult, NodeShell } from "../ports.js";
 import { keysFor, knownHostsLine, verifyHostKey } from "./known-hosts.js";
-import type { HostKeyVerdict } from "./known-hosts.js";
+import type { HostKeyVerdict, KnownHostKey } from "./known-hosts.js";
 
 export interface SshTarget {
   readonly node: string;
@@ -53,10 +53,14 @@ function hostKeyAlgorithms(types: readonly string[]): ConnectConfig["algorithms"
   };
 }
 
-/** One SSH handshake with host key checking; resolves with the ready client. */
-function connectClient(target: SshTarget, logger: Logger): Promise<Client> {
+/**
+ * One SSH handshake with host key checking; resolves with the ready client. `known` belongs to
+ * the shell, not to one handshake: a key accepted on first contact is remembered, so a
+ * reconnection to a host that now shows another key is a mismatch (OpenSSH's accept-new never
+ * accepts a changed key).
+ */
+function connectClient(target: SshTarget, logger: Logger, known: KnownHostKey[]): Promise<Client> {
   const log = logger.child({ node: target.node });
-  const known = keysFor(target.knownHosts, target.host, target.port);
   return new Promise((resolve, reject) => {
     const conn = new Client();
     let verdict: { v: HostKeyVerdict; type: string; fp: string } | undefined;
@@ -116,7 +120,8 @@ function connectClient(target: SshTarget, logger: Logger): Promise<Client> {
  * same host key checks, when it was lost: the next call after a loss reconnects once.
  */
 export async function connectSsh2NodeShell(target: SshTarget, logger: Logger): Promise<NodeShell> {
-  let current = await connectClient(target, logger);
+  const known = keysFor(target.knownHosts, target.host, target.port);
+  let current = await connectClient(target, logger, known);
   let alive = true;
   let closing = false;
   let reconnecting: Promise<Client> | undefined;
@@ -129,7 +134,7 @@ export async function connectSsh2NodeShell(target: SshTarget, logger: Logger): P
   const client = async (): Promise<Client> => {
     if (alive) return current;
     if (closing) throw new SshError(target.node, "connection closed");
-    reconnecting ??= connectClient(target, logger).then(
+    reconnecting ??= connectClient(target, logger, known).then(
       (c) => {
         current = c;
         alive = true;
