@@ -5,13 +5,25 @@
  * scenario does not linger.
  */
 import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { UsageError } from "../core/errors.js";
 import type { FileWrite } from "./overrides.js";
+
+/** Refuses a path that would land outside `root` (a "..", an absolute path). */
+function inside(root: string, path: string): string {
+  const full = resolve(root, path);
+  const rel = relative(resolve(root), full);
+  if (rel === "" || rel.startsWith("..") || resolve(root, rel) !== full)
+    throw new UsageError(`refusing to write ${path}: it is outside ${root}`);
+  return full;
+}
 
 export async function writeFilesAtomically(
   outDir: string,
   files: readonly FileWrite[],
 ): Promise<void> {
+  // Every path is checked before anything is written.
+  for (const f of files) inside(outDir, f.path);
   await mkdir(outDir, { recursive: true });
   const tag = `${process.pid}-${Date.now()}`;
   const config = files.filter((f) => f.path.startsWith("config/"));
@@ -20,7 +32,7 @@ export async function writeFilesAtomically(
   const stagedConfig = join(outDir, `.config.${tag}`);
   await mkdir(stagedConfig, { recursive: true });
   try {
-    for (const f of config) await writeOne(join(stagedConfig, f.path.slice("config/".length)), f);
+    for (const f of config) await writeOne(inside(stagedConfig, f.path.slice("config/".length)), f);
     for (const f of top) {
       const dest = join(outDir, f.path);
       const tmp = `${dest}.${tag}.tmp`;

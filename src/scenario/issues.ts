@@ -206,8 +206,13 @@ export function fromZodIssue(
     }
     case "custom":
       return [{ path, message: `${issue.message}, got ${describeValue(input)}` }];
+    case "invalid_key": {
+      // A record's key failed its own schema: say what a key must be, at the key.
+      const inner = (issue as { issues?: z.core.$ZodIssue[] }).issues ?? [];
+      const why = inner.map((i) => i.message).filter((m) => m !== "")[0] ?? issue.message;
+      return [{ path, atKey: true, message: `${why}, got ${describeValue(path.at(-1))}` }];
+    }
     case "invalid_element":
-    case "invalid_key":
     case "not_multiple_of":
       return [{ path, message: issue.message }];
   }

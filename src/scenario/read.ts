@@ -4,7 +4,8 @@
  * Relative paths in the file are resolved against the file's directory.
  */
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../core/errors.js";
@@ -97,7 +98,9 @@ function sortIssues(issues: Issue[]): Issue[] {
 }
 
 function resolvePaths(s: Scenario, dir: string): Scenario {
-  const abs = (p: string): string => (p.startsWith("~/") ? p : resolve(dir, p));
+  // `~/` is the user's home, as a shell would read it; anything else is relative to the file.
+  const abs = (p: string): string =>
+    p.startsWith("~/") ? join(homedir(), p.slice(2)) : resolve(dir, p);
   return {
     ...s,
     cluster: {

@@ -143,9 +143,10 @@ export const TagPair = z.strictObject({ stable: Tag.optional(), target: Tag.opti
 const IniValue = z.union([z.string(), z.number(), z.boolean()]);
 /** Inline INI overrides: { "<file under /etc/kolla/config>": { section: { option: value } } }. */
 export const InlineConfig = z.record(
-  z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.(conf|ini)$/, {
+  // No "." or ".." segment: the key is a path inside the override tree, never above it.
+  z.string().regex(/^(?!(.*\/)?\.\.?(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.(conf|ini)$/, {
     error:
-      'expected a path under /etc/kolla/config ending in .conf or .ini, e.g. "ironic/ironic-conductor.conf"',
+      'expected a path under /etc/kolla/config ending in .conf or .ini, with no "." or ".." segment, e.g. "ironic/ironic-conductor.conf"',
   }),
   z.record(z.string(), z.record(z.string(), IniValue)),
 );

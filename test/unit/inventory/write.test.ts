@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UsageError } from "../../../src/core/errors.js";
 import { writeFilesAtomically } from "../../../src/inventory/write.js";
 
 describe("inventory/write", () => {
@@ -25,6 +26,20 @@ describe("inventory/write", () => {
     await writeFilesAtomically(dir, [{ path: "config/new.conf", content: "[b]\n", mode: 0o640 }]);
     expect(readdirSync(join(dir, "config"))).to.deep.equal(["new.conf"]);
     expect(readFileSync(join(dir, "config/new.conf"), "utf8")).to.equal("[b]\n");
+  });
+  it("refuses a path outside the directory before writing anything (exit 2)", async () => {
+    for (const path of ["../escaped.conf", "config/ironic/../../../escaped.conf", "/etc/passwd"]) {
+      const err = await writeFilesAtomically(join(dir, "out"), [
+        { path: "globals.yml", content: "a: 1\n", mode: 0o644 },
+        { path, content: "x\n", mode: 0o600 },
+      ]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err, path).to.be.instanceOf(UsageError);
+      expect(String(err)).to.include(`refusing to write ${path}: it is outside`);
+    }
+    expect(readdirSync(dir), "nothing written, not even the output directory").to.deep.equal([]);
   });
   it("tightens the mode of an existing, too-open file", async () => {
     await writeFilesAtomically(dir, [{ path: "passwords.yml", content: "a\n", mode: 0o644 }]);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { homedir } from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { scenarioJsonSchemaText } from "../../../src/scenario/json-schema.js";
@@ -91,7 +92,7 @@ describe("scenario/schema", () => {
     });
     expect(loaded.scenario.kolla.config_dirs).to.deep.equal(["/scenarios/lab/cfg"]);
   });
-  it("keeps ~/ paths for the SSH layer to expand", () => {
+  it("reads ~/ as the user's home in every path, config_dirs included", () => {
     const loaded = load(
       aScenario({
         cluster: {
@@ -104,9 +105,17 @@ describe("scenario/schema", () => {
             },
           ],
         },
+        kolla: {
+          release: "2023.1",
+          stable: "a",
+          target: "b",
+          auth: "noauth",
+          config_dirs: ["~/site/kolla-config"],
+        },
       }),
     );
-    expect(loaded.scenario.cluster.nodes[0]?.ssh.private_key).to.equal("~/.ssh/id");
+    expect(loaded.scenario.cluster.nodes[0]?.ssh.private_key).to.equal(join(homedir(), ".ssh/id"));
+    expect(loaded.scenario.kolla.config_dirs).to.deep.equal([join(homedir(), "site/kolla-config")]);
   });
   for (const example of ["lab.yaml", "site-large.yaml"]) {
     it(`accepts the example scenario ${example} without warnings`, async () => {
