@@ -139,3 +139,26 @@ export function shellQuote(arg: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
   return `'${arg.replaceAll("'", `'"'"'`)}'`;
 }
+
+/**
+ * A remote command that gets secrets as environment variables without them ever being in a
+ * process's argv (visible to every user through `ps` on the node) or in kroll's error messages:
+ * a shell reads each from a line of standard input, exports it, then execs the command, which
+ * names them with `-e NAME` (docker takes the value from its environment). Whatever the caller
+ * sends after them on stdin reaches the command.
+ */
+export function withSecretEnv(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+  stdin = "",
+): { argv: string[]; stdin: string } {
+  const names = Object.keys(env);
+  for (const n of names)
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(n) || /[\r\n]/.test(env[n] ?? ""))
+      throw new Error(`withSecretEnv: ${n} is not a variable name, or its value spans lines`);
+  const script = [...names.map((n) => `IFS= read -r ${n}; export ${n};`), 'exec "$@"'].join(" ");
+  return {
+    argv: ["sh", "-c", script, "kroll-secret-env", ...argv],
+    stdin: names.map((n) => `${env[n] ?? ""}\n`).join("") + stdin,
+  };
+}

@@ -10,6 +10,7 @@
 import PQueue from "p-queue";
 import type { Cluster } from "../cluster/connect.js";
 import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
+import { withSecretEnv } from "../cluster/ports.js";
 import type { Clock } from "../core/clock.js";
 import { RunFailedError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
@@ -239,7 +240,8 @@ async function oneShot(
   u: ContainerUnit | undefined,
   mode: string,
   logger: Logger,
-  env: Record<string, string> = {},
+  /** Secret variables: named in argv, their values passed on stdin (withSecretEnv). */
+  secretEnv: Record<string, string> = {},
   volumes: string[] = [],
 ): Promise<void> {
   if (!u) return;
@@ -262,11 +264,12 @@ async function oneShot(
     "--label",
     `${LABELS.scenario}=${u.spec.labels[LABELS.scenario] ?? ""}`,
   ];
-  for (const [k, v] of Object.entries(env)) args.push("-e", `${k}=${v}`);
+  for (const k of Object.keys(secretEnv)) args.push("-e", k);
   for (const v of volumes) args.push("-v", v);
   args.push(u.image);
   logger.info(`${mode} one-shot from ${u.image}`, { node: shell.node, service: u.service });
-  const r = await shell.exec(args, { timeoutMs: 600_000 });
+  const cmd = withSecretEnv(args, secretEnv);
+  const r = await shell.exec(cmd.argv, { timeoutMs: 600_000, stdin: cmd.stdin });
   if (r.exitCode !== 0) {
     throw new RunFailedError(
       `node ${shell.node}: ${mode} one-shot of ${u.service} (${u.image}) exited ${r.exitCode}: ${(r.stdout + r.stderr).trim().split("\n").slice(-4).join(" | ")}`,

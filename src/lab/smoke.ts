@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { connectCluster } from "../cluster/connect.js";
 import type { NodeShell } from "../cluster/ports.js";
+import { withSecretEnv } from "../cluster/ports.js";
 import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.js";
 import { heatStackToComplete, http, IRONIC_HEADERS, ironicNodeToActive } from "./probes.js";
 import { lastLogLines, rabbitmqctl, waitFor } from "../deploy/deploy.js";
@@ -126,8 +127,9 @@ export async function labSmoke(
     img: string,
     mode: string,
     extra: string[] = [],
+    secretEnv: Record<string, string> = {},
   ): Promise<void> => {
-    const r = await sh.exec(
+    const cmd = withSecretEnv(
       [
         "docker",
         "run",
@@ -145,10 +147,12 @@ export async function labSmoke(
         "-v",
         `${CONFIG_ROOT}/${name}/:/var/lib/kolla/config_files/:ro`,
         ...extra,
+        ...Object.keys(secretEnv).flatMap((k) => ["-e", k]),
         image(img),
       ],
-      { timeoutMs: 300_000 },
+      secretEnv,
     );
+    const r = await sh.exec(cmd.argv, { timeoutMs: 300_000, stdin: cmd.stdin });
     if (r.exitCode !== 0)
       throw new RunFailedError(
         `${mode} one-shot of ${img} on ${sh.node} exited ${r.exitCode}: ${(r.stdout + r.stderr).trim().split("\n").slice(-5).join(" | ")}`,
@@ -207,29 +211,18 @@ export async function labSmoke(
       "--mount",
       `type=volume,source=smoke_mariadb,target=/var/lib/mysql,volume-label=${SMOKE_LABEL}`,
     ];
-    await oneShot(dbShell, "mariadb", "mariadb-server", "KOLLA_BOOTSTRAP", [
-      "-e",
-      `DB_ROOT_PASSWORD=${secrets.root}`,
-      ...dbVolume,
-    ]);
+    await oneShot(dbShell, "mariadb", "mariadb-server", "KOLLA_BOOTSTRAP", dbVolume, {
+      DB_ROOT_PASSWORD: secrets.root,
+    });
     await start(dbShell, "mariadb", "mariadb-server", dbVolume);
-    const sql = (text: string): Promise<string> =>
-      docker(
-        dbShell,
-        [
-          "exec",
-          "-i",
-          "-e",
-          `MYSQL_PWD=${secrets.root}`,
-          "mariadb",
-          "mariadb",
-          "-uroot",
-          "-h",
-          dbAddr,
-        ],
-        60_000,
+    const sql = (text: string): Promise<string> => {
+      const cmd = withSecretEnv(
+        ["docker", "exec", "-i", "-e", "MYSQL_PWD", "mariadb", "mariadb", "-uroot", "-h", dbAddr],
+        { MYSQL_PWD: secrets.root },
         text,
       );
+      return dbShell.run(cmd.argv, { timeoutMs: 60_000, stdin: cmd.stdin });
+    };
     await waitUntil(
       "MariaDB to accept connections",
       60_000,

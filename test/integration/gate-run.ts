@@ -15,10 +15,11 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 import type { RunReport } from "../../src/run/model.js";
+import { secretValues } from "../../src/run/scrub.js";
 import { readRun } from "../../src/upgrade/read.js";
 import { REPO } from "../builders.js";
 import { runKroll } from "../support/run-kroll.js";
@@ -300,6 +301,27 @@ export function gateRunTests(): void {
         );
       }
     }
+    // No secret anywhere: not in the run directory (reports, journal, events), not on the
+    // terminal. Every value of the lab's passwords.yml (8 characters or more), key pairs line
+    // by line.
+    const secrets = secretValues(
+      parse(readFileSync(join(STATE, "kolla", "passwords.yml"), "utf8")) as Record<string, unknown>,
+    );
+    expect(secrets.length, "passwords.yml has secrets to look for").to.be.above(50);
+    const texts: [string, string][] = [
+      ["stdout", r.stdout],
+      ["stderr", r.stderr],
+      ...readdirSync(passDir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && !e.name.endsWith(".png"))
+        .map((e): [string, string] => {
+          const f = join(e.parentPath, e.name);
+          return [f, readFileSync(f, "utf8")];
+        }),
+    ];
+    const leaks = texts.flatMap(([where, text]) =>
+      secrets.filter((v) => text.includes(v)).map((v) => `${where}: ${v.slice(0, 4)}…`),
+    );
+    expect(leaks, "secrets found in the run's output").to.deep.equal([]);
     // The run store: kroll history lists every run of this suite.
     const h = await runKroll(["history", SCENARIO, "--dir", RUNS, "--json"]);
     expect(h.code, h.stderr).to.equal(0);

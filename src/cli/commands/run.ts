@@ -25,6 +25,8 @@ import { junitXml } from "../../run/junit.js";
 import { buildRunReport, describeCause } from "../../run/model.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "../../run/model.js";
 import { createResources, verifyResources } from "../../run/resources.js";
+import { scrubber, secretValues } from "../../run/scrub.js";
+import { readExistingPasswords } from "../../inventory/read.js";
 import type { KeptResource, ResourceCheck } from "../../run/resources.js";
 import { runUpgrade } from "../../upgrade/executor.js";
 import type { UpgradeOutcome } from "../../upgrade/executor.js";
@@ -37,7 +39,7 @@ import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
 import type { ClusterSession } from "./cluster-session.js";
-import { checkDeployable, deployStable } from "./deploy.js";
+import { checkDeployable, deployStable, kollaDirFor } from "./deploy.js";
 import { opsFor, parseStrategy, prepareUpgrade, softStopOnSignals } from "./upgrade-setup.js";
 
 interface Values {
@@ -167,6 +169,15 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   };
   let journalPath = "";
   let report: RunReport | undefined;
+  // The secrets as they stand before the deploy (the lab wrote them), so even a failed deploy's
+  // report is scrubbed; read again once the deploy has filled any that were missing.
+  let scrub = scrubber(
+    secretValues(
+      await readExistingPasswords(
+        join(kollaDirFor(loaded, ctx.cwd, ctx.values["kolla-dir"]), "passwords.yml"),
+      ),
+    ),
+  );
   try {
     await phase(
       "deploy",
@@ -178,6 +189,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     );
     const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"]);
     const d = setup.desired;
+    scrub = scrubber(secretValues(setup.passwords));
     createRunDir(runDir, {
       scenario: s.name,
       file: setup.loaded.file,
@@ -317,6 +329,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         setupError,
         allowed: learnt?.allowedMs,
         versions,
+        scrub,
       });
       if (setupError === undefined) printSummary(ctx, report, runDir);
       else
@@ -389,6 +402,8 @@ function writeReports(
     setupError: string | undefined;
     allowed: number | undefined;
     versions: VersionChange[] | undefined;
+    /** Replaces every passwords.yml value in what is written. */
+    scrub: (text: string) => string;
   },
 ): RunReport {
   mkdirSync(i.runDir, { recursive: true });
@@ -429,7 +444,8 @@ function writeReports(
     versions: i.versions,
   });
   const formats = i.s.report.formats;
-  const out = (name: string, text: string): void => writeFileSync(join(i.runDir, name), text);
+  const out = (name: string, text: string): void =>
+    writeFileSync(join(i.runDir, name), i.scrub(text));
   out("summary.json", `${JSON.stringify(report, null, 1)}\n`);
   if (formats.includes("junit")) out("junit.xml", junitXml(report));
   if (formats.includes("html")) out("report.html", reportHtml(report));
