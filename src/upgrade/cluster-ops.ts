@@ -178,6 +178,19 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     return connectionPorts(ss, pids, 3306);
   };
 
+  /** Every TCP socket a container's processes hold on its node (`ss -tanpH`), for the log. */
+  const socketsOf = async (node: string, container: string): Promise<string[]> => {
+    const sh = shell(node);
+    const pids = topPids(
+      await sh.run(["docker", "top", container, "-eo", "pid"], { timeoutMs: 10_000 }),
+    );
+    const ss = await sh.run(["ss", "-tanpH"], { timeoutMs: 10_000 });
+    return ss
+      .split("\n")
+      .filter((l) => [...l.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1]))))
+      .map((l) => l.trim().split(/\s+/).slice(0, 5).join(" "));
+  };
+
   /** A retiring HAProxy's admin socket, renamed in the shared volume. */
   const retiringSocket = (aside: string): string => `${aside}.sock`;
   const moveSocket = async (node: string, container: string, from: string, to: string) => {
@@ -420,17 +433,25 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         const end = Date.now() + 30_000;
         let left: number[] = [];
         while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running") {
-          left = await dbPortsOf(node, aside).catch(() => []);
+          left = await dbPortsOf(node, aside).catch((e: unknown) => {
+            o.logger.warn(`${aside} on ${node}: its database connections unknown: ${String(e)}`, {
+              node,
+            });
+            return [];
+          });
           if (left.length > 0)
             for (const m of o.dbMembers ?? [])
               await closeIdle(m, "mariadb", from, left).catch(() => undefined);
           await new Promise((r) => setTimeout(r, 200));
         }
-        if ((await docker(node).inspect(aside))?.status === "running")
+        if ((await docker(node).inspect(aside))?.status === "running") {
+          // What it still holds, for the log: every socket of its processes.
+          const held = await socketsOf(node, aside).catch((e: unknown) => [`(${String(e)})`]);
           o.logger.warn(
-            `${aside} on ${node} still ran 30 s after its soft stop${left.length ? ` with ${left.length} database connection(s) busy` : ""}; removing it cuts them`,
+            `${aside} on ${node} still ran 30 s after its soft stop${left.length ? ` with ${left.length} database connection(s) busy` : ""}; removing it cuts what it holds: ${held.length} socket(s)${held.length ? `: ${held.slice(0, 6).join("; ")}` : ""}`,
             { node },
           );
+        }
       }
       await docker(node).remove(aside);
     },
