@@ -220,6 +220,13 @@ export const CATALOGUE: Readonly<Record<ServiceName, ServiceSpec>> = {
   },
 };
 
+/**
+ * The services whose mixed-version window is held by a release pin kroll can set
+ * (`upgrade.pins`): Ironic's pin_release_version. The upgrade recipes carry the how; a unit test
+ * keeps the two lists the same.
+ */
+export const RELEASE_PINNED: readonly ServiceName[] = ["ironic"];
+
 export function componentsFor(
   service: ServiceName,
   release: Release,

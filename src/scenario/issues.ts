@@ -70,7 +70,11 @@ const describeValue = (v: unknown): string => {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return JSON.stringify(v);
+  // A long value is cut: an error names what was wrong, it does not echo a whole file.
+  if (typeof v === "string")
+    return v.length > 80
+      ? `${JSON.stringify(v.slice(0, 60))}… (${v.length} characters)`
+      : JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${v}`;
   return typeof v;
 };

@@ -43,8 +43,22 @@ export async function readScenario(file: string, cwd = process.cwd()): Promise<L
   return parseScenarioText(text, shown, resolve(cwd, dirname(file)));
 }
 
+/** A scenario is a small text file: a binary or a huge file is refused before parsing. */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+export function scenarioTextProblem(text: string): string | undefined {
+  if (text.includes("\u0000"))
+    return "is not a text file (it holds NUL bytes); expected a YAML scenario";
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_SCENARIO_BYTES)
+    return `is ${bytes} bytes; expected a YAML scenario of at most ${MAX_SCENARIO_BYTES} bytes`;
+  return undefined;
+}
+
 /** The pure part of readScenario: text in, scenario or every issue out. */
 export function parseScenarioText(text: string, file: string, dir: string): LoadedScenario {
+  const notText = scenarioTextProblem(text);
+  if (notText !== undefined)
+    throw new ConfigError([{ file, line: 0, column: 0, path: "", message: notText }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -62,7 +76,21 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     );
   }
   const locator = createLocator(doc, lines);
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // yaml's own bound on alias expansion (100) stops a "billion laughs" document.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e: unknown) {
+    throw new ConfigError([
+      {
+        file,
+        line: 0,
+        column: 0,
+        path: "",
+        message: `YAML: ${e instanceof Error ? e.message : String(e)}; expected at most 100 alias expansions`,
+      },
+    ]);
+  }
   if (data === null || data === undefined) {
     throw new ConfigError([
       {

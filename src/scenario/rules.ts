@@ -4,7 +4,7 @@
  * Errors stop a run; warnings are printed and the run goes on.
  */
 import { isIP } from "node:net";
-import { CATALOGUE, componentsFor, isServiceName } from "../kolla/catalogue.js";
+import { CATALOGUE, componentsFor, isServiceName, RELEASE_PINNED } from "../kolla/catalogue.js";
 import type { ServiceName } from "../kolla/catalogue.js";
 import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../inventory/layout.js";
 import { MANAGED_GLOBALS } from "../inventory/kolla-globals.js";
@@ -12,6 +12,15 @@ import { suggest } from "./issues.js";
 import type { RawIssue } from "./issues.js";
 import { haproxyEnabled, keepalivedEnabled } from "./derived.js";
 import type { Scenario } from "./schema.js";
+
+/**
+ * One spelling per address, so the same host written two ways is seen once: IPv6 compressed
+ * and lower-case (`fd00:0:0::31` and `FD00::31` are `fd00::31`), names lower-case.
+ */
+export function canonicalAddress(a: string): string {
+  if (isIP(a) === 6) return new URL(`http://[${a}]/`).hostname.slice(1, -1);
+  return a.toLowerCase();
+}
 
 export interface RuleFindings {
   readonly errors: RawIssue[];
@@ -38,7 +47,7 @@ export function checkRules(s: Scenario): RuleFindings {
       err(["cluster", "nodes", i, "name"], `duplicate node name "${v}" (also cluster.nodes[${j}])`),
   );
   firstSeen(
-    nodes.map((n) => n.address.toLowerCase()),
+    nodes.map((n) => canonicalAddress(n.address)),
     (i, j, v) =>
       err(
         ["cluster", "nodes", i, "address"],
@@ -55,7 +64,7 @@ export function checkRules(s: Scenario): RuleFindings {
   for (const key of ["internal_vip", "external_vip"] as const) {
     const vip = s.network[key];
     if (vip === undefined) continue;
-    const i = nodes.findIndex((n) => n.address.toLowerCase() === vip.toLowerCase());
+    const i = nodes.findIndex((n) => canonicalAddress(n.address) === canonicalAddress(vip));
     if (i >= 0) {
       err(
         ["network", key],
@@ -268,7 +277,39 @@ export function checkRules(s: Scenario): RuleFindings {
     }
     if (cp.hold === undefined && cp.until === undefined)
       err(at, `checkpoint "${cp.name}" needs "hold" (a duration) or "until"`);
+    // A step kept on stable never runs, so a hold after it would never come (or come early).
+    const kept = up.leave_on_stable.services;
+    const keptStep =
+      kept.includes(cp.after) ||
+      (svcOfComp !== undefined && kept.includes(svcOfComp)) ||
+      (asService &&
+        componentsFor(cp.after as ServiceName, s.kolla.release).every((c) => kept.includes(c.key)));
+    if (keptStep)
+      err(
+        [...at, "after"],
+        `checkpoint "${cp.name}" holds after "${cp.after}", which upgrade.leave_on_stable keeps on stable: that step never runs`,
+      );
+    else if (cp.node !== undefined && up.leave_on_stable.hosts.includes(cp.node))
+      err(
+        [...at, "node"],
+        `checkpoint "${cp.name}" holds after a step on ${cp.node}, which upgrade.leave_on_stable keeps on stable: that step never runs there`,
+      );
   });
+
+  // Release pins: only where kroll can hold one, and a release to pin to.
+  for (const [svc, to] of Object.entries(up.pins)) {
+    if (!enabled.has(svc as ServiceName)) continue; // said above: not enabled
+    if (!(RELEASE_PINNED as readonly string[]).includes(svc))
+      err(
+        ["upgrade", "pins", svc],
+        `${svc} has no release pin kroll can hold during its upgrade (services with one: ${RELEASE_PINNED.join(", ")}); remove it`,
+      );
+    else if (!/^([a-z][a-z0-9-]*|\d{4}\.[12]|\d+\.\d+)$/.test(to ?? ""))
+      err(
+        ["upgrade", "pins", svc],
+        `expected a release to pin ${svc} to, a name or version such as "zed", "2023.1" or "21.4", got "${to}"`,
+      );
+  }
 
   // Load profiles need their service, and distinct names.
   s.load.profiles.forEach((p, i) => {

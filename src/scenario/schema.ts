@@ -52,8 +52,14 @@ export const Tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
 /** k8s-style: a whole number of hosts, or a percentage of the group ("25%"). */
 export const IntOrPercent = z.union(
   [
-    z.number().int().min(0),
-    z.string().regex(/^(100|[1-9]?\d)%$/, { error: 'expected a percentage such as "25%"' }),
+    // With no surge, 0 hosts down at a time would never make progress: at least 1 (or 1%).
+    z
+      .number()
+      .int()
+      .min(1, { error: "expected at least 1: with no surge, 0 at a time never makes progress" }),
+    z.string().regex(/^(100|[1-9]\d?)%$/, {
+      error: 'expected a percentage from 1% to 100% such as "25%"',
+    }),
   ],
   { error: 'expected a whole number of hosts or a percentage such as "25%"' },
 );

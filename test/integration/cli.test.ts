@@ -46,6 +46,28 @@ describe("integration: kroll validate", function () {
       expect(r?.stderr).to.not.match(/^\s+at /m);
     });
   }
+  it("refuses a 2 MB scenario without echoing it, and cuts a long value it quotes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kroll-big-"));
+    try {
+      writeFileSync(join(dir, "huge.yaml"), `name: ${"x".repeat(2 * 1024 * 1024)}\n`);
+      const huge = await runKroll(["validate", "huge.yaml"], { cwd: dir });
+      expect(huge.code).to.equal(2);
+      expect(huge.stderr).to.equal(
+        "error: 1 problem found:\n  huge.yaml: is 2097159 bytes; expected a YAML scenario of at most 1048576 bytes\n",
+      );
+      const long = readFileSync(join(INVALID, "bad-duration.yaml"), "utf8").replace(
+        "name: bad",
+        `name: ${"Y".repeat(500_000)}`,
+      );
+      writeFileSync(join(dir, "long.yaml"), long);
+      const r = await runKroll(["validate", "long.yaml"], { cwd: dir });
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/long\.yaml:1:7: name: .*"Y{60}"… \(500000 characters\)/);
+      expect(r.stderr.length).to.be.below(2_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it("prints the same problems as JSON with --json", async () => {
     const r = await runKroll(["validate", "many-problems.yaml", "--json"], { cwd: INVALID });
     expect(r.code).to.equal(2);

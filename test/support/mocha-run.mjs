@@ -19,7 +19,7 @@ export function runMocha(specs, { env = process.env } = {}) {
       "mocha",
       "--no-config",
       "--node-option",
-      "import=tsx/esm",
+      "import=tsx",
       "--extension",
       "ts",
       "--reporter",

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { RELEASE_PINNED, SERVICES } from "../../../src/kolla/catalogue.js";
+import { RECIPES } from "../../../src/upgrade/recipes/index.js";
 import { cloneCreateOptions } from "../../../src/cluster/docker/clone.js";
 import { editIniOption } from "../../../src/kolla/ini.js";
 import { galeraCap, maxUnavailableOf } from "../../../src/upgrade/fenceposts.js";
@@ -308,5 +310,11 @@ describe("upgrade/journal", () => {
         server: "node3",
       }),
     ).to.equal("drain ironic_api_back/node3 on node1, node2");
+  });
+});
+
+describe("kolla/catalogue RELEASE_PINNED", () => {
+  it("names exactly the services whose upgrade recipe holds a release pin", () => {
+    expect(SERVICES.filter((s) => RECIPES[s].pin !== undefined)).to.deep.equal([...RELEASE_PINNED]);
   });
 });
