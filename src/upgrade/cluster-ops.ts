@@ -119,6 +119,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     container: string,
     from: string | undefined,
     ports?: readonly number[],
+    minIdleS: 0 | 1 = ports === undefined ? 1 : 0,
   ): Promise<number | undefined> => {
     const pw = o.dbRootPassword;
     if (pw === undefined) return undefined;
@@ -130,7 +131,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       ports === undefined
         ? ""
         : ` AND SUBSTRING_INDEX(host, ':', -1) IN (${ports.map((p) => `'${Math.trunc(p)}'`).join(",") || "''"})`;
-    const minIdle = ports === undefined ? 1 : 0;
+    const minIdle = minIdleS;
     // One block on the server: each connection is checked again right before it is killed
     // (a separate SELECT, then KILLs, left a second in which a pool could check one out and
     // start a query on it: "Lost connection ... during query").
@@ -514,7 +515,8 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       };
     },
 
-    closeIdleDbSessions: (node, container) => closeIdle(node, container, undefined),
+    closeIdleDbSessions: (node, container, minIdleS) =>
+      closeIdle(node, container, undefined, undefined, minIdleS),
 
     async rabbitBooted(node, container) {
       const r = await shell(node).exec(rabbitmqctl(container, "await_startup"), {
