@@ -259,13 +259,22 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     lb: string,
     vip: string,
   ): Promise<{ servers: ServerState[]; holdsVip: boolean }> => {
+    // No HAProxy running on it (yet): no servers. A running one that does not answer is an
+    // error, never "no sessions, every server up": resume must see what it left drained.
+    const orNone = async (cmd: string): Promise<string> => {
+      try {
+        return await haproxy(lb, cmd, 30_000);
+      } catch (e: unknown) {
+        if ((await docker(lb).inspect("haproxy"))?.status === "running") throw e;
+        return "";
+      }
+    };
     const [addr, state, stat] = await Promise.all([
       shell(lb).exec(["sh", "-c", 'ip -o addr show | grep -qw "$1" && echo VIP-HERE', "vip", vip], {
         timeoutMs: 30_000,
       }),
-      // No HAProxy running on it (yet): no servers.
-      haproxy(lb, "show servers state", 30_000).catch(() => ""),
-      haproxy(lb, "show stat", 30_000).catch(() => ""),
+      orNone("show servers state"),
+      orNone("show stat"),
     ]);
     const holdsVip = addr.stdout.startsWith("VIP-HERE");
     return { servers: stat ? parseShowStat(lb, stat, parseServersState(state)) : [], holdsVip };
@@ -340,7 +349,8 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     },
 
     async serverStats(lb) {
-      const stat = await haproxy(lb, "show stat").catch(() => "");
+      // An error, not zero sessions: a loadbalancer that does not answer is not drained.
+      const stat = await haproxy(lb, "show stat");
       return parseShowStat(lb, stat, new Map());
     },
 

@@ -245,19 +245,27 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     deps.stop?.removeEventListener("abort", onStop);
 
     // Undo what failed or was cut short; a watcher failure undoes every track it interrupted.
+    // What could not be made ready again is said by name, never "nothing left drained".
+    const leftDrained: TrackState["drained"] = [];
     for (const [ti, r] of results.entries()) {
       const rollBack =
         r.outcome === "failed" ||
         (r.outcome === "halted" && ctl.halt === "hard") ||
         (r.outcome === "halted" && !r.st.committed);
       if (!rollBack) continue;
-      await undo(
+      const left = await undo(
         n,
         ti,
         r.st,
         r.outcome === "failed" || ctl.halt === "hard" ? deps.onFailure : "stop",
       );
+      leftDrained.push(...left);
     }
+    const drainedNote =
+      leftDrained.length === 0
+        ? "nothing left drained"
+        : `LEFT DRAINED: ${leftDrained.map((d) => `${d.backend}/${d.server} on ${d.lbs.join(", ")}`).join("; ")} (set them ready by hand, or resume)`;
+    if (leftDrained.length > 0) note(`the undo of wave ${n} left drained: ${drainedNote}`);
 
     const failed = results.some((r) => r.outcome === "failed");
     if (failed && firstError) {
@@ -271,7 +279,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
           : "";
       return end(
         "failed",
-        `wave ${n} (${w.service} ${w.step}) failed${where.node ? ` on ${where.node}` : ""}${where.container ? `, ${where.container}` : ""}: ${reason}${back}`,
+        `wave ${n} (${w.service} ${w.step}) failed${where.node ? ` on ${where.node}` : ""}${where.container ? `, ${where.container}` : ""}: ${reason}${back}${leftDrained.length > 0 ? `; ${drainedNote}` : ""}`,
         {
           wave: n,
           service: w.service,
@@ -298,7 +306,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         });
       return end(
         "interrupted",
-        `stopped on request during wave ${n} (${w.service} ${w.step}); nothing left drained`,
+        `stopped on request during wave ${n} (${w.service} ${w.step}); ${drainedNote}`,
       );
     }
     for (const m of w.markers) markers.add(m);
@@ -416,10 +424,27 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
           return true;
         });
         return;
-      case "ready":
-        for (const lb of a.lbs) await ops.setServer(lb, a.backend, a.server, "ready");
+      case "ready": {
+        // Every loadbalancer is tried, whatever one of them answers: one that fails is not a
+        // reason to leave the later ones drained. Only those that failed stay on the list.
+        const failedLbs: string[] = [];
+        const errors: string[] = [];
+        for (const lb of a.lbs)
+          try {
+            await ops.setServer(lb, a.backend, a.server, "ready");
+          } catch (e: unknown) {
+            failedLbs.push(lb);
+            errors.push(`${lb}: ${e instanceof Error ? e.message : String(e)}`);
+          }
         removeDrained(st, a.backend, a.server);
+        if (failedLbs.length > 0) {
+          st.drained.push({ lbs: failedLbs, backend: a.backend, server: a.server });
+          throw new RunFailedError(
+            `${a.backend}/${a.server} could not be made ready on ${failedLbs.join(", ")} (${errors.join("; ")})`,
+          );
+        }
         return;
+      }
       case "waitSynced": {
         let last = "";
         await poll(
@@ -532,7 +557,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     ti: number,
     st: TrackState,
     mode: "rollback" | "stop",
-  ): Promise<void> {
+  ): Promise<TrackState["drained"]> {
     const steps: Action[] = [];
     if (mode === "rollback") {
       const reverted = new Set<SetConfigAction>();
@@ -586,6 +611,8 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         actionEvent(n, ti, i, a, "failed", true, { error });
       }
     }
+    // What the undo could not make ready (a loadbalancer that did not answer).
+    return scratch.drained;
   }
 }
 

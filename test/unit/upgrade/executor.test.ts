@@ -226,6 +226,33 @@ describe("executor.runUpgrade", () => {
     });
   }
 
+  it("on SIGINT while one loadbalancer does not answer, makes the others ready and names what stays drained", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const stop = new AbortController();
+    let dead = false;
+    fake.onCall = (c) => {
+      if (c.startsWith("set node3 ironic_api_back/node1 drain")) {
+        stop.abort();
+        dead = true; // node2's HAProxy stops answering from now on
+      }
+      if (dead && c.startsWith("set node2 "))
+        throw new Error("node2: haproxy socket: connection refused");
+    };
+    const out = await runUpgrade(d, deps(fake, [], { stop: stop.signal }));
+    expect(out.status).to.equal("interrupted");
+    expect(out.message).to.not.match(/nothing left drained/);
+    expect(out.message).to.match(
+      /LEFT DRAINED: ironic_api_back\/node1 on node2 \(set them ready by hand, or resume\)/,
+    );
+    // Every loadbalancer that answers has the backend ready again: node3 after node2 failed.
+    const states = fake.servers
+      .filter((s) => s.backend === "ironic_api_back" && s.server === "node1")
+      .map((s) => `${s.lb}=${s.admin}`)
+      .sort();
+    expect(states).to.deep.equal(["node1=ready", "node2=drain", "node3=ready"]);
+  });
+
   it("drains a Galera member by closing its idle client connections, and cuts sessions only when none is idle by the deadline", async () => {
     for (const idle of [true, false]) {
       const d = desired();
