@@ -122,7 +122,7 @@ export function opsFor(
 }
 
 /**
- * SIGINT/SIGTERM as a soft stop of an upgrade: the first aborts `stop` (the executor finishes
+ * SIGINT/SIGTERM/SIGHUP as a soft stop of an upgrade: the first aborts `stop` (the executor finishes
  * or undoes the step in progress, then `after`), a later one only says to wait. Returns the
  * function that removes the handlers.
  */
@@ -137,10 +137,10 @@ export function softStopOnSignals(
       stop.abort();
     } else logger.warn(`${sig} again: still putting the current step in a safe state; wait`);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // SIGHUP too: a gate job's terminal or SSH session closing must not kill kroll mid-step.
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const s of signals) process.on(s, onSignal);
   return () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    for (const s of signals) process.off(s, onSignal);
   };
 }
