@@ -119,7 +119,6 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     container: string,
     from: string | undefined,
     ports?: readonly number[],
-    minIdleS: 0 | 1 = ports === undefined ? 1 : 0,
   ): Promise<number | undefined> => {
     const pw = o.dbRootPassword;
     if (pw === undefined) return undefined;
@@ -131,7 +130,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       ports === undefined
         ? ""
         : ` AND SUBSTRING_INDEX(host, ':', -1) IN (${ports.map((p) => `'${Math.trunc(p)}'`).join(",") || "''"})`;
-    const minIdle = minIdleS;
+    const minIdle = ports === undefined ? 1 : 0;
     // One block on the server: each connection is checked again right before it is killed
     // (a separate SELECT, then KILLs, left a second in which a pool could check one out and
     // start a query on it: "Lost connection ... during query").
@@ -525,8 +524,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       };
     },
 
-    closeIdleDbSessions: (node, container, minIdleS) =>
-      closeIdle(node, container, undefined, undefined, minIdleS),
+    closeIdleDbSessions: (node, container) => closeIdle(node, container, undefined),
 
     async rabbitBooted(node, container) {
       const r = await shell(node).exec(rabbitmqctl(container, "await_startup"), {

@@ -368,19 +368,9 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         };
         try {
           const idle = a.closeIdle;
-          // First the connections idle a second or more; after a third of the time, any that
-          // sits between two transactions at all: a pool connection in steady use is never idle
-          // a whole second, and cutting it at the deadline fails the query it carries (a lab run
-          // lost a Heat request so when Galera's clients moved back to the active member).
-          const eager = clock.now() + a.timeoutMs / 3;
           await poll(`${a.backend}/${a.server} drained`, a.timeoutMs, async () => {
             const open = await sessions();
-            if (open > 0 && idle)
-              await ops.closeIdleDbSessions(
-                idle.node,
-                idle.container,
-                clock.now() >= eager ? 0 : 1,
-              );
+            if (open > 0 && idle) await ops.closeIdleDbSessions(idle.node, idle.container);
             return open === 0;
           });
         } catch {

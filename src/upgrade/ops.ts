@@ -47,15 +47,10 @@ export interface UpgradeOps {
   setConfig(a: SetConfigAction): Promise<string | null>;
   galera(node: string, container: string): Promise<{ state: string; size: number } | undefined>;
   /**
-   * Closes the database server's idle client connections (no open transaction, idle at least
-   * `minIdleS` seconds: 1, or 0 for any between two transactions); how many it closed.
-   * undefined when kroll cannot log in to it.
+   * Closes the database server's idle client connections (no open transaction, idle ≥ 1 s);
+   * how many it closed. undefined when kroll cannot log in to it.
    */
-  closeIdleDbSessions(
-    node: string,
-    container: string,
-    minIdleS: 0 | 1,
-  ): Promise<number | undefined>;
+  closeIdleDbSessions(node: string, container: string): Promise<number | undefined>;
   rabbitBooted(node: string, container: string): Promise<boolean>;
   /**
    * Cancels the RPC server's consumers on its shared queues at the first broker that answers;

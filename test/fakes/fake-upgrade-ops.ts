@@ -161,10 +161,7 @@ export class FakeCluster implements UpgradeOps {
   }
   /** Idle database connections close when asked (false: they are all busy, none closes). */
   dbConnectionsIdle = true;
-  /** The idle thresholds each close was asked with, in order. */
-  closeIdleThresholds: number[] = [];
-  async closeIdleDbSessions(node: string, container: string, minIdleS: 0 | 1) {
-    this.closeIdleThresholds.push(minIdleS);
+  async closeIdleDbSessions(node: string, container: string) {
     await this.step(`close-idle ${node} ${container}`);
     if (!this.dbConnectionsIdle) return 0;
     let n = 0;
