@@ -110,9 +110,12 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
    * transaction open), optionally only those from one address; how many it closed.
    */
   /**
-   * Closes database connections that sit idle between two transactions. `from` keeps those of
-   * one client address; `ports` only those from these source ports of it (a retiring HAProxy's
-   * own), which are closed as soon as they are idle rather than after a second.
+   * Closes database connections that sit idle (a second or more, no transaction open). `from`
+   * keeps those of one client address; `ports` only those from these source ports of it (a
+   * retiring HAProxy's own, not the new one's beside it). Never any connection idle for less:
+   * closing those (tried on the lab) killed connections a client had just checked out, and a
+   * run lost a request to it; busy connections leave by the clients' own recycling instead
+   * (oslo.db's connection_recycle_time, 10 s in the lab).
    */
   const closeIdle = async (
     node: string,
@@ -130,7 +133,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       ports === undefined
         ? ""
         : ` AND SUBSTRING_INDEX(host, ':', -1) IN (${ports.map((p) => `'${Math.trunc(p)}'`).join(",") || "''"})`;
-    const minIdle = ports === undefined ? 1 : 0;
+    const minIdle = 1;
     // One block on the server: each connection is checked again right before it is killed
     // (a separate SELECT, then KILLs, left a second in which a pool could check one out and
     // start a query on it: "Lost connection ... during query").
@@ -434,11 +437,12 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         // Idle keep-alive connections close at once; long-lived TCP sessions (database
         // clients through HAProxy) would hold it for ever, and removing it cuts a query in
         // flight ("Lost connection to MySQL server during query": a fresh machine's run failed
-        // so). So its own database connections (told from the new one's by their source
-        // ports: both connect from this node's address) are closed on the database side as
-        // soon as each sits idle between two transactions; the pool reconnects, through the
-        // new one, at its next checkout. Then it has no session left and exits by itself.
-        // 30 s at most for that, then it is removed whatever remains (said in the log).
+        // so). Its own database connections (told from the new one's by their source ports:
+        // both connect from this node's address) are closed on the database side once idle a
+        // second; busy ones are replaced by the clients themselves when their pool recycles
+        // them (the listener is closed, so they reconnect through the new one). Then it has no
+        // session left and exits by itself. 30 s at most for that, then it is removed whatever
+        // remains (said in the log, with every socket it still held).
         const from = o.addresses.get(node);
         const end = Date.now() + 30_000;
         let left: number[] = [];
