@@ -7,6 +7,26 @@ import type { SecretSource } from "../../../src/inventory/passwords.js";
 import { createCryptoSecretSource, openSshRsaPublicKey } from "../../../src/inventory/secrets.js";
 import { RELEASES } from "../../../src/kolla/releases.js";
 
+/** The INTEGERs of a DER SEQUENCE (PKCS#1 RSAPublicKey: n, e), their content bytes as stored. */
+function derIntegers(der: Buffer): Buffer[] {
+  const len = (at: number): [number, number] => {
+    const first = der[at] ?? 0;
+    if (first < 0x80) return [first, at + 1];
+    const k = first & 0x7f;
+    let v = 0;
+    for (let i = 1; i <= k; i++) v = v * 256 + (der[at + i] ?? 0);
+    return [v, at + 1 + k];
+  };
+  const out: Buffer[] = [];
+  let [, at] = len(1); // past the SEQUENCE header
+  while (at < der.length && der[at] === 0x02) {
+    const [l, start] = len(at + 1);
+    out.push(der.subarray(start, start + l));
+    at = start + l;
+  }
+  return out;
+}
+
 /** Deterministic and recording: tells which generator each key used. */
 function fakeSource(): SecretSource & { calls: string[] } {
   let n = 0;
@@ -71,6 +91,29 @@ describe("inventory/passwords", () => {
       .to.include.members(["keystone_ssh_key", "rbd_secret_uuid"])
       .and.not.include("database_password");
   });
+  it("never regenerates a value the operator has, however odd: a half-filled key pair, a number", async () => {
+    const layout = layoutFor("2024.1");
+    const src = fakeSource();
+    const old = {
+      nova_ssh_key: { private_key: "only-the-private-half", public_key: "" },
+      database_password: 123456,
+      keystone_admin_password: true,
+    };
+    const r = await fillPasswords(layout, old, src);
+    expect(r.values.nova_ssh_key).to.deep.equal(old.nova_ssh_key);
+    expect(r.values.database_password).to.equal(123456);
+    expect(r.values.keystone_admin_password).to.equal(true);
+    expect(r.generated).to.not.include.members([
+      "nova_ssh_key",
+      "database_password",
+      "keystone_admin_password",
+    ]);
+    expect(r.kept).to.include.members([
+      "nova_ssh_key",
+      "database_password",
+      "keystone_admin_password",
+    ]);
+  });
   it("renders YAML that reads back to the same values, blanks as empty", async () => {
     const r = await fillPasswords(layoutFor("zed"), {}, fakeSource());
     const text = renderPasswords(r.values);
@@ -105,6 +148,22 @@ describe("inventory/passwords", () => {
         e: string;
       };
       expect(openSshRsaPublicKey(jwk)).to.equal(pair.public_key);
+      // Built independently: RFC 4253's mpint is a two's-complement integer, as DER's
+      // INTEGER is, so the key's PKCS#1 DER holds e and n already in mpint form (with the
+      // leading zero byte a modulus with its top bit set needs).
+      const pkcs1 = createPublicKey(createPrivateKey(pair.private_key)).export({
+        type: "pkcs1",
+        format: "der",
+      });
+      const [n, e] = derIntegers(pkcs1);
+      if (!n || !e) throw new Error("no RSA integers");
+      const str = (b: Buffer): Buffer => {
+        const len = Buffer.alloc(4);
+        len.writeUInt32BE(b.length);
+        return Buffer.concat([len, b]);
+      };
+      const blob = Buffer.concat([str(Buffer.from("ssh-rsa")), str(e), str(n)]);
+      expect(pair.public_key).to.equal(`ssh-rsa ${blob.toString("base64")}`);
     });
   });
 });

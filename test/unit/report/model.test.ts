@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { buildIntervals, disruptionMs, longestOutageMs } from "../../../src/report/intervals.js";
-import { attribute, spansFromJournal } from "../../../src/report/model.js";
+import { attribute, causeOver, spansFromJournal } from "../../../src/report/model.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 
 describe("report/intervals.buildIntervals", () => {
@@ -157,5 +157,17 @@ describe("report/model attribution", () => {
       "drain ironic_api_back/node2 on node1",
     ]);
     expect(attribute(spans, 1350, 0)).to.deep.equal([]);
+  });
+  it("gives an effect 2 s by default to trail its cause, no more", () => {
+    // The drain ended at 1300 and nothing ran until 1400: a failure at 1350 is the drain's.
+    const only = spans.filter((x) => x.kind === "drain");
+    expect(attribute(only, 1300 + 1_999).map((x) => x.action)).to.deep.equal([
+      "drain ironic_api_back/node2 on node1",
+    ]);
+    expect(attribute(only, 1300 + 2_001)).to.deep.equal([]);
+    expect(causeOver(only, 1300 + 1_999, 1300 + 5_000)?.action).to.equal(
+      "drain ironic_api_back/node2 on node1",
+    );
+    expect(causeOver(only, 1300 + 2_001, 1300 + 5_000)).to.equal(undefined);
   });
 });
