@@ -35,7 +35,11 @@ const tree = buildConfigTree(
   "x",
 ).tree;
 
-export function deployPlan(over = {}, phase: "stable" | "target" = "stable"): DeployPlan {
+export function deployPlan(
+  over = {},
+  phase: "stable" | "target" = "stable",
+  passwords: Readonly<Record<string, string>> = DEPLOY_PASSWORDS,
+): DeployPlan {
   const s = load(
     aScenario({
       kolla: {
@@ -48,7 +52,7 @@ export function deployPlan(over = {}, phase: "stable" | "target" = "stable"): De
       ...over,
     }),
   ).scenario;
-  return renderDeploy({ scenario: s, tree, passwords: DEPLOY_PASSWORDS, phase });
+  return renderDeploy({ scenario: s, tree, passwords, phase });
 }
 
 export interface Golden {

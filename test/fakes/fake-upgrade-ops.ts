@@ -31,6 +31,8 @@ export class FakeCluster implements UpgradeOps {
   readonly broken = new Set<string>();
   /** One-shot modes that exit non-zero. */
   readonly failingOneShots = new Set<string>();
+  /** "node image": creating a container from it fails at once (the image is missing). */
+  readonly failingCreates = new Set<string>();
   /** Die (never answer again) at this call number (1-based); `crashed` resolves then. */
   crashAt: number | undefined;
   crashed: Promise<void>;
@@ -190,6 +192,13 @@ export class FakeCluster implements UpgradeOps {
         name: asideName(a.container),
       });
     await this.step(`create ${a.node} ${a.container} ${a.image}`);
+    if (this.failingCreates.has(`${a.node} ${a.image}`)) {
+      // Not even started: the old one goes back in place, as the real replace does.
+      const aside = this.containers.get(key(a.node, asideName(a.container)));
+      this.containers.delete(key(a.node, asideName(a.container)));
+      if (aside) this.containers.set(k, { ...aside, name: a.container, status: "running" });
+      throw new Error(`${a.node}: no such image ${a.image}`);
+    }
     const labels: Record<string, string> = { ...(old?.labels ?? {}) };
     for (const [lk, v] of Object.entries(a.labels)) {
       if (v === null) delete labels[lk];

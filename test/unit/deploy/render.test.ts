@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DEPLOYABLE, LABELS } from "../../../src/deploy/render.js";
-import { deployPlan as plan } from "../../goldens.js";
+import { DEPLOY_PASSWORDS, deployPlan as plan } from "../../goldens.js";
 
 describe("deploy/render", () => {
   const p = plan();
@@ -137,6 +137,23 @@ describe("deploy/render", () => {
       .find((u) => u.container === "ironic_api" && u.node === "node1");
     expect(target?.image).to.equal("kroll-registry:5000/kolla/ironic-api:proposed");
     expect(target?.configHash).to.not.equal(unit("ironic_api", "node1").configHash);
+    // Same images, one rendered file's content changed (Ironic's database password): every
+    // Ironic container's hash moves, and no Heat container's does.
+    const other = plan({}, "stable", { ...DEPLOY_PASSWORDS, ironic_database_password: "other" });
+    const hashOf = (p: typeof other, container: string, node: string): string | undefined =>
+      p.services.flatMap((sp) => sp.units).find((u) => u.container === container && u.node === node)
+        ?.configHash;
+    for (const node of ["node1", "node2", "node3"]) {
+      expect(hashOf(other, "ironic_api", node), node).to.not.equal(
+        unit("ironic_api", node).configHash,
+      );
+      expect(hashOf(other, "ironic_conductor", node), node).to.not.equal(
+        unit("ironic_conductor", node).configHash,
+      );
+      expect(hashOf(other, "heat_engine", node), node).to.equal(
+        unit("heat_engine", node).configHash,
+      );
+    }
   });
   it("keeps secrets out of everything but the 0600 files", () => {
     for (const u of units) {

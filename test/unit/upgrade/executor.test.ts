@@ -394,3 +394,26 @@ describe("executor: resume from a journal cut at every action", () => {
     }
   });
 });
+
+describe("executor: which failure a wave reports", () => {
+  it("names the first track that failed, on the node of the action that failed", async () => {
+    const d = desired({ upgrade: { max_unavailable: 2 } });
+    const fake = new FakeCluster(d);
+    for (const node of ["node1", "node2"]) {
+      const c = d.targets.find((t) => t.container === "ironic_conductor" && t.node === node)!;
+      fake.broken.add(`${node} ${c.image}`);
+    }
+    // node2's conductor fails at once (its image is gone from the node), node1's only when
+    // its health wait runs out: the first failure is node2's, though node1's track comes first.
+    const c2 = d.targets.find((t) => t.container === "ironic_conductor" && t.node === "node2")!;
+    fake.failingCreates.add(`node2 ${c2.image}`);
+    const out = await runUpgrade(d, deps(fake, []));
+    expect(out.status).to.equal("failed");
+    expect(out.failure).to.deep.include({
+      service: "ironic",
+      step: "conductors",
+      node: "node2",
+      container: "ironic_conductor",
+    });
+  });
+});
