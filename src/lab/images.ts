@@ -18,7 +18,15 @@ import { explainBuildFailure, resolveLabVersions } from "./apt.js";
 import type { AptMirror } from "./mirror.js";
 import { inDependencyOrder } from "./build-order.js";
 import { recipeHash } from "./read.js";
-import { DEBIAN_IMAGE, HASH_LABEL, IMAGE_LABEL, labImagePlan, PUSH_REGISTRY } from "./recipes.js";
+import {
+  DEBIAN_IMAGE,
+  HASH_LABEL,
+  IMAGE_LABEL,
+  kollaRef,
+  labImagePlan,
+  PUSH_REGISTRY,
+  serviceOf,
+} from "./recipes.js";
 import type { ImageBuild } from "./recipes.js";
 import type { Resolution, VersionPins } from "./versions.js";
 
@@ -247,4 +255,47 @@ async function registryHas(ref: string, cli: DockerCli): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** PURE. The versions label ("ironic 1:21.4.4-0+deb12u1 (bookworm)") → service and version. */
+export function parseVersionsLabel(
+  label: string,
+): { service: string; version: string } | undefined {
+  const m = /^(\S+) (\S+) \(\S+\)$/.exec(label.trim());
+  return m ? { service: m[1] ?? "", version: m[2] ?? "" } : undefined;
+}
+
+/**
+ * What the lab's images carry, per service (stable → proposed), read from their labels: for a
+ * run of the lab's own scenario, where no build (and so no resolution) happens.
+ */
+export async function labImageVersions(
+  cli: DockerCli,
+): Promise<{ service: string; stable: string; proposed: string }[]> {
+  const out: { service: string; stable: string; proposed: string }[] = [];
+  for (const image of [
+    "mariadb-server",
+    "rabbitmq",
+    "haproxy",
+    "ironic-api",
+    "heat-api",
+  ] as const) {
+    const read = async (tag: string): Promise<string | undefined> => {
+      const r = await cli.run(
+        [
+          "image",
+          "inspect",
+          "--format",
+          `{{index .Config.Labels "${VERSIONS_LABEL}"}}`,
+          kollaRef(image, tag),
+        ],
+        { timeoutMs: 20_000 },
+      );
+      return r.code === 0 ? parseVersionsLabel(r.stdout)?.version : undefined;
+    };
+    const [stable, proposed] = [await read("stable"), await read("proposed")];
+    if (stable !== undefined && proposed !== undefined)
+      out.push({ service: serviceOf(image), stable, proposed });
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import { systemClock } from "../../core/clock.js";
 import { EXIT, InterruptedError, RunFailedError, formatIssue } from "../../core/errors.js";
 import { LABELS } from "../../deploy/render.js";
 import { createDockerCli } from "../../lab/docker-cli.js";
+import { labImageVersions } from "../../lab/images.js";
 import { labLayout, labUp } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { startLoad } from "../../load/session.js";
@@ -117,6 +118,10 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         stable: v.stable.version,
         proposed: v.proposed.version,
       }));
+    } else {
+      // The lab's own scenario: nothing is built, so the versions come from the images' labels.
+      versions = await labImageVersions(createDockerCli()).catch(() => undefined);
+      if (versions?.length === 0) versions = undefined;
     }
   }
   const loaded = file === ctx.positionals[0] ? first : await readScenario(file, ctx.cwd);

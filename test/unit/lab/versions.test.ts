@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { aptMirror, sourcesList } from "../../../src/lab/mirror.js";
 import { explainBuildFailure } from "../../../src/lab/apt.js";
+import { parseVersionsLabel } from "../../../src/lab/images.js";
 import { compareDebianVersions, parseMadison, resolveVersions } from "../../../src/lab/versions.js";
 import type { Resolution, ResolutionProblem } from "../../../src/lab/versions.js";
 import { REPO } from "../../builders.js";
@@ -192,5 +193,16 @@ describe("lab/apt.explainBuildFailure", () => {
       .and.include(": Version '1:21.4.4-0+deb12u2' for 'python3-ironic' was not found")
       .and.include("    Reading package lists...");
     expect(msg).to.not.include("Sending build context");
+  });
+});
+
+describe("lab/images.parseVersionsLabel", () => {
+  it("reads back the label each service image carries", () => {
+    expect(parseVersionsLabel("ironic 1:21.4.4-0+deb12u3 (bookworm-security)\n")).to.deep.equal({
+      service: "ironic",
+      version: "1:21.4.4-0+deb12u3",
+    });
+    expect(parseVersionsLabel("<no value>")).to.equal(undefined);
+    expect(parseVersionsLabel("")).to.equal(undefined);
   });
 });
