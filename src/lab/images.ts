@@ -25,9 +25,11 @@ import {
   kollaRef,
   labImagePlan,
   PUSH_REGISTRY,
+  SERVICE_IMAGES,
   serviceOf,
 } from "./recipes.js";
 import type { ImageBuild } from "./recipes.js";
+import { NO_CHANGE } from "./versions.js";
 import type { Resolution, VersionPins } from "./versions.js";
 
 /**
@@ -155,7 +157,7 @@ export async function buildLabImages(opts: {
   const resolution = await resolveLabVersions(cli, mirror, opts.pins);
   for (const v of resolution.services)
     logger.info(
-      `lab ${v.service}: stable ${v.stable.version} (${v.stable.suite}) → proposed ${v.proposed.version} (${v.proposed.suite})${v.unchanged ? "; no change: only base libraries move" : ""}`,
+      `lab ${v.service}: stable ${v.stable.version} (${v.stable.suite}) → proposed ${v.proposed.version} (${v.proposed.suite})${v.unchanged ? `; ${NO_CHANGE}` : ""}`,
     );
   const plan = labImagePlan(resolution, mirror);
   const hashes = new Map<string, string>([[DEBIAN_IMAGE, debianHash(mirror)]]);
@@ -198,7 +200,6 @@ export async function buildLabImages(opts: {
     built.push(b.ref);
   }).finally(() => progress.done());
 
-  progress.done();
   return { resolution, built, upToDate, plan, hashes };
 }
 
@@ -273,13 +274,11 @@ export async function labImageVersions(
   cli: DockerCli,
 ): Promise<{ service: string; stable: string; proposed: string }[]> {
   const out: { service: string; stable: string; proposed: string }[] = [];
-  for (const image of [
-    "mariadb-server",
-    "rabbitmq",
-    "haproxy",
-    "ironic-api",
-    "heat-api",
-  ] as const) {
+  // One image per service carries its version: the first of each in SERVICE_IMAGES.
+  const firstOfService = SERVICE_IMAGES.filter(
+    (img, i) => SERVICE_IMAGES.findIndex((x) => serviceOf(x) === serviceOf(img)) === i,
+  );
+  for (const image of firstOfService) {
     const read = async (tag: string): Promise<string | undefined> => {
       const r = await cli.run(
         [

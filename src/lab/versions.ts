@@ -32,6 +32,9 @@ export interface VersionPins {
   readonly proposed?: { readonly [S in LabService]?: string | undefined } | undefined;
 }
 
+/** What is said of a service whose stable and proposed versions are equal. */
+export const NO_CHANGE = "no change: only base libraries move";
+
 export interface MadisonEntry {
   readonly pkg: string;
   readonly version: string;

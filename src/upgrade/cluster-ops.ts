@@ -106,13 +106,9 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
 
   /**
    * Closes a database server's idle client connections (asleep between queries for a second or
-   * more — younger than that, a pool may just have checked it out and pinged it — with no
-   * transaction open), optionally only those from one address; how many it closed.
-   */
-  /**
-   * Closes database connections that sit idle (a second or more, no transaction open). `from`
-   * keeps those of one client address; `ports` only those from these source ports of it (a
-   * retiring HAProxy's own, not the new one's beside it). Never any connection idle for less:
+   * more, no transaction open); how many it closed. `from` keeps those of one client address;
+   * `ports` only those from these source ports of it (a retiring HAProxy's own, not the new
+   * one's beside it). Never any connection idle for less:
    * closing those (tried on the lab) killed connections a client had just checked out, and a
    * run lost a request to it; busy connections leave by the clients' own recycling instead
    * (oslo.db's connection_recycle_time, 10 s in the lab).
@@ -133,7 +129,6 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       ports === undefined
         ? ""
         : ` AND SUBSTRING_INDEX(host, ':', -1) IN (${ports.map((p) => `'${Math.trunc(p)}'`).join(",") || "''"})`;
-    const minIdle = 1;
     // One block on the server: each connection is checked again right before it is killed
     // (a separate SELECT, then KILLs, left a second in which a pool could check one out and
     // start a query on it: "Lost connection ... during query").
@@ -146,13 +141,13 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         "BEGIN NOT ATOMIC",
         "  DECLARE n INT DEFAULT 0;",
         "  FOR c IN (SELECT id FROM information_schema.processlist WHERE command = 'Sleep'",
-        `      AND time >= ${minIdle} AND user NOT IN ('system user', 'event_scheduler')`,
+        "      AND time >= 1 AND user NOT IN ('system user', 'event_scheduler')",
         `      AND id <> CONNECTION_ID()${fromHost}${onPorts}`,
         "      AND id NOT IN (SELECT trx_mysql_thread_id FROM information_schema.innodb_trx)) DO",
         "    BEGIN",
         "      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;",
         "      IF EXISTS (SELECT 1 FROM information_schema.processlist WHERE id = c.id",
-        `          AND command = 'Sleep' AND time >= ${minIdle})`,
+        "          AND command = 'Sleep' AND time >= 1)",
         "          AND c.id NOT IN (SELECT trx_mysql_thread_id FROM information_schema.innodb_trx) THEN",
         "        EXECUTE IMMEDIATE CONCAT('KILL CONNECTION ', c.id);",
         "        SET n = n + 1;",
@@ -169,13 +164,16 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     return Number(out.trim()) || 0;
   };
 
+  /** The PIDs of a container's processes, as its node sees them. */
+  const pidsOf = async (node: string, container: string): Promise<Set<number>> =>
+    topPids(
+      await shell(node).run(["docker", "top", container, "-eo", "pid"], { timeoutMs: 10_000 }),
+    );
+
   /** The source ports of a container's connections to the database (port 3306) on its node. */
   const dbPortsOf = async (node: string, container: string): Promise<number[]> => {
-    const sh = shell(node);
-    const pids = topPids(
-      await sh.run(["docker", "top", container, "-eo", "pid"], { timeoutMs: 10_000 }),
-    );
-    const ss = await sh.run(["ss", "-tnpH", "state", "established", "( dport = :3306 )"], {
+    const pids = await pidsOf(node, container);
+    const ss = await shell(node).run(["ss", "-tnpH", "state", "established", "( dport = :3306 )"], {
       timeoutMs: 10_000,
     });
     return connectionPorts(ss, pids, 3306);
@@ -183,11 +181,8 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
 
   /** Every TCP socket a container's processes hold on its node (`ss -tanpH`), for the log. */
   const socketsOf = async (node: string, container: string): Promise<string[]> => {
-    const sh = shell(node);
-    const pids = topPids(
-      await sh.run(["docker", "top", container, "-eo", "pid"], { timeoutMs: 10_000 }),
-    );
-    const ss = await sh.run(["ss", "-tanpH"], { timeoutMs: 10_000 });
+    const pids = await pidsOf(node, container);
+    const ss = await shell(node).run(["ss", "-tanpH"], { timeoutMs: 10_000 });
     return ss
       .split("\n")
       .filter((l) => [...l.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1]))))
@@ -446,11 +441,15 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         const from = o.addresses.get(node);
         const end = Date.now() + 30_000;
         let left: number[] = [];
+        let unknownSaid = false;
         while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running") {
           left = await dbPortsOf(node, aside).catch((e: unknown) => {
-            o.logger.warn(`${aside} on ${node}: its database connections unknown: ${String(e)}`, {
-              node,
-            });
+            // Said once, not every 200 ms.
+            if (!unknownSaid)
+              o.logger.warn(`${aside} on ${node}: its database connections unknown: ${String(e)}`, {
+                node,
+              });
+            unknownSaid = true;
             return [];
           });
           if (left.length > 0)

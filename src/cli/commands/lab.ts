@@ -9,6 +9,7 @@ import { resolveLabVersions } from "../../lab/apt.js";
 import { ensureEngine } from "../../lab/engine.js";
 import { ensureDebianBase } from "../../lab/images.js";
 import { aptMirror } from "../../lab/mirror.js";
+import { NO_CHANGE } from "../../lab/versions.js";
 import { labDown, labLayout, labPaths, labStatus, labUp, MAX_NODES } from "../../lab/lab.js";
 import type { LabDeps } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
@@ -89,7 +90,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
             v.packages.join(" "),
             `${v.stable.version} (${v.stable.suite}${v.stable.pinned ? ", pinned" : ""})`,
             `${v.proposed.version} (${v.proposed.suite}${v.proposed.pinned ? ", pinned" : ""})`,
-            v.unchanged ? "no change: only base libraries move" : "",
+            v.unchanged ? NO_CHANGE : "",
           ]),
         ]),
       );

@@ -12,6 +12,7 @@ import { EXIT, InterruptedError, RunFailedError, formatIssue } from "../../core/
 import { LABELS } from "../../deploy/render.js";
 import { createDockerCli } from "../../lab/docker-cli.js";
 import { labImageVersions } from "../../lab/images.js";
+import { NO_CHANGE } from "../../lab/versions.js";
 import { labLayout, labUp } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { startLoad } from "../../load/session.js";
@@ -547,7 +548,7 @@ function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string)
       ["  strategy", r.strategy],
       ...(r.versions ?? []).map((v) => [
         `  ${v.service}`,
-        `${v.stable} → ${v.proposed}${v.stable === v.proposed ? " (no change: only base libraries move)" : ""}`,
+        `${v.stable} → ${v.proposed}${v.stable === v.proposed ? ` (${NO_CHANGE})` : ""}`,
       ]),
       ["  verdict", `${r.verdict.toUpperCase()}: ${r.reason}`],
       ["  requests", l ? `${l.requests} (${l.failed} failed), p99 ${l.p99Ms ?? "-"} ms` : "-"],
