@@ -51,6 +51,11 @@ export interface Component {
    * and the shared topic queues it consumes, where a call goes to any one consumer.
    */
   readonly rpc?: RpcServer;
+  /**
+   * A member of a hash ring registered in the service's database (ironic-conductor): the APIs
+   * route each node's work to a member; kroll takes a member out before it stops.
+   */
+  readonly dbRing?: boolean;
 }
 
 export interface RpcServer {
@@ -141,7 +146,7 @@ export const CATALOGUE: Readonly<Record<ServiceName, ServiceSpec>> = {
     name: "ironic",
     tagVar: "ironic_tag",
     components: [
-      c("ironic-conductor", "worker"),
+      c("ironic-conductor", "worker", { dbRing: true }),
       c("ironic-api", "api", { api: api(6385, "ironic_api_back", "/v1/") }),
     ],
     // Ironic talks json-rpc between API and conductors in kroll's layout: no broker needed.

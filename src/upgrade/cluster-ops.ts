@@ -576,6 +576,53 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       return undefined;
     },
 
+    async ringOut(a) {
+      const log = o.logger.child({ node: a.node });
+      const pw = o.dbRootPassword;
+      // The host goes into SQL text: only what a host name or an address can hold.
+      if (pw === undefined || !/^[0-9A-Za-z.:_-]+$/.test(a.host)) return undefined;
+      const sql = (db: { node: string; container: string }, text: string): Promise<string> =>
+        mysqlAsRoot(shell(db.node), db.container, o.addresses.get(db.node) ?? db.node, pw, text);
+      let db: { node: string; container: string } | undefined;
+      let removed = 0;
+      for (const m of a.databases) {
+        const out = await sql(
+          m,
+          "DELETE h FROM ironic.conductor_hardware_interfaces h JOIN ironic.conductors c " +
+            `ON c.id = h.conductor_id WHERE c.hostname = '${a.host}'; SELECT ROW_COUNT();`,
+        ).catch((e: unknown) => {
+          log.debug(`ring out on ${m.node}: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
+        });
+        if (out === undefined) continue;
+        db = m;
+        removed = Number(out.trim().split("\n").pop() ?? 0);
+        break;
+      }
+      if (db === undefined) return undefined;
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, a.settleMs));
+      let held = -1;
+      while (Date.now() - t0 < a.timeoutMs) {
+        const out = await sql(
+          db,
+          `SELECT COUNT(*) FROM ironic.nodes WHERE reservation = '${a.host}';`,
+        ).catch(() => undefined);
+        held = out === undefined ? -1 : Number(out.trim());
+        if (held === 0) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const s = ((Date.now() - t0) / 1000).toFixed(1);
+      const what = `${removed} hardware type(s) unregistered at ${db.node}`;
+      if (held === 0) return `${what}; no node lock held after ${s} s`;
+      const text =
+        held < 0
+          ? `${what}; its node locks could not be read for ${s} s`
+          : `${what}; it still held ${held} node lock(s) after ${s} s, which its stop clears`;
+      log.warn(`${a.container}: ${text}`);
+      return text;
+    },
+
     async ironicBusyNodes() {
       if (o.ironicUrl === undefined) return [];
       const headers: Record<string, string> = { "X-OpenStack-Ironic-API-Version": "1.8" };

@@ -67,6 +67,8 @@ export function desiredState(
           stopGraceS: Math.round(grace / 1000),
           configHash: opts.configHashes?.get(`${host} ${comp.container}`),
           rpc: comp.rpc,
+          // kroll renders each conductor's [DEFAULT] host as its node's address.
+          ...(comp.dbRing === true ? { ringHost: addr(host) } : {}),
         });
       }
     }
@@ -92,6 +94,9 @@ export function desiredState(
     maxUnavailablePerGroup: s.upgrade.max_unavailable_per_group,
     drain: s.upgrade.drain,
     rpcDrain: s.upgrade.rpc_drain,
+    databases: s.services.includes("mariadb")
+      ? hostsOfGroup(layout, "mariadb", nodes).map((node) => ({ node, container: "mariadb" }))
+      : [],
     brokers: s.services.includes("rabbitmq")
       ? hostsOfGroup(layout, "rabbitmq", nodes).map((node) => ({ node, container: "rabbitmq" }))
       : [],

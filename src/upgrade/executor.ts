@@ -337,6 +337,21 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       }
       case "oneShot":
         return ops.oneShot(a);
+      case "ringOut": {
+        const took = await ops.ringOut(a);
+        if (took !== undefined) {
+          // Undone like a drain: a restart registers it in the ring again.
+          st.rpcDrained.push({ node: a.node, container: a.container, stopGraceS: a.stopGraceS });
+          logger.info(`${a.container} on ${a.node} out of its hash ring: ${took}`, {
+            node: a.node,
+          });
+          return;
+        }
+        const text = `${a.container} on ${a.node}: no database could take it out of its hash ring; it stopped still in it, and a request routed to it meanwhile can have failed`;
+        logger.warn(text, { node: a.node });
+        note(text);
+        return;
+      }
       case "rpcDrain": {
         const took = await ops.rpcDrain(a);
         if (took !== undefined) {

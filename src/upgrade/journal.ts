@@ -138,6 +138,8 @@ export function describeAction(a: Action): string {
         : `wait for ${a.backend}/${a.server} sessions to end`;
     case "rpcDrain":
       return `take ${a.container} on ${a.node} off ${a.queues.join(", ")} at the broker`;
+    case "ringOut":
+      return `take ${a.container} on ${a.node} out of its hash ring, wait for its node locks`;
     case "setConfig":
       return `${a.value === null ? "remove" : `set ${a.key} = ${a.value} in`} [${a.section}]${a.value === null ? ` ${a.key} from` : ""} ${a.path} on ${a.node}`;
     case "recreate":

@@ -15,6 +15,7 @@ export type RecreateAction = Extract<Action, { kind: "recreate" }>;
 export type OneShotAction = Extract<Action, { kind: "oneShot" }>;
 export type SetConfigAction = Extract<Action, { kind: "setConfig" }>;
 export type RpcDrainAction = Extract<Action, { kind: "rpcDrain" }>;
+export type RingOutAction = Extract<Action, { kind: "ringOut" }>;
 export type ReloadAction = Extract<Action, { kind: "reload" }>;
 
 export interface UpgradeOps {
@@ -58,6 +59,12 @@ export interface UpgradeOps {
    * stops as it would without: the hazard stays, and the step says so).
    */
   rpcDrain(a: RpcDrainAction): Promise<string[] | undefined>;
+  /**
+   * Takes a conductor out of its hash ring at the first database that answers and waits for the
+   * requests already routed and its node locks. What it saw ("… locks released after 1.2 s"), or
+   * undefined when no database could take it out (it then stops as it would without kroll).
+   */
+  ringOut(a: RingOutAction): Promise<string | undefined>;
   /** Ironic nodes in a `*wait*` provision state (uuid and state). */
   ironicBusyNodes(): Promise<string[]>;
   moveVip(from: string | undefined, to: string, vip: string): Promise<void>;

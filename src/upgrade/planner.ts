@@ -590,6 +590,27 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
         queues: t.rpc.queues,
         brokers: d.brokers,
       });
+    if (
+      v.rolling &&
+      d.rpcDrain &&
+      t.ringHost !== undefined &&
+      d.databases.length > 0 &&
+      isAvailable(liveOf(v, t))
+    )
+      actions.push({
+        kind: "ringOut",
+        node,
+        container: t.container,
+        stopGraceS: t.stopGraceS,
+        host: t.ringHost,
+        databases: d.databases,
+        // Requests an API routed just before the ring changed (kroll's lab reads the ring for
+        // every request; Ironic's default keeps it 15 s: see docs/lab-findings.md).
+        settleMs: 2_000,
+        // Its tasks in flight end first; fake hardware's longest step takes seconds, a real
+        // deploy step can hold a node's lock longer, and then the stop clears it as before.
+        timeoutMs: 60_000,
+      });
     const final = o.pin === undefined || o.pin.value === null;
     actions.push({
       kind: "recreate",
@@ -921,6 +942,7 @@ export function applyWave(o: Observed, w: Wave): Observed {
       case "oneShot":
       case "waitDrained":
       case "rpcDrain":
+      case "ringOut":
       case "restart":
       case "waitHealthy":
       case "waitBackendUp":

@@ -37,6 +37,12 @@ export interface Target {
   readonly configHash: string | undefined;
   /** An RPC server on shared topic queues (heat-engine): drained at the broker before it stops. */
   readonly rpc: RpcServer | undefined;
+  /**
+   * A member of a hash ring kept in the database (ironic-conductor): the name it registers under
+   * (its `[DEFAULT] host`, the node's address in kroll's layout). Taken out of the ring before it
+   * stops (see the `ringOut` action).
+   */
+  readonly ringHost?: string;
 }
 
 export type IntOrPercent = number | string;
@@ -60,6 +66,8 @@ export interface Desired {
   readonly drain: boolean;
   /** Rolling: take a stopping RPC server's consumers off its shared queues first. */
   readonly rpcDrain: boolean;
+  /** MariaDB containers, tried in order for database-side chores (one answering is enough). */
+  readonly databases: readonly { readonly node: string; readonly container: string }[];
   /** RabbitMQ containers, tried in order for broker-side actions (one answering is enough). */
   readonly brokers: readonly { readonly node: string; readonly container: string }[];
   readonly drainTimeoutMs: number;
@@ -169,6 +177,25 @@ export type Action =
       readonly process: string;
       readonly queues: readonly string[];
       readonly brokers: readonly { readonly node: string; readonly container: string }[];
+    }
+  /**
+   * Before an ironic-conductor stops: its row of hardware types is deleted from the conductors'
+   * registry in the database, so the APIs' hash ring (read for every request in kroll's lab) no
+   * longer sends it work while it keeps running; then kroll waits `settleMs` for requests already
+   * routed, and until it holds no node's reservation. Ironic 2023.1's own stop clears its node
+   * locks before its tasks end and shuts its worker pool while still taking calls (Ironic 2023.2
+   * waits for the locks instead); the conductor's restart registers its hardware types again.
+   */
+  | {
+      readonly kind: "ringOut";
+      readonly node: string;
+      readonly container: string;
+      /** Its stop grace, for the restart that undoes the ring-out when the step is cut short. */
+      readonly stopGraceS: number;
+      readonly host: string;
+      readonly databases: readonly { readonly node: string; readonly container: string }[];
+      readonly settleMs: number;
+      readonly timeoutMs: number;
     }
   | {
       readonly kind: "setConfig";

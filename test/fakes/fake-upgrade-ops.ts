@@ -267,6 +267,12 @@ export class FakeCluster implements UpgradeOps {
     await this.step(`rpc-drain ${a.node} ${a.container}`);
     return this.brokerAnswers ? a.queues.map((q) => `${q} ×1`) : undefined;
   }
+  /** Database-side ring-outs asked for; false: no database answers (it stays in the ring). */
+  databaseAnswers = true;
+  async ringOut(a: { node: string; container: string; host: string }) {
+    await this.step(`ring-out ${a.node} ${a.container} ${a.host}`);
+    return this.databaseAnswers ? "1 hardware type(s) unregistered" : undefined;
+  }
   async rabbitBooted(node: string) {
     await this.step(`rabbit ${node}`);
     return true;

@@ -320,6 +320,33 @@ describe("executor.runUpgrade", () => {
     expect(fake.get("node1", "heat_engine")?.image).to.match(/:stable$/);
   });
 
+  it("takes each conductor out of its ring before it stops; with no database answering it notes it and goes on; cut short, it restarts it", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    const out = await runUpgrade(d, deps(fake, []));
+    const seq = fake.calls.filter((c) => /^(ring-out|stop|create) node1 ironic_conductor/.test(c));
+    expect(seq.slice(0, 3).map((c) => c.split(" ")[0])).to.deep.equal(["ring-out", "stop", "create"]);
+    expect(out.notes.join("\n")).not.to.include("hash ring");
+
+    const mute = new FakeCluster(d);
+    mute.databaseAnswers = false;
+    const out2 = await runUpgrade(d, deps(mute, []));
+    expect(out2.status).to.equal("done");
+    expect(out2.notes.filter((n) => n.includes("no database could take it out"))).to.have.length(3);
+
+    const cut = new FakeCluster(d);
+    const stop = new AbortController();
+    cut.onCall = (c) => {
+      if (c.startsWith("ring-out node2 ironic_conductor")) stop.abort();
+    };
+    const out3 = await runUpgrade(d, deps(cut, [], { stop: stop.signal }));
+    expect(out3.status).to.equal("interrupted");
+    const after = cut.calls.slice(cut.calls.findIndex((c) => c.startsWith("ring-out node2")) + 1);
+    expect(after.filter((c) => / node2 ironic_conductor/.test(c))).to.deep.equal([
+      "restart node2 ironic_conductor",
+    ]);
+  });
+
   it("puts the pin back in the config when an unpin in place fails, and a second run finishes it", async () => {
     const d = desired();
     const fake = new FakeCluster(d);

@@ -252,6 +252,29 @@ describe("planner.nextWave", () => {
       .be.false;
   });
 
+  it("takes each ironic-conductor out of its hash ring right before it stops (by its registered host), only when rolling", () => {
+    const acts = actionsOf(simulate(d, stable).waves);
+    const outs = acts.filter((a) => a.kind === "ringOut");
+    expect(outs.map((a) => `${a.container}@${a.node}`)).to.deep.equal([
+      "ironic_conductor@node1",
+      "ironic_conductor@node2",
+      "ironic_conductor@node3",
+    ]);
+    for (const a of outs) {
+      const t = d.targets.find((x) => x.node === a.node && x.container === a.container);
+      expect(a.host).to.equal(t?.address);
+      expect(a.databases.map((b) => b.node)).to.deep.equal(["node1", "node2", "node3"]);
+      const next = acts[acts.indexOf(a) + 1];
+      expect(next).to.deep.include({ kind: "recreate", node: a.node, container: a.container });
+    }
+    const off = desiredOf({ upgrade: { rpc_drain: false } });
+    expect(actionsOf(simulate(off, assumedStable(off)).waves).some((a) => a.kind === "ringOut")).to
+      .be.false;
+    const all = desiredOf({ upgrade: { strategy: "kolla-ansible" } });
+    expect(actionsOf(simulate(all, assumedStable(all)).waves).some((a) => a.kind === "ringOut")).to
+      .be.false;
+  });
+
   it("upgrades Galera backups first and the HAProxy-active member last, each waiting for Synced", () => {
     const waves = simulate(d, stable).waves.filter(
       (w) => w.service === "mariadb" && w.step === "members",
