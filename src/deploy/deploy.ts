@@ -12,14 +12,15 @@ import type { Cluster } from "../cluster/connect.js";
 import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
 import { withSecretEnv } from "../cluster/ports.js";
 import type { Clock } from "../core/clock.js";
-import { RunFailedError } from "../core/errors.js";
+import { RunFailedError, UsageError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { Scenario } from "../scenario/schema.js";
 import { LABELS } from "./render.js";
 import type { ContainerUnit, DeployPlan, ServicePlan } from "./render.js";
 
-export type UnitAction = "created" | "replaced" | "started" | "unchanged";
+/** adopted: a container kroll did not create, taken over by --adopt and left as it is. */
+export type UnitAction = "created" | "replaced" | "started" | "unchanged" | "adopted";
 
 export interface DeployDeps {
   readonly cluster: Cluster;
@@ -28,6 +29,11 @@ export interface DeployDeps {
   readonly clock: Clock;
   /** How many nodes pull images at the same time (default 4). */
   readonly parallelNodes?: number;
+  /**
+   * Containers kroll did not create (no scenario label) are taken over as they are: never
+   * replaced, restarted or given kroll's config. Without it they refuse the deploy.
+   */
+  readonly adopt?: boolean;
 }
 
 export interface DeployReport {
@@ -45,6 +51,7 @@ function decide(
   imageId: string | undefined,
 ): UnitAction {
   if (!have) return "created";
+  if (have.labels[LABELS.scenario] === undefined) return "adopted";
   if (
     have.labels[LABELS.config] !== u.configHash ||
     have.image !== u.image ||
@@ -100,6 +107,21 @@ export async function deploy(
       decide(await docker(u.node).inspect(u.container), u, imageIds.get(`${u.node} ${u.image}`)),
     );
 
+  const foreign = units.filter((u) => actions.get(u) === "adopted");
+  if (foreign.length > 0 && deps.adopt !== true)
+    throw new UsageError(
+      `refusing to deploy over containers kroll did not create: ${foreign
+        .slice(0, 6)
+        .map((u) => `${u.container}@${u.node}`)
+        .join(
+          ", ",
+        )}${foreign.length > 6 ? `, … (${foreign.length})` : ""}; pass --adopt to take them over as they are (their config and passwords kept), or remove them`,
+    );
+  if (foreign.length > 0)
+    logger.info(
+      `adopted as they are: ${foreign.map((u) => `${u.container}@${u.node}`).join(", ")}`,
+    );
+
   // The VIP: on the loadbalancer host that holds it when keepalived does not run.
   for (const lb of plan.loadbalancers) {
     await cluster
@@ -147,10 +169,24 @@ export async function deploy(
 
   const report: DeployReport["units"] = [];
   for (const sp of plan.services) {
-    const changed = sp.units.filter((u) => actions.get(u) !== "unchanged");
+    // A service with a container kroll did not create is the operator's: kroll writes none of
+    // its files, starts none of its containers and runs none of its SQL or bootstrap.
+    const adoptedHere = sp.units.some((u) => actions.get(u) === "adopted");
+    const missing = adoptedHere ? sp.units.filter((u) => actions.get(u) === "created") : [];
+    if (missing.length > 0)
+      logger.warn(
+        `${sp.service} is adopted: kroll leaves it as it is and does not create ${missing.map((u) => `${u.container}@${u.node}`).join(", ")}`,
+        { service: sp.service },
+      );
+    const changed = adoptedHere ? [] : sp.units.filter((u) => actions.get(u) !== "unchanged");
     if (changed.length === 0) {
-      for (const u of sp.units)
-        report.push({ node: u.node, container: u.container, image: u.image, action: "unchanged" });
+      for (const u of sp.units.filter((x) => !missing.includes(x)))
+        report.push({
+          node: u.node,
+          container: u.container,
+          image: u.image,
+          action: adoptedHere ? "adopted" : (actions.get(u) ?? "unchanged"),
+        });
       continue;
     }
     logger.info(
@@ -196,7 +232,10 @@ export async function deploy(
       });
   }
 
-  if (plan.loadbalancers.length > 0 && units.some((u) => actions.get(u) !== "unchanged")) {
+  if (
+    plan.loadbalancers.length > 0 &&
+    report.some((u) => u.action !== "unchanged" && u.action !== "adopted")
+  ) {
     await waitFor(clock, "every HAProxy backend UP", 120_000, async () => {
       for (const lb of plan.loadbalancers) {
         const stat = await haproxyStat(cluster.shell(lb));
@@ -217,7 +256,7 @@ export async function deploy(
   return {
     units: report,
     pulled,
-    changed: report.some((r) => r.action !== "unchanged"),
+    changed: report.some((r) => r.action !== "unchanged" && r.action !== "adopted"),
     vipHolder: holder,
   };
 }

@@ -9,6 +9,7 @@ import { readExistingPasswords, readOverrideLayer } from "./read.js";
 import type { SecretSource } from "./passwords.js";
 import { createCryptoSecretSource } from "./secrets.js";
 import { writeFilesAtomically } from "./write.js";
+import type { WriteOutcome } from "./write.js";
 
 export async function overrideLayers(
   loaded: LoadedScenario,
@@ -32,6 +33,8 @@ export interface KollaInputsRequest {
   phase: Phase;
   /** Where missing secrets come from: random by default; placeholders for a plan. */
   secrets?: SecretSource;
+  /** outDir is an operator's: write only the files it lacks (see write.ts). */
+  adopt?: boolean;
 }
 
 /** The kolla inputs for a phase, in memory: nothing is written (what `kroll plan` needs). */
@@ -45,8 +48,12 @@ export async function generateKollaInputs(input: KollaInputsRequest): Promise<Ge
   });
 }
 
-export async function writeKollaInputs(input: KollaInputsRequest): Promise<GeneratedInventory> {
+export async function writeKollaInputs(
+  input: KollaInputsRequest,
+): Promise<GeneratedInventory & { outcome: WriteOutcome }> {
   const gen = await generateKollaInputs(input);
-  await writeFilesAtomically(input.outDir, gen.files);
-  return gen;
+  const outcome = await writeFilesAtomically(input.outDir, gen.files, {
+    adopt: input.adopt === true,
+  });
+  return { ...gen, outcome };
 }

@@ -588,7 +588,8 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       for (const m of a.databases) {
         const out = await sql(
           m,
-          "DELETE h FROM ironic.conductor_hardware_interfaces h JOIN ironic.conductors c " +
+          // A multi-table DELETE with aliases wants a default database (error 1046 without).
+          "USE ironic; DELETE h FROM conductor_hardware_interfaces h JOIN conductors c " +
             `ON c.id = h.conductor_id WHERE c.hostname = '${a.host}'; SELECT ROW_COUNT();`,
         ).catch((e: unknown) => {
           log.debug(`ring out on ${m.node}: ${e instanceof Error ? e.message : String(e)}`);

@@ -11,12 +11,12 @@
  * ever left drained.
  */
 import type { Clock } from "../core/clock.js";
-import { RunFailedError } from "../core/errors.js";
+import { RunFailedError, UsageError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { JournalRecord, JournalSink } from "./journal.js";
 import { describeAction } from "./journal.js";
 import type { RecreateAction, ReloadAction, SetConfigAction, UpgradeOps } from "./ops.js";
-import { isAvailable, nextWave } from "./planner.js";
+import { foreignContainers, isAvailable, nextWave } from "./planner.js";
 import type { Action, Desired, Track, Wave } from "./types.js";
 
 export interface ExecutorDeps {
@@ -35,6 +35,11 @@ export interface ExecutorDeps {
   /** Holds that wait for the load's phase or the checks (provided by `kroll run`). */
   readonly awaitCheckpoint?: (name: string, until: string) => Promise<void>;
   readonly onFailure: "rollback" | "stop";
+  /**
+   * Take over containers kroll did not create (no scenario label) and upgrade them by image,
+   * their config as it is. Without it, such a container refuses the run before any change.
+   */
+  readonly adopt?: boolean;
   /** How often waits poll (default 1 s). */
   readonly pollMs?: number;
   /** Called when a wave starts and ends (progress views, the report's timeline). */
@@ -163,6 +168,13 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         reason: signalled,
       });
     const observed = { ...(await ops.observe(desired)), markers: [...markers] };
+    if (waves === 0 && deps.adopt !== true) {
+      const foreign = foreignContainers(desired, observed);
+      if (foreign.length > 0)
+        throw new UsageError(
+          `refusing to replace containers kroll did not create: ${foreign.slice(0, 6).join(", ")}${foreign.length > 6 ? `, … (${foreign.length})` : ""}; pass --adopt to take them over as they are (their config kept) and upgrade them by image`,
+        );
+    }
     const next = nextWave(desired, observed);
     for (const n of next.notes) note(n);
     if (next.done) return end("done", `upgrade complete after ${waves} waves`);

@@ -623,7 +623,9 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       labels: {
         [LABELS.image]: t.image,
         [PIN_LABEL]: o.pin && o.pin.value !== null ? o.pin.value : null,
-        ...(t.configHash !== undefined
+        // An adopted container (the operator's, not kroll's) keeps its own config: kroll's
+        // rendered hash would claim a config it does not run.
+        ...(t.configHash !== undefined && !isAdopted(liveOf(v, t))
           ? { [LABELS.config]: final ? t.configHash : `${t.configHash}+pinned` }
           : {}),
       },
@@ -985,4 +987,20 @@ export function simulate(d: Desired, initial: Observed, maxWaves = 100_000): Sim
 /** Containers an observation holds aside (renamed by an interrupted replacement). */
 export function asideContainers(o: Observed): ObservedContainer[] {
   return o.containers.filter((c) => c.name.endsWith(ASIDE_SUFFIX));
+}
+
+/** A container kroll did not create (no scenario label): the operator's, taken over by --adopt. */
+export function isAdopted(c: ObservedContainer | undefined): boolean {
+  return c !== undefined && c.labels[LABELS.scenario] === undefined;
+}
+
+/**
+ * The target containers running on the cluster that kroll did not create (`kroll upgrade` and
+ * `kroll run` replace none of them without --adopt), as "container@node".
+ */
+export function foreignContainers(d: Desired, o: Pick<Observed, "containers">): string[] {
+  const names = new Set(d.targets.map((t) => `${t.container}@${t.node}`));
+  return o.containers
+    .filter((c) => names.has(`${c.name}@${c.node}`) && isAdopted(c))
+    .map((c) => `${c.name}@${c.node}`);
 }

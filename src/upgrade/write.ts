@@ -21,6 +21,8 @@ export interface RunInfo {
   readonly file: string;
   readonly strategy: Strategy;
   readonly started: string;
+  /** --adopt: containers kroll did not create are taken over (a resume keeps it). */
+  readonly adopt?: boolean;
 }
 
 export const JOURNAL = "journal.jsonl";

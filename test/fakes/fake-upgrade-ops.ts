@@ -11,6 +11,7 @@ import type {
   UpgradeOps,
 } from "../../src/upgrade/ops.js";
 import { PIN_LABEL, asideName } from "../../src/upgrade/types.js";
+import { LABELS } from "../../src/deploy/render.js";
 import type {
   Desired,
   ObservedContainer,
@@ -51,7 +52,8 @@ export class FakeCluster implements UpgradeOps {
         image: t.stable,
         status: "running",
         health: "healthy",
-        labels: {},
+        // kroll's own, as `kroll deploy` labels them (a test clears it to play an operator's).
+        labels: { [LABELS.scenario]: desired.scenario },
       });
       this.images.add(`${t.node} ${t.stable}`);
     }

@@ -271,6 +271,18 @@ export function gateRunTests(): void {
     expect(
       records.filter((x) => x.type === "note" && x.text.includes("no broker could")),
     ).to.deep.equal([]);
+    // Every ironic-conductor left its hash ring at the database right before it stopped.
+    const conductorSteps = done.filter(
+      (k) => / ironic_conductor$/.test(k) && /^(ringOut|recreate) /.test(k),
+    );
+    expect(conductorSteps).to.deep.equal(
+      Array(s.upgrade?.status === "done" ? 3 : conductorSteps.length / 2)
+        .fill(["ringOut ironic_conductor", "recreate ironic_conductor"])
+        .flat(),
+    );
+    expect(
+      records.filter((x) => x.type === "note" && x.text.includes("no database could")),
+    ).to.deep.equal([]);
     // Ironic's conductors were unpinned where they ran (config laid out again, SIGHUP), never
     // replaced for it, and each process logged the option changing (oslo.config's mutate).
     if (s.upgrade?.status === "done") {

@@ -17,6 +17,7 @@ import type { ClusterSession } from "./cluster-session.js";
 interface Values {
   "accept-new-host-keys"?: boolean;
   "kolla-dir"?: string;
+  adopt?: boolean;
 }
 
 /** Where a scenario's kolla inputs (and so its passwords) live. */
@@ -63,6 +64,7 @@ export async function deployStable(
   loaded: LoadedScenario,
   session: ClusterSession,
   kollaDirOverride: string | undefined,
+  adopt = false,
 ): Promise<{ report: DeployReport; plan: DeployPlan; kollaDir: string }> {
   const s = loaded.scenario;
   const kollaDir = kollaDirFor(loaded, ctx.cwd, kollaDirOverride);
@@ -72,6 +74,7 @@ export async function deployStable(
     home: ctx.home,
     cwd: ctx.cwd,
     phase: "stable",
+    adopt,
   });
   const plan = renderDeploy({
     scenario: s,
@@ -80,7 +83,13 @@ export async function deployStable(
     phase: "stable",
   });
   const report = await deploy(
-    { cluster: session.cluster, dockers: session.dockers, logger: ctx.logger, clock: systemClock },
+    {
+      cluster: session.cluster,
+      dockers: session.dockers,
+      logger: ctx.logger,
+      clock: systemClock,
+      adopt,
+    },
     plan,
     s,
   );
@@ -99,7 +108,13 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       report: r,
       plan,
       kollaDir,
-    } = await deployStable(ctx, loaded, session, ctx.values["kolla-dir"]);
+    } = await deployStable(
+      ctx,
+      loaded,
+      session,
+      ctx.values["kolla-dir"],
+      ctx.values.adopt === true,
+    );
     const secs = Math.round((systemClock.now() - t0) / 1000);
     ctx.out.line(
       r.changed

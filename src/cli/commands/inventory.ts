@@ -16,6 +16,7 @@ interface Values {
   phase?: string;
   explain?: string;
   host?: string;
+  adopt?: boolean;
 }
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
@@ -41,7 +42,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   }
 
   const outDir = resolve(ctx.cwd, values.out as string);
-  const gen = await writeKollaInputs({ loaded, outDir, home: ctx.home, cwd: ctx.cwd, phase });
+  const gen = await writeKollaInputs({
+    loaded,
+    outDir,
+    home: ctx.home,
+    cwd: ctx.cwd,
+    phase,
+    adopt: values.adopt === true,
+  });
   const shown = relative(ctx.cwd, outDir) || ".";
   ctx.out.line(`wrote kolla-ansible inputs for ${s.kolla.release} (${phase} phase) to ${shown}/`);
   ctx.out.line(
@@ -61,6 +69,12 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       ],
     ]),
   );
+  if (gen.outcome.kept.length > 0)
+    ctx.out.line(
+      `  kept the operator's ${gen.outcome.kept.length} file(s) as they are: ${gen.outcome.kept.join(", ")}`,
+    );
+  for (const f of gen.outcome.leftChanged)
+    ctx.out.note(`note: ${f} was kroll's and is no longer generated, but was changed since: left`);
   return EXIT.ok;
 }
 

@@ -50,6 +50,7 @@ interface Values {
   "kolla-dir"?: string;
   "accept-new-host-keys"?: boolean;
   json?: boolean;
+  adopt?: boolean;
 }
 
 /** Resources kept across the upgrade, per API. */
@@ -88,6 +89,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const first = await readScenario(file, ctx.cwd);
   for (const w of first.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const strategy = parseStrategy(ctx.values.strategy);
+  const adopt = ctx.values.adopt === true;
   const lab = first.scenario.cluster.lab;
   let versions: VersionChange[] | undefined;
   if (lab) {
@@ -187,13 +189,16 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   try {
     await phase(
       "deploy",
-      async () => (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"])).report,
+      async () =>
+        (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"], adopt)).report,
       (r) =>
         r.changed
-          ? `${r.units.filter((u) => u.action !== "unchanged").length} containers deployed`
-          : "already on stable",
+          ? `${r.units.filter((u) => u.action !== "unchanged" && u.action !== "adopted").length} containers deployed`
+          : r.units.some((u) => u.action === "adopted")
+            ? `${r.units.filter((u) => u.action === "adopted").length} containers adopted as they are`
+            : "already on stable",
     );
-    const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"]);
+    const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"], true, adopt);
     const d = setup.desired;
     scrub = scrubber(secretValues(setup.passwords));
     createRunDir(runDir, {
@@ -201,6 +206,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       file: setup.loaded.file,
       strategy: d.strategy,
       started: new Date(startedAt).toISOString(),
+      ...(adopt ? { adopt } : {}),
     });
     journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
     await phase(
@@ -247,6 +253,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         "upgrade",
         () =>
           runUpgrade(d, {
+            adopt,
             ops: opsFor(ctx, setup, session),
             clock: systemClock,
             logger: ctx.logger,

@@ -41,6 +41,8 @@ export async function prepareUpgrade(
   kollaDir: string | undefined,
   /** false for `kroll plan`, which reads and prints only: the kolla directory is left as it is. */
   write = true,
+  /** --adopt: the kolla directory may be an operator's (only missing files written). */
+  adopt = false,
 ): Promise<UpgradeSetup> {
   const loaded = await readScenario(file, ctx.cwd);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
@@ -51,6 +53,7 @@ export async function prepareUpgrade(
     home: ctx.home,
     cwd: ctx.cwd,
     phase: "target" as const,
+    adopt,
   };
   const gen = write
     ? await writeKollaInputs(request)

@@ -27,6 +27,7 @@ interface Values {
   "run-dir"?: string;
   "kolla-dir"?: string;
   "accept-new-host-keys"?: boolean;
+  adopt?: boolean;
 }
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
@@ -34,12 +35,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   let runDir: string;
   let file = ctx.positionals[0];
   let strategy = parseStrategy(ctx.values.strategy);
+  let adopt = ctx.values.adopt === true;
   if (ctx.values.resume !== undefined) {
     runDir = resolve(ctx.cwd, ctx.values.resume);
     const prev = readRun(runDir);
     records = prev.records;
     file ??= prev.info.file;
     strategy ??= prev.info.strategy;
+    adopt ||= prev.info.adopt === true;
     if (records.at(-1)?.type === "end" && (records.at(-1) as { status: string }).status === "done")
       ctx.out.note(
         `note: ${relative(ctx.cwd, runDir)} already finished; checking the cluster again`,
@@ -49,7 +52,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     runDir = "";
   }
   if (file === undefined) throw new UsageError("kroll upgrade: a SCENARIO or --resume RUN_DIR");
-  const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"]);
+  const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"], true, adopt);
   const s = setup.loaded.scenario;
   const d = setup.desired;
   if (runDir === "") {
@@ -62,6 +65,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       file: setup.loaded.file,
       strategy: d.strategy,
       started: new Date(systemClock.now()).toISOString(),
+      ...(adopt ? { adopt } : {}),
     });
   }
   const journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
@@ -84,6 +88,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     : undefined;
   try {
     const outcome = await runUpgrade(d, {
+      adopt,
       ops: opsFor(ctx, setup, session),
       clock: systemClock,
       logger: ctx.logger,

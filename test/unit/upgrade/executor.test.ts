@@ -9,6 +9,8 @@ import type { ExecutorDeps } from "../../../src/upgrade/executor.js";
 import { markersOf, nextWaveNumber } from "../../../src/upgrade/journal.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { Desired } from "../../../src/upgrade/types.js";
+import { UsageError } from "../../../src/core/errors.js";
+import { LABELS } from "../../../src/deploy/render.js";
 
 const quiet = createStderrLogger({ level: "error", format: "pretty", write: () => undefined });
 
@@ -345,6 +347,42 @@ describe("executor.runUpgrade", () => {
     expect(after.filter((c) => / node2 ironic_conductor/.test(c))).to.deep.equal([
       "restart node2 ironic_conductor",
     ]);
+  });
+
+  it("refuses, before any change, containers it did not create; with adopt, upgrades them by image and claims no config of its own", async () => {
+    const d = desiredState(
+      load(
+        aScenario({ network: { internal_vip: "10.0.0.250", enable_keepalived: false } }),
+      ).scenario,
+      {
+        configHashes: new Map([
+          ["node1 ironic_api", "kroll-hash"],
+          ["node2 ironic_api", "kroll-hash"],
+        ]),
+      },
+    );
+    const fake = new FakeCluster(d);
+    const theirs = fake.get("node1", "ironic_api");
+    if (theirs === undefined) throw new Error("fixture: no ironic_api on node1");
+    fake.containers.set("node1/ironic_api", { ...theirs, labels: { "kolla_version": "16.0" } });
+    const err = await runUpgrade(d, deps(fake, [])).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(UsageError);
+    expect(String(err)).to.match(/refusing to replace containers kroll did not create: ironic_api@node1; pass --adopt/);
+    expect(fake.calls.filter((c) => /^(stop|create|rm|drain)/.test(c))).to.deep.equal([]);
+
+    const out = await runUpgrade(d, deps(fake, [], { adopt: true }));
+    expect(out.status).to.equal("done");
+    expectUpgraded(fake, d);
+    const now = fake.get("node1", "ironic_api");
+    expect(now?.labels["kolla_version"], "its own labels kept").to.equal("16.0");
+    expect(now?.labels[LABELS.config], "no kroll config hash on the operator's config").to.be
+      .undefined;
+    expect(fake.get("node2", "ironic_api")?.labels[LABELS.config], "kroll's own: its hash").to.match(
+      /^kroll-hash/,
+    );
   });
 
   it("puts the pin back in the config when an unpin in place fails, and a second run finishes it", async () => {
