@@ -141,7 +141,11 @@ export async function writeFilesAtomically(
   }
   const manifest: Manifest = { writer: "kroll", adopted: m.adopted, files: written };
   const tmp = join(outDir, `${MANIFEST}.${tag}.tmp`);
-  await writeOne(tmp, { path: MANIFEST, content: `${JSON.stringify(manifest, null, 1)}\n`, mode: 0o600 });
+  await writeOne(tmp, {
+    path: MANIFEST,
+    content: `${JSON.stringify(manifest, null, 1)}\n`,
+    mode: 0o600,
+  });
   await rename(tmp, join(outDir, MANIFEST));
   return { kept, leftChanged };
 }

@@ -5,7 +5,13 @@
  * the name of the layer that set it, so `kroll inventory --explain` can say who won.
  */
 export interface IniOption {
+  /** The value oslo.config reads for an ordinary option: the last line's. */
   readonly value: string;
+  /**
+   * Every value, when one file sets the key on several lines (`alias = a`, `alias = b`): kolla's
+   * merge keeps them all for an oslo multi-valued option, and a later file replaces the lot.
+   */
+  readonly values?: readonly string[];
   /** Which layer set it (a file path or "scenario X kolla.config"). */
   readonly source: string;
 }
@@ -34,7 +40,9 @@ export function parseIni(text: string, source: string): Ini {
     }
     if (/^\s/.test(raw) && section && lastKey !== undefined) {
       const prev = section.get(lastKey);
-      section.set(lastKey, { value: `${prev?.value ?? ""}\n${raw.trim()}`, source });
+      const all = [...valuesOf(prev)];
+      all[all.length - 1] = `${all.at(-1) ?? ""}\n${raw.trim()}`;
+      section.set(lastKey, option(all, source));
       return;
     }
     const header = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
@@ -51,9 +59,23 @@ export function parseIni(text: string, source: string): Ini {
     if (!section)
       throw new IniSyntaxError(lineNo, `line ${lineNo}: option "${opt[1]}" before any [section]`);
     lastKey = opt[1] ?? "";
-    section.set(lastKey, { value: (opt[2] ?? "").trimEnd(), source });
+    // The same key again in this file adds a value (the section map is this file's alone).
+    const prev = section.get(lastKey);
+    const value = (opt[2] ?? "").trimEnd();
+    section.set(lastKey, option(prev ? [...valuesOf(prev), value] : [value], source));
   });
   return ini;
+}
+
+function option(values: readonly string[], source: string): IniOption {
+  return values.length > 1
+    ? { value: values.at(-1) ?? "", values, source }
+    : { value: values[0] ?? "", source };
+}
+
+/** Every value of an option, in the order its file gave them. */
+export function valuesOf(o: IniOption | undefined): readonly string[] {
+  return o === undefined ? [] : (o.values ?? [o.value]);
 }
 
 /** `over` on top of `base`; neither input is changed. */
@@ -93,9 +115,11 @@ export function renderIni(ini: Ini): string {
     if (out.length > 0) out.push("");
     out.push(`[${name}]`);
     for (const [k, opt] of sec) {
-      const [first = "", ...rest] = opt.value.split("\n");
-      out.push(first === "" ? `${k} =` : `${k} = ${first}`);
-      for (const cont of rest) out.push(`    ${cont}`);
+      for (const v of valuesOf(opt)) {
+        const [first = "", ...rest] = v.split("\n");
+        out.push(first === "" ? `${k} =` : `${k} = ${first}`);
+        for (const cont of rest) out.push(`    ${cont}`);
+      }
     }
   }
   return out.length === 0 ? "" : `${out.join("\n")}\n`;

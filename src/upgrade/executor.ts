@@ -395,9 +395,11 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         };
         try {
           const idle = a.closeIdle;
+          const t0 = clock.now();
           await poll(`${a.backend}/${a.server} drained`, a.timeoutMs, async () => {
             const open = await sessions();
-            if (open > 0 && idle) await ops.closeIdleDbSessions(idle.node, idle.container);
+            if (open > 0 && idle && clock.now() - t0 >= idle.afterMs)
+              await ops.closeIdleDbSessions(idle.node, idle.container);
             return open === 0;
           });
         } catch {

@@ -576,7 +576,12 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       // (closing every session at once failed the queries in flight: "Lost connection").
       timeoutMs: t.service === "mariadb" ? Math.min(d.drainTimeoutMs, 30_000) : d.drainTimeoutMs,
       force: t.service === "mariadb",
-      ...(t.service === "mariadb" ? { closeIdle: { node, container: t.container } } : {}),
+      // The lab's clients recycle connections after 10 s; closing idle ones from the first
+      // second cut a heat-engine's connection between two statements of its session (run of
+      // 2026-12-05: "This Connection is closed", HTTP 500 on a stack delete).
+      ...(t.service === "mariadb"
+        ? { closeIdle: { node, container: t.container, afterMs: 12_000 } }
+        : {}),
     });
   for (const t of ts) {
     if (o.pin) actions.push(...pinEdit(t, o.pin));
@@ -677,7 +682,7 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
           server: other.node,
           timeoutMs: Math.min(d.drainTimeoutMs, 30_000),
           force: true,
-          closeIdle: { node: other.node, container: other.container },
+          closeIdle: { node: other.node, container: other.container, afterMs: 12_000 },
         });
   if (v.rolling) for (const t of ts) actions.push({ kind: "retire", node, container: t.container });
   return { node, actions };

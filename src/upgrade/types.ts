@@ -159,7 +159,16 @@ export type Action =
        * idle a second or more) are closed on the server itself, so pooled clients reconnect
        * through the load balancer to another member between two queries, never during one.
        */
-      readonly closeIdle?: { readonly node: string; readonly container: string };
+      readonly closeIdle?: {
+        readonly node: string;
+        readonly container: string;
+        /**
+         * Nothing is closed before this many ms of the wait: a client that recycles its pooled
+         * connections (oslo.db's connection_recycle_time) leaves by itself at its next checkout,
+         * and a connection idle between two statements of a session it holds is not cut.
+         */
+        readonly afterMs: number;
+      };
     }
   /**
    * Before an RPC server stops: its consumers on the shared topic queues are cancelled at the

@@ -189,8 +189,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   try {
     await phase(
       "deploy",
-      async () =>
-        (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"], adopt)).report,
+      async () => (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"], adopt)).report,
       (r) =>
         r.changed
           ? `${r.units.filter((u) => u.action !== "unchanged" && u.action !== "adopted").length} containers deployed`

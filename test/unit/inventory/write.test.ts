@@ -67,7 +67,9 @@ describe("inventory/write", () => {
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(UsageError);
-    expect(String(err)).to.match(/refusing to write into .*kroll did not write \(globals.yml, multinode\).*--adopt/);
+    expect(String(err)).to.match(
+      /refusing to write into .*kroll did not write \(globals.yml, multinode\).*--adopt/,
+    );
     expect(readdirSync(dir).sort()).to.deep.equal(["globals.yml", "multinode"]);
     expect(readFileSync(join(dir, "globals.yml"), "utf8")).to.equal("kolla_base_distro: ubuntu\n");
   });
@@ -85,7 +87,9 @@ describe("inventory/write", () => {
     );
     expect(out.kept.sort()).to.deep.equal(["globals.yml", "passwords.yml"]);
     expect(readFileSync(join(dir, "globals.yml"), "utf8")).to.equal("kolla_base_distro: ubuntu\n");
-    expect(readFileSync(join(dir, "passwords.yml"), "utf8")).to.equal("database_password: theirs\n");
+    expect(readFileSync(join(dir, "passwords.yml"), "utf8")).to.equal(
+      "database_password: theirs\n",
+    );
     expect(readFileSync(join(dir, "config/ironic.conf"), "utf8")).to.equal("[DEFAULT]\n");
     const again = await writeFilesAtomically(dir, []).then(
       () => undefined,

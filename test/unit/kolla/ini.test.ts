@@ -40,6 +40,22 @@ describe("kolla/ini", () => {
       renderIni(iniFromObject({ DEFAULT: { debug: true, workers: 2, host: "h" } }, "s")),
     ).to.equal("[DEFAULT]\ndebug = True\nworkers = 2\nhost = h\n");
   });
+  it("keeps every value of a key one file repeats (oslo multi-values), and a later file replaces them all, as kolla's merge does", () => {
+    const base = parseIni(
+      "[DEFAULT]\nalias = a\nx = 1\nalias = b\n[other]\ny = 2\n[DEFAULT]\nalias = c\n",
+      "base",
+    );
+    expect(renderIni(base)).to.equal(
+      "[DEFAULT]\nalias = a\nalias = b\nalias = c\nx = 1\n\n[other]\ny = 2\n",
+    );
+    expect(base.get("DEFAULT")?.get("alias")?.value, "what oslo reads for a plain option").to.equal(
+      "c",
+    );
+    const over = mergeIni(base, parseIni("[DEFAULT]\nalias = d\nalias = e\n", "over"));
+    expect(renderIni(over)).to.equal("[DEFAULT]\nalias = d\nalias = e\nx = 1\n\n[other]\ny = 2\n");
+    const one = mergeIni(base, parseIni("[DEFAULT]\nalias = z\n", "over"));
+    expect(renderIni(one)).to.match(/^\[DEFAULT\]\nalias = z\nx = 1\n/);
+  });
   it("round-trips continuation lines", () => {
     const text = "[a]\nlist = one\n    two\n";
     expect(renderIni(parseIni(text, "f"))).to.equal(text);

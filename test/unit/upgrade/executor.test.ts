@@ -262,8 +262,31 @@ describe("executor.runUpgrade", () => {
       fake.dbConnectionsIdle = idle;
       // Pooled database connections never end by themselves.
       fake.servers = fake.servers.map((s) => (s.backend === "mariadb" ? { ...s, sessions: 3 } : s));
-      const out = await runUpgrade(d, deps(fake, []));
+      const clock = fakeClock();
+      const records: JournalRecord[] = [];
+      const closedAt: number[] = [];
+      const close = fake.closeIdleDbSessions.bind(fake);
+      fake.closeIdleDbSessions = (node, container) => {
+        closedAt.push(clock.now());
+        return close(node, container);
+      };
+      const out = await runUpgrade(d, deps(fake, records, { clock }));
       expect(out.status).to.equal("done");
+      // Nothing is closed in a wait's first 12 s (the clients' own recycling goes first).
+      const waits = records.flatMap((r) =>
+        r.type === "action" &&
+        r.event === "start" &&
+        r.action.kind === "waitDrained" &&
+        r.action.closeIdle
+          ? [r.ts]
+          : [],
+      );
+      expect(waits.length).to.be.above(0);
+      expect(closedAt.length).to.be.above(0);
+      for (const t of closedAt) {
+        const start = Math.max(...waits.filter((w) => w < t));
+        expect(t - start, "closed too early in its wait").to.be.at.least(12_000);
+      }
       const members = d.targets.filter((t) => t.container === "mariadb").map((t) => t.node);
       expect(members.length).to.be.above(1);
       const closed = fake.calls.filter((c) => c.startsWith("close-idle"));
@@ -327,7 +350,11 @@ describe("executor.runUpgrade", () => {
     const fake = new FakeCluster(d);
     const out = await runUpgrade(d, deps(fake, []));
     const seq = fake.calls.filter((c) => /^(ring-out|stop|create) node1 ironic_conductor/.test(c));
-    expect(seq.slice(0, 3).map((c) => c.split(" ")[0])).to.deep.equal(["ring-out", "stop", "create"]);
+    expect(seq.slice(0, 3).map((c) => c.split(" ")[0])).to.deep.equal([
+      "ring-out",
+      "stop",
+      "create",
+    ]);
     expect(out.notes.join("\n")).not.to.include("hash ring");
 
     const mute = new FakeCluster(d);
@@ -351,9 +378,8 @@ describe("executor.runUpgrade", () => {
 
   it("refuses, before any change, containers it did not create; with adopt, upgrades them by image and claims no config of its own", async () => {
     const d = desiredState(
-      load(
-        aScenario({ network: { internal_vip: "10.0.0.250", enable_keepalived: false } }),
-      ).scenario,
+      load(aScenario({ network: { internal_vip: "10.0.0.250", enable_keepalived: false } }))
+        .scenario,
       {
         configHashes: new Map([
           ["node1 ironic_api", "kroll-hash"],
@@ -364,13 +390,15 @@ describe("executor.runUpgrade", () => {
     const fake = new FakeCluster(d);
     const theirs = fake.get("node1", "ironic_api");
     if (theirs === undefined) throw new Error("fixture: no ironic_api on node1");
-    fake.containers.set("node1/ironic_api", { ...theirs, labels: { "kolla_version": "16.0" } });
+    fake.containers.set("node1/ironic_api", { ...theirs, labels: { kolla_version: "16.0" } });
     const err = await runUpgrade(d, deps(fake, [])).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(UsageError);
-    expect(String(err)).to.match(/refusing to replace containers kroll did not create: ironic_api@node1; pass --adopt/);
+    expect(String(err)).to.match(
+      /refusing to replace containers kroll did not create: ironic_api@node1; pass --adopt/,
+    );
     expect(fake.calls.filter((c) => /^(stop|create|rm|drain)/.test(c))).to.deep.equal([]);
 
     const out = await runUpgrade(d, deps(fake, [], { adopt: true }));
@@ -380,9 +408,10 @@ describe("executor.runUpgrade", () => {
     expect(now?.labels["kolla_version"], "its own labels kept").to.equal("16.0");
     expect(now?.labels[LABELS.config], "no kroll config hash on the operator's config").to.be
       .undefined;
-    expect(fake.get("node2", "ironic_api")?.labels[LABELS.config], "kroll's own: its hash").to.match(
-      /^kroll-hash/,
-    );
+    expect(
+      fake.get("node2", "ironic_api")?.labels[LABELS.config],
+      "kroll's own: its hash",
+    ).to.match(/^kroll-hash/);
   });
 
   it("puts the pin back in the config when an unpin in place fails, and a second run finishes it", async () => {

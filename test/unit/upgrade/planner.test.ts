@@ -308,7 +308,7 @@ describe("planner.nextWave", () => {
         server,
         timeoutMs: 30_000,
         force: true,
-        closeIdle: { node: server, container: "mariadb" },
+        closeIdle: { node: server, container: "mariadb", afterMs: 12_000 },
       })),
       { kind: "retire", node: "node1", container: "mariadb" },
     ]);
