@@ -124,12 +124,15 @@ export interface DockerApi {
   ): Promise<void>;
   /**
    * Container events of containers with these labels, as they happen, until the signal aborts.
-   * `onEvent` is called for each; the promise settles when the stream ends.
+   * `onEvent` is called for each; the promise settles when the stream ends. `since` (ms since
+   * the epoch) replays what the engine saw from then on first; `actions` keeps only those
+   * (`health_status` matches every health status), at the engine.
    */
   events(
     labels: Readonly<Record<string, string>>,
     onEvent: (e: DockerEvent) => void,
     signal: AbortSignal,
+    opts?: { readonly since?: number; readonly actions?: readonly string[] },
   ): Promise<void>;
   close(): void;
 }

@@ -12,7 +12,8 @@ import type { ActionSpan, Attribution } from "../report/model.js";
 import type { UpgradeOutcome } from "../upgrade/executor.js";
 import type { JournalRecord } from "../upgrade/journal.js";
 import type { Breach, SloResult } from "../watch/detectors.js";
-import type { WatchRecord } from "../watch/watcher.js";
+import type { WatchRecord } from "../watch/records.js";
+import { blindGaps } from "../watch/records.js";
 import type { ResourceCheck } from "./resources.js";
 
 export const REPORT_VERSION = 1;
@@ -304,7 +305,7 @@ export function buildRunReport(i: RunInputs): RunReport {
   }));
   const trouble: AttributedFailure[] = i.watched
     .filter(
-      (w) =>
+      (w): w is Exclude<WatchRecord, { kind: "gap" }> =>
         (w.kind === "container" && i.trouble.includes(w.action)) ||
         w.kind === "log" ||
         (w.kind === "haproxy" && w.status !== "UP"),
@@ -419,6 +420,26 @@ export function buildRunReport(i: RunInputs): RunReport {
                   `${c.node} ${c.container}: ${c.image}${c.image !== c.want ? ` (want ${c.want})` : ""}, ${c.state}/${c.health}`,
               )
               .join("; "),
+    });
+  }
+  if (i.load !== undefined) {
+    // A watcher that could not see makes a clean-looking run prove nothing about that span.
+    const gaps = i.watched.filter(
+      (w): w is Extract<WatchRecord, { kind: "gap" }> => w.kind === "gap",
+    );
+    const blind = blindGaps(i.watched);
+    const say = (g: (typeof gaps)[number]): string =>
+      `${g.watcher} on ${g.where}: ${((g.to - g.at) / 1000).toFixed(1)} s from ${new Date(g.at).toISOString()} (${g.reason})`;
+    checks.push({
+      suite: "cluster",
+      name: "watchers saw the whole run",
+      ok: blind.length === 0,
+      message:
+        blind.length > 0
+          ? `blind: ${blind.map(say).join("; ")}`
+          : gaps.length === 0
+            ? "every watcher saw the whole run"
+            : `every gap was read back or shorter than 5 s: ${gaps.map(say).join("; ")}`,
     });
   }
   const failed = checks.filter((c) => !c.ok);

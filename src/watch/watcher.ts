@@ -3,6 +3,12 @@
  * stream (die, kill, oom, health_status, restart) for the scenario's containers, their logs
  * scanned every few seconds for tracebacks, ERROR lines and RPC/versioning errors, and HAProxy's
  * view of every backend server on every loadbalancer host (state changes only).
+ *
+ * A watcher that loses sight says so: each time one cannot see (an event stream that ended or
+ * failed, a log or HAProxy read that failed) it records a `gap` with its span and whether what
+ * happened meanwhile was recovered (events replayed from the last one seen; logs read from each
+ * container's cursor) or is lost (HAProxy state, or a gap still open when the watchers stop).
+ * The healthchecks' exec events (tens of thousands an hour) are never asked for.
  */
 import type { Cluster } from "../cluster/connect.js";
 import type { DockerApi } from "../cluster/ports.js";
@@ -13,43 +19,16 @@ import { LABELS } from "../deploy/render.js";
 import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
 import { parseShowStat } from "../upgrade/haproxy.js";
 import { readStampedLogs, scanLogLines } from "./logscan.js";
-import type { LogFinding } from "./logscan.js";
+import type { WatcherName, WatchRecord } from "./records.js";
+import { WATCHED_ACTIONS } from "./records.js";
 
-export type WatchRecord =
-  | {
-      readonly kind: "container";
-      readonly at: number;
-      readonly node: string;
-      readonly container: string;
-      readonly action: string;
-      readonly image: string;
-      readonly exitCode: number | undefined;
-    }
-  | {
-      readonly kind: "log";
-      readonly at: number;
-      readonly node: string;
-      readonly container: string;
-      readonly finding: LogFinding;
-      readonly line: string;
-    }
-  | {
-      readonly kind: "haproxy";
-      readonly at: number;
-      readonly lb: string;
-      readonly backend: string;
-      readonly server: string;
-      readonly status: string;
-      readonly previous: string;
-    };
+export type { WatchRecord, WatcherName } from "./records.js";
+export { TROUBLE, WATCHED_ACTIONS, blindGaps } from "./records.js";
 
 export interface Watchers {
   records(): readonly WatchRecord[];
   stop(): Promise<readonly WatchRecord[]>;
 }
-
-/** Container actions that mean trouble unless an upgrade step caused them (the report ties them). */
-export const TROUBLE = ["die", "oom", "kill", "health_status: unhealthy", "restart"];
 
 export function startWatchers(deps: {
   readonly scenario: string;
@@ -63,6 +42,10 @@ export function startWatchers(deps: {
   readonly haproxyEveryMs?: number;
   /** Bound on kept log findings (the rest are counted). */
   readonly maxLogRecords?: number;
+  /** Bound on kept container events (the rest are counted). */
+  readonly maxContainerRecords?: number;
+  /** Wait before reopening a lost event stream (default 1 s). */
+  readonly reconnectMs?: number;
 }): Watchers {
   const { clock } = deps;
   const stop = new AbortController();
@@ -70,33 +53,115 @@ export function startWatchers(deps: {
   setMaxListeners(0, stop.signal);
   const out: WatchRecord[] = [];
   const maxLogs = deps.maxLogRecords ?? 2_000;
+  const maxEvents = deps.maxContainerRecords ?? 20_000;
   let logs = 0;
+  let containerEvents = 0;
   const labels = { [LABELS.scenario]: deps.scenario };
 
-  const events = deps.nodes.map((node) =>
-    (
-      deps.dockers.get(node)?.events(
-        labels,
-        (e) =>
-          out.push({
-            kind: "container",
-            at: e.time,
-            node,
-            container: e.container,
-            action: e.action,
-            image: e.image,
-            exitCode: e.exitCode,
-          }),
-        stop.signal,
-      ) ?? Promise.resolve()
-    ).catch((e: unknown) =>
-      deps.logger.warn(`docker events on ${node} stopped: ${String(e)}`, { node }),
-    ),
-  );
+  /** One open gap per watcher and place; closed when it sees again, or at stop. */
+  const open = new Map<string, { at: number; reason: string }>();
+  const lose = (watcher: WatcherName, where: string, reason: string): void => {
+    const k = `${watcher} ${where}`;
+    const was = open.get(k);
+    // Still blind: the latest reason is the one worth reading.
+    if (was !== undefined) {
+      open.set(k, { at: was.at, reason });
+      return;
+    }
+    open.set(k, { at: clock.now(), reason });
+    deps.logger.warn(`watcher ${watcher} on ${where} cannot see: ${reason}`, { node: where });
+  };
+  const regain = (watcher: WatcherName, where: string, recovered: boolean): void => {
+    const k = `${watcher} ${where}`;
+    const g = open.get(k);
+    if (g === undefined) return;
+    open.delete(k);
+    out.push({
+      kind: "gap",
+      at: g.at,
+      to: clock.now(),
+      watcher,
+      where,
+      reason: g.reason,
+      recovered,
+    });
+    deps.logger.info(
+      `watcher ${watcher} on ${where} sees again after ${((clock.now() - g.at) / 1000).toFixed(1)} s${recovered ? " (what it missed was read back)" : ""}`,
+      { node: where },
+    );
+  };
 
-  const every = async (ms: number, f: () => Promise<void>): Promise<void> => {
+  const events = deps.nodes.map(async (node) => {
+    const docker = deps.dockers.get(node);
+    if (docker === undefined) {
+      lose("docker-events", node, "no Docker connection to the node");
+      return;
+    }
+    let since: number | undefined;
+    const seen = new Set<string>();
     while (!stop.signal.aborted) {
-      await f().catch(() => undefined);
+      // Replayed from the last event seen (or the loss), so a reconnect loses nothing; the
+      // events at that same instant come again and are told apart.
+      const from = since ?? open.get(`docker-events ${node}`)?.at;
+      let reason = "the event stream ended";
+      await docker
+        .events(
+          labels,
+          (e) => {
+            if (e.action.startsWith("exec_")) return;
+            const id = `${e.time} ${e.container} ${e.action}`;
+            if (since !== undefined && e.time < since) return;
+            if (since === e.time && seen.has(id)) return;
+            if (since !== e.time) seen.clear();
+            seen.add(id);
+            since = e.time;
+            regain("docker-events", node, true);
+            containerEvents++;
+            if (containerEvents <= maxEvents)
+              out.push({
+                kind: "container",
+                at: e.time,
+                node,
+                container: e.container,
+                action: e.action,
+                image: e.image,
+                exitCode: e.exitCode,
+              });
+          },
+          stop.signal,
+          { actions: WATCHED_ACTIONS, ...(from !== undefined ? { since: from } : {}) },
+        )
+        .catch((e: unknown) => {
+          reason = e instanceof Error ? e.message : String(e);
+        });
+      if (stop.signal.aborted) break;
+      lose("docker-events", node, reason);
+      since ??= open.get(`docker-events ${node}`)?.at;
+      await clock.sleep(deps.reconnectMs ?? 1_000, stop.signal).catch(() => undefined);
+    }
+  });
+
+  /**
+   * Runs f every ms; a failure opens a gap for the watcher, the next success closes it
+   * (`recovered`: whether what it missed was read back).
+   */
+  const every = async (
+    ms: number,
+    watcher: WatcherName,
+    where: string,
+    recovered: boolean,
+    f: () => Promise<void>,
+  ): Promise<void> => {
+    while (!stop.signal.aborted) {
+      const ok = await f().then(
+        () => true,
+        (e: unknown) => {
+          if (!stop.signal.aborted)
+            lose(watcher, where, e instanceof Error ? e.message : String(e));
+          return false;
+        },
+      );
+      if (ok) regain(watcher, where, recovered);
       await clock.sleep(ms, stop.signal).catch(() => undefined);
     }
   };
@@ -105,7 +170,8 @@ export function startWatchers(deps: {
   const logLoops = deps.nodes.map((node) => {
     // Per node and container: the last log line read (docker's timestamp).
     const cursors = new Map<string, string>();
-    return every(deps.logEveryMs ?? 5_000, async () => {
+    // A failed read loses nothing: the next one starts at each container's cursor.
+    return every(deps.logEveryMs ?? 5_000, "logs", node, true, async () => {
       const r = await deps.cluster
         .shell(node)
         .exec(
@@ -143,9 +209,9 @@ export function startWatchers(deps: {
   const last = new Map<string, string>();
   const lbLoops = deps.loadbalancers.map((lb) => {
     const runtime = haproxyRuntime(deps.cluster.shell(lb));
-    return every(deps.haproxyEveryMs ?? 1_000, async () => {
-      const stat = await runtime("show stat", 10_000).catch(() => undefined);
-      if (stat === undefined) return;
+    // A failed read loses the state changes in between (HAProxy keeps no history).
+    return every(deps.haproxyEveryMs ?? 1_000, "haproxy", lb, false, async () => {
+      const stat = await runtime("show stat", 10_000);
       for (const s of parseShowStat(lb, stat, new Map())) {
         const k = `${lb} ${s.backend} ${s.server}`;
         const prev = last.get(k);
@@ -170,6 +236,24 @@ export function startWatchers(deps: {
     async stop() {
       stop.abort();
       await Promise.all([...events, ...logLoops, ...lbLoops]);
+      // Still blind at the end: nothing after the gap's start was seen.
+      for (const [k, g] of open) {
+        const [watcher = "logs", where = ""] = k.split(" ");
+        out.push({
+          kind: "gap",
+          at: g.at,
+          to: clock.now(),
+          watcher: watcher as WatcherName,
+          where,
+          reason: g.reason,
+          recovered: false,
+        });
+      }
+      open.clear();
+      if (containerEvents > maxEvents)
+        deps.logger.warn(
+          `watchers kept the first ${maxEvents} of ${containerEvents} container events`,
+        );
       return out;
     },
   };

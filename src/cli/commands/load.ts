@@ -11,6 +11,7 @@ import { readScenario } from "../../scenario/read.js";
 import { startLoad } from "../../load/session.js";
 import { desiredState } from "../../upgrade/desired.js";
 import { startWatchers, TROUBLE } from "../../watch/watcher.js";
+import type { WatchRecord } from "../../watch/watcher.js";
 import { openSession } from "./cluster-session.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
@@ -112,7 +113,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         `  ${o.status}: ${o.kind} ${o.id} ${o.verb} → ${o.goal}: ${o.state}${o.reason ? `: ${o.reason}` : ""}`,
       );
     const trouble = watched.filter(
-      (w) =>
+      (w): w is Exclude<WatchRecord, { kind: "gap" }> =>
         (w.kind === "container" && TROUBLE.includes(w.action)) ||
         w.kind === "log" ||
         w.kind === "haproxy",
@@ -124,6 +125,11 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       ctx.out.line(
         `  ${new Date(w.at).toISOString()} ${w.kind === "haproxy" ? `${w.lb} ${w.backend}/${w.server} ${w.previous} → ${w.status}` : w.kind === "log" ? `${w.node} ${w.container} ${w.finding}: ${w.line.slice(0, 120)}` : `${w.node} ${w.container} ${w.action}`}`,
       );
+    for (const g of watched)
+      if (g.kind === "gap")
+        ctx.out.line(
+          `  watcher ${g.watcher} on ${g.where} could not see for ${((g.to - g.at) / 1000).toFixed(1)} s from ${new Date(g.at).toISOString()} (${g.recovered ? "read back afterwards" : "what happened then is lost"}): ${g.reason}`,
+        );
     for (const b of r.slo.breaches) ctx.out.line(`  SLO ${b.slo}: ${b.message}`);
     for (const x of r.slo.recorded) ctx.out.line(`  recorded: ${x}`);
   }

@@ -257,14 +257,19 @@ export function createDockerodeDockerApi(
         client.createContainer({ ...cloneCreateOptions(raw, image, to), abortSignal: s }),
       );
     },
-    async events(labels, onEvent, signal) {
+    async events(labels, onEvent, signal, opts = {}) {
       const filters = JSON.stringify({
         type: ["container"],
         label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+        ...(opts.actions ? { event: opts.actions } : {}),
       });
       let stream: NodeJS.ReadableStream;
       try {
-        stream = await client.getEvents({ filters, abortSignal: signal });
+        stream = await client.getEvents({
+          filters,
+          abortSignal: signal,
+          ...(opts.since !== undefined ? { since: (opts.since / 1000).toFixed(3) } : {}),
+        });
       } catch (e: unknown) {
         if (signal.aborted) return;
         throw new DockerApiError(node, "events", errorMessage(e as DockerodeError), undefined, {

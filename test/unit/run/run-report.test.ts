@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { WatchRecord } from "../../../src/watch/records.js";
 import { Recorder } from "../../../src/load/recorder.js";
 import { spansFromJournal } from "../../../src/report/model.js";
 import { allowedDisruptionMs, percentile } from "../../../src/run/history.js";
@@ -374,6 +375,34 @@ describe("run/model: the verdict and what each failure is tied to", () => {
     expect(torn.checks.filter((c) => !c.ok).map((c) => `${c.suite}/${c.name}`)).to.deep.equal([
       "steps/upgrade journal",
     ]);
+  });
+
+  it("fails 'watchers saw the whole run' when a watcher was blind, and not for a gap it read back or a missed poll", () => {
+    const clean = journal.filter(
+      (j) =>
+        !(j.type === "action" && j.event === "failed") &&
+        !(j.type === "wave" && j.event === "failed"),
+    );
+    const gap = (over: Partial<Extract<WatchRecord, { kind: "gap" }>>): WatchRecord => ({
+      kind: "gap",
+      at: 10_000,
+      to: 40_000,
+      watcher: "docker-events",
+      where: "node2",
+      reason: "the event stream ended",
+      recovered: true,
+      ...over,
+    });
+    const check = (watched: WatchRecord[]) =>
+      buildRunReport(
+        inputs({ journal: clean, spans: spansFromJournal(clean), watched }),
+      ).checks.find((c) => c.name === "watchers saw the whole run");
+    expect(check([])).to.deep.include({ ok: true, message: "every watcher saw the whole run" });
+    expect(check([gap({}), gap({ watcher: "haproxy", recovered: false, to: 11_000 })])?.ok).to.be
+      .true;
+    const blind = check([gap({ watcher: "haproxy", where: "node1", recovered: false })]);
+    expect(blind?.ok).to.be.false;
+    expect(blind?.message).to.match(/^blind: haproxy on node1: 30\.0 s from/);
   });
 });
 

@@ -1,0 +1,168 @@
+import { expect } from "chai";
+import type { Cluster } from "../../../src/cluster/connect.js";
+import type { DockerApi, DockerEvent, NodeShell } from "../../../src/cluster/ports.js";
+import { systemClock } from "../../../src/core/clock.js";
+import { createStderrLogger } from "../../../src/core/logger.js";
+import { blindGaps, startWatchers, WATCHED_ACTIONS } from "../../../src/watch/watcher.js";
+import type { WatchRecord } from "../../../src/watch/watcher.js";
+
+const quiet = createStderrLogger({ level: "error", format: "pretty", write: () => undefined });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A node's Docker event stream: every event ever emitted is kept, as the engine keeps them, so
+ * a reopened stream with `since` replays; `cut()` ends the current stream as an SSH reconnect
+ * does.
+ */
+class FakeEvents {
+  readonly history: DockerEvent[] = [];
+  readonly opened: { since: number | undefined; actions: readonly string[] | undefined }[] = [];
+  private listener: ((e: DockerEvent) => void) | undefined;
+  private end: (() => void) | undefined;
+  failOpen = false;
+
+  emit(container: string, action: string, time: number): void {
+    const e: DockerEvent = {
+      node: "node1",
+      time,
+      container,
+      action,
+      image: "i",
+      exitCode: undefined,
+      signal: undefined,
+    };
+    this.history.push(e);
+    this.listener?.(e);
+  }
+  cut(): void {
+    this.listener = undefined;
+    this.end?.();
+  }
+  api(): DockerApi {
+    const events: DockerApi["events"] = (_labels, onEvent, signal, opts) => {
+      this.opened.push({ since: opts?.since, actions: opts?.actions });
+      if (this.failOpen) return Promise.reject(new Error("ssh: channel open failure"));
+      return new Promise<void>((resolve) => {
+        // The engine replays what it saw from `since` (second resolution, inclusive).
+        if (opts?.since !== undefined)
+          for (const e of this.history) if (e.time >= opts.since) onEvent(e);
+        this.listener = onEvent;
+        this.end = resolve;
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+    };
+    return { events } as unknown as DockerApi;
+  }
+}
+
+function cluster(exec: (argv: readonly string[]) => Promise<{ stdout: string }>): Cluster {
+  const shell = {
+    exec: async (argv: readonly string[]) => ({ exitCode: 0, stderr: "", ...(await exec(argv)) }),
+  } as unknown as NodeShell;
+  return { shell: () => shell } as unknown as Cluster;
+}
+
+describe("watch/watcher", () => {
+  it("asks the engine for no exec events, and drops any that come", async () => {
+    const ev = new FakeEvents();
+    const w = startWatchers({
+      scenario: "s",
+      nodes: ["node1"],
+      loadbalancers: [],
+      cluster: cluster(async () => ({ stdout: "" })),
+      dockers: new Map([["node1", ev.api()]]),
+      clock: systemClock,
+      logger: quiet,
+      logEveryMs: 20,
+    });
+    await sleep(30);
+    for (let i = 0; i < 50; i++) ev.emit("ironic_api", "exec_start: healthcheck_curl", 1_000 + i);
+    ev.emit("ironic_api", "die", 2_000);
+    const out = await w.stop();
+    expect(ev.opened[0]?.actions).to.deep.equal([...WATCHED_ACTIONS]);
+    expect(WATCHED_ACTIONS.some((a) => a.startsWith("exec"))).to.be.false;
+    expect(
+      out.filter((r) => r.kind === "container").map((r) => r.kind === "container" && r.action),
+    ).to.deep.equal(["die"]);
+  });
+
+  it("reopens a lost event stream from the last event seen: nothing lost, nothing twice, the gap recorded as read back", async () => {
+    const ev = new FakeEvents();
+    const w = startWatchers({
+      scenario: "s",
+      nodes: ["node1"],
+      loadbalancers: [],
+      cluster: cluster(async () => ({ stdout: "" })),
+      dockers: new Map([["node1", ev.api()]]),
+      clock: systemClock,
+      logger: quiet,
+      logEveryMs: 20,
+      reconnectMs: 20,
+    });
+    await sleep(20);
+    ev.emit("heat_api", "start", 5_000);
+    ev.emit("heat_api", "kill", 6_000);
+    ev.cut();
+    // While it is down the engine sees these; the reopened stream must replay them.
+    ev.emit("heat_api", "die", 6_000);
+    ev.emit("heat_api", "start", 7_000);
+    await sleep(80);
+    ev.emit("heat_api", "stop", 8_000);
+    await sleep(10);
+    const out = await w.stop();
+    const actions = out.flatMap((r) => (r.kind === "container" ? [`${r.at} ${r.action}`] : []));
+    expect(actions).to.deep.equal([
+      "5000 start",
+      "6000 kill",
+      "6000 die",
+      "7000 start",
+      "8000 stop",
+    ]);
+    expect(ev.opened.map((o) => o.since)).to.deep.equal([undefined, 6_000]);
+    const gaps = out.filter((r) => r.kind === "gap");
+    expect(gaps).to.have.length(1);
+    expect(gaps[0]).to.deep.include({ watcher: "docker-events", where: "node1", recovered: true });
+    expect(blindGaps(out, 0)).to.deep.equal([]);
+  });
+
+  it("says it is blind when the stream cannot be reopened or a read keeps failing, until the end", async () => {
+    const ev = new FakeEvents();
+    let logsDown = true;
+    const w = startWatchers({
+      scenario: "s",
+      nodes: ["node1"],
+      loadbalancers: ["node1"],
+      cluster: cluster(async (argv) => {
+        if (argv.includes("scan") && logsDown) throw new Error("ssh: timed out");
+        if (argv.join(" ").includes("haproxy")) throw new Error("HAProxy on node1: no answer");
+        return { stdout: "" };
+      }),
+      dockers: new Map([["node1", ev.api()]]),
+      clock: systemClock,
+      logger: quiet,
+      logEveryMs: 20,
+      haproxyEveryMs: 20,
+      reconnectMs: 20,
+    });
+    await sleep(30);
+    ev.failOpen = true;
+    ev.cut();
+    await sleep(60);
+    logsDown = false;
+    await sleep(60);
+    const out = await w.stop();
+    const gaps = out.filter((r): r is Extract<WatchRecord, { kind: "gap" }> => r.kind === "gap");
+    const by = (name: string) => gaps.filter((g) => g.watcher === name);
+    expect(by("logs")).to.have.length(1);
+    expect(by("logs")[0]?.recovered, "logs are read back from each container's cursor").to.be.true;
+    expect(by("docker-events")[0]).to.deep.include({ recovered: false });
+    expect(by("docker-events")[0]?.reason).to.include("channel open failure");
+    expect(by("haproxy")[0]).to.deep.include({ where: "node1", recovered: false });
+    expect(
+      blindGaps(out, 0)
+        .map((g) => g.watcher)
+        .sort(),
+    ).to.deep.equal(["docker-events", "haproxy"]);
+    expect(ev.opened.length, "it kept trying").to.be.above(2);
+  });
+});
