@@ -196,7 +196,54 @@ function translateConnectError(
   return new SshError(t.node, `SSH to ${where} failed: ${e.message}`, { cause: e });
 }
 
+/**
+ * The command as the node runs it: a shell that says its PID on stderr's first line, then execs
+ * the command in its place. sshd starts each command in a session of its own, so that PID is
+ * also the process group of the command and of every child it starts (a pipeline, a `docker
+ * logs | sed`): a command cut short by its deadline or a stop is killed as a group.
+ */
+const PID_WRAPPER = `sh -c 'echo "$$" >&2; exec "$@"' kroll`;
+
+/** Bound on opening a channel (exec or SFTP) when the server never answers. */
+const OPEN_TIMEOUT_MS = 20_000;
+
 function makeShell(node: string, getClient: () => Promise<Client>, close: () => void): NodeShell {
+  /**
+   * TERM to the command's process group, KILL 3 s later if any of it is left. The group is read
+   * from /proc (a login shell that does not exec the command leaves it a child of the group's
+   * leader), and only a group that leads its own session is killed: the one sshd made for that
+   * command, never a group it shares with anything else.
+   */
+  const killGroup = async (pid: number): Promise<void> => {
+    const conn = await getClient().catch(() => undefined);
+    if (conn === undefined) return;
+    const script = [
+      'set -- $(sed "s/.*) //" /proc/"$1"/stat 2>/dev/null)',
+      '[ -n "$3" ] && [ "$3" = "$4" ] && [ "$3" -gt 1 ] || exit 0',
+      // No "--": dash's kill takes a negative PID (a group) without it, and refuses it.
+      'g=$3; kill -TERM -"$g" 2>/dev/null || exit 0',
+      'i=0; while [ $i -lt 6 ]; do kill -0 -"$g" 2>/dev/null || exit 0; sleep 0.5; i=$((i+1)); done',
+      'kill -KILL -"$g" 2>/dev/null; true',
+    ].join("\n");
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      conn.exec(`sh -c ${shellQuote(script)} kroll-kill ${pid}`, (err, stream) => {
+        if (err) {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        stream.on("close", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        stream.resume();
+        stream.stderr.resume();
+        stream.end();
+      });
+    });
+  };
+
   const exec = async (argv: readonly string[], opts: ExecOptions): Promise<ExecResult> => {
     const conn = await getClient();
     return new Promise((resolve, reject) => {
@@ -207,34 +254,61 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
         );
         return;
       }
-      conn.exec(command, (err, stream) => {
-        if (err) {
-          reject(new SshError(node, `cannot run \`${command}\`: ${err.message}`, { cause: err }));
+      let stdout = "";
+      let stderr = "";
+      let pid: number | undefined;
+      let pidLine = true;
+      let done = false;
+      let channel: { close(): void } | undefined;
+      const finish = (f: () => void): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        opts.signal?.removeEventListener("abort", onAbort);
+        f();
+      };
+      /** Cut short: the stream closed and, once its PID is known, the command killed. */
+      const cut = (err: Error): void => {
+        if (done) return;
+        channel?.close();
+        const p = pid;
+        finish(() => {
+          if (p === undefined) reject(err);
+          else void killGroup(p).then(() => reject(err));
+        });
+      };
+      // Covers opening the channel too: a server that never answers it is a timeout.
+      const timer = setTimeout(
+        () => cut(new TimeoutError(`node ${node}: \`${command}\``, opts.timeoutMs)),
+        opts.timeoutMs,
+      );
+      const onAbort = (): void =>
+        cut(new SshError(node, `aborted: ${command}`, { cause: opts.signal?.reason }));
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      conn.exec(`${PID_WRAPPER} ${command}`, (err, stream) => {
+        if (done) {
+          // Opened after its deadline: nothing waits for it any more.
+          stream?.close();
           return;
         }
-        let stdout = "";
-        let stderr = "";
-        let done = false;
-        const finish = (f: () => void): void => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          opts.signal?.removeEventListener("abort", onAbort);
-          f();
-        };
-        const timer = setTimeout(() => {
-          stream.close();
-          finish(() => reject(new TimeoutError(`node ${node}: \`${command}\``, opts.timeoutMs)));
-        }, opts.timeoutMs);
-        const onAbort = (): void => {
-          stream.close();
+        if (err) {
           finish(() =>
-            reject(new SshError(node, `aborted: ${command}`, { cause: opts.signal?.reason })),
+            reject(new SshError(node, `cannot run \`${command}\`: ${err.message}`, { cause: err })),
           );
-        };
-        opts.signal?.addEventListener("abort", onAbort, { once: true });
+          return;
+        }
+        channel = stream;
         stream.on("data", (d: Buffer) => (stdout += d.toString()));
-        stream.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        stream.stderr.on("data", (d: Buffer) => {
+          stderr += d.toString();
+          if (pidLine) {
+            const nl = stderr.indexOf("\n");
+            if (nl < 0) return;
+            pid = Number(stderr.slice(0, nl)) || undefined;
+            stderr = stderr.slice(nl + 1);
+            pidLine = false;
+          }
+        });
         stream.on("close", (code: number | null, signal?: string) => {
           finish(() => resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr }));
         });
@@ -247,13 +321,22 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
   const sftpSession = async (): Promise<SFTPWrapper> => {
     const conn = await getClient();
     if (sftp && sftpOf === conn) return sftp;
-    sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-      conn.sftp((err, s) =>
-        err
-          ? reject(new SshError(node, `cannot open SFTP: ${err.message}`, { cause: err }))
-          : resolve(s),
-      ),
-    );
+    sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(new TimeoutError(`node ${node}: open SFTP`, OPEN_TIMEOUT_MS));
+      }, OPEN_TIMEOUT_MS);
+      conn.sftp((err, s) => {
+        clearTimeout(timer);
+        if (late) {
+          s?.end();
+          return;
+        }
+        if (err) reject(new SshError(node, `cannot open SFTP: ${err.message}`, { cause: err }));
+        else resolve(s);
+      });
+    });
     sftpOf = conn;
     return sftp;
   };
@@ -276,8 +359,8 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
         let late = false;
         const timer = setTimeout(() => {
           late = true;
-          reject(new TimeoutError(`node ${node}: open ${path} over SSH`, 20_000));
-        }, 20_000);
+          reject(new TimeoutError(`node ${node}: open ${path} over SSH`, OPEN_TIMEOUT_MS));
+        }, OPEN_TIMEOUT_MS);
         conn.openssh_forwardOutStreamLocal(path, (err, channel) => {
           clearTimeout(timer);
           if (late) {
