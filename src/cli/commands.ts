@@ -283,7 +283,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "load",
     summary: "run the scenario's load and disruption pollers alone, then summarise",
-    usage: "kroll load SCENARIO [--duration 60s] [--json] [--accept-new-host-keys]",
+    usage: "kroll load SCENARIO [--duration 60s] [--run-dir DIR] [--json] [--accept-new-host-keys]",
     help: [
       "Against a deployed cluster: the scenario's load profiles through the VIP (open loop, every",
       "accepted operation followed to its goal) and the disruption pollers (each API through the",
@@ -295,12 +295,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       "",
       "Options:",
       "  --duration D  how long the load runs (default 60s; bounded by load.max_duration)",
+      "  --run-dir DIR write DIR/events.jsonl (the timeline: each second, failure, operation,",
+      "                outage and watcher record) and DIR/summary.json",
       "  --json        the summary as JSON on stdout",
       "",
       "Exit: 0 within the SLOs, 1 an SLO breached, 2 bad input.",
     ].join("\n"),
     options: {
       duration: { type: "string" },
+      "run-dir": { type: "string" },
       json: { type: "boolean" },
       "accept-new-host-keys": { type: "boolean" },
     },

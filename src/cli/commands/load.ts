@@ -15,9 +15,54 @@ import type { WatchRecord } from "../../watch/watcher.js";
 import { openSession } from "./cluster-session.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { LoadResult } from "../../load/session.js";
+
+/** A load run's files: the timeline (one JSON object per line, in time order) and a summary. */
+function writeLoadRun(
+  dir: string,
+  scenario: string,
+  r: LoadResult,
+  watched: readonly WatchRecord[],
+): void {
+  mkdirSync(dir, { recursive: true });
+  const sm = r.summary;
+  const ev: { t: number; kind: string; [k: string]: unknown }[] = [
+    ...watched.map((w) => ({ ...w, t: w.at, kind: `watch.${w.kind}` })),
+    ...sm.failures.map((f) => ({ ...f, t: f.dueAt, kind: "request.failed" })),
+    ...sm.operations.map((o) => ({
+      ...o,
+      t: o.endedAt,
+      kind: `operation.${o.status}`,
+    })),
+    ...r.polls.flatMap((p) =>
+      p.intervals
+        .filter((i) => !i.available)
+        .map((i) => ({ ...i, t: i.from, kind: "unavailable", backend: p.backend, via: p.via })),
+    ),
+    ...sm.perSecond.map((p) => ({ ...p, t: r.startedAt + p.s * 1000, kind: "second" })),
+  ];
+  writeFileSync(
+    join(dir, "events.jsonl"),
+    ev
+      .sort((a, b) => a.t - b.t)
+      .map((e) => JSON.stringify(e))
+      .join("\n")
+      .concat("\n"),
+    { mode: 0o640 },
+  );
+  const { failures: _f, operations: _o, perSecond: _p, ...counts } = sm;
+  writeFileSync(
+    join(dir, "summary.json"),
+    `${JSON.stringify({ scenario, startedAt: r.startedAt, endedAt: r.endedAt, ...counts, slo: r.slo, watcherGaps: watched.filter((w) => w.kind === "gap") }, null, 2)}\n`,
+    { mode: 0o640 },
+  );
+}
 
 interface Values {
   duration?: string;
+  "run-dir"?: string;
   json?: boolean;
   "accept-new-host-keys"?: boolean;
 }
@@ -54,6 +99,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const r = await session.stop();
   const watched = await watchers.stop();
   cluster.close();
+  if (ctx.values["run-dir"] !== undefined)
+    writeLoadRun(resolve(ctx.cwd, ctx.values["run-dir"]), s.name, r, watched);
   const ops = r.summary.operations;
   if (ctx.values.json) {
     ctx.out.json({
