@@ -12,7 +12,7 @@ import type { Cluster } from "../cluster/connect.js";
 import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
 import { withSecretEnv } from "../cluster/ports.js";
 import type { Clock } from "../core/clock.js";
-import { RunFailedError, UsageError } from "../core/errors.js";
+import { InterruptedError, RunFailedError, UsageError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -34,6 +34,11 @@ export interface DeployDeps {
    * replaced, restarted or given kroll's config. Without it they refuse the deploy.
    */
   readonly adopt?: boolean;
+  /**
+   * A stop request: the deploy stops before the next service or container (never between a
+   * container's removal and its successor's start) and says what it left undeployed.
+   */
+  readonly stop?: AbortSignal;
 }
 
 export interface DeployReport {
@@ -168,7 +173,17 @@ export async function deploy(
   }
 
   const report: DeployReport["units"] = [];
-  for (const sp of plan.services) {
+  const stopHere = (left: readonly ContainerUnit[]): void => {
+    if (deps.stop?.aborted !== true) return;
+    const done = report.filter((r) => r.action !== "unchanged" && r.action !== "adopted");
+    throw new InterruptedError(
+      `deploy stopped on request: ${done.length} container(s) deployed; not yet: ${left.map((u) => `${u.container}@${u.node}`).join(", ")}; \`kroll deploy\` again finishes it`,
+    );
+  };
+  for (const [i, sp] of plan.services.entries()) {
+    stopHere(
+      plan.services.slice(i).flatMap((x) => x.units.filter((u) => actions.get(u) !== "unchanged")),
+    );
     // A service with a container kroll did not create is the operator's: kroll writes none of
     // its files, starts none of its containers and runs none of its SQL or bootstrap.
     const adoptedHere = sp.units.some((u) => actions.get(u) === "adopted");
@@ -202,7 +217,15 @@ export async function deploy(
         const api = sp.units.find((u) => u.component.endsWith("-api")) ?? sp.units[0];
         if (api) await oneShot(cluster.shell(api.node), api, "KOLLA_BOOTSTRAP", logger);
       }
-      for (const u of changed) await replace(docker(u.node), u, actions.get(u));
+      for (const [j, u] of changed.entries()) {
+        stopHere([
+          ...changed.slice(j),
+          ...plan.services
+            .slice(i + 1)
+            .flatMap((x) => x.units.filter((v) => actions.get(v) !== "unchanged")),
+        ]);
+        await replace(docker(u.node), u, actions.get(u));
+      }
     }
     await Promise.all(
       changed.map((u) =>

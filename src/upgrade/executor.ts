@@ -32,8 +32,8 @@ export interface ExecutorDeps {
   readonly stop?: AbortSignal;
   /** A watcher's failure signal: a reason once the load or the watchers saw a breach. */
   readonly failure?: () => string | undefined;
-  /** Holds that wait for the load's phase or the checks (provided by `kroll run`). */
-  readonly awaitCheckpoint?: (name: string, until: string) => Promise<void>;
+  /** Holds that wait for the load's phase or the checks (provided by `kroll run`); the signal aborts on a stop request. */
+  readonly awaitCheckpoint?: (name: string, until: string, signal?: AbortSignal) => Promise<void>;
   readonly onFailure: "rollback" | "stop";
   /**
    * Take over containers kroll did not create (no scenario label) and upgrade them by image,
@@ -71,6 +71,8 @@ export interface UpgradeOutcome {
 
 /** Thrown inside a track when the watchers signal a failure. */
 class WatcherFailure extends Error {}
+/** A wait cut short by a stop request in a track that changed nothing yet: it halts, undone. */
+class StopRequested extends Error {}
 
 type Halt = "none" | "soft" | "hard";
 
@@ -244,6 +246,14 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
           }
           return { st, outcome: "ok" as const };
         } catch (e: unknown) {
+          // A wait the stop request cut before the track changed anything: halted, not failed.
+          if (e instanceof StopRequested && !st.committed) {
+            if (current)
+              actionEvent(n, ti, track.actions.indexOf(current), current, "failed", false, {
+                error: "stopped on request",
+              });
+            return { st, outcome: "halted" as const };
+          }
           const error = e instanceof Error ? e.message : String(e);
           if (current)
             actionEvent(n, ti, track.actions.indexOf(current), current, "failed", false, { error });
@@ -333,10 +343,16 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         return ops.pull(a.node, a.image);
       case "waitIdle": {
         let busy: string[] = [];
-        await poll(`no ${a.service} node in a *wait* state`, a.timeoutMs, async () => {
-          busy = await ops.ironicBusyNodes();
-          return busy.length === 0;
-        }).catch((e: unknown) => {
+        await poll(
+          `no ${a.service} node in a *wait* state`,
+          a.timeoutMs,
+          async () => {
+            busy = await ops.ironicBusyNodes();
+            return busy.length === 0;
+          },
+          cutBy(st),
+        ).catch((e: unknown) => {
+          if (e instanceof StopRequested) throw e;
           throw new RunFailedError(
             busy.length > 0
               ? `${a.service} nodes still in a *wait* state after ${a.timeoutMs / 1000} s: ${busy.join(", ")}`
@@ -347,8 +363,19 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         });
         return;
       }
-      case "oneShot":
-        return ops.oneShot(a);
+      case "oneShot": {
+        // A schema migration cut half-way cannot be undone: on a stop request kroll stops
+        // waiting and leaves it to finish on the node; a resume waits for it.
+        const sig = cutBy(st);
+        const r = await ops.oneShot(a, sig);
+        if (r === "left-running") {
+          note(
+            `${a.what}: the ${a.mode} one-shot on ${a.node} was left running to its end (never cut); a resume waits for it`,
+          );
+          throw new StopRequested("stopped on request");
+        }
+        return;
+      }
       case "ringOut": {
         const took = await ops.ringOut(a);
         if (took !== undefined) {
@@ -396,13 +423,20 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         try {
           const idle = a.closeIdle;
           const t0 = clock.now();
-          await poll(`${a.backend}/${a.server} drained`, a.timeoutMs, async () => {
-            const open = await sessions();
-            if (open > 0 && idle && clock.now() - t0 >= idle.afterMs)
-              await ops.closeIdleDbSessions(idle.node, idle.container);
-            return open === 0;
-          });
-        } catch {
+          await poll(
+            `${a.backend}/${a.server} drained`,
+            a.timeoutMs,
+            async () => {
+              const open = await sessions();
+              if (open > 0 && idle && clock.now() - t0 >= idle.afterMs)
+                await ops.closeIdleDbSessions(idle.node, idle.container);
+              return open === 0;
+            },
+            cutBy(st),
+          );
+        } catch (e: unknown) {
+          // Stopped while draining: the undo makes the server ready again.
+          if (e instanceof StopRequested) throw e;
           // Bounded: what is still open at the deadline is closed (and the load records it).
           logger.warn(
             `${a.backend}/${a.server} still has sessions after ${a.timeoutMs / 1000} s of drain; closing them`,
@@ -498,16 +532,22 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         return;
       case "moveVip":
         return ops.moveVip(a.from, a.to, a.vip);
-      case "checkpoint":
+      case "checkpoint": {
+        const sig = cutBy(st);
         if (a.holdMs !== undefined) {
           logger.info(`checkpoint ${a.name}: holding ${a.holdMs / 1000} s`);
-          await clock.sleep(a.holdMs);
+          await clock.sleep(a.holdMs, sig).catch(() => {
+            throw new StopRequested("stopped on request");
+          });
         }
+        if (sig?.aborted) throw new StopRequested("stopped on request");
         if (a.until !== undefined) {
-          if (deps.awaitCheckpoint) await deps.awaitCheckpoint(a.name, a.until);
+          if (deps.awaitCheckpoint) await deps.awaitCheckpoint(a.name, a.until, sig);
           else logger.info(`checkpoint ${a.name}: no load running, nothing to wait ${a.until} for`);
         }
+        if (sig?.aborted) throw new StopRequested("stopped on request");
         return;
+      }
     }
   }
 
@@ -541,15 +581,28 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     }
   }
 
-  /** Polls until the probe says yes; at the deadline the error names the last probe failure. */
+  /**
+   * What cuts a wait of this track short: the stop request, while the track has changed
+   * nothing that a wait must see through (after a replacement, its waits finish the step).
+   */
+  function cutBy(st: TrackState): AbortSignal | undefined {
+    return st.committed ? undefined : deps.stop;
+  }
+
+  /**
+   * Polls until the probe says yes; at the deadline the error names the last probe failure.
+   * `signal` (a stop request) ends it early with StopRequested.
+   */
   async function poll(
     what: string,
     timeoutMs: number,
     probe: () => Promise<boolean>,
+    signal?: AbortSignal,
   ): Promise<void> {
     const deadline = clock.now() + timeoutMs;
     let lastError = "";
     for (;;) {
+      if (signal?.aborted) throw new StopRequested("stopped on request");
       try {
         if (await probe()) return;
         lastError = "";
@@ -560,7 +613,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         throw new RunFailedError(
           `timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last: ${lastError})` : ""}`,
         );
-      await clock.sleep(pollMs);
+      await clock.sleep(pollMs, signal).catch(() => undefined);
     }
   }
 

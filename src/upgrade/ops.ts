@@ -22,8 +22,12 @@ export interface UpgradeOps {
   /** Everything the planner looks at except the journal's markers. */
   observe(d: Desired): Promise<Omit<Observed, "markers">>;
   pull(node: string, image: string): Promise<void>;
-  /** Runs the one-shot to completion; a non-zero exit is an error with its last log lines. */
-  oneShot(a: OneShotAction): Promise<void>;
+  /**
+   * Runs the one-shot to completion; a non-zero exit is an error with its last log lines. An
+   * earlier attempt still running (kroll stopped or timed out while it ran) is waited for, never
+   * killed. When `signal` aborts kroll stops waiting and leaves it running: "left-running".
+   */
+  oneShot(a: OneShotAction, signal?: AbortSignal): Promise<"done" | "left-running">;
   serverStats(lb: string): Promise<ServerState[]>;
   setServer(lb: string, backend: string, server: string, admin: ServerAdmin): Promise<void>;
   /** Closes the sessions still open on a drained server. */

@@ -141,9 +141,16 @@ export class FakeCluster implements UpgradeOps {
     await this.step(`pull ${node} ${image}`);
     this.images.add(`${node} ${image}`);
   }
-  async oneShot(a: OneShotAction) {
+  /** One-shot modes that run until kroll stops waiting (a long migration). */
+  readonly endlessOneShots = new Set<string>();
+  async oneShot(a: OneShotAction, signal?: AbortSignal): Promise<"done" | "left-running"> {
     await this.step(`oneShot ${a.node} ${a.mode} ${a.component}`);
     if (this.failingOneShots.has(a.mode)) throw new Error(`${a.mode} one-shot exited 1`);
+    if (this.endlessOneShots.has(a.mode)) {
+      await new Promise<void>((r) => signal?.addEventListener("abort", () => r(), { once: true }));
+      return "left-running";
+    }
+    return "done";
   }
   async serverStats(lb: string) {
     await this.step(`stat ${lb}`);

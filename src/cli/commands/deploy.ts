@@ -12,6 +12,7 @@ import type { LoadedScenario } from "../../scenario/read.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
+import { softStopOnSignals } from "../signals.js";
 import type { ClusterSession } from "./cluster-session.js";
 
 interface Values {
@@ -65,6 +66,7 @@ export async function deployStable(
   session: ClusterSession,
   kollaDirOverride: string | undefined,
   adopt = false,
+  stop?: AbortSignal,
 ): Promise<{ report: DeployReport; plan: DeployPlan; kollaDir: string }> {
   const s = loaded.scenario;
   const kollaDir = kollaDirFor(loaded, ctx.cwd, kollaDirOverride);
@@ -89,6 +91,7 @@ export async function deployStable(
       logger: ctx.logger,
       clock: systemClock,
       adopt,
+      ...(stop ? { stop } : {}),
     },
     plan,
     s,
@@ -102,6 +105,9 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const s = loaded.scenario;
   checkDeployable(loaded);
   const t0 = systemClock.now();
+  // SIGINT, SIGTERM, SIGHUP: finish the container at hand, then stop (exit 130).
+  const stop = new AbortController();
+  const offSignals = softStopOnSignals(ctx.logger, stop, "then stopping the deploy");
   const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
   try {
     const {
@@ -114,6 +120,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       session,
       ctx.values["kolla-dir"],
       ctx.values.adopt === true,
+      stop.signal,
     );
     const secs = Math.round((systemClock.now() - t0) / 1000);
     ctx.out.line(
@@ -131,6 +138,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     ctx.out.line(`  VIP ${plan.vip}${r.vipHolder ? ` on ${r.vipHolder}` : ""}`);
     return EXIT.ok;
   } finally {
+    offSignals();
     session.close();
   }
 }

@@ -42,7 +42,8 @@ import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
 import type { ClusterSession } from "./cluster-session.js";
 import { checkDeployable, deployStable, kollaDirFor } from "./deploy.js";
-import { opsFor, parseStrategy, prepareUpgrade, softStopOnSignals } from "./upgrade-setup.js";
+import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
+import { softStopOnSignals } from "../signals.js";
 
 interface Values {
   strategy?: string;
@@ -127,8 +128,27 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       if (versions?.length === 0) versions = undefined;
     }
   }
-  const loaded = file === ctx.positionals[0] ? first : await readScenario(file, ctx.cwd);
-  checkDeployable(loaded);
+  // From here on a stop request (SIGINT, SIGTERM, SIGHUP) ends the run at the next safe point
+  // (never mid-container: the deploy, the resources, the upgrade), with a report of what it
+  // did. Before, while the lab builds, the signal ends kroll at once (a build resumes).
+  const stop = new AbortController();
+  const offSignals = softStopOnSignals(ctx.logger, stop, "then reporting");
+  const stopped = (after: string): void => {
+    if (stop.signal.aborted) throw new InterruptedError(`run stopped on request after ${after}`);
+  };
+  const loaded = await (
+    file === ctx.positionals[0] ? Promise.resolve(first) : readScenario(file, ctx.cwd)
+  ).catch((e: unknown) => {
+    offSignals();
+    throw e;
+  });
+  try {
+    checkDeployable(loaded);
+    stopped("reading the scenario; nothing deployed");
+  } catch (e) {
+    offSignals();
+    throw e;
+  }
   let s: Scenario = loaded.scenario;
   const effStrategy = strategy ?? s.upgrade.strategy;
   const runDir =
@@ -152,9 +172,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       );
   }
 
-  const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
-  const stop = new AbortController();
-  const offSignals = softStopOnSignals(ctx.logger, stop, "then reporting");
+  const session = await openSession(
+    s,
+    ctx.logger,
+    ctx.values["accept-new-host-keys"] === true,
+  ).catch((e: unknown) => {
+    offSignals();
+    throw e;
+  });
   const kept: KeptResource[] = [];
   let resources: ResourceCheck[] = [];
   let outcome: UpgradeOutcome | undefined;
@@ -189,7 +214,9 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   try {
     await phase(
       "deploy",
-      async () => (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"], adopt)).report,
+      async () =>
+        (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"], adopt, stop.signal))
+          .report,
       (r) =>
         r.changed
           ? `${r.units.filter((u) => u.action !== "unchanged" && u.action !== "adopted").length} containers deployed`
@@ -197,6 +224,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
             ? `${r.units.filter((u) => u.action === "adopted").length} containers adopted as they are`
             : "already on stable",
     );
+    stopped("the deploy; no resource created, no load started");
     const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"], true, adopt);
     const d = setup.desired;
     scrub = scrubber(secretValues(setup.passwords));
@@ -213,6 +241,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       () => createResources(resDeps, { ...KEEP, tag: utcStamp(startedAt).toLowerCase() }, kept),
       () => `${kept.length} created: ${kept.map((k) => k.name).join(", ")}`,
     );
+    stopped("the resources were created (they are removed now); no load started");
 
     // ---- load, watchers and the upgrade
     watchers = startWatchers({

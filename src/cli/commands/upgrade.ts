@@ -18,7 +18,8 @@ import { createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
-import { opsFor, parseStrategy, prepareUpgrade, softStopOnSignals } from "./upgrade-setup.js";
+import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
+import { softStopOnSignals } from "../signals.js";
 
 interface Values {
   load?: boolean;

@@ -9,6 +9,7 @@ import type { ExecutorDeps } from "../../../src/upgrade/executor.js";
 import { markersOf, nextWaveNumber } from "../../../src/upgrade/journal.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { Desired } from "../../../src/upgrade/types.js";
+import type { Clock } from "../../../src/core/clock.js";
 import { UsageError } from "../../../src/core/errors.js";
 import { LABELS } from "../../../src/deploy/render.js";
 
@@ -227,6 +228,100 @@ describe("executor.runUpgrade", () => {
       expect(fake.calls.some((c) => c.startsWith("create node2 ironic_api"))).to.equal(false);
     });
   }
+
+  /**
+   * Fake time for short waits; a wait of a minute or more really waits, for the stop request
+   * (a hold, a one-shot, a drain nobody ends), so a test sees whether the stop cuts it.
+   */
+  function stoppableClock(): Clock & { advance(ms: number): void } {
+    const c = fakeClock();
+    return {
+      ...c,
+      sleep: (ms, signal) =>
+        ms < 60_000
+          ? c.sleep(ms)
+          : new Promise<void>((_resolve, reject) => {
+              if (signal === undefined) return; // never ends: the test times out
+              signal.addEventListener("abort", () => reject(new Error("aborted")), {
+                once: true,
+              });
+            }),
+    };
+  }
+
+  it("a stop request ends a checkpoint hold at once: nothing after it runs, nothing is undone that was done", async () => {
+    const d = desired({
+      upgrade: {
+        checkpoints: [{ name: "conductors-done", after: "ironic-conductor", hold: "10m" }],
+      },
+    });
+    const fake = new FakeCluster(d);
+    const stop = new AbortController();
+    const records: JournalRecord[] = [];
+    const holding = new Promise<void>((r) => {
+      fake.onCall = () => undefined;
+      const at = setInterval(() => {
+        if (
+          records.some(
+            (x) => x.type === "action" && x.event === "start" && x.action.kind === "checkpoint",
+          )
+        ) {
+          clearInterval(at);
+          r();
+        }
+      }, 2);
+    });
+    const run = runUpgrade(
+      d,
+      deps(fake, records, { stop: stop.signal, clock: stoppableClock(), pollMs: 10 }),
+    );
+    await holding;
+    stop.abort();
+    const out = await run;
+    expect(out.status).to.equal("interrupted");
+    for (const n of ["node1", "node2", "node3"])
+      expect(fake.get(n, "ironic_conductor")?.image, "done before the hold").to.match(/:proposed$/);
+    expect(fake.get("node1", "ironic_api")?.image, "after the hold").to.match(/:stable$/);
+    expect(fake.drained()).to.deep.equal([]);
+  });
+
+  it("a stop request during a one-shot leaves it running to its end (never cut) and says so; nothing else runs", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    fake.endlessOneShots.add("KOLLA_UPGRADE");
+    const stop = new AbortController();
+    fake.onCall = (c) => {
+      if (c.startsWith("oneShot") && c.includes("KOLLA_UPGRADE")) setTimeout(() => stop.abort(), 5);
+    };
+    const out = await runUpgrade(d, deps(fake, [], { stop: stop.signal, clock: stoppableClock() }));
+    expect(out.status).to.equal("interrupted");
+    expect(out.notes.join("\n")).to.match(
+      /KOLLA_UPGRADE one-shot on node\d was left running to its end \(never cut\); a resume waits for it/,
+    );
+    const after = fake.calls.slice(fake.calls.findIndex((c) => c.includes("KOLLA_UPGRADE")) + 1);
+    expect(after.filter((c) => /^(stop|create|rm) /.test(c))).to.deep.equal([]);
+  });
+
+  it("a stop request during a drain wait ends the wait and makes the server ready again", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    // The API server's sessions never end by themselves.
+    fake.servers = fake.servers.map((x) =>
+      x.backend === "ironic_api_back" && x.server === "node1" ? { ...x, sessions: 2 } : x,
+    );
+    const stop = new AbortController();
+    let stats = 0;
+    fake.onCall = (c) => {
+      if (c.startsWith("stat ") && fake.drained().length > 0 && ++stats === 6) stop.abort();
+    };
+    const clock = stoppableClock();
+    const out = await runUpgrade(d, deps(fake, [], { stop: stop.signal, clock, pollMs: 1_000 }));
+    expect(out.status).to.equal("interrupted");
+    expect(fake.drained()).to.deep.equal([]);
+    expect(fake.calls.some((c) => c.startsWith("shutdown"))).to.equal(false);
+    expect(fake.get("node1", "ironic_api")?.image).to.match(/:stable$/);
+    expect(clock.now() - 1_000_000, "long before the drain timeout").to.be.below(d.drainTimeoutMs);
+  });
 
   it("on SIGINT while one loadbalancer does not answer, makes the others ready and names what stays drained", async () => {
     const d = desired();
