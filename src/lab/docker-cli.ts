@@ -63,6 +63,9 @@ export function createDockerCli(binary = "docker"): DockerCli {
         clearTimeout(timer);
         resolve({ code: code ?? -1, stdout, stderr });
       });
+      // A command that exits before reading its input (a failed `docker run -i`) closes the
+      // pipe: EPIPE here is not kroll's bug, the exit code and stderr say what went wrong.
+      child.stdin.on("error", () => undefined);
       child.stdin.end(opts.input ?? "");
     });
   return {
