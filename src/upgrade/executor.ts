@@ -698,7 +698,11 @@ function removeDrained(st: TrackState, backend: string, server: string): void {
   if (i >= 0) st.drained.splice(i, 1);
 }
 
-function whereOf(a: Action | undefined, track: Track): { node?: string; container?: string } {
+/** Where a failure happened: the node and container the failing action acted on, else its track's node. */
+export function whereOf(
+  a: Action | undefined,
+  track: Track,
+): { node?: string; container?: string } {
   if (!a) return track.node !== undefined ? { node: track.node } : {};
   const node = "node" in a ? a.node : track.node;
   const container = "container" in a ? a.container : undefined;

@@ -4,7 +4,7 @@ import { fakeClock } from "../../fakes/fake-clock.js";
 import { FakeCluster } from "../../fakes/fake-upgrade-ops.js";
 import { createStderrLogger } from "../../../src/core/logger.js";
 import { desiredState } from "../../../src/upgrade/desired.js";
-import { runUpgrade } from "../../../src/upgrade/executor.js";
+import { runUpgrade, whereOf } from "../../../src/upgrade/executor.js";
 import type { ExecutorDeps } from "../../../src/upgrade/executor.js";
 import { markersOf, nextWaveNumber } from "../../../src/upgrade/journal.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
@@ -604,5 +604,22 @@ describe("executor: which failure a wave reports", () => {
       node: "node2",
       container: "ironic_conductor",
     });
+  });
+
+  it("names the node the failing action acted on, not its track's, and the track's when the action names none", () => {
+    const track = { node: "node1", actions: [] };
+    expect(
+      whereOf({ kind: "pull", node: "node2", image: "x" }, track),
+      "an action on another node",
+    ).to.deep.equal({ node: "node2" });
+    expect(
+      whereOf({ kind: "restart", node: "node3", container: "heat_engine", stopGraceS: 5 }, track),
+    ).to.deep.equal({ node: "node3", container: "heat_engine" });
+    expect(
+      whereOf({ kind: "moveVip", from: "node2", to: "node3", vip: "10.0.0.250" }, track),
+    ).to.deep.equal({
+      node: "node1",
+    });
+    expect(whereOf(undefined, { node: undefined, actions: [] })).to.deep.equal({});
   });
 });
