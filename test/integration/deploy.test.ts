@@ -120,6 +120,99 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     expect(r.stdout).to.not.match(/\b(created|replaced|started)\b/);
   });
 
+  const onNode = (node: string, ...cmd: string[]): string =>
+    execFileSync("docker", ["exec", `kroll-lab-${node}`, ...cmd]).toString();
+  const idOf = (node: string, name: string): string =>
+    onNode(node, "docker", "inspect", "-f", "{{.Id}}", name).trim();
+
+  it("stops cleanly on SIGTERM mid-deploy (exit 130, naming what it left), and a second deploy finishes it", async () => {
+    for (const n of ["node1", "node2", "node3"])
+      onNode(n, "docker", "rm", "-f", "heat_api", "heat_engine");
+    const r = await runKroll(["deploy", SCENARIO], {
+      timeoutMs: 15 * 60_000,
+      interruptWhen: /deploying heat/,
+      interruptWith: "SIGTERM",
+    });
+    expect(r.code, r.stderr).to.equal(130);
+    expect(r.stderr).to.match(/deploy stopped on request: .*not yet: .*heat_(api|engine)@node\d/);
+    expect(r.stderr).to.match(/`kroll deploy` again finishes it/);
+    // Nothing half-way: each heat container there is running (none created and not started).
+    for (const n of ["node1", "node2", "node3"]) {
+      const states = onNode(
+        n,
+        "docker",
+        "ps",
+        "-a",
+        "--filter",
+        "name=heat_",
+        "--format",
+        "{{.Status}}",
+      );
+      for (const st of states.split("\n").filter((x) => x !== ""))
+        expect(st, `${n}: ${states}`).to.match(/^Up /);
+    }
+    const again = await runKroll(["deploy", SCENARIO], { timeoutMs: 15 * 60_000 });
+    expect(again.code, again.stderr).to.equal(0);
+    const table = await runKroll(["status", SCENARIO]);
+    expect(table.stdout).to.match(/19 containers, all running and healthy/);
+  });
+
+  it("refuses a container it did not create (exit 2, nothing changed); with --adopt leaves it and its config alone", async () => {
+    // An operator's heat_api on node3: started by hand with kolla's name, no kroll label, and
+    // an operator's edit in its config.
+    const image = onNode(
+      "node3",
+      "docker",
+      "inspect",
+      "-f",
+      "{{.Config.Image}}",
+      "heat_api",
+    ).trim();
+    onNode("node3", "docker", "rm", "-f", "heat_api");
+    onNode("node3", "sh", "-c", "echo '# operator edit' >> /etc/kolla/heat-api/heat.conf");
+    onNode(
+      "node3",
+      "docker",
+      "run",
+      "-d",
+      "--name",
+      "heat_api",
+      "--network",
+      "host",
+      "--label",
+      "operator=by-hand",
+      "-e",
+      "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS",
+      "-v",
+      "/etc/kolla/heat-api/:/var/lib/kolla/config_files/:ro",
+      image,
+    );
+    const theirs = idOf("node3", "heat_api");
+    try {
+      const refused = await runKroll(["deploy", SCENARIO], { timeoutMs: 10 * 60_000 });
+      expect(refused.code, refused.stderr).to.equal(2);
+      expect(refused.stderr).to.match(
+        /refusing to deploy over containers kroll did not create: heat_api@node3; pass --adopt/,
+      );
+      expect(refused.stderr).to.not.match(/\n\s+at /);
+      expect(idOf("node3", "heat_api")).to.equal(theirs);
+
+      const adopted = await runKroll(["deploy", SCENARIO, "--adopt"], { timeoutMs: 10 * 60_000 });
+      expect(adopted.code, adopted.stderr).to.equal(0);
+      expect(adopted.stdout).to.match(/node3\s+heat_api\s+\S+\s+adopted/);
+      expect(idOf("node3", "heat_api"), "never replaced").to.equal(theirs);
+      expect(onNode("node3", "cat", "/etc/kolla/heat-api/heat.conf")).to.include("# operator edit");
+    } finally {
+      // kroll's own again, for the tests after this one.
+      onNode("node3", "docker", "rm", "-f", "heat_api");
+      const back = await runKroll(["deploy", SCENARIO], { timeoutMs: 10 * 60_000 });
+      expect(back.code, back.stderr).to.equal(0);
+      expect(onNode("node3", "cat", "/etc/kolla/heat-api/heat.conf")).to.not.include(
+        "# operator edit",
+      );
+    }
+  });
+
   it("fails with exit 3 naming the node when its host key does not match", async () => {
     const kh = join(STATE, "ssh", "known_hosts.wrong");
     const known = readFileSync(join(STATE, "ssh", "known_hosts"), "utf8");

@@ -14,8 +14,9 @@ export function runKroll(
   opts: {
     cwd?: string;
     timeoutMs?: number;
-    /** Sends SIGINT once, the first time stderr so far matches. */
+    /** Sends `interruptWith` (SIGINT) once, the first time stderr so far matches. */
     interruptWhen?: RegExp;
+    interruptWith?: NodeJS.Signals;
   } = {},
 ): Promise<KrollResult> {
   return new Promise((resolve, reject) => {
@@ -32,7 +33,7 @@ export function runKroll(
       stderr += d.toString();
       if (!interrupted && opts.interruptWhen?.test(stderr)) {
         interrupted = true;
-        child.kill("SIGINT");
+        child.kill(opts.interruptWith ?? "SIGINT");
       }
     });
     child.on("error", reject);

@@ -69,7 +69,7 @@ describe("watch/watcher", () => {
       scenario: "s",
       nodes: ["node1"],
       loadbalancers: [],
-      cluster: cluster(async () => ({ stdout: "" })),
+      cluster: cluster(() => Promise.resolve({ stdout: "" })),
       dockers: new Map([["node1", ev.api()]]),
       clock: systemClock,
       logger: quiet,
@@ -92,7 +92,7 @@ describe("watch/watcher", () => {
       scenario: "s",
       nodes: ["node1"],
       loadbalancers: [],
-      cluster: cluster(async () => ({ stdout: "" })),
+      cluster: cluster(() => Promise.resolve({ stdout: "" })),
       dockers: new Map([["node1", ev.api()]]),
       clock: systemClock,
       logger: quiet,
@@ -132,10 +132,11 @@ describe("watch/watcher", () => {
       scenario: "s",
       nodes: ["node1"],
       loadbalancers: ["node1"],
-      cluster: cluster(async (argv) => {
-        if (argv.includes("scan") && logsDown) throw new Error("ssh: timed out");
-        if (argv.join(" ").includes("haproxy")) throw new Error("HAProxy on node1: no answer");
-        return { stdout: "" };
+      cluster: cluster((argv) => {
+        if (argv.includes("scan") && logsDown) return Promise.reject(new Error("ssh: timed out"));
+        if (argv.join(" ").includes("haproxy"))
+          return Promise.reject(new Error("HAProxy on node1: no answer"));
+        return Promise.resolve({ stdout: "" });
       }),
       dockers: new Map([["node1", ev.api()]]),
       clock: systemClock,
