@@ -40,6 +40,11 @@ export interface ExecutorDeps {
    * their config as it is. Without it, such a container refuses the run before any change.
    */
   readonly adopt?: boolean;
+  /**
+   * Containers an interrupted run took out of their routing and never replaced (a resume reads
+   * them from the journal: takenOutNotBack); restarted first, so they take work again.
+   */
+  readonly restartFirst?: readonly { node: string; container: string; stopGraceS: number }[];
   /** How often waits poll (default 1 s). */
   readonly pollMs?: number;
   /** Called when a wave starts and ends (progress views, the report's timeline). */
@@ -155,6 +160,16 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     emit({ type: "end", ts: clock.now(), status, message });
     return { status, waves, message, failure, rolledBack, notes: [...notes] };
   };
+
+  for (const r of deps.restartFirst ?? []) {
+    note(
+      `${r.container} on ${r.node}: taken out of its routing by the interrupted run and never replaced; restarted so it takes work again`,
+    );
+    logger.warn(`restarting ${r.container} on ${r.node}: the interrupted run left it taken out`, {
+      node: r.node,
+    });
+    await ops.restart(r.node, r.container, r.stopGraceS);
+  }
 
   for (;;) {
     if (deps.stop?.aborted) return end("interrupted", "stopped on request between waves");

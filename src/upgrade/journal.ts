@@ -59,6 +59,30 @@ export function markersOf(records: readonly JournalRecord[]): string[] {
   return [...out];
 }
 
+/**
+ * Containers an earlier run took out of their routing (off the broker's shared queues, out of
+ * a hash ring) and then neither replaced nor restarted: kroll was killed in between. A resume
+ * restarts them first, so they take work again. Each with its stop grace.
+ */
+export function takenOutNotBack(
+  records: readonly JournalRecord[],
+): { node: string; container: string; stopGraceS: number }[] {
+  const out = new Map<string, { node: string; container: string; stopGraceS: number }>();
+  for (const r of records) {
+    if (r.type !== "action" || r.event !== "done") continue;
+    const a = r.action;
+    if (a.kind === "rpcDrain" || a.kind === "ringOut")
+      out.set(`${a.node} ${a.container}`, {
+        node: a.node,
+        container: a.container,
+        stopGraceS: a.stopGraceS,
+      });
+    else if (a.kind === "recreate" || a.kind === "restart" || a.kind === "restore")
+      out.delete(`${a.node} ${a.container}`);
+  }
+  return [...out.values()];
+}
+
 /** The number the next wave gets (waves are numbered across resumes). */
 export function nextWaveNumber(records: readonly JournalRecord[]): number {
   let n = 0;

@@ -11,7 +11,7 @@ import { startLoad } from "../../load/session.js";
 import { disruptionMs } from "../../report/intervals.js";
 import { attribute, spansFromJournal } from "../../report/model.js";
 import { runUpgrade } from "../../upgrade/executor.js";
-import { markersOf, nextWaveNumber } from "../../upgrade/journal.js";
+import { markersOf, nextWaveNumber, takenOutNotBack } from "../../upgrade/journal.js";
 import type { JournalRecord } from "../../upgrade/journal.js";
 import { readRun } from "../../upgrade/read.js";
 import { createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
@@ -95,6 +95,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       logger: ctx.logger,
       journal,
       markers: markersOf(records),
+      restartFirst: takenOutNotBack(records),
       firstWave: nextWaveNumber(records),
       stop: stop.signal,
       onFailure: s.upgrade.on_failure,

@@ -6,7 +6,7 @@ import { createStderrLogger } from "../../../src/core/logger.js";
 import { desiredState } from "../../../src/upgrade/desired.js";
 import { runUpgrade, whereOf } from "../../../src/upgrade/executor.js";
 import type { ExecutorDeps } from "../../../src/upgrade/executor.js";
-import { markersOf, nextWaveNumber } from "../../../src/upgrade/journal.js";
+import { markersOf, nextWaveNumber, takenOutNotBack } from "../../../src/upgrade/journal.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { Desired } from "../../../src/upgrade/types.js";
 import type { Clock } from "../../../src/core/clock.js";
@@ -564,6 +564,7 @@ describe("executor: resume from a journal cut at every action", () => {
     this.timeout(120_000);
     const n = total.calls.length;
     expect(n).to.be.above(150);
+    let takenOutCuts = 0;
     for (let k = 1; k <= n; k++) {
       const fake = new FakeCluster(d);
       fake.crashAt = k;
@@ -572,15 +573,37 @@ describe("executor: resume from a journal cut at every action", () => {
       await Promise.race([first, fake.crashed]);
       fake.crashAt = undefined;
       const cut = records.slice(); // what was on disk when the process died
+      // Taken off the broker or out of the ring, then killed before its replacement: the
+      // resume restarts it before anything else.
+      const pending = takenOutNotBack(cut);
+      if (pending.length > 0) takenOutCuts++;
+      const before = fake.calls.length;
       const out = await runUpgrade(
         d,
-        deps(fake, records, { markers: markersOf(cut), firstWave: nextWaveNumber(cut) }),
+        deps(fake, records, {
+          markers: markersOf(cut),
+          firstWave: nextWaveNumber(cut),
+          restartFirst: pending,
+        }),
       );
       expect(out.status, `cut at call ${k} (${fake.calls[k - 1]})`).to.equal("done");
+      expect(
+        fake.calls
+          .slice(before)
+          .filter((c) => c.startsWith("restart "))
+          .slice(0, pending.length),
+        `cut ${k}`,
+      ).to.deep.equal(pending.map((p) => `restart ${p.node} ${p.container}`));
+      if (pending.length > 0)
+        expect(fake.calls[before], `cut ${k}: restarted first`).to.match(/^restart /);
       expectUpgraded(fake, d);
       for (const mode of ["KOLLA_UPGRADE", "KOLLA_OSM"])
         expect(fake.count(`oneShot node1 ${mode} ironic-api`), `cut ${k}`).to.be.within(1, 2);
     }
+    expect(
+      takenOutCuts,
+      "cuts between a drain at the broker or a ring-out and the stop",
+    ).to.be.above(0);
   });
 });
 
