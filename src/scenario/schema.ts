@@ -244,7 +244,8 @@ export const Upgrade = z.strictObject({
   drain: z.boolean().default(true),
   /**
    * Rolling: before an RPC server on shared topic queues stops (heat-engine), cancel its
-   * consumers at the broker so no call reaches it while it shuts down.
+   * consumers at the broker; before an ironic-conductor stops, take it out of the hash ring in
+   * the database: so no call reaches either while it shuts down.
    */
   rpc_drain: z.boolean().default(true),
   drain_timeout: Duration.prefault("60s"),

@@ -27,7 +27,13 @@ describe("run/hazards", () => {
         'PUT /v1/nodes/{uuid}/states/provision: 5xx HTTP 500: {"error_message": "{\\"faultstring\\": \\"Unexpected error raised by RPC\\"}"}',
         during("ironic_conductor"),
       ),
-    ).to.match(/worker pool is already shut/);
+    ).to.match(/shuts its worker pool/);
+    expect(
+      hazardHint(
+        'POST /v1/nodes/{uuid}/states/provision: 4xx HTTP 400: {"error_message": "{\\"faultstring\\": \\"Node 8480375e found not to be locked on release\\"}"}',
+        during("ironic_conductor"),
+      ),
+    ).to.match(/clears its node locks before its tasks end/);
     expect(
       hazardHint(
         "GET /v1/nodes: 5xx HTTP 500: (2013, 'Lost connection to MySQL server during query')",
