@@ -10,7 +10,7 @@
 import PQueue from "p-queue";
 import type { Cluster } from "../cluster/connect.js";
 import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
-import { withSecretEnv } from "../cluster/ports.js";
+import { runOneShot } from "../cluster/one-shot.js";
 import type { Clock } from "../core/clock.js";
 import { InterruptedError, RunFailedError, UsageError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
@@ -307,36 +307,34 @@ async function oneShot(
   volumes: string[] = [],
 ): Promise<void> {
   if (!u) return;
-  const args = [
-    "docker",
-    "run",
-    "--rm",
-    "--name",
-    `${u.service}_${mode.toLowerCase()}`,
-    "--network",
-    "host",
-    "-e",
-    `KOLLA_CONFIG_STRATEGY=COPY_ALWAYS`,
-    "-e",
-    `${mode}=`,
-    "-v",
-    `${u.configDir}:/var/lib/kolla/config_files/:ro`,
-    "-v",
-    "kolla_logs:/var/log/kolla/",
-    "--label",
-    `${LABELS.scenario}=${u.spec.labels[LABELS.scenario] ?? ""}`,
-  ];
-  for (const k of Object.keys(secretEnv)) args.push("-e", k);
-  for (const v of volumes) args.push("-v", v);
-  args.push(u.image);
   logger.info(`${mode} one-shot from ${u.image}`, { node: shell.node, service: u.service });
-  const cmd = withSecretEnv(args, secretEnv);
-  const r = await shell.exec(cmd.argv, { timeoutMs: 600_000, stdin: cmd.stdin });
-  if (r.exitCode !== 0) {
-    throw new RunFailedError(
-      `node ${shell.node}: ${mode} one-shot of ${u.service} (${u.image}) exited ${r.exitCode}: ${(r.stdout + r.stderr).trim().split("\n").slice(-4).join(" | ")}`,
-    );
-  }
+  await runOneShot(
+    shell,
+    {
+      name: `${u.service}_${mode.toLowerCase()}`,
+      image: u.image,
+      options: [
+        "--network",
+        "host",
+        "-e",
+        `KOLLA_CONFIG_STRATEGY=COPY_ALWAYS`,
+        "-e",
+        `${mode}=`,
+        "-v",
+        `${u.configDir}:/var/lib/kolla/config_files/:ro`,
+        "-v",
+        "kolla_logs:/var/log/kolla/",
+        "--label",
+        `${LABELS.scenario}=${u.spec.labels[LABELS.scenario] ?? ""}`,
+        ...Object.keys(secretEnv).flatMap((k) => ["-e", k]),
+        ...volumes.flatMap((v) => ["-v", v]),
+      ],
+      secretEnv,
+      what: `${mode} one-shot of ${u.service}`,
+      timeoutMs: 600_000,
+    },
+    logger,
+  );
 }
 
 async function deployMariadb(

@@ -13,6 +13,7 @@ import { KEEPALIVE_CLOSE_VAR, LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
 import { fetchText } from "../lab/http.js";
 import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
+import { runOneShot } from "../cluster/one-shot.js";
 import type { HaproxyRuntime } from "../cluster/haproxy-runtime.js";
 import {
   describeCancelled,
@@ -311,103 +312,34 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       await docker(node).pull(image);
     },
 
-    async oneShot(a, signal) {
-      const name = `${a.component.replaceAll("-", "_")}_${a.mode.toLowerCase()}`;
-      const sh = shell(a.node);
-      const log = o.logger.child({ node: a.node });
-      // Detached, so it never depends on kroll's SSH stream: a timeout, a stop or a lost
-      // connection leaves a migration to end on the node instead of cutting it half-way.
-      const state = async (): Promise<
-        { status: string; exit: number; image: string } | undefined
-      > => {
-        const r = await sh.exec(
-          [
-            "docker",
-            "inspect",
-            "-f",
-            "{{.State.Status}} {{.State.ExitCode}} {{.Config.Image}}",
-            name,
+    oneShot: (a, signal) =>
+      runOneShot(
+        shell(a.node),
+        {
+          name: `${a.component.replaceAll("-", "_")}_${a.mode.toLowerCase()}`,
+          image: a.image,
+          options: [
+            "--network",
+            "host",
+            "-e",
+            "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS",
+            "-e",
+            `${a.mode}=`,
+            "-v",
+            `${a.configDir}:/var/lib/kolla/config_files/:ro`,
+            "-v",
+            "kolla_logs:/var/log/kolla/",
+            "--label",
+            `${LABELS.scenario}=${o.scenario}`,
           ],
-          { timeoutMs: 30_000 },
-        );
-        if (r.exitCode !== 0) return undefined;
-        const [status = "", exit = "0", image = ""] = r.stdout.trim().split(" ");
-        return { status, exit: Number(exit), image };
-      };
-      const before = await state();
-      if (before !== undefined && before.status === "running")
-        log.info(
-          `${name}: an earlier ${a.mode} one-shot still runs; waiting for it instead of starting another`,
-        );
-      else {
-        // One that ended while nobody waited: its end is read below when it ran this image.
-        if (before !== undefined && before.image !== a.image)
-          await sh.run(["docker", "rm", "-f", name], { timeoutMs: 30_000 });
-        if (before === undefined || before.image !== a.image)
-          await sh.run(
-            [
-              "docker",
-              "run",
-              "-d",
-              "--name",
-              name,
-              "--network",
-              "host",
-              "-e",
-              "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS",
-              "-e",
-              `${a.mode}=`,
-              "-v",
-              `${a.configDir}:/var/lib/kolla/config_files/:ro`,
-              "-v",
-              "kolla_logs:/var/log/kolla/",
-              "--label",
-              `${LABELS.scenario}=${o.scenario}`,
-              a.image,
-            ],
-            { timeoutMs: 120_000 },
-          );
-      }
-      const deadline = Date.now() + ONE_SHOT_TIMEOUT_MS;
-      for (;;) {
-        const st = await state();
-        if (st === undefined)
-          throw new RunFailedError(
-            `${a.what}: the ${a.mode} one-shot ${name} on ${a.node} is gone`,
-          );
-        if (st.status === "exited" || st.status === "dead") {
-          const tail = await sh
-            .exec(["docker", "logs", "--tail", "4", name], { timeoutMs: 30_000 })
-            .then((r) => `${r.stdout}${r.stderr}`.trim().split("\n").join(" | "))
-            .catch(() => "");
-          await sh.exec(["docker", "rm", name], { timeoutMs: 30_000 }).catch(() => undefined);
-          if (st.exit !== 0)
-            throw new RunFailedError(
-              `${a.what}: ${a.mode} one-shot of ${a.image} on ${a.node} exited ${st.exit}: ${tail}`,
-            );
-          return "done";
-        }
-        if (signal?.aborted) {
-          log.warn(`${name}: left running on ${a.node} to its end (a migration is never cut)`);
-          return "left-running";
-        }
-        if (Date.now() > deadline)
-          throw new RunFailedError(
-            `${a.what}: the ${a.mode} one-shot ${name} on ${a.node} still runs after ${ONE_SHOT_TIMEOUT_MS / 60_000} min; left running (never cut): see docker logs ${name} there`,
-          );
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, 1_000);
-          signal?.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(t);
-              r();
-            },
-            { once: true },
-          );
-        });
-      }
-    },
+          what: `${a.what} (${a.mode})`,
+          timeoutMs: ONE_SHOT_TIMEOUT_MS,
+          // An upgrade's migration that ended while kroll was away (stopped, resumed) counts.
+          takeEarlierResult: true,
+        },
+        o.logger,
+        signal,
+      ),
 
     async serverStats(lb) {
       // An error, not zero sessions: a loadbalancer that does not answer is not drained.
