@@ -165,11 +165,17 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     return Number(out.trim()) || 0;
   };
 
-  /** The PIDs of a container's processes, as its node sees them. */
-  const pidsOf = async (node: string, container: string): Promise<Set<number>> =>
-    topPids(
-      await shell(node).run(["docker", "top", container, "-eo", "pid"], { timeoutMs: 10_000 }),
-    );
+  /** The PIDs of a container's processes, as its node sees them (none once it has stopped). */
+  const pidsOf = async (node: string, container: string): Promise<Set<number>> => {
+    const r = await shell(node).exec(["docker", "top", container, "-eo", "pid"], {
+      timeoutMs: 10_000,
+    });
+    // A retiring HAProxy that ended by itself holds nothing: not an unknown.
+    if (r.exitCode !== 0 && /is not running/.test(r.stderr)) return new Set();
+    if (r.exitCode !== 0)
+      throw new RunFailedError(`docker top ${container} on ${node}: ${r.stderr.trim()}`);
+    return topPids(r.stdout);
+  };
 
   /** The source ports of a container's connections to the database (port 3306) on its node. */
   const dbPortsOf = async (node: string, container: string): Promise<number[]> => {
