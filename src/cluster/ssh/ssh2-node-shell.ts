@@ -302,10 +302,12 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
         stream.stderr.on("data", (d: Buffer) => {
           stderr += d.toString();
           if (pidLine) {
-            const nl = stderr.indexOf("\n");
-            if (nl < 0) return;
-            pid = Number(stderr.slice(0, nl)) || undefined;
-            stderr = stderr.slice(nl + 1);
+            // The first line of digits is the wrapper's (a login shell may warn before it).
+            const m = /(^|\n)(\d+)\n/.exec(stderr);
+            if (m === null) return;
+            pid = Number(m[2]) || undefined;
+            stderr =
+              stderr.slice(0, m.index + (m[1] ?? "").length) + stderr.slice(m.index + m[0].length);
             pidLine = false;
           }
         });
