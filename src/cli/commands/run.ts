@@ -289,16 +289,17 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
             stop: stop.signal,
             onFailure: s.upgrade.on_failure,
             failure: () => l.failure(),
-            awaitCheckpoint: async (name, until) => {
+            awaitCheckpoint: async (name, until, signal) => {
               // load-settled: every operation accepted so far has ended; checks-passed: no SLO
               // breached so far (a breach already stops the upgrade through failure()).
               const end = systemClock.now() + s.load.drain;
               while (
                 until === "load-settled" &&
                 l.recorder.openOperations > 0 &&
-                systemClock.now() < end
+                systemClock.now() < end &&
+                signal?.aborted !== true
               )
-                await systemClock.sleep(1_000);
+                await systemClock.sleep(1_000, signal).catch(() => undefined);
               ctx.logger.info(
                 `checkpoint ${name}: ${until} (${l.recorder.openOperations} operations open)`,
               );
