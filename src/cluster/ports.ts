@@ -132,7 +132,12 @@ export interface DockerApi {
     labels: Readonly<Record<string, string>>,
     onEvent: (e: DockerEvent) => void,
     signal: AbortSignal,
-    opts?: { readonly since?: number; readonly actions?: readonly string[] },
+    opts?: {
+      readonly since?: number;
+      readonly actions?: readonly string[];
+      /** Called once the engine has accepted the stream (events flow from then on). */
+      readonly onOpen?: () => void;
+    },
   ): Promise<void>;
   close(): void;
 }

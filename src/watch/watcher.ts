@@ -129,7 +129,12 @@ export function startWatchers(deps: {
               });
           },
           stop.signal,
-          { actions: WATCHED_ACTIONS, ...(from !== undefined ? { since: from } : {}) },
+          {
+            actions: WATCHED_ACTIONS,
+            ...(from !== undefined ? { since: from } : {}),
+            // Open again: what it missed is replayed from `since`.
+            onOpen: () => regain("docker-events", node, true),
+          },
         )
         .catch((e: unknown) => {
           reason = e instanceof Error ? e.message : String(e);

@@ -276,6 +276,7 @@ export function createDockerodeDockerApi(
           cause: e,
         });
       }
+      opts.onOpen?.();
       await new Promise<void>((resolve) => {
         let buf = "";
         const end = (): void => {

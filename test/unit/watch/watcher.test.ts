@@ -42,6 +42,7 @@ class FakeEvents {
     const events: DockerApi["events"] = (_labels, onEvent, signal, opts) => {
       this.opened.push({ since: opts?.since, actions: opts?.actions });
       if (this.failOpen) return Promise.reject(new Error("ssh: channel open failure"));
+      opts?.onOpen?.();
       return new Promise<void>((resolve) => {
         // The engine replays what it saw from `since` (second resolution, inclusive).
         if (opts?.since !== undefined)
@@ -122,6 +123,28 @@ describe("watch/watcher", () => {
     const gaps = out.filter((r) => r.kind === "gap");
     expect(gaps).to.have.length(1);
     expect(gaps[0]).to.deep.include({ watcher: "docker-events", where: "node1", recovered: true });
+    expect(blindGaps(out, 0)).to.deep.equal([]);
+  });
+
+  it("a stream reopened on a quiet cluster is seeing again, though no event comes", async () => {
+    const ev = new FakeEvents();
+    const w = startWatchers({
+      scenario: "s",
+      nodes: ["node1"],
+      loadbalancers: [],
+      cluster: cluster(() => Promise.resolve({ stdout: "" })),
+      dockers: new Map([["node1", ev.api()]]),
+      clock: systemClock,
+      logger: quiet,
+      logEveryMs: 20,
+      reconnectMs: 20,
+    });
+    await sleep(20);
+    ev.cut();
+    await sleep(80);
+    const out = await w.stop();
+    expect(ev.opened.length).to.equal(2);
+    expect(out.filter((r) => r.kind === "gap")).to.have.length(1);
     expect(blindGaps(out, 0)).to.deep.equal([]);
   });
 
