@@ -119,6 +119,7 @@ describe("integration: kroll inventory", function () {
     const out = join(dir, "out");
     const first = snapshot(out);
     expect(Object.keys(first).sort()).to.deep.equal([
+      ".kroll-files.json",
       "config/global.conf",
       "config/heat.conf",
       "config/heat/heat-engine.conf",
@@ -138,6 +139,25 @@ describe("integration: kroll inventory", function () {
     expect(r2.code, r2.stderr).to.equal(0);
     expect(r2.stdout).to.match(/passwords\.yml\s+0 generated, \d+ kept/);
     expect(snapshot(out)).to.deep.equal(first);
+  });
+  it("refuses an operator's kolla directory (exit 2, nothing written); --adopt adds only what it lacks", async () => {
+    const site = join(dir, "site");
+    mkdirSync(site);
+    writeFileSync(join(site, "globals.yml"), "kolla_base_distro: ubuntu\n");
+    const r1 = await runKroll(["inventory", "scenarios/lab.yaml", "-o", "site"], { cwd: dir });
+    expect(r1.code, r1.stderr).to.equal(2);
+    expect(r1.stderr).to.match(
+      /refusing to write into .*site: it holds files kroll did not write \(globals\.yml\); pass --adopt/,
+    );
+    expect(r1.stderr).to.not.match(/\n\s+at /);
+    expect(readdirSync(site)).to.deep.equal(["globals.yml"]);
+    const r2 = await runKroll(["inventory", "scenarios/lab.yaml", "-o", "site", "--adopt"], {
+      cwd: dir,
+    });
+    expect(r2.code, r2.stderr).to.equal(0);
+    expect(r2.stdout).to.match(/kept the operator's 1 file\(s\) as they are: globals\.yml/);
+    expect(readFileSync(join(site, "globals.yml"), "utf8")).to.equal("kolla_base_distro: ubuntu\n");
+    expect(readdirSync(site)).to.include("multinode");
   });
   it("writes the target phase's tags and pins", async () => {
     const r = await runKroll(
