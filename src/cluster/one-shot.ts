@@ -6,6 +6,7 @@
  * to the container). A container of the same name already running is an earlier attempt: it is
  * waited for, never removed.
  */
+import { systemClock } from "../core/clock.js";
 import { RunFailedError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { NodeShell } from "./ports.js";
@@ -87,14 +88,7 @@ export async function runOneShot(
       throw new RunFailedError(
         `node ${sh.node}: ${spec.what}: the one-shot ${name} still runs after ${Math.round(spec.timeoutMs / 60_000)} min; left running (never cut): see \`docker logs ${name}\` there`,
       );
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(done, 1_000);
-      function done(): void {
-        clearTimeout(t);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      }
-      signal?.addEventListener("abort", done, { once: true });
-    });
+    // A stop request ends the pause at once (the next look says "left-running").
+    await systemClock.sleep(1_000, signal).catch(() => undefined);
   }
 }

@@ -59,32 +59,31 @@ export function startWatchers(deps: {
   const labels = { [LABELS.scenario]: deps.scenario };
 
   /** One open gap per watcher and place; closed when it sees again, or at stop. */
-  const open = new Map<string, { at: number; reason: string }>();
+  interface OpenGap {
+    readonly watcher: WatcherName;
+    readonly where: string;
+    readonly at: number;
+    reason: string;
+  }
+  const open = new Map<string, OpenGap>();
+  const closeGap = (g: OpenGap, recovered: boolean): void => {
+    open.delete(`${g.watcher} ${g.where}`);
+    out.push({ kind: "gap", ...g, to: clock.now(), recovered });
+  };
   const lose = (watcher: WatcherName, where: string, reason: string): void => {
-    const k = `${watcher} ${where}`;
-    const was = open.get(k);
+    const was = open.get(`${watcher} ${where}`);
     // Still blind: the latest reason is the one worth reading.
     if (was !== undefined) {
-      open.set(k, { at: was.at, reason });
+      was.reason = reason;
       return;
     }
-    open.set(k, { at: clock.now(), reason });
+    open.set(`${watcher} ${where}`, { watcher, where, at: clock.now(), reason });
     deps.logger.warn(`watcher ${watcher} on ${where} cannot see: ${reason}`, { node: where });
   };
   const regain = (watcher: WatcherName, where: string, recovered: boolean): void => {
-    const k = `${watcher} ${where}`;
-    const g = open.get(k);
+    const g = open.get(`${watcher} ${where}`);
     if (g === undefined) return;
-    open.delete(k);
-    out.push({
-      kind: "gap",
-      at: g.at,
-      to: clock.now(),
-      watcher,
-      where,
-      reason: g.reason,
-      recovered,
-    });
+    closeGap(g, recovered);
     deps.logger.info(
       `watcher ${watcher} on ${where} sees again after ${((clock.now() - g.at) / 1000).toFixed(1)} s${recovered ? " (what it missed was read back)" : ""}`,
       { node: where },
@@ -242,19 +241,7 @@ export function startWatchers(deps: {
       stop.abort();
       await Promise.all([...events, ...logLoops, ...lbLoops]);
       // Still blind at the end: nothing after the gap's start was seen.
-      for (const [k, g] of open) {
-        const [watcher = "logs", where = ""] = k.split(" ");
-        out.push({
-          kind: "gap",
-          at: g.at,
-          to: clock.now(),
-          watcher: watcher as WatcherName,
-          where,
-          reason: g.reason,
-          recovered: false,
-        });
-      }
-      open.clear();
+      for (const g of [...open.values()]) closeGap(g, false);
       if (containerEvents > maxEvents)
         deps.logger.warn(
           `watchers kept the first ${maxEvents} of ${containerEvents} container events`,

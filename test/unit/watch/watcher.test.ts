@@ -63,19 +63,29 @@ function cluster(exec: (argv: readonly string[]) => Promise<{ stdout: string }>)
   return { shell: () => shell } as unknown as Cluster;
 }
 
+/** Watchers on one node over `ev`, polling fast; `over` replaces any option. */
+function watch(
+  ev: FakeEvents,
+  over: Partial<Parameters<typeof startWatchers>[0]> = {},
+): ReturnType<typeof startWatchers> {
+  return startWatchers({
+    scenario: "s",
+    nodes: ["node1"],
+    loadbalancers: [],
+    cluster: cluster(() => Promise.resolve({ stdout: "" })),
+    dockers: new Map([["node1", ev.api()]]),
+    clock: systemClock,
+    logger: quiet,
+    logEveryMs: 20,
+    reconnectMs: 20,
+    ...over,
+  });
+}
+
 describe("watch/watcher", () => {
   it("asks the engine for no exec events, and drops any that come", async () => {
     const ev = new FakeEvents();
-    const w = startWatchers({
-      scenario: "s",
-      nodes: ["node1"],
-      loadbalancers: [],
-      cluster: cluster(() => Promise.resolve({ stdout: "" })),
-      dockers: new Map([["node1", ev.api()]]),
-      clock: systemClock,
-      logger: quiet,
-      logEveryMs: 20,
-    });
+    const w = watch(ev);
     await sleep(30);
     for (let i = 0; i < 50; i++) ev.emit("ironic_api", "exec_start: healthcheck_curl", 1_000 + i);
     ev.emit("ironic_api", "die", 2_000);
@@ -89,17 +99,7 @@ describe("watch/watcher", () => {
 
   it("reopens a lost event stream from the last event seen: nothing lost, nothing twice, the gap recorded as read back", async () => {
     const ev = new FakeEvents();
-    const w = startWatchers({
-      scenario: "s",
-      nodes: ["node1"],
-      loadbalancers: [],
-      cluster: cluster(() => Promise.resolve({ stdout: "" })),
-      dockers: new Map([["node1", ev.api()]]),
-      clock: systemClock,
-      logger: quiet,
-      logEveryMs: 20,
-      reconnectMs: 20,
-    });
+    const w = watch(ev);
     await sleep(20);
     ev.emit("heat_api", "start", 5_000);
     ev.emit("heat_api", "kill", 6_000);
@@ -128,17 +128,7 @@ describe("watch/watcher", () => {
 
   it("a stream reopened on a quiet cluster is seeing again, though no event comes", async () => {
     const ev = new FakeEvents();
-    const w = startWatchers({
-      scenario: "s",
-      nodes: ["node1"],
-      loadbalancers: [],
-      cluster: cluster(() => Promise.resolve({ stdout: "" })),
-      dockers: new Map([["node1", ev.api()]]),
-      clock: systemClock,
-      logger: quiet,
-      logEveryMs: 20,
-      reconnectMs: 20,
-    });
+    const w = watch(ev);
     await sleep(20);
     ev.cut();
     await sleep(80);
@@ -151,9 +141,7 @@ describe("watch/watcher", () => {
   it("says it is blind when the stream cannot be reopened or a read keeps failing, until the end", async () => {
     const ev = new FakeEvents();
     let logsDown = true;
-    const w = startWatchers({
-      scenario: "s",
-      nodes: ["node1"],
+    const w = watch(ev, {
       loadbalancers: ["node1"],
       cluster: cluster((argv) => {
         if (argv.includes("scan") && logsDown) return Promise.reject(new Error("ssh: timed out"));
@@ -161,12 +149,7 @@ describe("watch/watcher", () => {
           return Promise.reject(new Error("HAProxy on node1: no answer"));
         return Promise.resolve({ stdout: "" });
       }),
-      dockers: new Map([["node1", ev.api()]]),
-      clock: systemClock,
-      logger: quiet,
-      logEveryMs: 20,
       haproxyEveryMs: 20,
-      reconnectMs: 20,
     });
     await sleep(30);
     ev.failOpen = true;
