@@ -6,6 +6,7 @@
  * second of a busy 2-core node per command, and the upgrade and the watchers ask several
  * times per second.
  */
+import type { Clock } from "../core/clock.js";
 import type { NodeShell } from "./ports.js";
 import { RemoteCommandError, TimeoutError } from "../core/errors.js";
 import { SOCKET_NAME, runtimeCommand } from "../upgrade/haproxy.js";
@@ -79,4 +80,33 @@ async function ask(
     });
     stream.end(`${command}\n`);
   });
+}
+
+/**
+ * A loadbalancer's answer to `command`, or "" when no HAProxy runs there. A container that has
+ * just (re)started runs before its HAProxy binds the admin socket (kolla_start lays out the
+ * config first): its refusals are retried for `startingMs`. A running one still silent after
+ * that is an error, never "no servers": a resume must see what it left drained.
+ */
+export async function askUnlessStopped(
+  rt: HaproxyRuntime,
+  command: string,
+  o: {
+    readonly running: () => Promise<boolean>;
+    readonly clock: Clock;
+    readonly timeoutMs: number;
+    readonly startingMs: number;
+    readonly intervalMs?: number;
+  },
+): Promise<string> {
+  const end = o.clock.now() + o.startingMs;
+  for (;;) {
+    try {
+      return await rt(command, o.timeoutMs);
+    } catch (e: unknown) {
+      if (!(await o.running())) return "";
+      if (o.clock.now() >= end) throw e;
+      await o.clock.sleep(o.intervalMs ?? 500);
+    }
+  }
 }

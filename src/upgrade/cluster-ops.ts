@@ -12,7 +12,8 @@ import { lastLogLines, mysqlAsRoot, rabbitmqctl } from "../deploy/deploy.js";
 import { KEEPALIVE_CLOSE_VAR, LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
 import { fetchText } from "../lab/http.js";
-import { haproxyRuntime } from "../cluster/haproxy-runtime.js";
+import { askUnlessStopped, haproxyRuntime } from "../cluster/haproxy-runtime.js";
+import { systemClock } from "../core/clock.js";
 import { runOneShot } from "../cluster/one-shot.js";
 import type { HaproxyRuntime } from "../cluster/haproxy-runtime.js";
 import {
@@ -58,6 +59,11 @@ export interface ClusterOpsOptions {
 const ONE_SHOT_TIMEOUT_MS = 15 * 60_000;
 /** HAProxy's own idle keep-alive timeout in kroll's config (`timeout http-request`) and 2 s. */
 const RETIRE_CLIENTS_MS = 12_000;
+/**
+ * How long a running HAProxy container may refuse its admin socket while it starts. Seen on the
+ * lab: kolla-ansible's all-at-once order observed a just-started one refuse for about a second.
+ */
+const HAPROXY_STARTING_MS = 15_000;
 
 export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
   const shell = (node: string): NodeShell => o.cluster.shell(node);
@@ -265,14 +271,13 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
   ): Promise<{ servers: ServerState[]; holdsVip: boolean }> => {
     // No HAProxy running on it (yet): no servers. A running one that does not answer is an
     // error, never "no sessions, every server up": resume must see what it left drained.
-    const orNone = async (cmd: string): Promise<string> => {
-      try {
-        return await haproxy(lb, cmd, 30_000);
-      } catch (e: unknown) {
-        if ((await docker(lb).inspect("haproxy"))?.status === "running") throw e;
-        return "";
-      }
-    };
+    const orNone = (cmd: string): Promise<string> =>
+      askUnlessStopped((c, ms) => haproxy(lb, c, ms), cmd, {
+        running: async () => (await docker(lb).inspect("haproxy"))?.status === "running",
+        clock: systemClock,
+        timeoutMs: 30_000,
+        startingMs: HAPROXY_STARTING_MS,
+      });
     const [addr, state, stat] = await Promise.all([
       shell(lb).exec(["sh", "-c", 'ip -o addr show | grep -qw "$1" && echo VIP-HERE', "vip", vip], {
         timeoutMs: 30_000,

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { Duplex } from "node:stream";
-import { haproxyRuntime } from "../../../src/cluster/haproxy-runtime.js";
+import { askUnlessStopped, haproxyRuntime } from "../../../src/cluster/haproxy-runtime.js";
+import type { HaproxyRuntime } from "../../../src/cluster/haproxy-runtime.js";
+import type { Clock } from "../../../src/core/clock.js";
 import type { ExecResult, NodeShell } from "../../../src/cluster/ports.js";
 import { RemoteCommandError } from "../../../src/core/errors.js";
 
@@ -86,5 +88,66 @@ describe("cluster/haproxy-runtime", () => {
     expect((err as Error).message)
       .to.include("node1")
       .and.include("show stat");
+  });
+});
+
+describe("cluster/haproxy-runtime askUnlessStopped", () => {
+  /** A clock that moves only when slept on. */
+  const fakeClock = (): Clock & { slept: number[] } => {
+    let t = 0;
+    const slept: number[] = [];
+    return {
+      slept,
+      now: () => t,
+      sleep: (ms) => {
+        slept.push(ms);
+        t += ms;
+        return Promise.resolve();
+      },
+    };
+  };
+  const refusing = (times: number): { rt: HaproxyRuntime; asked: () => number } => {
+    let n = 0;
+    return {
+      rt: () => {
+        n += 1;
+        return n <= times
+          ? Promise.reject(new Error("connect ECONNREFUSED haproxy.sock"))
+          : Promise.resolve("answer\n");
+      },
+      asked: () => n,
+    };
+  };
+
+  it("retries a running HAProxy that refuses its socket while it starts, then answers", async () => {
+    const clock = fakeClock();
+    const { rt, asked } = refusing(3);
+    const o = { running: () => Promise.resolve(true), clock, timeoutMs: 1_000, startingMs: 15_000 };
+    expect(await askUnlessStopped(rt, "show stat", o)).to.equal("answer\n");
+    expect(asked()).to.equal(4);
+    expect(clock.slept).to.deep.equal([500, 500, 500]);
+  });
+
+  it("says no servers when no HAProxy runs, without waiting", async () => {
+    const clock = fakeClock();
+    const { rt } = refusing(100);
+    const o = {
+      running: () => Promise.resolve(false),
+      clock,
+      timeoutMs: 1_000,
+      startingMs: 15_000,
+    };
+    expect(await askUnlessStopped(rt, "show stat", o)).to.equal("");
+    expect(clock.slept).to.deep.equal([]);
+  });
+
+  it("fails on a running HAProxy still silent after the start budget, never 'no servers'", async () => {
+    const clock = fakeClock();
+    const { rt, asked } = refusing(100);
+    const o = { running: () => Promise.resolve(true), clock, timeoutMs: 1_000, startingMs: 2_000 };
+    let err: unknown;
+    await askUnlessStopped(rt, "show stat", o).catch((e: unknown) => (err = e));
+    expect(String(err)).to.match(/ECONNREFUSED/);
+    expect(asked()).to.equal(5);
   });
 });
