@@ -13,7 +13,6 @@ const PURE = [
   "src/**/stats.ts",
   "src/kolla/**",
   "src/inventory/kolla-*.ts",
-  "src/inventory/layout.ts",
   "src/inventory/overrides.ts",
   "src/inventory/passwords.ts",
   "src/inventory/phase.ts",
@@ -21,12 +20,16 @@ const PURE = [
   "src/upgrade/types.ts",
   "src/upgrade/desired.ts",
   "src/upgrade/journal.ts",
-  "src/upgrade/haproxy.ts",
+  "src/services/types.ts",
+  "src/services/*/stats.ts",
+  "src/services/*/operations.ts",
+  "src/cluster/procs.ts",
+  "src/scenario/managed-globals.ts",
+  "src/scenario/inline-paths.ts",
   "src/upgrade/ops.ts",
   "src/upgrade/recipes/**",
   "src/cluster/docker/clone.ts",
   "src/load/schedule.ts",
-  "src/load/operations.ts",
   "src/watch/logscan.ts",
 ];
 
@@ -40,7 +43,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "bin/*.js", "test/support/*.mjs"] },
+        projectService: {
+          allowDefaultProject: ["*.js", "*.cjs", "bin/*.js", "test/support/*.mjs"],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,5 +1,5 @@
 /**
- * Regenerates src/inventory/layouts/<release>.json from kolla-ansible's upstream sample files
+ * Regenerates src/kolla/layouts/<release>.json from kolla-ansible's upstream sample files
  * (`ansible/inventory/multinode` and `etc/kolla/passwords.yml` of each release).
  *
  *   npm run gen:layouts   # reads ../shared/reference/kolla-ansible-inventories

@@ -12,7 +12,7 @@ import { CATALOGUE, componentsFor } from "../kolla/catalogue.js";
 import type { Component, ServiceName } from "../kolla/catalogue.js";
 import { iniFromObject, mergeIni, renderIni } from "../kolla/ini.js";
 import type { Ini } from "../kolla/ini.js";
-import { hostsOfGroup, layoutFor } from "../inventory/layout.js";
+import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { kollaChain } from "../inventory/overrides.js";
 import type { ConfigTree } from "../inventory/overrides.js";
 import type { Phase } from "../inventory/phase.js";

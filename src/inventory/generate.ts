@@ -6,7 +6,7 @@ import { ConfigError } from "../core/errors.js";
 import type { LoadedScenario } from "../scenario/read.js";
 import { renderGlobals } from "./kolla-globals.js";
 import { renderInventory } from "./kolla-inventory.js";
-import { layoutFor } from "./layout.js";
+import { layoutFor } from "../kolla/layout.js";
 import { buildConfigTree, configFiles } from "./overrides.js";
 import type { ConfigTree, FileWrite, OverrideLayer } from "./overrides.js";
 import { fillPasswords, renderPasswords } from "./passwords.js";

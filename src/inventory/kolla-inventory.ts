@@ -5,7 +5,7 @@
  * (control, network, compute, monitoring, storage) and their host vars.
  */
 import type { Scenario } from "../scenario/schema.js";
-import { layoutFor } from "./layout.js";
+import { layoutFor } from "../kolla/layout.js";
 import type { Phase } from "./phase.js";
 import { hostTagVars } from "./phase.js";
 

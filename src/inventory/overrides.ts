@@ -9,11 +9,10 @@
  *   global.conf → <svc>.conf → <svc>/<component>.conf → <svc>/<host>/<svc>.conf
  *   (nova also reads nova/<host>/<component>.conf last).
  */
-import { CATALOGUE } from "../kolla/catalogue.js";
 import type { ServiceName } from "../kolla/catalogue.js";
+import { serviceOf } from "../kolla/catalogue.js";
 import { iniFromObject, mergeIni, parseIni, renderIni, IniSyntaxError } from "../kolla/ini.js";
 import type { Ini } from "../kolla/ini.js";
-import type { RawIssue } from "../scenario/issues.js";
 
 export interface OverrideLayer {
   /** Shown in provenance, e.g. "kolla-overrides" or "scenarios/lab/kolla-config". */
@@ -139,30 +138,6 @@ export function explainOption(
     if (step.value !== undefined) winner = i;
   });
   return { component, host, section, option, chain, winner };
-}
-
-export function serviceOf(component: string): ServiceName | undefined {
-  for (const spec of Object.values(CATALOGUE)) {
-    if (spec.name === component || spec.components.some((c) => c.key === component))
-      return spec.name;
-  }
-  return undefined;
-}
-
-/** Inline config paths must be somewhere kolla reads: warn about others. */
-export function checkInlinePaths(inline: Readonly<Record<string, unknown>>): RawIssue[] {
-  const issues: RawIssue[] = [];
-  for (const path of Object.keys(inline)) {
-    const top = path.split("/")[0] ?? "";
-    const svc = top.replace(/\.(conf|ini)$/, "");
-    if (path !== "global.conf" && serviceOf(svc) === undefined) {
-      issues.push({
-        path: ["kolla", "config", path],
-        message: `kolla reads no override at ${path}: expected global.conf, <service>.conf or <service>/...`,
-      });
-    }
-  }
-  return issues;
 }
 
 function cmp(a: string, b: string): number {

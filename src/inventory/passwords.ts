@@ -9,7 +9,7 @@
  * PURE apart from the injected SecretSource.
  */
 import { stringify } from "yaml";
-import type { ReleaseLayout } from "./layout.js";
+import type { ReleaseLayout } from "../kolla/layout.js";
 
 export interface SshKeyPair {
   readonly private_key: string;

@@ -253,3 +253,11 @@ export function allComponentKeys(): string[] {
 export function isServiceName(s: string): s is ServiceName {
   return (SERVICES as readonly string[]).includes(s);
 }
+
+export function serviceOf(component: string): ServiceName | undefined {
+  for (const spec of Object.values(CATALOGUE)) {
+    if (spec.name === component || spec.components.some((c) => c.key === component))
+      return spec.name;
+  }
+  return undefined;
+}

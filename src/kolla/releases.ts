@@ -1,6 +1,6 @@
 /**
  * PURE. What kroll needs to know about each kolla-ansible release it supports, beyond the
- * inventory layout (which is data in src/inventory/layouts/). Sources: kolla-ansible's
+ * inventory layout (which is data in src/kolla/layouts/). Sources: kolla-ansible's
  * globals.yml samples, group_vars and release notes (see ../shared/reference/kolla-ansible.md).
  */
 export const RELEASES = [

@@ -12,7 +12,7 @@ import type { Clock } from "../core/clock.js";
 import { EnvironmentError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "./docker-cli.js";
-import { fetchText } from "./http.js";
+import { fetchText } from "../cluster/http.js";
 import type { Progress } from "./progress.js";
 import { explainBuildFailure, resolveLabVersions } from "./apt.js";
 import type { AptMirror } from "./mirror.js";

@@ -16,7 +16,7 @@ import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { LoadedScenario } from "../scenario/read.js";
 import type { DockerCli } from "./docker-cli.js";
-import { fetchText } from "./http.js";
+import { fetchText } from "../cluster/http.js";
 import { ensureEngine } from "./engine.js";
 import { aptMirror } from "./mirror.js";
 import { buildLabImages, pushLabImages, VERSIONS_LABEL } from "./images.js";

@@ -6,8 +6,8 @@
 import type { Clock } from "../core/clock.js";
 import { RunFailedError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
-import { heatTestTemplate } from "../load/operations.js";
-import { fetchText } from "./http.js";
+import { heatTestTemplate } from "../services/heat/operations.js";
+import { fetchText } from "../cluster/http.js";
 
 export const IRONIC_HEADERS = { "X-OpenStack-Ironic-API-Version": "1.82" };
 

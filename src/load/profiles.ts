@@ -8,8 +8,9 @@ import type { HeatProfile, HttpProfile, IronicProfile } from "../scenario/schema
 import { runOpenLoop } from "./generator.js";
 import { httpRequest, keepAliveAgent } from "./http-client.js";
 import type { HttpOutcome } from "./http-client.js";
-import { heatTestTemplate, judgeHeat, judgeIronic } from "./operations.js";
-import type { Observation, Verdict } from "./operations.js";
+import { heatTestTemplate, judgeHeat } from "../services/heat/operations.js";
+import { judgeIronic } from "../services/ironic/operations.js";
+import type { Observation, Verdict } from "../services/types.js";
 import type { Recorder } from "./recorder.js";
 import type { Schedule } from "./schedule.js";
 

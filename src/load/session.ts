@@ -8,7 +8,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { CATALOGUE } from "../kolla/catalogue.js";
 import type { ServiceName } from "../kolla/catalogue.js";
-import { hostsOfGroup, layoutFor } from "../inventory/layout.js";
+import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
 import { haproxyEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";

@@ -10,7 +10,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../core/errors.js";
 import type { Issue } from "../core/errors.js";
-import { checkInlinePaths } from "../inventory/overrides.js";
+import { checkInlinePaths } from "./inline-paths.js";
 import { createLocator, fromZodIssue, toIssue } from "./issues.js";
 import type { PathSegment, RawIssue } from "./issues.js";
 import { checkRules } from "./rules.js";

@@ -6,8 +6,8 @@
 import { isIP } from "node:net";
 import { CATALOGUE, componentsFor, isServiceName, RELEASE_PINNED } from "../kolla/catalogue.js";
 import type { ServiceName } from "../kolla/catalogue.js";
-import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../inventory/layout.js";
-import { MANAGED_GLOBALS } from "../inventory/kolla-globals.js";
+import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../kolla/layout.js";
+import { MANAGED_GLOBALS } from "./managed-globals.js";
 import { suggest } from "./issues.js";
 import type { RawIssue } from "./issues.js";
 import { haproxyEnabled, keepalivedEnabled } from "./derived.js";

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
 import { SERVICES } from "../kolla/catalogue.js";
 import { RELEASES } from "../kolla/releases.js";
-import { ROLES } from "../inventory/layout.js";
+import { ROLES } from "../kolla/layout.js";
 
 // ---------------------------------------------------------------- scalars
 

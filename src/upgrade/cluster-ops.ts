@@ -11,26 +11,20 @@ import type { Logger } from "../core/logger.js";
 import { lastLogLines, mysqlAsRoot, rabbitmqctl } from "../deploy/deploy.js";
 import { KEEPALIVE_CLOSE_VAR, LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
-import { fetchText } from "../lab/http.js";
-import { askUnlessStopped, haproxyRuntime } from "../cluster/haproxy-runtime.js";
+import { fetchText } from "../cluster/http.js";
+import { askUnlessStopped, haproxyRuntime } from "../services/haproxy/runtime.js";
 import { systemClock } from "../core/clock.js";
 import { runOneShot } from "../cluster/one-shot.js";
-import type { HaproxyRuntime } from "../cluster/haproxy-runtime.js";
+import type { HaproxyRuntime } from "../services/haproxy/runtime.js";
 import {
   describeCancelled,
   nodeAddresses,
   parseRpcDrain,
   rpcDrainExpression,
 } from "../cluster/rpc-drain.js";
-import {
-  SOCKET_DIR,
-  SOCKET_NAME,
-  connectionPorts,
-  httpFrontends,
-  parseServersState,
-  parseShowStat,
-  topPids,
-} from "./haproxy.js";
+import { SOCKET_DIR, SOCKET_NAME } from "../services/haproxy/runtime.js";
+import { connectionPorts, topPids } from "../cluster/procs.js";
+import { httpFrontends, parseServersState, parseShowStat } from "../services/haproxy/stats.js";
 import type { UpgradeOps } from "./ops.js";
 import { recipeFor } from "./recipes/index.js";
 import { PIN_LABEL, asideName } from "./types.js";

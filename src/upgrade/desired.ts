@@ -6,7 +6,7 @@
 import { CATALOGUE, componentsFor } from "../kolla/catalogue.js";
 import type { ServiceName } from "../kolla/catalogue.js";
 import { RELEASE_TRAITS } from "../kolla/releases.js";
-import { hostsOfGroup, layoutFor } from "../inventory/layout.js";
+import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { tagFor } from "../inventory/phase.js";
 import type { Phase } from "../inventory/phase.js";
 import { haproxyEnabled, keepalivedEnabled } from "../scenario/derived.js";

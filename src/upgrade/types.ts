@@ -90,18 +90,8 @@ export interface ObservedContainer {
   readonly pinConfigured?: boolean;
 }
 
-export type ServerAdmin = "ready" | "drain" | "maint";
-
-/** One server line of an HAProxy backend, as one loadbalancer host sees it. */
-export interface ServerState {
-  readonly lb: string;
-  readonly backend: string;
-  readonly server: string;
-  readonly admin: ServerAdmin;
-  /** HAProxy's status column: UP, DOWN, DRAIN, MAINT, "UP 1/3", ... */
-  readonly status: string;
-  readonly sessions: number;
-}
+export type { ServerAdmin, ServerState } from "../services/haproxy/stats.js";
+import type { ServerState } from "../services/haproxy/stats.js";
 
 export interface Observed {
   readonly containers: readonly ObservedContainer[];

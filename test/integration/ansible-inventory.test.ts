@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { renderInventory } from "../../src/inventory/kolla-inventory.js";
-import { hostsOfGroup, layoutFor } from "../../src/inventory/layout.js";
+import { hostsOfGroup, layoutFor } from "../../src/kolla/layout.js";
 import { RELEASES } from "../../src/kolla/releases.js";
 import { goldenScenario } from "../builders.js";
 import { limited } from "../support/run-kroll.js";

@@ -1,6 +1,6 @@
 // The whole test suite, as the README's test command and .ci/run call it:
 //   1. make sure prerequisites are installed (never skip a test for want of them);
-//   2. type-check and lint;
+//   2. type-check, lint, and check the import rules (no cycle, layers import downwards);
 //   3. run every mocha test, unit and integration, ending with "N passed, N failed" (a skipped
 //      test or a leftover .only fails the run: mocha-run.mjs).
 import { spawnSync } from "node:child_process";
@@ -30,6 +30,7 @@ try {
 }
 step("typecheck", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint", "npx", ["eslint", "--max-warnings", "0", "."]);
+step("imports", "npx", ["depcruise", "src", "--config", ".dependency-cruiser.cjs"]);
 step("format", "npx", ["prettier", "--check", "--log-level", "warn", "."]);
 process.stdout.write("\n== tests\n");
 process.exit(

@@ -1,9 +1,10 @@
 /** Composition root of `kroll inventory`. */
 import { relative, resolve } from "node:path";
 import { EXIT, formatIssue, UsageError } from "../../core/errors.js";
-import { hostsOfGroup, layoutFor } from "../../inventory/layout.js";
+import { hostsOfGroup, layoutFor } from "../../kolla/layout.js";
 import { overrideLayers, writeKollaInputs } from "../../inventory/emit.js";
-import { buildConfigTree, explainOption, serviceOf } from "../../inventory/overrides.js";
+import { buildConfigTree, explainOption } from "../../inventory/overrides.js";
+import { serviceOf } from "../../kolla/catalogue.js";
 import { PHASES } from "../../inventory/phase.js";
 import type { Phase } from "../../inventory/phase.js";
 import { CATALOGUE } from "../../kolla/catalogue.js";

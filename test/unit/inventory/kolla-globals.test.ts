@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { MANAGED_GLOBALS, renderGlobals } from "../../../src/inventory/kolla-globals.js";
+import { renderGlobals } from "../../../src/inventory/kolla-globals.js";
+import { MANAGED_GLOBALS } from "../../../src/scenario/managed-globals.js";
 import { RELEASES } from "../../../src/kolla/releases.js";
 import { aScenario, goldenScenario, load } from "../../builders.js";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { parse } from "yaml";
-import { layoutFor } from "../../../src/inventory/layout.js";
+import { layoutFor } from "../../../src/kolla/layout.js";
 import { fillPasswords, kindOf, renderPasswords } from "../../../src/inventory/passwords.js";
 import type { SecretSource } from "../../../src/inventory/passwords.js";
 import { createCryptoSecretSource, openSshRsaPublicKey } from "../../../src/inventory/secrets.js";

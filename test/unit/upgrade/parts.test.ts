@@ -4,13 +4,12 @@ import { RECIPES } from "../../../src/upgrade/recipes/index.js";
 import { cloneCreateOptions } from "../../../src/cluster/docker/clone.js";
 import { editIniOption } from "../../../src/kolla/ini.js";
 import { galeraCap, maxUnavailableOf } from "../../../src/upgrade/fenceposts.js";
+import { connectionPorts, topPids } from "../../../src/cluster/procs.js";
 import {
-  connectionPorts,
   httpFrontends,
   parseServersState,
   parseShowStat,
-  topPids,
-} from "../../../src/upgrade/haproxy.js";
+} from "../../../src/services/haproxy/stats.js";
 import {
   describeAction,
   journalForReport,
@@ -62,7 +61,7 @@ describe("kolla/ini.editIniOption", () => {
   });
 });
 
-describe("upgrade/haproxy parsing", () => {
+describe("services/haproxy/stats parsing", () => {
   const state = [
     "1",
     "# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight",
@@ -117,7 +116,7 @@ describe("upgrade/haproxy parsing", () => {
   });
 });
 
-describe("upgrade/haproxy httpFrontends", () => {
+describe("services/haproxy/stats httpFrontends", () => {
   it("finds the HTTP frontends and their client sessions by the header's mode column", () => {
     // HAProxy 2.6's `show stat` columns trimmed to what is read; mode is found by name.
     const head = "# pxname,svname,qcur,qmax,scur,smax,type,mode";
@@ -144,7 +143,7 @@ describe("upgrade/haproxy httpFrontends", () => {
   });
 });
 
-describe("upgrade/haproxy connectionPorts", () => {
+describe("cluster/procs connectionPorts", () => {
   // `ss -tnpH state established '( dport = :3306 )'` on a node with two HAProxies side by side.
   const ss = [
     '0      0      172.30.92.11:45678 172.30.92.11:3306 users:(("haproxy",pid=360,fd=31))',

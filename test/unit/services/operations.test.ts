@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { judgeHeat, judgeIronic } from "../../../src/load/operations.js";
+import { judgeHeat } from "../../../src/services/heat/operations.js";
+import { judgeIronic } from "../../../src/services/ironic/operations.js";
 
-describe("load/operations: following accepted operations", () => {
+describe("services/{ironic,heat}/operations: following accepted operations", () => {
   const op = (goal: string) => ({ goal, acceptedAt: 0, deadline: 300_000 });
   describe("ironic", () => {
     const table: [string, Parameters<typeof judgeIronic>[1], number, string][] = [

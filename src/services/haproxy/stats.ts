@@ -2,28 +2,17 @@
  * PURE. HAProxy's runtime API, read: `show stat` (status, current sessions) and
  * `show servers state` (the admin state: drained or in maintenance, whatever the checks say).
  */
-import type { ServerAdmin, ServerState } from "./types.js";
+export type ServerAdmin = "ready" | "drain" | "maint";
 
-/** Where kolla's HAProxy keeps its admin socket (the `haproxy_socket` volume). */
-export const SOCKET_DIR = "/var/lib/kolla/haproxy";
-export const SOCKET_NAME = "haproxy.sock";
-
-/** One runtime command through `docker exec <container> socat` (the fallback path). */
-export function runtimeCommand(
-  command: string,
-  container = "haproxy",
-  socket = SOCKET_NAME,
-): string[] {
-  return [
-    "docker",
-    "exec",
-    container,
-    "sh",
-    "-c",
-    `echo "$1" | socat stdio unix-connect:${SOCKET_DIR}/${socket}`,
-    "haproxy-cli",
-    command,
-  ];
+/** One server line of an HAProxy backend, as one loadbalancer host sees it. */
+export interface ServerState {
+  readonly lb: string;
+  readonly backend: string;
+  readonly server: string;
+  readonly admin: ServerAdmin;
+  /** HAProxy's status column: UP, DOWN, DRAIN, MAINT, "UP 1/3", ... */
+  readonly status: string;
+  readonly sessions: number;
 }
 
 /**
@@ -85,32 +74,4 @@ export function parseShowStat(
     });
   }
   return out;
-}
-
-/**
- * The local ports of the TCP connections that processes `pids` hold to `port` (a database's),
- * from `ss -tnpH state established` on their host: how a retiring HAProxy's own database
- * connections are told from those of the new one beside it (both connect from the node's
- * address).
- */
-export function connectionPorts(ss: string, pids: ReadonlySet<number>, port: number): number[] {
-  const out: number[] = [];
-  for (const line of ss.split("\n")) {
-    const m = /(\S+):(\d+)\s+(\S+):(\d+)\s+users:\((.*)\)\s*$/.exec(line.trim());
-    if (!m || Number(m[4]) !== port) continue;
-    const owners = [...(m[5] ?? "").matchAll(/pid=(\d+)/g)].map((x) => Number(x[1]));
-    if (owners.some((p) => pids.has(p))) out.push(Number(m[2]));
-  }
-  return [...new Set(out)].sort((a, b) => a - b);
-}
-
-/** PIDs from `docker top CONTAINER -eo pid` (a header line, then one PID a line). */
-export function topPids(text: string): Set<number> {
-  return new Set(
-    text
-      .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => /^\d+$/.test(l))
-      .map(Number),
-  );
 }

@@ -5,14 +5,14 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { hostsOfGroup, layoutFor, rolesOfGroup } from "../../../src/inventory/layout.js";
+import { hostsOfGroup, layoutFor, rolesOfGroup } from "../../../src/kolla/layout.js";
 import { parseSampleInventory, parseSamplePasswords } from "../../../src/inventory/sample.js";
 import { RELEASES } from "../../../src/kolla/releases.js";
 import { SHARED_REFERENCE } from "../../builders.js";
 
 const SAMPLES = join(SHARED_REFERENCE, "kolla-ansible-inventories");
 
-describe("inventory/layout", () => {
+describe("kolla/layout", () => {
   it("finds the upstream samples beside the checkout", () => {
     expect(existsSync(SAMPLES), `missing ${SAMPLES}`).to.equal(true);
   });

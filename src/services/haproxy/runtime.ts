@@ -6,10 +6,31 @@
  * second of a busy 2-core node per command, and the upgrade and the watchers ask several
  * times per second.
  */
-import type { Clock } from "../core/clock.js";
-import type { NodeShell } from "./ports.js";
-import { RemoteCommandError, TimeoutError } from "../core/errors.js";
-import { SOCKET_NAME, runtimeCommand } from "../upgrade/haproxy.js";
+import type { Clock } from "../../core/clock.js";
+import type { NodeShell } from "../../cluster/ports.js";
+import { RemoteCommandError, TimeoutError } from "../../core/errors.js";
+
+/** Where kolla's HAProxy keeps its admin socket (the `haproxy_socket` volume). */
+export const SOCKET_DIR = "/var/lib/kolla/haproxy";
+export const SOCKET_NAME = "haproxy.sock";
+
+/** One runtime command through `docker exec <container> socat` (the fallback path). */
+export function runtimeCommand(
+  command: string,
+  container = "haproxy",
+  socket = SOCKET_NAME,
+): string[] {
+  return [
+    "docker",
+    "exec",
+    container,
+    "sh",
+    "-c",
+    `echo "$1" | socat stdio unix-connect:${SOCKET_DIR}/${socket}`,
+    "haproxy-cli",
+    command,
+  ];
+}
 
 export type HaproxyRuntime = (command: string, timeoutMs: number) => Promise<string>;
 

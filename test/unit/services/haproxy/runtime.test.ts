@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { Duplex } from "node:stream";
-import { askUnlessStopped, haproxyRuntime } from "../../../src/cluster/haproxy-runtime.js";
-import type { HaproxyRuntime } from "../../../src/cluster/haproxy-runtime.js";
-import type { Clock } from "../../../src/core/clock.js";
-import type { ExecResult, NodeShell } from "../../../src/cluster/ports.js";
-import { RemoteCommandError } from "../../../src/core/errors.js";
+import { askUnlessStopped, haproxyRuntime } from "../../../../src/services/haproxy/runtime.js";
+import type { HaproxyRuntime } from "../../../../src/services/haproxy/runtime.js";
+import type { Clock } from "../../../../src/core/clock.js";
+import type { ExecResult, NodeShell } from "../../../../src/cluster/ports.js";
+import { RemoteCommandError } from "../../../../src/core/errors.js";
 
 /** A node whose HAProxy socket answers `answer` (or cannot be opened), recording every call. */
 function node(opts: { socket: boolean; volume: boolean; execExit?: number }): {
@@ -54,7 +54,7 @@ function node(opts: { socket: boolean; volume: boolean; execExit?: number }): {
   return { shell, calls };
 }
 
-describe("cluster/haproxy-runtime", () => {
+describe("services/haproxy/runtime", () => {
   it("asks HAProxy through its admin socket in the haproxy_socket volume, looked up once", async () => {
     const { shell, calls } = node({ socket: true, volume: true });
     const rt = haproxyRuntime(shell);
@@ -91,7 +91,7 @@ describe("cluster/haproxy-runtime", () => {
   });
 });
 
-describe("cluster/haproxy-runtime askUnlessStopped", () => {
+describe("services/haproxy/runtime askUnlessStopped", () => {
   /** A clock that moves only when slept on. */
   const fakeClock = (): Clock & { slept: number[] } => {
     let t = 0;

@@ -3,7 +3,7 @@
  * `[group:children]` section, in upstream order. The data files under layouts/ are generated
  * from the upstream samples by `npm run gen:layouts` and checked against them by a test.
  */
-import type { Release } from "../kolla/releases.js";
+import type { Release } from "./releases.js";
 import zed from "./layouts/zed.json" with { type: "json" };
 import r2023_1 from "./layouts/2023.1.json" with { type: "json" };
 import r2023_2 from "./layouts/2023.2.json" with { type: "json" };
