@@ -16,6 +16,10 @@ import { InterruptedError, RunFailedError, UsageError } from "../core/errors.js"
 import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { Scenario } from "../scenario/schema.js";
+import { galeraStatus, mysqlAsRoot } from "../services/mariadb/ops.js";
+import { rabbitmqctl } from "../services/rabbitmq/ops.js";
+import { haproxyRuntime } from "../services/haproxy/runtime.js";
+import { parseShowStat } from "../services/haproxy/stats.js";
 import { LABELS } from "./render.js";
 import type { ContainerUnit, DeployPlan, ServicePlan } from "./render.js";
 
@@ -261,17 +265,12 @@ export async function deploy(
   ) {
     await waitFor(clock, "every HAProxy backend UP", 120_000, async () => {
       for (const lb of plan.loadbalancers) {
-        const stat = await haproxyStat(cluster.shell(lb));
-        if (
-          stat.some(
-            (r) =>
-              r.server !== "FRONTEND" &&
-              r.server !== "BACKEND" &&
-              r.proxy !== "monitor" &&
-              !r.status.startsWith("UP"),
-          )
-        )
-          return false;
+        const stat = parseShowStat(
+          lb,
+          await haproxyRuntime(cluster.shell(lb))("show stat", 20_000),
+          new Map(),
+        );
+        if (stat.some((r) => r.backend !== "monitor" && !r.status.startsWith("UP"))) return false;
       }
       return true;
     });
@@ -398,49 +397,6 @@ async function mysql(
   return mysqlAsRoot(shell, u.container, u.address, plan.secrets.dbRoot, sql);
 }
 
-/**
- * `rabbitmqctl ARGS` in a RabbitMQ container, as its own user (the Erlang cookie is its). The
- * node name comes from the container's /etc/rabbitmq/rabbitmq-env.conf, which rabbitmqctl
- * reads as the server does: kolla writes `RABBITMQ_NODENAME=rabbit@<hostname>` there, kroll's
- * deploy `rabbit@localhost` (`RABBITMQ_ENV` in render.ts).
- */
-export const rabbitmqctl = (container: string, ...args: string[]): string[] => [
-  "docker",
-  "exec",
-  "-u",
-  "rabbitmq",
-  container,
-  "rabbitmqctl",
-  ...args,
-];
-
-/**
- * SQL as MariaDB's root through `docker exec`. The password travels on standard input, never
- * in an argument: a failed command's message quotes its argv, and messages reach logs.
- */
-export async function mysqlAsRoot(
-  shell: NodeShell,
-  container: string,
-  address: string,
-  password: string,
-  sql: string,
-  /** delimiter: for a compound statement (BEGIN NOT ATOMIC … END) ended by it. */
-  opts: { delimiter?: string } = {},
-): Promise<string> {
-  const argv = [
-    "docker",
-    "exec",
-    "-i",
-    container,
-    "sh",
-    "-c",
-    `IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mariadb -uroot -h "$1" -N -B${opts.delimiter ? ` --delimiter='${opts.delimiter}'` : ""}`,
-    "mysql",
-    address,
-  ];
-  return shell.run(argv, { timeoutMs: 60_000, stdin: `${password}\n${sql}` });
-}
-
 /** Galera: this member reports Synced and the cluster has `size` members. */
 async function waitSynced(
   deps: DeployDeps,
@@ -453,21 +409,13 @@ async function waitSynced(
     `MariaDB on ${u.node} to be Synced in a cluster of ${size}`,
     180_000,
     async () => {
-      const out = await mysql(
+      const g = await galeraStatus(
         deps.cluster.shell(u.node),
-        u,
-        plan,
-        "SHOW STATUS WHERE Variable_name IN ('wsrep_local_state_comment','wsrep_cluster_size');",
-      ).catch(() => "");
-      const status = Object.fromEntries(
-        out
-          .trim()
-          .split("\n")
-          .map((l) => l.split("\t") as [string, string]),
-      );
-      return (
-        status.wsrep_local_state_comment === "Synced" && Number(status.wsrep_cluster_size) >= size
-      );
+        u.container,
+        u.address,
+        plan.secrets.dbRoot,
+      ).catch(() => undefined);
+      return g?.state === "Synced" && g.size >= size;
     },
   );
 }
@@ -524,38 +472,4 @@ export function waitFor(
   probe: () => Promise<boolean>,
 ): Promise<void> {
   return pollUntil(clock, what, timeoutMs, () => probe().catch(() => false), 1_000);
-}
-
-export interface HaproxyStatRow {
-  readonly proxy: string;
-  readonly server: string;
-  readonly status: string;
-  readonly sessions: number;
-}
-
-/** `show stat` through the runtime socket inside the haproxy container. */
-export async function haproxyStat(shell: NodeShell): Promise<HaproxyStatRow[]> {
-  const out = await shell.run(
-    [
-      "docker",
-      "exec",
-      "haproxy",
-      "sh",
-      "-c",
-      'echo "show stat" | socat stdio unix-connect:/var/lib/kolla/haproxy/haproxy.sock',
-    ],
-    { timeoutMs: 20_000 },
-  );
-  return out
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => {
-      const f = l.split(",");
-      return {
-        proxy: f[0] ?? "",
-        server: f[1] ?? "",
-        status: f[17] ?? "",
-        sessions: Number(f[4] ?? 0),
-      };
-    });
 }

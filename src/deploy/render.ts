@@ -6,6 +6,7 @@
  * read-only, the kolla_logs volume, KOLLA_CONFIG_STRATEGY, restart policy, healthcheck, labels).
  * Every unit carries a hash of all of that, so a second deploy can tell "no change".
  */
+import { KEEPALIVE_CLOSE_VAR } from "../services/haproxy/config.js";
 import { createHash } from "node:crypto";
 import type { ContainerSpec } from "../cluster/ports.js";
 import { CATALOGUE, componentsFor } from "../kolla/catalogue.js";
@@ -465,13 +466,6 @@ export function renderDeploy(input: RenderInput): DeployPlan {
  * and the others as backups, the runtime socket at admin level (kroll drains backends), and a
  * monitor URI on :61313 for the container's healthcheck.
  */
-/**
- * A process-wide HAProxy variable: set to 1 through the runtime API (`set var`, experimental
- * mode) on the HAProxy being replaced, it makes its HTTP frontends close each client connection
- * after the response. HAProxy 2.6 closes idle keep-alive connections at once when it soft-stops,
- * racing any client sending on one at that instant (2.7's `idle-close-on-response` fixes it).
- */
-export const KEEPALIVE_CLOSE_VAR = "proc.kroll_close";
 
 export function renderHaproxy(
   s: Scenario,

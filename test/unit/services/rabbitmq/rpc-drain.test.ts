@@ -4,9 +4,9 @@ import {
   nodeAddresses,
   parseRpcDrain,
   rpcDrainExpression,
-} from "../../../src/cluster/rpc-drain.js";
+} from "../../../../src/services/rabbitmq/rpc-drain.js";
 
-describe("cluster/rpc-drain", () => {
+describe("services/rabbitmq/rpc-drain", () => {
   it("takes a node's own addresses from `ip -o addr show`, not loopback, link-local or Docker bridges", () => {
     const out = [
       "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever",

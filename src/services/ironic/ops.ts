@@ -1,0 +1,98 @@
+/**
+ * EFFECT. Ironic's chores on a live cluster: taking a conductor out of the hash ring kept in
+ * its database, and the nodes in a `*wait*` provision state.
+ */
+import { fetchText } from "../../cluster/http.js";
+import { RunFailedError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+
+export interface Database {
+  readonly node: string;
+  readonly container: string;
+}
+
+export interface RingOutRequest {
+  readonly node: string;
+  readonly container: string;
+  /** The name the conductor registered under (its `[DEFAULT] host`). */
+  readonly host: string;
+  /** MariaDB containers, tried in order (one answering is enough). */
+  readonly databases: readonly Database[];
+  /** How long to let requests already routed to it arrive before watching its locks. */
+  readonly settleMs: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Takes a conductor out of the ring at the first database that answers (its hardware
+ * interfaces unregistered: the APIs' ring no longer maps a node to it) and waits until it holds
+ * no node lock. What it saw, or undefined when no database could take it out (no root
+ * password, or a host name that cannot go into SQL text).
+ */
+export async function ringOut(
+  a: RingOutRequest,
+  deps: {
+    readonly sql: ((db: Database, text: string) => Promise<string>) | undefined;
+    readonly logger: Logger;
+  },
+): Promise<string | undefined> {
+  const log = deps.logger.child({ node: a.node });
+  const run = deps.sql;
+  // The host goes into SQL text: only what a host name or an address can hold.
+  if (run === undefined || !/^[0-9A-Za-z.:_-]+$/.test(a.host)) return undefined;
+  let db: Database | undefined;
+  let removed = 0;
+  for (const m of a.databases) {
+    const out = await run(
+      m,
+      // A multi-table DELETE with aliases wants a default database (error 1046 without).
+      "USE ironic; DELETE h FROM conductor_hardware_interfaces h JOIN conductors c " +
+        `ON c.id = h.conductor_id WHERE c.hostname = '${a.host}'; SELECT ROW_COUNT();`,
+    ).catch((e: unknown) => {
+      log.debug(`ring out on ${m.node}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    if (out === undefined) continue;
+    db = m;
+    removed = Number(out.trim().split("\n").pop() ?? 0);
+    break;
+  }
+  if (db === undefined) return undefined;
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, a.settleMs));
+  let held = -1;
+  while (Date.now() - t0 < a.timeoutMs) {
+    const out = await run(
+      db,
+      `SELECT COUNT(*) FROM ironic.nodes WHERE reservation = '${a.host}';`,
+    ).catch(() => undefined);
+    held = out === undefined ? -1 : Number(out.trim());
+    if (held === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const s = ((Date.now() - t0) / 1000).toFixed(1);
+  const what = `${removed} hardware type(s) unregistered at ${db.node}`;
+  if (held === 0) return `${what}; no node lock held after ${s} s`;
+  const text =
+    held < 0
+      ? `${what}; its node locks could not be read for ${s} s`
+      : `${what}; it still held ${held} node lock(s) after ${s} s, which its stop clears`;
+  log.warn(`${a.container}: ${text}`);
+  return text;
+}
+
+/** Ironic nodes in a `*wait*` provision state ("uuid (state)"), asked at `url`. */
+export async function busyNodes(url: string, authToken: string | undefined): Promise<string[]> {
+  const headers: Record<string, string> = { "X-OpenStack-Ironic-API-Version": "1.8" };
+  if (authToken !== undefined) headers["X-Auth-Token"] = authToken;
+  const r = await fetchText(`${url}/v1/nodes?fields=uuid,provision_state`, { headers }, 20_000);
+  if (r.status === 401)
+    throw new RunFailedError(
+      "Ironic wants a keystone token to list nodes: set OS_AUTH_TOKEN for the wait-state check",
+    );
+  if (r.status !== 200) throw new RunFailedError(`Ironic node list: HTTP ${r.status}`);
+  const body = JSON.parse(r.text) as { nodes?: { uuid: string; provision_state: string }[] };
+  return (body.nodes ?? [])
+    .filter((n) => /\bwait\b/.test(n.provision_state))
+    .map((n) => `${n.uuid} (${n.provision_state})`);
+}
