@@ -8,7 +8,6 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, SshError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { Scenario } from "../scenario/schema.js";
 import type { NodeShell } from "./ports.js";
 import { connectSsh2NodeShell } from "./ssh/ssh2-node-shell.js";
 
@@ -23,6 +22,22 @@ function readOrEmpty(path: string): string {
   }
 }
 
+/** What connecting needs of a scenario: its nodes, how each is reached over SSH. */
+export interface ClusterNodes {
+  readonly cluster: {
+    readonly nodes: readonly {
+      readonly name: string;
+      readonly address: string;
+      readonly ssh: {
+        readonly user: string;
+        readonly port: number;
+        readonly private_key?: string | undefined;
+        readonly known_hosts?: string | undefined;
+      };
+    }[];
+  };
+}
+
 export interface Cluster extends AsyncDisposable {
   readonly shells: ReadonlyMap<string, NodeShell>;
   shell(node: string): NodeShell;
@@ -30,7 +45,7 @@ export interface Cluster extends AsyncDisposable {
 }
 
 export async function connectCluster(
-  s: Scenario,
+  s: ClusterNodes,
   logger: Logger,
   opts: { acceptNewHostKeys?: boolean; connectTimeoutMs?: number; parallel?: number } = {},
 ): Promise<Cluster> {

@@ -9,8 +9,8 @@
 import { KEEPALIVE_CLOSE_VAR } from "../services/haproxy/config.js";
 import { createHash } from "node:crypto";
 import type { ContainerSpec } from "../cluster/ports.js";
-import { CATALOGUE, componentsFor } from "../kolla/catalogue.js";
-import type { Component, ServiceName } from "../kolla/catalogue.js";
+import { CATALOGUE, componentsFor } from "../services/catalogue.js";
+import type { Component, ServiceName } from "../services/catalogue.js";
 import { iniFromObject, mergeIni, renderIni } from "../kolla/ini.js";
 import type { Ini } from "../kolla/ini.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";

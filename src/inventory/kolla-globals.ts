@@ -6,7 +6,7 @@
  * something the scenario did not ask for.
  */
 import { stringify } from "yaml";
-import { CATALOGUE, SERVICES } from "../kolla/catalogue.js";
+import { CATALOGUE, SERVICES } from "../services/catalogue.js";
 import { RELEASE_TRAITS } from "../kolla/releases.js";
 import type { Scenario } from "../scenario/schema.js";
 import { haproxyEnabled, keepalivedEnabled } from "../scenario/derived.js";

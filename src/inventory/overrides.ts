@@ -9,8 +9,8 @@
  *   global.conf → <svc>.conf → <svc>/<component>.conf → <svc>/<host>/<svc>.conf
  *   (nova also reads nova/<host>/<component>.conf last).
  */
-import type { ServiceName } from "../kolla/catalogue.js";
-import { serviceOf } from "../kolla/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
+import { serviceOf } from "../services/catalogue.js";
 import { iniFromObject, mergeIni, parseIni, renderIni, IniSyntaxError } from "../kolla/ini.js";
 import type { Ini } from "../kolla/ini.js";
 

@@ -3,8 +3,8 @@
  * `kroll deploy` lays down; `target` is the end state of the upgrade, where services and hosts
  * in `upgrade.leave_on_stable` keep their stable tag (mixed-version states on purpose).
  */
-import { CATALOGUE } from "../kolla/catalogue.js";
-import type { ServiceName } from "../kolla/catalogue.js";
+import { CATALOGUE } from "../services/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
 import type { Scenario } from "../scenario/schema.js";
 
 export type Phase = "stable" | "target";

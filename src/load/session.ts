@@ -6,8 +6,8 @@
 import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import { CATALOGUE } from "../kolla/catalogue.js";
-import type { ServiceName } from "../kolla/catalogue.js";
+import { CATALOGUE } from "../services/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
 import { haproxyEnabled } from "../scenario/derived.js";

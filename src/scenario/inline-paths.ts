@@ -1,5 +1,5 @@
 /** PURE. Where an inline override (`kolla.config`) may go: somewhere kolla reads. */
-import { serviceOf } from "../kolla/catalogue.js";
+import { serviceOf } from "../services/catalogue.js";
 import type { RawIssue } from "./issues.js";
 
 /** Inline config paths must be somewhere kolla reads: warn about others. */

@@ -2,7 +2,7 @@
  * PURE. The globals.yml keys kroll sets from the scenario, each with the scenario field that
  * sets it: an override of one of them is refused, naming the field to change instead.
  */
-import { CATALOGUE, SERVICES } from "../kolla/catalogue.js";
+import { CATALOGUE, SERVICES } from "../services/catalogue.js";
 
 /** Keys kroll derives from the scenario, with the field to change instead. */
 export const MANAGED_GLOBALS: ReadonlyMap<string, string> = new Map([

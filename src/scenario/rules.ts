@@ -4,8 +4,8 @@
  * Errors stop a run; warnings are printed and the run goes on.
  */
 import { isIP } from "node:net";
-import { CATALOGUE, componentsFor, isServiceName, RELEASE_PINNED } from "../kolla/catalogue.js";
-import type { ServiceName } from "../kolla/catalogue.js";
+import { CATALOGUE, componentsFor, isServiceName, RELEASE_PINNED } from "../services/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
 import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../kolla/layout.js";
 import { MANAGED_GLOBALS } from "./managed-globals.js";
 import { suggest } from "./issues.js";

@@ -10,7 +10,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
-import { SERVICES } from "../kolla/catalogue.js";
+import { SERVICES } from "../services/catalogue.js";
 import { RELEASES } from "../kolla/releases.js";
 import { ROLES } from "../kolla/layout.js";
 

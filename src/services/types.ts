@@ -1,7 +1,207 @@
 /**
- * PURE. The contract a service pack fills (docs/architecture.md). Engines import this file and
- * never a pack; a pack imports this file, kolla/, core/ and the cluster ports, never an engine.
- *
+ * PURE. The contract a service pack fills (docs/architecture.md): what kroll knows of one
+ * service, in one folder, src/services/<service>/. Engines import this file; a pack imports
+ * this file, kolla/, core/ and the cluster ports, never an engine.
+ */
+import type { Release } from "../kolla/releases.js";
+
+// ------------------------------------------------------------------ names and components
+// The services kroll knows, as kolla-ansible lays them out: each service's components (kolla's
+// service key = inventory group = /etc/kolla/<key>/ directory), their container and image
+// names, the HAProxy backend of each API, and what a service needs to run. Names follow
+// kolla-ansible's roles (`ansible/roles/<svc>/defaults/main.yml`). In kolla-ansible's site.yml
+// order (loadbalancer first, heat last): the upgrade walks services in this order.
+
+export const SERVICES = [
+  "haproxy",
+  "mariadb",
+  "memcached",
+  "rabbitmq",
+  "keystone",
+  "glance",
+  "ironic",
+  "cinder",
+  "placement",
+  "nova",
+  "neutron",
+  "heat",
+] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export type ComponentKind = "api" | "worker" | "infra" | "agent" | "proxy";
+
+export interface ApiEndpoint {
+  readonly port: number;
+  /** HAProxy backend name kolla renders for the internal endpoint. */
+  readonly backend: string;
+  /** Path a healthy API answers on without auth; used for HAProxy L7 checks and probes. */
+  readonly healthPath: string;
+}
+
+export interface Component {
+  /** kolla service key, e.g. `ironic-conductor`; also its /etc/kolla/<key>/ directory. */
+  readonly key: string;
+  /** Inventory group whose hosts run it (usually `key`; `compute` for nova-compute). */
+  readonly group: string;
+  readonly container: string;
+  readonly image: string;
+  readonly kind: ComponentKind;
+  readonly api?: ApiEndpoint;
+  /** First release that has the component; absent means every supported release. */
+  readonly since?: Release;
+  /** Only deployed when the scenario asks for it (keepalived). */
+  readonly optional?: boolean;
+  /**
+   * An oslo.messaging RPC server: its process name (the prefix of its AMQP connection name)
+   * and the shared topic queues it consumes, where a call goes to any one consumer.
+   */
+  readonly rpc?: RpcServer;
+  /**
+   * A member of a hash ring registered in the service's database (ironic-conductor): the APIs
+   * route each node's work to a member; kroll takes a member out before it stops.
+   */
+  readonly dbRing?: boolean;
+}
+
+export interface RpcServer {
+  readonly process: string;
+  readonly queues: readonly string[];
+}
+
+export interface ServiceSpec {
+  readonly name: ServiceName;
+  /** The kolla image tag variable, e.g. `ironic_tag`. */
+  readonly tagVar: string;
+  readonly components: readonly Component[];
+  /** Services that must be enabled too. */
+  readonly requires: readonly ServiceName[];
+  /** Needs keystone unless the scenario runs the lab's noauth mode. */
+  readonly needsKeystone: boolean;
+}
+
+// ------------------------------------------------------------------ the pack
+
+/** rolling: the packs' recipes; kolla-ansible: the baseline, kolla-ansible's own order. */
+export type Strategy = "rolling" | "kolla-ansible";
+
+/** Everything kroll knows of one service. */
+export interface ServicePack {
+  readonly spec: ServiceSpec;
+  /** Its documented rolling-upgrade procedure. */
+  readonly recipe: Recipe;
+  /** kolla-ansible's own order, when it differs (the baseline strategy); else `recipe`. */
+  readonly kollaRecipe?: Recipe;
+}
+
+/** A component as kolla names it by default (container `key` with underscores, image `key`). */
+export const component = (
+  key: string,
+  kind: ComponentKind,
+  extra: Partial<Omit<Component, "key" | "kind">> = {},
+): Component => ({
+  key,
+  group: key,
+  container: key.replaceAll("-", "_"),
+  image: key,
+  kind,
+  ...extra,
+});
+
+export const apiEndpoint = (port: number, backend: string, healthPath: string): ApiEndpoint => ({
+  port,
+  backend,
+  healthPath,
+});
+
+// ------------------------------------------------------------------ recipes
+
+/**
+ * A recipe is one service's documented rolling-upgrade procedure as data: an ordered list
+ * of stages the planner walks, level-triggered (a stage is done when the cluster shows it, or,
+ * for what the cluster cannot show, when the journal holds its marker).
+ */
+export type Stage =
+  /** Ironic: wait (bounded) until no node is in a `*wait*` provision state. */
+  | { readonly kind: "waitIdle"; readonly id: string; readonly what: string }
+  /** A one-shot container from the new image on the first (or last) host of `component`. */
+  | {
+      readonly kind: "oneShot";
+      readonly id: string;
+      readonly what: string;
+      readonly component: string;
+      readonly on: "first" | "last";
+      readonly mode: string;
+      /**
+       * Only once no container of the service is left on an old image (online data
+       * migrations, contract): skipped, with a note, when the scenario keeps some on stable.
+       */
+      readonly afterAll?: boolean;
+    }
+  /** Replace containers with the new image, a batch of nodes at a time. */
+  | {
+      readonly kind: "roll";
+      readonly id: string;
+      readonly what: string;
+      /** Components replaced in this stage; with `together`, all of a node's in one track. */
+      readonly components: readonly string[];
+      readonly together?: boolean;
+      /** Start the new containers with the service's release pin in their config. */
+      readonly pin?: boolean;
+      /**
+       * Heat: keep `count` old containers of these components while any of `until` is still
+       * old (all heat-api before the last heat-engine).
+       */
+      readonly keepOld?: { readonly count: number; readonly until: readonly string[] };
+      /** Host order: MariaDB backups before the HAProxy-active server; the VIP holder last. */
+      readonly order?: "backups-first" | "vip-last";
+      /** What "back" means beyond Docker health: Galera Synced, RabbitMQ booted. */
+      readonly wait?: "galera" | "rabbit";
+    }
+  /**
+   * Drop the release pin, one container at a time: config without it, then a restart (a new
+   * container from the same image), or, for the `live` components, a reload in place.
+   */
+  | {
+      readonly kind: "unpin";
+      readonly id: string;
+      readonly what: string;
+      readonly components: readonly string[];
+      /**
+       * Components whose process rereads the pin on SIGHUP (a mutable option): the new config
+       * is laid out again inside the running container and the process signalled, so it never
+       * stops. Their pin is then known from the journal, not from the creation-time label.
+       */
+      readonly live?: readonly string[];
+    }
+  /** Restart every container of these components once (reload: drop cached RPC versions). */
+  | {
+      readonly kind: "restart";
+      readonly id: string;
+      readonly what: string;
+      readonly components: readonly string[];
+    };
+
+export interface Recipe {
+  readonly service: ServiceName;
+  /** Where the procedure comes from (upstream docs and kolla-ansible roles). */
+  readonly source: string;
+  /**
+   * The config file pins go into (relative to /etc/kolla/<component>/), where kolla lays it out
+   * in the container (`inside`), and the option.
+   */
+  readonly pin?: {
+    readonly file: string;
+    readonly inside: string;
+    readonly section: string;
+    readonly key: string;
+  };
+  readonly stages: readonly Stage[];
+  /** Said in the plan: what the recipe does not do and why. */
+  readonly notes?: readonly string[];
+}
+
+// ------------------------------------------------------------------ operations
+/**
  * Following an accepted asynchronous operation to its goal: a verdict from the latest
  * observation of the resource and the time. Every accepted operation ends as done, failed
  * (the API says so: a failed state, with the reason it gives) or stuck (still in flight at

@@ -18,7 +18,7 @@ import { busyNodes, ringOut } from "../services/ironic/ops.js";
 import { closeIdleSessions, galeraStatus, mysqlAsRoot } from "../services/mariadb/ops.js";
 import { rabbitBooted, rpcDrain } from "../services/rabbitmq/ops.js";
 import type { UpgradeOps } from "./ops.js";
-import { recipeFor } from "./recipes/index.js";
+import { recipeFor } from "../services/catalogue.js";
 import { PIN_LABEL, asideName } from "./types.js";
 import type { Desired, ObservedContainer } from "./types.js";
 

@@ -3,15 +3,15 @@
  * host of its group, with the image it runs before (stable) and after (target; stable again
  * for what `upgrade.leave_on_stable` keeps back), its HAProxy backend, its stop grace.
  */
-import { CATALOGUE, componentsFor } from "../kolla/catalogue.js";
-import type { ServiceName } from "../kolla/catalogue.js";
+import { CATALOGUE, componentsFor } from "../services/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
 import { RELEASE_TRAITS } from "../kolla/releases.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { tagFor } from "../inventory/phase.js";
 import type { Phase } from "../inventory/phase.js";
 import { haproxyEnabled, keepalivedEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
-import { SITE_ORDER, RECIPES } from "./recipes/index.js";
+import { SITE_ORDER, RECIPES } from "../services/catalogue.js";
 import type { Desired, Strategy, Target } from "./types.js";
 
 export function imageFor(

@@ -12,12 +12,12 @@
  *   4. the first service in upgrade order with work left, and in it the first stage of its
  *      recipe that is not done; the wave is one batch of that stage (max-unavailable).
  */
-import { isServiceName } from "../kolla/catalogue.js";
-import type { ServiceName } from "../kolla/catalogue.js";
+import { isServiceName } from "../services/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
 import { LABELS } from "../deploy/render.js";
 import { galeraCap, maxUnavailableOf } from "./fenceposts.js";
-import { recipeFor } from "./recipes/index.js";
-import type { Recipe, Stage } from "./recipes/index.js";
+import { recipeFor } from "../services/catalogue.js";
+import type { Recipe, Stage } from "../services/catalogue.js";
 import { ASIDE_SUFFIX, PIN_LABEL, asideName } from "./types.js";
 import type {
   Action,

@@ -3,11 +3,12 @@
  * what it does (Action, grouped into Tracks and Waves). Plans are data: `kroll plan` prints the
  * same waves `kroll upgrade` executes, and the journal records them as JSON.
  */
-import type { ComponentKind, RpcServer, ServiceName } from "../kolla/catalogue.js";
+import type { ComponentKind, RpcServer, ServiceName } from "../services/catalogue.js";
 import type { ContainerStatus, Health } from "../cluster/ports.js";
 import type { Checkpoint } from "../scenario/schema.js";
 
-export type Strategy = "rolling" | "kolla-ansible";
+export type { Strategy } from "../services/types.js";
+import type { Strategy } from "../services/types.js";
 
 /** One container kroll upgrades: where it runs and the image it should end on. */
 export interface Target {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { RELEASE_PINNED, SERVICES } from "../../../src/kolla/catalogue.js";
-import { RECIPES } from "../../../src/upgrade/recipes/index.js";
+import { RELEASE_PINNED } from "../../../src/services/catalogue.js";
+import { RECIPES } from "../../../src/services/catalogue.js";
 import { cloneCreateOptions } from "../../../src/cluster/docker/clone.js";
 import { editIniOption } from "../../../src/kolla/ini.js";
 import { galeraCap, maxUnavailableOf } from "../../../src/upgrade/fenceposts.js";
@@ -312,8 +312,9 @@ describe("upgrade/journal", () => {
   });
 });
 
-describe("kolla/catalogue RELEASE_PINNED", () => {
-  it("names exactly the services whose upgrade recipe holds a release pin", () => {
-    expect(SERVICES.filter((s) => RECIPES[s].pin !== undefined)).to.deep.equal([...RELEASE_PINNED]);
+describe("services/catalogue RELEASE_PINNED", () => {
+  it("is Ironic alone, pinned by pin_release_version in ironic.conf (the only pin kroll can set)", () => {
+    expect(RELEASE_PINNED).to.deep.equal(["ironic"]);
+    expect(RECIPES.ironic.pin).to.deep.include({ file: "ironic.conf", key: "pin_release_version" });
   });
 });

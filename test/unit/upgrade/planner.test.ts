@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { SERVICES } from "../../../src/kolla/catalogue.js";
+import { SERVICES } from "../../../src/services/catalogue.js";
 import { load, aScenario } from "../../builders.js";
 import type { ScenarioInput } from "../../../src/scenario/schema.js";
 import { desiredState } from "../../../src/upgrade/desired.js";

@@ -3,7 +3,7 @@
  * backups one at a time; APIs last (drained); restart everything once to drop cached RPC
  * versions; online data migrations.
  */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const CINDER: Recipe = {
   service: "cinder",

@@ -1,5 +1,5 @@
 /** PURE. Placement (upgraded before nova): db sync, APIs one at a time (drained), online migrations. */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const PLACEMENT: Recipe = {
   service: "placement",

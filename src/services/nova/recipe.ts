@@ -5,7 +5,7 @@
  * `[upgrade_levels] compute = auto` (kolla always renders it); then every service restarted
  * once to drop the cached service version (the auto pin lifts); online data migrations last.
  */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const NOVA: Recipe = {
   service: "nova",

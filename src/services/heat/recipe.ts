@@ -5,7 +5,7 @@
  * stops mid-action can stay *_IN_PROGRESS; kroll keeps an old engine serving while APIs move
  * and reports what still gets stuck (the load's operation tracking), never hides it.
  */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const HEAT: Recipe = {
   service: "heat",

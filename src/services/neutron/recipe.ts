@@ -3,7 +3,7 @@
  * neutron/tasks/rolling_upgrade.yml): expand, servers one at a time (drained; a new server
  * serves old agents), then agents per node with the L2 agent first, contract last.
  */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const NEUTRON: Recipe = {
   service: "neutron",

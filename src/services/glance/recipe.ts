@@ -3,7 +3,7 @@
  * kolla-ansible glance/tasks/rolling_upgrade.yml): expand and migrate the database, APIs one
  * at a time (drained), contract once no old API runs.
  */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const GLANCE: Recipe = {
   service: "glance",

@@ -4,7 +4,7 @@
  * node restarted one at a time (old and new both write; triggers keep the schema in step),
  * `db_sync --contract` once the last node runs the new code.
  */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const KEYSTONE: Recipe = {
   service: "keystone",

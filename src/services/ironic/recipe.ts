@@ -11,7 +11,7 @@
  * a reloaded one stays in the ring. APIs are still replaced, drained in HAProxy, which loses
  * nothing.
  */
-import type { Recipe } from "./recipe.js";
+import type { Recipe } from "../types.js";
 
 export const IRONIC: Recipe = {
   service: "ironic",

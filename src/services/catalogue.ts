@@ -1,0 +1,86 @@
+/**
+ * PURE. The catalogue: what every pack says, gathered from the registry for the engines
+ * (components, recipes, the order services upgrade in).
+ */
+import type { Release } from "../kolla/releases.js";
+import { RELEASES } from "../kolla/releases.js";
+import { PACKS } from "./index.js";
+import { SERVICES } from "./types.js";
+import type { Component, Recipe, ServiceName, ServiceSpec, Strategy } from "./types.js";
+
+export { SERVICES };
+export type {
+  ApiEndpoint,
+  Component,
+  ComponentKind,
+  Recipe,
+  RpcServer,
+  ServiceName,
+  ServiceSpec,
+  Stage,
+} from "./types.js";
+
+export const CATALOGUE: Readonly<Record<ServiceName, ServiceSpec>> = Object.fromEntries(
+  SERVICES.map((s) => [s, PACKS[s].spec]),
+) as Record<ServiceName, ServiceSpec>;
+
+export const RECIPES: Readonly<Record<ServiceName, Recipe>> = Object.fromEntries(
+  SERVICES.map((s) => [s, PACKS[s].recipe]),
+) as Record<ServiceName, Recipe>;
+
+/**
+ * The baseline reproduces kolla-ansible: the same one-shots and the same stage order, except
+ * where kolla's handler order differs (heat restarts its APIs before its engines); the planner
+ * runs each stage on every host at once, without drain or health waits.
+ */
+export const KOLLA_RECIPES: Readonly<Record<ServiceName, Recipe>> = Object.fromEntries(
+  SERVICES.map((s) => [s, PACKS[s].kollaRecipe ?? PACKS[s].recipe]),
+) as Record<ServiceName, Recipe>;
+
+export function recipeFor(service: ServiceName, strategy: Strategy): Recipe {
+  return (strategy === "kolla-ansible" ? KOLLA_RECIPES : RECIPES)[service];
+}
+
+/**
+ * kolla-ansible's site.yml order (2024.1): loadbalancer first, heat last. The catalogue lists
+ * services in that order already.
+ */
+export const SITE_ORDER: readonly ServiceName[] = SERVICES;
+
+/**
+ * The services whose mixed-version window is held by a release pin kroll can set
+ * (`upgrade.pins`): Ironic's pin_release_version. Those whose recipe names a pin.
+ */
+export const RELEASE_PINNED: readonly ServiceName[] = SERVICES.filter(
+  (s) => PACKS[s].recipe.pin !== undefined,
+);
+
+export function componentsFor(
+  service: ServiceName,
+  release: Release,
+  opts: { keepalived: boolean } = { keepalived: false },
+): Component[] {
+  const at = RELEASES.indexOf(release);
+  return CATALOGUE[service].components.filter(
+    (comp) =>
+      (comp.since === undefined || RELEASES.indexOf(comp.since) <= at) &&
+      (comp.key !== "keepalived" || opts.keepalived),
+  );
+}
+
+/** Every component key of every service (for checkpoint and override validation). */
+export function allComponentKeys(): string[] {
+  return SERVICES.flatMap((s) => CATALOGUE[s].components.map((comp) => comp.key));
+}
+
+export function isServiceName(s: string): s is ServiceName {
+  return (SERVICES as readonly string[]).includes(s);
+}
+
+export function serviceOf(component: string): ServiceName | undefined {
+  for (const spec of Object.values(CATALOGUE)) {
+    if (spec.name === component || spec.components.some((c) => c.key === component))
+      return spec.name;
+  }
+  return undefined;
+}

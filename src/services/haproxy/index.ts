@@ -1,0 +1,18 @@
+/** PURE. The haproxy pack: its kolla layout and its upgrade recipe. */
+import { component } from "../types.js";
+import type { ServicePack } from "../types.js";
+import { HAPROXY } from "./recipe.js";
+
+export const PACK: ServicePack = {
+  spec: {
+    name: "haproxy",
+    tagVar: "haproxy_tag",
+    components: [
+      component("haproxy", "proxy", { group: "loadbalancer" }),
+      component("keepalived", "proxy", { group: "loadbalancer", optional: true }),
+    ],
+    requires: [],
+    needsKeystone: false,
+  },
+  recipe: HAPROXY,
+};

@@ -1,0 +1,26 @@
+/** PURE. The heat pack: its kolla layout and its upgrade recipe. */
+import { apiEndpoint, component } from "../types.js";
+import type { ServicePack } from "../types.js";
+import { HEAT, HEAT_KOLLA } from "./recipe.js";
+
+export const PACK: ServicePack = {
+  spec: {
+    name: "heat",
+    tagVar: "heat_tag",
+    components: [
+      // EngineService, WorkerService (convergence's check_resource casts) and the listener.
+      component("heat-engine", "worker", {
+        rpc: {
+          process: "heat-engine",
+          queues: ["engine", "engine_worker", "heat-engine-listener"],
+        },
+      }),
+      component("heat-api", "api", { api: apiEndpoint(8004, "heat_api_back", "/") }),
+      component("heat-api-cfn", "api", { api: apiEndpoint(8000, "heat_api_cfn_back", "/") }),
+    ],
+    requires: ["mariadb", "rabbitmq"],
+    needsKeystone: true,
+  },
+  recipe: HEAT,
+  kollaRecipe: HEAT_KOLLA,
+};

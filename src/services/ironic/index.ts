@@ -1,0 +1,20 @@
+/** PURE. The ironic pack: its kolla layout and its upgrade recipe. */
+import { apiEndpoint, component } from "../types.js";
+import type { ServicePack } from "../types.js";
+import { IRONIC, IRONIC_KOLLA } from "./recipe.js";
+
+export const PACK: ServicePack = {
+  spec: {
+    name: "ironic",
+    tagVar: "ironic_tag",
+    components: [
+      component("ironic-conductor", "worker", { dbRing: true }),
+      component("ironic-api", "api", { api: apiEndpoint(6385, "ironic_api_back", "/v1/") }),
+    ],
+    // Ironic talks json-rpc between API and conductors in kroll's layout: no broker needed.
+    requires: ["mariadb"],
+    needsKeystone: true,
+  },
+  recipe: IRONIC,
+  kollaRecipe: IRONIC_KOLLA,
+};

@@ -1,0 +1,15 @@
+/** PURE. The mariadb pack: its kolla layout and its upgrade recipe. */
+import { component } from "../types.js";
+import type { ServicePack } from "../types.js";
+import { MARIADB } from "./recipe.js";
+
+export const PACK: ServicePack = {
+  spec: {
+    name: "mariadb",
+    tagVar: "mariadb_tag",
+    components: [component("mariadb", "infra", { image: "mariadb-server" })],
+    requires: [],
+    needsKeystone: false,
+  },
+  recipe: MARIADB,
+};

@@ -1,0 +1,15 @@
+/** PURE. The rabbitmq pack: its kolla layout and its upgrade recipe. */
+import { component } from "../types.js";
+import type { ServicePack } from "../types.js";
+import { RABBITMQ } from "./recipe.js";
+
+export const PACK: ServicePack = {
+  spec: {
+    name: "rabbitmq",
+    tagVar: "rabbitmq_tag",
+    components: [component("rabbitmq", "infra")],
+    requires: [],
+    needsKeystone: false,
+  },
+  recipe: RABBITMQ,
+};
