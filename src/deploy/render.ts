@@ -6,11 +6,13 @@
  * read-only, the kolla_logs volume, KOLLA_CONFIG_STRATEGY, restart policy, healthcheck, labels).
  * Every unit carries a hash of all of that, so a second deploy can tell "no change".
  */
-import { KEEPALIVE_CLOSE_VAR } from "../services/haproxy/config.js";
 import { createHash } from "node:crypto";
 import type { ContainerSpec } from "../cluster/ports.js";
-import { CATALOGUE, componentsFor } from "../services/catalogue.js";
+import { SERVICES, componentsFor, packOf } from "../services/catalogue.js";
 import type { Component, ServiceName } from "../services/catalogue.js";
+import type { ConfigJsonFile, IniObject, RenderContext, RenderedFile } from "../services/types.js";
+
+export type { ConfigJsonFile, RenderedFile };
 import { iniFromObject, mergeIni, renderIni } from "../kolla/ini.js";
 import type { Ini } from "../kolla/ini.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
@@ -21,14 +23,10 @@ import { tagFor } from "../inventory/phase.js";
 import { haproxyEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 
-/** What this version of `kroll deploy` can lay out (the lab's services). */
-export const DEPLOYABLE: readonly ServiceName[] = [
-  "haproxy",
-  "mariadb",
-  "rabbitmq",
-  "ironic",
-  "heat",
-];
+/** What this version of `kroll deploy` can lay out: the services whose pack renders. */
+export const DEPLOYABLE: readonly ServiceName[] = SERVICES.filter(
+  (x) => packOf(x).render !== undefined,
+);
 
 export const LABELS = {
   scenario: "org.openstack.kroll.scenario",
@@ -37,12 +35,6 @@ export const LABELS = {
   image: "org.openstack.kroll.image",
   config: "org.openstack.kroll.config-hash",
 } as const;
-
-export interface RenderedFile {
-  readonly name: string;
-  readonly content: string;
-  readonly mode: number;
-}
 
 export interface ContainerUnit {
   readonly node: string;
@@ -79,14 +71,6 @@ export interface RenderInput {
   readonly tree: ConfigTree;
   readonly passwords: Readonly<Record<string, unknown>>;
   readonly phase: Phase;
-}
-
-type IniObject = Record<string, Record<string, string | number | boolean>>;
-
-export interface ConfigJsonFile {
-  readonly name: string;
-  readonly dest: string;
-  readonly owner: string;
 }
 
 /** config.json as kolla_set_configs reads it: the command, files to copy, permissions to fix. */
@@ -135,13 +119,6 @@ const sha = (parts: readonly string[]): string =>
 
 export const KOLLA_LOGS = "kolla_logs:/var/log/kolla/";
 
-/**
- * /etc/rabbitmq/rabbitmq-env.conf, as kolla lays it out: the broker's node name, read by the
- * server and by every `rabbitmqctl` run in the container (so none needs `-n`). Kolla names it
- * after the host; the lab's images run it as rabbit@localhost.
- */
-export const RABBITMQ_ENV = "RABBITMQ_NODENAME=rabbit@localhost\n";
-
 /** Healthchecks: kolla's scripts, probed often enough for a rolling upgrade to notice quickly. */
 function healthcheck(test: string): NonNullable<ContainerSpec["healthcheck"]> {
   return {
@@ -161,7 +138,6 @@ export function renderDeploy(input: RenderInput): DeployPlan {
   const hostsOf = (group: string): string[] => hostsOfGroup(layout, group, nodes);
   const vip = s.network.internal_vip;
   const dbHost = haproxyEnabled(s) ? vip : addr(hostsOf("mariadb")[0] ?? "");
-  const controls = hostsOf("mariadb");
   const rabbitHost = hostsOf("rabbitmq")[0];
   const secrets = {
     dbRoot: secret(passwords, "database_password"),
@@ -234,7 +210,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
   };
   const configJson = (
     command: string,
-    files: ConfigJsonFile[],
+    files: readonly ConfigJsonFile[],
     logs: { path: string; owner: string },
   ): RenderedFile => ({
     name: "config.json",
@@ -242,207 +218,45 @@ export function renderDeploy(input: RenderInput): DeployPlan {
     content: kollaConfigJson(command, files, logs),
   });
   const conf = (name: string, content: string): RenderedFile => ({ name, content, mode: 0o600 });
+  const enabled = DEPLOYABLE.filter((x) => s.services.includes(x));
+  // The APIs behind the VIP: every enabled service's API that HAProxy checks.
+  const apis = enabled.flatMap((svc) =>
+    componentsFor(svc, s.kolla.release).flatMap((comp) =>
+      comp.api?.check === undefined ? [] : [{ api: comp.api, hosts: hostsOf(comp.group) }],
+    ),
+  );
 
   const services: ServicePlan[] = [];
-  const order: ServiceName[] = ["haproxy", "mariadb", "rabbitmq", "ironic", "heat"];
-  for (const svc of order.filter((x) => s.services.includes(x))) {
+  for (const svc of enabled) {
+    const render = packOf(svc).render;
     const units: ContainerUnit[] = [];
     for (const comp of componentsFor(svc, s.kolla.release, { keepalived: false })) {
       for (const host of hostsOf(comp.group)) {
-        const a = addr(host);
-        switch (comp.key) {
-          case "haproxy":
-            units.push(
-              unit(
-                svc,
-                comp,
-                host,
-                [
-                  conf("haproxy.cfg", renderHaproxy(s, hostsOf, addr)),
-                  configJson(
-                    "haproxy -W -db -f /etc/haproxy/haproxy.cfg",
-                    [{ name: "haproxy.cfg", dest: "/etc/haproxy/haproxy.cfg", owner: "root" }],
-                    { path: "/var/log/kolla/haproxy", owner: "root" },
-                  ),
-                ],
-                {
-                  volumes: ["haproxy_socket:/var/lib/kolla/haproxy/"],
-                  health: `healthcheck_curl http://${a}:61313`,
-                },
-              ),
-            );
-            break;
-          case "mariadb": {
-            const cnf = [
-              "[mysqld]",
-              `bind-address = ${a}`,
-              "port = 3306",
-              "skip-name-resolve",
-              "max_connections = 1000",
-              "character-set-server = utf8mb4",
-              "collation-server = utf8mb4_general_ci",
-              "innodb_buffer_pool_size = 64M",
-              "performance_schema = OFF",
-              "binlog_format = ROW",
-              "default_storage_engine = InnoDB",
-              "innodb_autoinc_lock_mode = 2",
-              "wsrep_on = ON",
-              "wsrep_provider = /usr/lib/galera/libgalera_smm.so",
-              `wsrep_cluster_name = kroll-${s.name}`,
-              `wsrep_cluster_address = gcomm://${controls.map(addr).join(",")}`,
-              `wsrep_node_address = ${a}`,
-              `wsrep_node_name = ${host}`,
-              "wsrep_sst_method = rsync",
-              "",
-            ].join("\n");
-            units.push(
-              unit(
-                svc,
-                comp,
-                host,
-                [
-                  conf("galera.cnf", cnf),
-                  configJson(
-                    "mariadbd --user=mysql",
-                    [
-                      {
-                        name: "galera.cnf",
-                        dest: "/etc/mysql/mariadb.conf.d/99-kolla.cnf",
-                        owner: "mysql",
-                      },
-                    ],
-                    { path: "/var/log/kolla/mariadb", owner: "mysql:mysql" },
-                  ),
-                ],
-                { volumes: ["mariadb:/var/lib/mysql"], health: `healthcheck_tcp ${a} 3306` },
-              ),
-            );
-            break;
-          }
-          case "rabbitmq":
-            if (host !== rabbitHost) break; // one broker for now (a cluster later)
-            units.push(
-              unit(
-                svc,
-                comp,
-                host,
-                [
-                  conf(
-                    "rabbitmq.conf",
-                    [
-                      `listeners.tcp.default = ${a}:5672`,
-                      "loopback_users = none",
-                      "default_user = openstack",
-                      `default_pass = ${secrets.rabbit}`,
-                      "",
-                    ].join("\n"),
-                  ),
-                  conf("rabbitmq-env.conf", RABBITMQ_ENV),
-                  configJson(
-                    "runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmq-server",
-                    [
-                      {
-                        name: "rabbitmq.conf",
-                        dest: "/etc/rabbitmq/rabbitmq.conf",
-                        owner: "rabbitmq",
-                      },
-                      {
-                        name: "rabbitmq-env.conf",
-                        dest: "/etc/rabbitmq/rabbitmq-env.conf",
-                        owner: "rabbitmq",
-                      },
-                    ],
-                    { path: "/var/log/kolla/rabbitmq", owner: "rabbitmq:rabbitmq" },
-                  ),
-                ],
-                {
-                  volumes: ["rabbitmq:/var/lib/rabbitmq/"],
-                  health: `healthcheck_tcp ${a} 5672`,
-                },
-              ),
-            );
-            break;
-          case "ironic-api":
-          case "ironic-conductor": {
-            const conductor = comp.key === "ironic-conductor";
-            const base: IniObject = {
-              DEFAULT: {
-                ...(conductor ? { host: a } : {}),
-                debug: false,
-                rpc_transport: "json-rpc",
-              },
-              api: { host_ip: a, port: 6385, api_workers: 2 },
-              database: {
-                connection: `mysql+pymysql://ironic:${dbPassword("ironic")}@${dbHost}/ironic?charset=utf8`,
-              },
-              json_rpc: { host_ip: a, port: 8089 },
-              oslo_concurrency: { lock_path: "/var/lib/ironic/lock" },
-            };
-            units.push(
-              unit(
-                svc,
-                comp,
-                host,
-                [
-                  conf("ironic.conf", mergeWithOverrides(tree, base, "ironic", comp.key, host)),
-                  configJson(
-                    `${comp.key} --config-file /etc/ironic/ironic.conf`,
-                    [{ name: "ironic.conf", dest: "/etc/ironic/ironic.conf", owner: "ironic" }],
-                    { path: "/var/log/kolla/ironic", owner: "ironic:ironic" },
-                  ),
-                ],
-                {
-                  volumes: conductor ? ["ironic:/var/lib/ironic/"] : [],
-                  health: conductor
-                    ? "healthcheck_listen ironic-conductor 8089"
-                    : `healthcheck_curl http://${a}:6385`,
-                },
-              ),
-            );
-            break;
-          }
-          case "heat-api":
-          case "heat-engine": {
-            const engine = comp.key === "heat-engine";
-            const base: IniObject = {
-              DEFAULT: {
-                host: a,
-                transport_url: `rabbit://openstack:${secrets.rabbit}@${addr(rabbitHost ?? "")}:5672/`,
-                num_engine_workers: 2,
-                debug: false,
-              },
-              database: {
-                connection: `mysql+pymysql://heat:${dbPassword("heat")}@${dbHost}/heat?charset=utf8`,
-              },
-              heat_api: { bind_host: a, bind_port: 8004, workers: 2 },
-              oslo_concurrency: { lock_path: "/var/lib/heat/lock" },
-            };
-            units.push(
-              unit(
-                svc,
-                comp,
-                host,
-                [
-                  conf("heat.conf", mergeWithOverrides(tree, base, "heat", comp.key, host)),
-                  configJson(
-                    `${comp.key} --config-file /etc/heat/heat.conf`,
-                    [{ name: "heat.conf", dest: "/etc/heat/heat.conf", owner: "heat" }],
-                    { path: "/var/log/kolla/heat", owner: "heat:heat" },
-                  ),
-                ],
-                {
-                  health: engine
-                    ? "healthcheck_port heat-engine 5672"
-                    : `healthcheck_curl http://${a}:8004`,
-                },
-              ),
-            );
-            break;
-          }
-          default:
-            // heat-api-cfn and components the lab has no image for are not deployed yet.
-            break;
-        }
+        const ctx: RenderContext = {
+          scenario: s.name,
+          host,
+          address: addr(host),
+          addr,
+          hostsOf,
+          services: s.services,
+          vip,
+          dbHost,
+          rabbitHost,
+          secrets,
+          dbPassword,
+          apis,
+          merge: (base) => mergeWithOverrides(tree, base, svc, comp.key, host),
+          configJson,
+          conf,
+        };
+        const r = render?.(comp, ctx);
+        if (r !== undefined)
+          units.push(
+            unit(svc, comp, host, [...r.files], {
+              volumes: [...(r.volumes ?? [])],
+              health: r.health,
+            }),
+          );
       }
     }
     services.push({ service: svc, units });
@@ -453,97 +267,9 @@ export function renderDeploy(input: RenderInput): DeployPlan {
     vip,
     vipHolder: s.network.enable_keepalived === true ? undefined : loadbalancers[0],
     loadbalancers,
-    databases: (["ironic", "heat"] as const)
-      .filter((d) => s.services.includes(d))
+    databases: enabled
+      .filter((d) => packOf(d).database === true)
       .map((d) => ({ name: d, user: d, password: dbPassword(d) })),
     secrets,
   };
-}
-
-/**
- * haproxy.cfg as kolla renders it, in short: one frontend on the VIP and one backend per API
- * (`<svc>_back`, one server per API host, L7 health checks), MariaDB with one active server
- * and the others as backups, the runtime socket at admin level (kroll drains backends), and a
- * monitor URI on :61313 for the container's healthcheck.
- */
-
-export function renderHaproxy(
-  s: Scenario,
-  hostsOf: (group: string) => string[],
-  addr: (host: string) => string,
-): string {
-  const vip = s.network.internal_vip;
-  const bind = vip.includes(":") ? `[${vip}]` : vip;
-  const out: string[] = [
-    "global",
-    "    log stdout format raw local0",
-    "    maxconn 4000",
-    "    stats socket /var/lib/kolla/haproxy/haproxy.sock mode 660 level admin",
-    "    stats timeout 30s",
-    "",
-    "defaults",
-    "    log global",
-    "    mode http",
-    "    option redispatch",
-    "    option httplog",
-    "    retries 3",
-    "    timeout http-request 10s",
-    "    timeout queue 1m",
-    "    timeout connect 10s",
-    "    timeout client 1m",
-    "    timeout server 1m",
-    "    timeout check 10s",
-    "    balance roundrobin",
-    "",
-    "listen monitor",
-    "    bind *:61313",
-    "    monitor-uri /",
-    "",
-  ];
-  if (s.services.includes("mariadb")) {
-    const db = hostsOf("mariadb");
-    out.push(
-      "listen mariadb",
-      "    mode tcp",
-      `    bind ${bind}:3306`,
-      "    option tcpka",
-      "    timeout client 3600s",
-      "    timeout server 3600s",
-      ...db.map(
-        (h, i) =>
-          `    server ${h} ${addr(h)}:3306 check port 3306 inter 2000 rise 2 fall 5${i === 0 ? "" : " backup"}`,
-      ),
-      "",
-    );
-  }
-  const apis: [ServiceName, string][] = [
-    ["ironic", "ironic-api"],
-    ["heat", "heat-api"],
-  ];
-  for (const [svc, key] of apis) {
-    if (!s.services.includes(svc)) continue;
-    const comp = CATALOGUE[svc].components.find((c) => c.key === key);
-    if (!comp?.api) continue;
-    const { port, backend, healthPath } = comp.api;
-    const expect = svc === "heat" ? "status 300" : "status 200";
-    out.push(
-      `frontend ${backend.replace(/_back$/, "_front")}`,
-      `    bind ${bind}:${port}`,
-      "    http-request del-header X-Forwarded-Proto",
-      // Raised on an HAProxy about to be retired (see KEEPALIVE_CLOSE_VAR): every response
-      // then ends its client connection, so clients leave it between two requests instead of
-      // having an idle connection closed under a request they are sending.
-      `    http-after-response set-header Connection close if { var(${KEEPALIVE_CLOSE_VAR}) -m int 1 }`,
-      `    default_backend ${backend}`,
-      "",
-      `backend ${backend}`,
-      `    option httpchk GET ${healthPath}`,
-      `    http-check expect ${expect}`,
-      ...hostsOf(comp.group).map(
-        (h) => `    server ${h} ${addr(h)}:${port} check inter 2000 rise 2 fall 5`,
-      ),
-      "",
-    );
-  }
-  return out.join("\n");
 }

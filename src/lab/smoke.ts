@@ -14,7 +14,8 @@ import { EnvironmentError, RunFailedError, TimeoutError } from "../core/errors.j
 import { heatStackToComplete, http, IRONIC_HEADERS, ironicNodeToActive } from "./probes.js";
 import { lastLogLines, waitFor } from "../deploy/deploy.js";
 import { rabbitmqctl } from "../services/rabbitmq/ops.js";
-import { RABBITMQ_ENV, kollaConfigJson, mergeWithOverrides } from "../deploy/render.js";
+import { kollaConfigJson, mergeWithOverrides } from "../deploy/render.js";
+import { RABBITMQ_ENV } from "../services/rabbitmq/render.js";
 import type { ConfigJsonFile } from "../deploy/render.js";
 import { overrideLayers } from "../inventory/emit.js";
 import { buildConfigTree } from "../inventory/overrides.js";

@@ -6,7 +6,14 @@ import type { Release } from "../kolla/releases.js";
 import { RELEASES } from "../kolla/releases.js";
 import { PACKS } from "./index.js";
 import { SERVICES } from "./types.js";
-import type { Component, Recipe, ServiceName, ServiceSpec, Strategy } from "./types.js";
+import type {
+  Component,
+  Recipe,
+  ServiceName,
+  ServicePack,
+  ServiceSpec,
+  Strategy,
+} from "./types.js";
 
 export { SERVICES };
 export type {
@@ -19,6 +26,9 @@ export type {
   ServiceSpec,
   Stage,
 } from "./types.js";
+
+/** The pack of a service (what its folder under src/services/ says). */
+export const packOf = (service: ServiceName): ServicePack => PACKS[service];
 
 export const CATALOGUE: Readonly<Record<ServiceName, ServiceSpec>> = Object.fromEntries(
   SERVICES.map((s) => [s, PACKS[s].spec]),

@@ -36,6 +36,11 @@ export interface ApiEndpoint {
   readonly backend: string;
   /** Path a healthy API answers on without auth; used for HAProxy L7 checks and probes. */
   readonly healthPath: string;
+  /**
+   * HAProxy's `http-check expect` on healthPath, for the APIs kroll's deploy puts behind the
+   * VIP ("status 200"); absent: no backend in kroll's haproxy.cfg.
+   */
+  readonly check?: string;
 }
 
 export interface Component {
@@ -91,6 +96,74 @@ export interface ServicePack {
   readonly recipe: Recipe;
   /** kolla-ansible's own order, when it differs (the baseline strategy); else `recipe`. */
   readonly kollaRecipe?: Recipe;
+  /**
+   * How `kroll deploy` lays out one container of a component on one host: its config files,
+   * volumes and healthcheck; undefined for a component not deployed there. A pack without it is
+   * not deployable by kroll yet (kolla-ansible inputs are still written for it).
+   */
+  readonly render?: (component: Component, ctx: RenderContext) => UnitRender | undefined;
+  /** It has a database of its own (named after it, with a user of that name). */
+  readonly database?: boolean;
+}
+
+// ------------------------------------------------------------------ rendering
+
+export interface RenderedFile {
+  readonly name: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+/** One file of config.json's `config_files`: copied from the config directory to `dest`. */
+export interface ConfigJsonFile {
+  readonly name: string;
+  readonly dest: string;
+  readonly owner: string;
+}
+
+export type IniObject = Record<string, Record<string, string | number | boolean>>;
+
+export interface UnitRender {
+  readonly files: readonly RenderedFile[];
+  readonly volumes?: readonly string[];
+  /** The container's healthcheck: one of kolla's scripts (`healthcheck_curl URL`, ...). */
+  readonly health: string;
+}
+
+/** An API behind the VIP: its HAProxy backend and the hosts that serve it. */
+export interface ApiBackend {
+  readonly api: ApiEndpoint;
+  readonly hosts: readonly string[];
+}
+
+/** What a pack's render gets: the deployment around the container it lays out. */
+export interface RenderContext {
+  readonly scenario: string;
+  readonly host: string;
+  /** The host's address (what services bind to). */
+  readonly address: string;
+  readonly addr: (host: string) => string;
+  readonly hostsOf: (group: string) => string[];
+  readonly services: readonly ServiceName[];
+  readonly vip: string;
+  /** Where services reach the database: the VIP behind HAProxy, else the first member. */
+  readonly dbHost: string;
+  /** The one broker (a cluster later). */
+  readonly rabbitHost: string | undefined;
+  readonly secrets: { readonly dbRoot: string; readonly rabbit: string };
+  readonly dbPassword: (service: ServiceName) => string;
+  /** The APIs kroll puts behind the VIP (enabled services with a `check`). */
+  readonly apis: readonly ApiBackend[];
+  /** kroll's template for the component's config file merged with the operator's overrides. */
+  readonly merge: (base: IniObject) => string;
+  /** config.json as kolla_set_configs reads it. */
+  readonly configJson: (
+    command: string,
+    files: readonly ConfigJsonFile[],
+    logs: { readonly path: string; readonly owner: string },
+  ) => RenderedFile;
+  /** A config file at mode 0600. */
+  readonly conf: (name: string, content: string) => RenderedFile;
 }
 
 /** A component as kolla names it by default (container `key` with underscores, image `key`). */
@@ -107,11 +180,12 @@ export const component = (
   ...extra,
 });
 
-export const apiEndpoint = (port: number, backend: string, healthPath: string): ApiEndpoint => ({
-  port,
-  backend,
-  healthPath,
-});
+export const apiEndpoint = (
+  port: number,
+  backend: string,
+  healthPath: string,
+  check?: string,
+): ApiEndpoint => ({ port, backend, healthPath, ...(check === undefined ? {} : { check }) });
 
 // ------------------------------------------------------------------ recipes
 

@@ -1,6 +1,7 @@
 /** PURE. The haproxy pack: its kolla layout and its upgrade recipe. */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { renderHaproxy } from "./render.js";
 import { HAPROXY } from "./recipe.js";
 
 export const PACK: ServicePack = {
@@ -15,4 +16,5 @@ export const PACK: ServicePack = {
     needsKeystone: false,
   },
   recipe: HAPROXY,
+  render: renderHaproxy,
 };

@@ -1,6 +1,7 @@
 /** PURE. The heat pack: its kolla layout and its upgrade recipe. */
 import { apiEndpoint, component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { renderHeat } from "./render.js";
 import { HEAT, HEAT_KOLLA } from "./recipe.js";
 
 export const PACK: ServicePack = {
@@ -15,7 +16,7 @@ export const PACK: ServicePack = {
           queues: ["engine", "engine_worker", "heat-engine-listener"],
         },
       }),
-      component("heat-api", "api", { api: apiEndpoint(8004, "heat_api_back", "/") }),
+      component("heat-api", "api", { api: apiEndpoint(8004, "heat_api_back", "/", "status 300") }),
       component("heat-api-cfn", "api", { api: apiEndpoint(8000, "heat_api_cfn_back", "/") }),
     ],
     requires: ["mariadb", "rabbitmq"],
@@ -23,4 +24,6 @@ export const PACK: ServicePack = {
   },
   recipe: HEAT,
   kollaRecipe: HEAT_KOLLA,
+  render: renderHeat,
+  database: true,
 };

@@ -1,6 +1,7 @@
 /** PURE. The ironic pack: its kolla layout and its upgrade recipe. */
 import { apiEndpoint, component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { renderIronic } from "./render.js";
 import { IRONIC, IRONIC_KOLLA } from "./recipe.js";
 
 export const PACK: ServicePack = {
@@ -9,7 +10,9 @@ export const PACK: ServicePack = {
     tagVar: "ironic_tag",
     components: [
       component("ironic-conductor", "worker", { dbRing: true }),
-      component("ironic-api", "api", { api: apiEndpoint(6385, "ironic_api_back", "/v1/") }),
+      component("ironic-api", "api", {
+        api: apiEndpoint(6385, "ironic_api_back", "/v1/", "status 200"),
+      }),
     ],
     // Ironic talks json-rpc between API and conductors in kroll's layout: no broker needed.
     requires: ["mariadb"],
@@ -17,4 +20,6 @@ export const PACK: ServicePack = {
   },
   recipe: IRONIC,
   kollaRecipe: IRONIC_KOLLA,
+  render: renderIronic,
+  database: true,
 };

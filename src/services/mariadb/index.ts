@@ -1,6 +1,7 @@
 /** PURE. The mariadb pack: its kolla layout and its upgrade recipe. */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { renderMariadb } from "./render.js";
 import { MARIADB } from "./recipe.js";
 
 export const PACK: ServicePack = {
@@ -12,4 +13,5 @@ export const PACK: ServicePack = {
     needsKeystone: false,
   },
   recipe: MARIADB,
+  render: renderMariadb,
 };

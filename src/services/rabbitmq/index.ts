@@ -1,6 +1,7 @@
 /** PURE. The rabbitmq pack: its kolla layout and its upgrade recipe. */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { renderRabbitmq } from "./render.js";
 import { RABBITMQ } from "./recipe.js";
 
 export const PACK: ServicePack = {
@@ -12,4 +13,5 @@ export const PACK: ServicePack = {
     needsKeystone: false,
   },
   recipe: RABBITMQ,
+  render: renderRabbitmq,
 };

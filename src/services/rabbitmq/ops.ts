@@ -12,7 +12,7 @@ import {
  * `rabbitmqctl ARGS` in a RabbitMQ container, as its own user (the Erlang cookie is its). The
  * node name comes from the container's /etc/rabbitmq/rabbitmq-env.conf, which rabbitmqctl
  * reads as the server does: kolla writes `RABBITMQ_NODENAME=rabbit@<hostname>` there, kroll's
- * deploy `rabbit@localhost` (`RABBITMQ_ENV` in render.ts).
+ * deploy `rabbit@localhost` (`RABBITMQ_ENV` in render.ts beside it).
  */
 export const rabbitmqctl = (container: string, ...args: string[]): string[] => [
   "docker",

@@ -1,0 +1,32 @@
+/** PURE. kroll's deploy of Heat: heat-api and heat-engine on the broker (heat-api-cfn not yet). */
+import type { Component, IniObject, RenderContext, UnitRender } from "../types.js";
+
+export function renderHeat(comp: Component, ctx: RenderContext): UnitRender | undefined {
+  if (comp.key !== "heat-api" && comp.key !== "heat-engine") return undefined;
+  const a = ctx.address;
+  const engine = comp.key === "heat-engine";
+  const base: IniObject = {
+    DEFAULT: {
+      host: a,
+      transport_url: `rabbit://openstack:${ctx.secrets.rabbit}@${ctx.addr(ctx.rabbitHost ?? "")}:5672/`,
+      num_engine_workers: 2,
+      debug: false,
+    },
+    database: {
+      connection: `mysql+pymysql://heat:${ctx.dbPassword("heat")}@${ctx.dbHost}/heat?charset=utf8`,
+    },
+    heat_api: { bind_host: a, bind_port: 8004, workers: 2 },
+    oslo_concurrency: { lock_path: "/var/lib/heat/lock" },
+  };
+  return {
+    files: [
+      ctx.conf("heat.conf", ctx.merge(base)),
+      ctx.configJson(
+        `${comp.key} --config-file /etc/heat/heat.conf`,
+        [{ name: "heat.conf", dest: "/etc/heat/heat.conf", owner: "heat" }],
+        { path: "/var/log/kolla/heat", owner: "heat:heat" },
+      ),
+    ],
+    health: engine ? "healthcheck_port heat-engine 5672" : `healthcheck_curl http://${a}:8004`,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * PURE. kroll's deploy of Ironic: API and conductors talking json-rpc (no broker), each
+ * conductor registered under its node's address.
+ */
+import type { Component, IniObject, RenderContext, UnitRender } from "../types.js";
+
+export function renderIronic(comp: Component, ctx: RenderContext): UnitRender | undefined {
+  if (comp.key !== "ironic-api" && comp.key !== "ironic-conductor") return undefined;
+  const a = ctx.address;
+  const conductor = comp.key === "ironic-conductor";
+  const base: IniObject = {
+    DEFAULT: {
+      ...(conductor ? { host: a } : {}),
+      debug: false,
+      rpc_transport: "json-rpc",
+    },
+    api: { host_ip: a, port: 6385, api_workers: 2 },
+    database: {
+      connection: `mysql+pymysql://ironic:${ctx.dbPassword("ironic")}@${ctx.dbHost}/ironic?charset=utf8`,
+    },
+    json_rpc: { host_ip: a, port: 8089 },
+    oslo_concurrency: { lock_path: "/var/lib/ironic/lock" },
+  };
+  return {
+    files: [
+      ctx.conf("ironic.conf", ctx.merge(base)),
+      ctx.configJson(
+        `${comp.key} --config-file /etc/ironic/ironic.conf`,
+        [{ name: "ironic.conf", dest: "/etc/ironic/ironic.conf", owner: "ironic" }],
+        { path: "/var/log/kolla/ironic", owner: "ironic:ironic" },
+      ),
+    ],
+    volumes: conductor ? ["ironic:/var/lib/ironic/"] : [],
+    health: conductor
+      ? "healthcheck_listen ironic-conductor 8089"
+      : `healthcheck_curl http://${a}:6385`,
+  };
+}
