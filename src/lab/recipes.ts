@@ -11,6 +11,8 @@
  */
 import { sourcesList } from "./mirror.js";
 import type { AptMirror } from "./mirror.js";
+import { LAB_PACKS } from "../services/catalogue.js";
+import type { LabImages } from "../services/types.js";
 import type { LabService, LabVersions, Resolution } from "./versions.js";
 
 export const LAB_LABEL = "org.openstack.kroll.lab";
@@ -45,56 +47,34 @@ export interface ImageBuild {
   readonly versions?: string;
 }
 
-/** The kolla images the lab provides, each in both tags. */
-export const SERVICE_IMAGES = [
-  "mariadb-server",
-  "rabbitmq",
-  "haproxy",
-  "ironic-api",
-  "ironic-conductor",
-  "heat-api",
-  "heat-engine",
-] as const;
-export type ServiceImage = (typeof SERVICE_IMAGES)[number];
+/** The kolla images the lab provides, each in both tags: every lab pack's images. */
+export const SERVICE_IMAGES: readonly string[] = LAB_PACKS.flatMap((p) =>
+  p.lab.images.map((i) => i.image),
+);
+export type ServiceImage = string;
 
 export const kollaRef = (image: string, tag: string, registry = PUSH_REGISTRY): string =>
   `${registry}/${NAMESPACE}/${image}:${tag}`;
 
+const packOfImage = (image: ServiceImage): LabImages => {
+  const p = LAB_PACKS.find((x) => x.lab.images.some((i) => i.image === image));
+  if (!p) throw new Error(`no lab pack builds ${image}`);
+  return p.lab;
+};
+
 /** The lab service (versions.ts) whose version a service image carries. */
 export function serviceOf(image: ServiceImage): LabService {
-  switch (image) {
-    case "mariadb-server":
-      return "mariadb-server";
-    case "rabbitmq":
-      return "rabbitmq-server";
-    case "haproxy":
-      return "haproxy";
-    case "ironic-api":
-    case "ironic-conductor":
-      return "ironic";
-    case "heat-api":
-    case "heat-engine":
-      return "heat";
-  }
+  return packOfImage(image).source;
 }
+
+/** `pkg=version` for each package, at the service's version in `v`. */
+const pinned = (lab: LabImages, packages: readonly string[], v: LabVersions): string =>
+  packages.map((p) => `${p}=${v[lab.source] ?? ""}`).join(" ");
 
 /** The Debian packages (with their versions) each service image holds, per tag. */
 export function pinnedPackages(image: ServiceImage, v: LabVersions): string {
-  switch (image) {
-    case "mariadb-server":
-      return `mariadb-server=${v["mariadb-server"]}`;
-    case "rabbitmq":
-      return `rabbitmq-server=${v["rabbitmq-server"]}`;
-    case "haproxy":
-      return `haproxy=${v.haproxy}`;
-    case "ironic-api":
-    case "ironic-conductor":
-      return `python3-ironic=${v.ironic} ironic-common=${v.ironic}`;
-    case "heat-api":
-      return `python3-heat=${v.heat} heat-common=${v.heat} heat-api=${v.heat}`;
-    case "heat-engine":
-      return `python3-heat=${v.heat} heat-common=${v.heat} heat-engine=${v.heat}`;
-  }
+  const lab = packOfImage(image);
+  return pinned(lab, lab.images.find((i) => i.image === image)?.packages ?? [], v);
 }
 
 export function labImagePlan(versions: Resolution, mirror: AptMirror): ImageBuild[] {
@@ -131,61 +111,39 @@ export function labImagePlan(versions: Resolution, mirror: AptMirror): ImageBuil
       packages: "python3 curl iproute2 procps socat",
     },
   ];
-  const fromBase = (image: ServiceImage, dir = image): ImageBuild => ({
-    ref: kollaRef(image, "stable"),
-    dir,
-    parent: base,
-    args: { BASE_IMAGE: base, PACKAGES: pinnedPackages(image, s) },
-    push: true,
-    packages: pinnedPackages(image, s),
-    versions: label(image, "stable"),
-  });
-  plan.push(fromBase("mariadb-server"), fromBase("rabbitmq"), fromBase("haproxy"));
-
-  const ironicBase = kollaRef("ironic-base", "stable");
-  plan.push({
-    ref: ironicBase,
-    dir: "ironic-base",
-    parent: base,
-    args: { BASE_IMAGE: base, PACKAGES: pinnedPackages("ironic-api", s) },
-    push: false,
-    packages: pinnedPackages("ironic-api", s),
-  });
-  for (const image of ["ironic-api", "ironic-conductor"] as const) {
-    plan.push({
-      ref: kollaRef(image, "stable"),
-      dir: image,
-      parent: ironicBase,
-      args: { BASE_IMAGE: ironicBase },
-      push: true,
-      packages: pinnedPackages(image, s),
-      versions: label(image, "stable"),
-    });
-  }
-  const heatBase = kollaRef("heat-base", "stable");
-  const heatCommon = `python3-heat=${s.heat} heat-common=${s.heat}`;
-  plan.push({
-    ref: heatBase,
-    dir: "heat-base",
-    parent: base,
-    args: {
-      BASE_IMAGE: base,
-      PACKAGES: heatCommon,
-      CLOSURE: `${heatCommon} heat-api=${s.heat} heat-engine=${s.heat}`,
-    },
-    push: false,
-    packages: heatCommon,
-  });
-  for (const image of ["heat-api", "heat-engine"] as const) {
-    plan.push({
-      ref: kollaRef(image, "stable"),
-      dir: image,
-      parent: heatBase,
-      args: { BASE_IMAGE: heatBase, PACKAGES: pinnedPackages(image, s) },
-      push: true,
-      packages: pinnedPackages(image, s),
-      versions: label(image, "stable"),
-    });
+  // Each pack's stable images: on the lab's base, or on the pack's own base image. An image
+  // that adds nothing to its own base takes no PACKAGES.
+  for (const { lab } of LAB_PACKS) {
+    let parent = base;
+    if (lab.base !== undefined) {
+      parent = kollaRef(lab.base.image, "stable");
+      const packages = pinned(lab, lab.base.packages, s);
+      plan.push({
+        ref: parent,
+        dir: lab.base.image,
+        parent: base,
+        args: {
+          BASE_IMAGE: base,
+          PACKAGES: packages,
+          ...(lab.base.closure ? { CLOSURE: pinned(lab, lab.base.closure, s) } : {}),
+        },
+        push: false,
+        packages,
+      });
+    }
+    for (const image of lab.images) {
+      const packages = pinned(lab, image.packages, s);
+      const same = lab.base !== undefined && pinned(lab, lab.base.packages, s) === packages;
+      plan.push({
+        ref: kollaRef(image.image, "stable"),
+        dir: image.image,
+        parent,
+        args: { BASE_IMAGE: parent, ...(same ? {} : { PACKAGES: packages }) },
+        push: true,
+        packages,
+        versions: label(image.image, "stable"),
+      });
+    }
   }
   for (const image of SERVICE_IMAGES) {
     const stable = kollaRef(image, "stable");

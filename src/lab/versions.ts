@@ -8,28 +8,27 @@
  * from the scenario (`cluster.lab.versions`) are checked against the same output.
  */
 
+import { LAB_PACKS } from "../services/catalogue.js";
+
 /** The suites each tag may take a version from. */
 export const STABLE_SUITES = ["bookworm"] as const;
 export const PROPOSED_SUITES = ["bookworm", "bookworm-updates", "bookworm-security"] as const;
 
 /**
- * Each lab service's versioned Debian packages: the first names the version; the others are
- * built from the same source and must offer the same version.
+ * Each lab service's versioned Debian packages (its pack's `lab`): the first names the version;
+ * the others are built from the same source and must offer the same version.
  */
-export const LAB_PACKAGES = {
-  "mariadb-server": ["mariadb-server"],
-  "rabbitmq-server": ["rabbitmq-server"],
-  haproxy: ["haproxy"],
-  ironic: ["python3-ironic", "ironic-common"],
-  heat: ["python3-heat", "heat-common", "heat-api", "heat-engine"],
-} as const satisfies Record<string, readonly string[]>;
-export type LabService = keyof typeof LAB_PACKAGES;
-export const LAB_SERVICES = Object.keys(LAB_PACKAGES) as LabService[];
+export const LAB_PACKAGES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  LAB_PACKS.map((p) => [p.lab.source, p.lab.packages]),
+);
+/** A lab service, as versions go by it: its pack's `lab.source` ("ironic", "mariadb-server"). */
+export type LabService = string;
+export const LAB_SERVICES: readonly LabService[] = LAB_PACKS.map((p) => p.lab.source);
 
 export type LabVersions = Readonly<Record<LabService, string>>;
 export interface VersionPins {
-  readonly stable?: { readonly [S in LabService]?: string | undefined } | undefined;
-  readonly proposed?: { readonly [S in LabService]?: string | undefined } | undefined;
+  readonly stable?: Readonly<Record<LabService, string | undefined>> | undefined;
+  readonly proposed?: Readonly<Record<LabService, string | undefined>> | undefined;
 }
 
 /** What is said of a service whose stable and proposed versions are equal. */
@@ -150,7 +149,7 @@ function pick(
   where: string,
 ): { version: string; suite: string; pinned: boolean } | ResolutionProblem {
   const suites: readonly string[] = tag === "stable" ? STABLE_SUITES : PROPOSED_SUITES;
-  const [first, ...others] = LAB_PACKAGES[service];
+  const [first = service, ...others] = LAB_PACKAGES[service] ?? [];
   const inSuites = (pkg: string): MadisonEntry[] =>
     entries.filter((e) => e.pkg === pkg && suites.includes(e.suite));
   const candidates = inSuites(first);
@@ -197,7 +196,7 @@ export function resolveVersions(
     if (stable instanceof ResolutionProblem || proposed instanceof ResolutionProblem) continue;
     services.push({
       service,
-      packages: LAB_PACKAGES[service],
+      packages: LAB_PACKAGES[service] ?? [],
       stable,
       proposed,
       unchanged: stable.version === proposed.version,
@@ -205,9 +204,11 @@ export function resolveVersions(
   }
   if (problems.length > 0) return problems;
   const of = (tag: "stable" | "proposed"): LabVersions =>
-    Object.fromEntries(services.map((s) => [s.service, s[tag].version])) as LabVersions;
+    Object.fromEntries(services.map((s) => [s.service, s[tag].version]));
   return { stable: of("stable"), proposed: of("proposed"), services };
 }
 
 /** Every package `resolveVersions` needs madison to list. */
-export const MADISON_PACKAGES: readonly string[] = LAB_SERVICES.flatMap((s) => LAB_PACKAGES[s]);
+export const MADISON_PACKAGES: readonly string[] = LAB_SERVICES.flatMap(
+  (s) => LAB_PACKAGES[s] ?? [],
+);

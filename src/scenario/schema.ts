@@ -7,6 +7,7 @@
  * ("500ms", "90s", "5m", "1h30m") that parse to milliseconds; paths relative to the scenario
  * file. `strictObject` everywhere, so a misspelt key is an error, not a silent default.
  */
+import { LAB_PACKS } from "../services/catalogue.js";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
@@ -103,14 +104,10 @@ const AptUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
 const DebianVersion = z.string().regex(/^(\d+:)?[0-9][A-Za-z0-9.+~-]*$/, {
   error: 'expected a Debian version, e.g. "1:21.4.4-0+deb12u1"',
 });
-/** Keys: the lab's services as lab/versions.ts names them. */
-const LabVersionPins = z.strictObject({
-  "mariadb-server": DebianVersion.optional(),
-  "rabbitmq-server": DebianVersion.optional(),
-  haproxy: DebianVersion.optional(),
-  ironic: DebianVersion.optional(),
-  heat: DebianVersion.optional(),
-});
+/** Keys: the lab's services as their packs name their versions (`lab.source`). */
+const LabVersionPins = z.strictObject(
+  Object.fromEntries(LAB_PACKS.map((p) => [p.lab.source, DebianVersion.optional()])),
+);
 
 export const LabSettings = z.strictObject({
   /** The lab network kroll creates; node addresses must be inside it. */

@@ -8,6 +8,7 @@ import { PACKS } from "./index.js";
 import { SERVICES } from "./types.js";
 import type {
   Component,
+  LabImages,
   Recipe,
   ServiceName,
   ServicePack,
@@ -29,6 +30,11 @@ export type {
 
 /** The pack of a service (what its folder under src/services/ says). */
 export const packOf = (service: ServiceName): ServicePack => PACKS[service];
+
+/** The services the lab builds images for, in site order. */
+export const LAB_PACKS: readonly (ServicePack & { readonly lab: LabImages })[] = SERVICES.map(
+  (s) => PACKS[s],
+).filter((p): p is ServicePack & { lab: LabImages } => p.lab !== undefined);
 
 export const CATALOGUE: Readonly<Record<ServiceName, ServiceSpec>> = Object.fromEntries(
   SERVICES.map((s) => [s, PACKS[s].spec]),

@@ -104,6 +104,31 @@ export interface ServicePack {
   readonly render?: (component: Component, ctx: RenderContext) => UnitRender | undefined;
   /** It has a database of its own (named after it, with a user of that name). */
   readonly database?: boolean;
+  /** How the lab builds its images from Debian's packages; absent: not in the lab. */
+  readonly lab?: LabImages;
+}
+
+// ------------------------------------------------------------------ the lab's images
+
+/**
+ * A service's lab images. Each is built from lab/images/<image>/ (its Dockerfile) on the lab's
+ * base image, or on the pack's own base; its `proposed` tag is one layer on `stable` that moves
+ * its packages to the proposed versions.
+ */
+export interface LabImages {
+  /** The name its versions go by (`kroll lab versions`, `cluster.lab.versions.<tag>.<name>`). */
+  readonly source: string;
+  /** Its Debian packages, built from one source: the first names the version, all must agree. */
+  readonly packages: readonly string[];
+  /** An image the service images share (not pushed): its packages, and any to resolve with them. */
+  readonly base?: {
+    readonly image: string;
+    readonly packages: readonly string[];
+    /** Passed as CLOSURE: packages installed together so apt resolves one set of versions. */
+    readonly closure?: readonly string[];
+  };
+  /** The kolla images, each with the packages it carries (its base's included). */
+  readonly images: readonly { readonly image: string; readonly packages: readonly string[] }[];
 }
 
 // ------------------------------------------------------------------ rendering

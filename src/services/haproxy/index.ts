@@ -17,4 +17,9 @@ export const PACK: ServicePack = {
   },
   recipe: HAPROXY,
   render: renderHaproxy,
+  lab: {
+    source: "haproxy",
+    packages: ["haproxy"],
+    images: [{ image: "haproxy", packages: ["haproxy"] }],
+  },
 };

@@ -26,4 +26,17 @@ export const PACK: ServicePack = {
   kollaRecipe: HEAT_KOLLA,
   render: renderHeat,
   database: true,
+  lab: {
+    source: "heat",
+    packages: ["python3-heat", "heat-common", "heat-api", "heat-engine"],
+    base: {
+      image: "heat-base",
+      packages: ["python3-heat", "heat-common"],
+      closure: ["python3-heat", "heat-common", "heat-api", "heat-engine"],
+    },
+    images: [
+      { image: "heat-api", packages: ["python3-heat", "heat-common", "heat-api"] },
+      { image: "heat-engine", packages: ["python3-heat", "heat-common", "heat-engine"] },
+    ],
+  },
 };

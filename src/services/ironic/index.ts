@@ -22,4 +22,13 @@ export const PACK: ServicePack = {
   kollaRecipe: IRONIC_KOLLA,
   render: renderIronic,
   database: true,
+  lab: {
+    source: "ironic",
+    packages: ["python3-ironic", "ironic-common"],
+    base: { image: "ironic-base", packages: ["python3-ironic", "ironic-common"] },
+    images: [
+      { image: "ironic-api", packages: ["python3-ironic", "ironic-common"] },
+      { image: "ironic-conductor", packages: ["python3-ironic", "ironic-common"] },
+    ],
+  },
 };

@@ -14,4 +14,9 @@ export const PACK: ServicePack = {
   },
   recipe: MARIADB,
   render: renderMariadb,
+  lab: {
+    source: "mariadb-server",
+    packages: ["mariadb-server"],
+    images: [{ image: "mariadb-server", packages: ["mariadb-server"] }],
+  },
 };

@@ -14,4 +14,9 @@ export const PACK: ServicePack = {
   },
   recipe: RABBITMQ,
   render: renderRabbitmq,
+  lab: {
+    source: "rabbitmq-server",
+    packages: ["rabbitmq-server"],
+    images: [{ image: "rabbitmq", packages: ["rabbitmq-server"] }],
+  },
 };
