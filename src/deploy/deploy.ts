@@ -16,6 +16,7 @@ import { InterruptedError, RunFailedError, UsageError } from "../core/errors.js"
 import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { Scenario } from "../scenario/schema.js";
+import { packOf } from "../services/catalogue.js";
 import { galeraStatus, mysqlAsRoot } from "../services/mariadb/ops.js";
 import { rabbitmqctl } from "../services/rabbitmq/ops.js";
 import { haproxyRuntime } from "../services/haproxy/runtime.js";
@@ -216,7 +217,7 @@ export async function deploy(
     if (sp.service === "mariadb") {
       await deployMariadb(deps, sp, actions, plan);
     } else {
-      if (sp.service === "ironic" || sp.service === "heat") {
+      if (packOf(sp.service).database === true) {
         // kolla runs the bootstrap (db sync) once, from the first API host, with the new image.
         const api = sp.units.find((u) => u.component.endsWith("-api")) ?? sp.units[0];
         if (api) await oneShot(cluster.shell(api.node), api, "KOLLA_BOOTSTRAP", logger);

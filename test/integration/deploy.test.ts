@@ -61,6 +61,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     for (const c of [
       "haproxy",
       "mariadb",
+      "memcached",
       "rabbitmq",
       "ironic_conductor",
       "ironic_api",
@@ -97,8 +98,8 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     const st = JSON.parse(r.stdout) as {
       containers: { node: string; container: string; tag: string; state: string; health: string }[];
     };
-    // 3 × (haproxy, mariadb, ironic_conductor, ironic_api, heat_engine, heat_api) + 1 rabbitmq
-    expect(st.containers).to.have.length(19);
+    // 3 × (haproxy, mariadb, memcached, ironic_conductor, ironic_api, heat_engine, heat_api) + 1 rabbitmq
+    expect(st.containers).to.have.length(22);
     for (const c of st.containers)
       expect([c.node, c.container, c.tag, c.state, c.health]).to.deep.equal([
         c.node,
@@ -108,7 +109,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
         "healthy",
       ]);
     const table = await runKroll(["status", SCENARIO]);
-    expect(table.stdout).to.match(/19 containers, all running and healthy/);
+    expect(table.stdout).to.match(/22 containers, all running and healthy/);
   });
 
   it("changes nothing on a second deploy, and says so", async () => {
@@ -154,7 +155,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     const again = await runKroll(["deploy", SCENARIO], { timeoutMs: 15 * 60_000 });
     expect(again.code, again.stderr).to.equal(0);
     const table = await runKroll(["status", SCENARIO]);
-    expect(table.stdout).to.match(/19 containers, all running and healthy/);
+    expect(table.stdout).to.match(/22 containers, all running and healthy/);
   });
 
   it("refuses a container it did not create (exit 2, nothing changed); with --adopt leaves it and its config alone", async () => {
@@ -624,7 +625,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
         containers: { container: string; tag: string; health: string; state: string }[];
       }
     ).containers;
-    expect(cs).to.have.length(19);
+    expect(cs).to.have.length(22);
     expect(cs.filter((c) => c.container.endsWith("_kroll_old"))).to.deep.equal([]);
     expect(
       new Set(

@@ -118,7 +118,7 @@ export function gateRunTests(): void {
     // The cluster: every container on stable, running and healthy, nothing kept aside; the
     // resources the run created were removed.
     const cs = await status();
-    expect(cs).to.have.length(19);
+    expect(cs).to.have.length(22);
     expect(cs.filter((c) => c.container.endsWith("_kroll_old"))).to.deep.equal([]);
     expect(new Set(cs.map((c) => `${c.tag}/${c.state}/${c.health}`))).to.deep.equal(
       new Set(["stable/running/healthy"]),
@@ -203,7 +203,7 @@ export function gateRunTests(): void {
     expect(res.filter((c) => c.kind === "ironic-node" && c.check === "usable")).to.have.length(2);
     expect(res.filter((c) => c.kind === "heat-stack" && c.check === "usable")).to.have.length(2);
     // Every container on its target: proposed, the single RabbitMQ broker kept on stable.
-    expect(s.containers).to.have.length(19);
+    expect(s.containers).to.have.length(22);
     expect(s.containers.filter((c) => !c.ok)).to.deep.equal([]);
     expect(
       s.containers.filter((c) => !c.image.endsWith(":proposed")).map((c) => c.container),
@@ -230,9 +230,10 @@ export function gateRunTests(): void {
     // The header says what moved: each lab service's Debian version, stable → proposed, as
     // resolved from the archive when the images were built.
     expect((s.versions ?? []).map((v) => v.service)).to.deep.equal([
-      "mariadb-server",
-      "rabbitmq-server",
       "haproxy",
+      "mariadb-server",
+      "memcached",
+      "rabbitmq-server",
       "ironic",
       "heat",
     ]);

@@ -1,7 +1,11 @@
-/** PURE. The memcached pack: its kolla layout and its upgrade recipe. */
+/**
+ * PURE. The memcached pack: kolla's memcached on every control host (Keystone's token cache
+ * and the services' oslo.cache), deployed by kroll in the lab and upgraded one server at a time.
+ */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
 import { MEMCACHED } from "./recipe.js";
+import { renderMemcached } from "./render.js";
 
 export const PACK: ServicePack = {
   spec: {
@@ -12,4 +16,10 @@ export const PACK: ServicePack = {
     needsKeystone: false,
   },
   recipe: MEMCACHED,
+  render: renderMemcached,
+  lab: {
+    source: "memcached",
+    packages: ["memcached"],
+    images: [{ image: "memcached", packages: ["memcached"] }],
+  },
 };

@@ -32,7 +32,7 @@ describe("lab/versions", () => {
       suite: "bookworm-security",
     });
     expect(e).to.deep.include({ pkg: "heat-api", version: "1:19.0.0-3", suite: "bookworm" });
-    expect(e).to.have.length(14);
+    expect(e).to.have.length(16);
     expect(parseMadison("junk\npkg | 1.0 | http://x bookworm/main Sources\n")).to.deep.equal([]);
   });
 
@@ -61,8 +61,10 @@ describe("lab/versions", () => {
       haproxy: "2.6.12-1+deb12u3",
       ironic: "1:21.4.4-0+deb12u1",
       heat: "1:19.0.0-3",
+      memcached: "1.6.18-1",
     });
     expect(r.proposed).to.include({
+      memcached: "1.6.18-1+deb12u1",
       ironic: "1:21.4.4-0+deb12u3",
       haproxy: "2.6.12-1+deb12u4",
       "mariadb-server": "1:10.11.19-0+deb12u1",
