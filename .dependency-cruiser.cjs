@@ -4,7 +4,6 @@
  * and each layer imports only layers below it. The test step runs it after ESLint; a forbidden
  * import fails the run (test/unit/architecture.test.ts shows one failing on a fixture).
  */
-const ENGINES = "deploy|upgrade|lab|load|run|report|watch|inventory|gate|cli";
 
 module.exports = {
   forbidden: [
@@ -44,17 +43,27 @@ module.exports = {
     {
       name: "cluster-below-engines",
       severity: "error",
-      comment: "cluster/ holds the ports and their adapters; no engine, no service pack.",
+      comment: "cluster/ holds the ports and their adapters: it imports only core/.",
       from: { path: "^src/cluster/" },
-      to: { path: `^src/(${ENGINES}|services)/` },
+      to: { path: "^src/", pathNot: "^src/(core|cluster)/" },
     },
     {
       name: "packs-import-no-engine",
       severity: "error",
       comment:
-        "A service pack imports the contract, kolla/, core/ and the cluster ports; never an engine.",
-      from: { path: "^src/services/" },
-      to: { path: `^src/(${ENGINES})/` },
+        "A service pack imports the contract (services/types.ts), kolla/, core/ and cluster/; never an engine or the scenario.",
+      from: { path: "^src/services/[^/]+/" },
+      to: {
+        path: "^src/",
+        pathNot: "^src/(core|kolla|cluster)/|^src/services/(types[.]ts$|[^/]+/)",
+      },
+    },
+    {
+      name: "packs-are-apart",
+      severity: "error",
+      comment: "A pack imports no other pack: what it needs of another comes through its deps.",
+      from: { path: "^src/services/([^/]+)/" },
+      to: { path: "^src/services/[^/]+/", pathNot: "^src/services/$1/" },
     },
   ],
   options: {

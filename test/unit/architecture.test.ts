@@ -16,13 +16,21 @@ function cruise(cwd: string): { code: number | null; out: string } {
 describe("architecture: the import rules (.dependency-cruiser.cjs)", function () {
   this.timeout(60_000);
 
-  it("fail on an import against the direction and on a cycle, naming each", () => {
+  it("fail on an import against the direction, a pack importing an engine or another pack, and a cycle, naming each", () => {
     const r = cruise(join(ROOT, "test", "fixtures", "architecture"));
     expect(r.code, r.out).to.not.equal(0);
     expect(r.out).to.match(
       /cluster-below-engines: src\/cluster\/adapter\.ts → src\/upgrade\/engine\.ts/,
     );
     expect(r.out).to.match(/no-cycle: src\/core\/a\.ts →/);
+    expect(r.out).to.match(
+      /packs-import-no-engine: src\/services\/alpha\/index\.ts → src\/upgrade\/engine\.ts/,
+    );
+    expect(r.out).to.match(
+      /packs-are-apart: src\/services\/alpha\/index\.ts → src\/services\/beta\/index\.ts/,
+    );
+    // beta imports nothing: a pack on its own is fine.
+    expect(r.out).to.not.match(/src\/services\/beta\/index\.ts →/);
   });
 
   it("pass on kroll's own src/", () => {
