@@ -3,6 +3,7 @@
  * the disruption pollers (VIP and each backend, new and reused connections), the live SLO
  * check that is the upgrade's failure signal, and at the end a summary with the SLO verdict.
  */
+import { urlHost as host } from "../cluster/http.js";
 import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
@@ -36,8 +37,6 @@ export interface LoadSession {
   /** Stops new work, follows what is in flight for up to `load.drain`, stops the pollers. */
   stop(): Promise<LoadResult>;
 }
-
-const host = (a: string): string => (a.includes(":") ? `[${a}]` : a);
 
 /** What the pollers watch: each API through the VIP and at each backend directly. */
 export function pollTargets(s: Scenario): PollTarget[] {

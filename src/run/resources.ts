@@ -4,6 +4,7 @@
  * be undeployed, a stack updated) — then removed. They catch what a load of short-lived objects
  * cannot: rows migrated under long-lived objects, and objects the new code cannot act on.
  */
+import { heatKeptStackTemplate as TEMPLATE } from "../services/heat/operations.js";
 import type { Clock } from "../core/clock.js";
 import { httpRequest } from "../load/http-client.js";
 import type { HttpOutcome } from "../load/http-client.js";
@@ -46,19 +47,6 @@ export interface ResourceDeps {
 }
 
 const MV = { "X-OpenStack-Ironic-API-Version": "1.80" };
-
-const TEMPLATE = {
-  heat_template_version: "2018-08-31",
-  parameters: { label: { type: "string", default: "v1" } },
-  resources: {
-    rand: { type: "OS::Heat::RandomString", properties: { length: 12 } },
-    slow: {
-      type: "OS::Heat::TestResource",
-      properties: { value: { get_param: "label" }, wait_secs: 1 },
-    },
-  },
-  outputs: { secret: { value: { get_attr: ["rand", "value"] } } },
-};
 
 async function call(
   base: string,

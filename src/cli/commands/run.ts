@@ -5,6 +5,7 @@
  * and every container → verdict and reports (summary.json, events.jsonl, junit.xml,
  * report.html) in the run directory. Exit 0 pass, 1 fail, 2 bad input, 3 environment.
  */
+import { urlHost as host } from "../../cluster/http.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
@@ -190,7 +191,6 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   let load: LoadSession | undefined;
   let watchers: Watchers | undefined;
   let ticker: NodeJS.Timeout | undefined;
-  const host = (a: string): string => (a.includes(":") ? `[${a}]` : a);
   const front = host(
     haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
   );

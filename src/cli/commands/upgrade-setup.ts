@@ -3,6 +3,7 @@
  * inputs (its passwords kept; written only when the command changes the cluster), the desired
  * state, and the cluster operations over a session.
  */
+import { urlHost as host } from "../../cluster/http.js";
 import { UsageError } from "../../core/errors.js";
 import { formatIssue } from "../../core/errors.js";
 import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
@@ -97,7 +98,6 @@ export function opsFor(
   const s = setup.loaded.scenario;
   const addresses = new Map(s.cluster.nodes.map((n) => [n.name, n.address]));
   const ironicApi = setup.desired.targets.find((t) => t.component === "ironic-api");
-  const host = (a: string): string => (a.includes(":") ? `[${a}]` : a);
   const db = setup.passwords.database_password;
   return createClusterOps({
     cluster: session.cluster,

@@ -1,4 +1,5 @@
 /** PURE. kroll's deploy of HAProxy: haproxy.cfg and its container. */
+import { urlHost } from "../../cluster/http.js";
 import type { Component, RenderContext, UnitRender } from "../types.js";
 import { KEEPALIVE_CLOSE_VAR } from "./config.js";
 import { SOCKET_DIR } from "./runtime.js";
@@ -27,7 +28,7 @@ export function renderHaproxy(comp: Component, ctx: RenderContext): UnitRender |
  */
 export function renderHaproxyCfg(ctx: RenderContext): string {
   const { vip, hostsOf, addr } = ctx;
-  const bind = vip.includes(":") ? `[${vip}]` : vip;
+  const bind = urlHost(vip);
   const out: string[] = [
     "global",
     "    log stdout format raw local0",

@@ -33,3 +33,20 @@ export const heatTestTemplate = (waitSecs: number) => ({
     },
   },
 });
+
+/**
+ * A stack kept across an upgrade (grenade-style): a label parameter an update changes, and a
+ * random secret as an output that must read the same after the upgrade.
+ */
+export const heatKeptStackTemplate = {
+  heat_template_version: "2018-08-31",
+  parameters: { label: { type: "string", default: "v1" } },
+  resources: {
+    rand: { type: "OS::Heat::RandomString", properties: { length: 12 } },
+    slow: {
+      type: "OS::Heat::TestResource",
+      properties: { value: { get_param: "label" }, wait_secs: 1 },
+    },
+  },
+  outputs: { secret: { value: { get_attr: ["rand", "value"] } } },
+};

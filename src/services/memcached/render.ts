@@ -6,9 +6,11 @@ const PORT = 11211;
 export function renderMemcached(_comp: Component, ctx: RenderContext): UnitRender {
   return {
     files: [
-      // kolla's command line (memcached.json.j2); `-u`: the lab's images start it as root.
+      // kolla's command line (memcached.json.j2), started as the memcache user: the lab's
+      // images start as root, and a daemon that drops root itself (`-u`) is not dumpable, so
+      // kolla's healthcheck_listen cannot see its socket.
       ctx.configJson(
-        `/usr/bin/memcached -u memcache -v -l ${ctx.address} -p ${PORT} -c 5000 -U 0`,
+        `runuser -u memcache -- /usr/bin/memcached -v -l ${ctx.address} -p ${PORT} -c 5000 -U 0`,
         [],
         { path: "/var/log/kolla/memcached", owner: "memcache" },
       ),
