@@ -7,6 +7,7 @@
  * MariaDB comes up as a Galera cluster: the first control host bootstraps a new cluster, the
  * others join, then the first is restarted as an ordinary member.
  */
+import { waitHealthy } from "../cluster/wait-healthy.js";
 import PQueue from "p-queue";
 import type { Cluster } from "../cluster/connect.js";
 import type { ContainerState, DockerApi, NodeShell } from "../cluster/ports.js";
@@ -234,7 +235,15 @@ export async function deploy(
     }
     await Promise.all(
       changed.map((u) =>
-        waitHealthy(docker(u.node), u, s.upgrade.healthy_timeout, clock, cluster.shell(u.node)),
+        waitHealthy({
+          node: u.node,
+          container: u.container,
+          inspect: () => docker(u.node).inspect(u.container),
+          logTail: () => lastLogLines(cluster.shell(u.node), u.container, 4),
+          clock,
+          timeoutMs: s.upgrade.healthy_timeout,
+          pollMs: 1_000,
+        }),
       ),
     );
     if (sp.service === "rabbitmq") {
@@ -419,38 +428,6 @@ async function waitSynced(
       return g?.state === "Synced" && g.size >= size;
     },
   );
-}
-
-/**
- * Docker health `healthy` within the deadline. "unhealthy" on the way is not final (a Galera
- * joiner is unhealthy until its state transfer is done); an exited container is.
- */
-async function waitHealthy(
-  docker: DockerApi,
-  u: ContainerUnit,
-  timeoutMs: number,
-  clock: Clock,
-  shell: NodeShell,
-): Promise<void> {
-  const deadline = clock.now() + timeoutMs;
-  for (;;) {
-    const st = await docker.inspect(u.container);
-    if (st?.health === "healthy") return;
-    const exited = st === undefined || st.status === "exited" || st.status === "dead";
-    if (exited || clock.now() > deadline) {
-      const logs = await lastLogLines(shell, u.container, 4);
-      const why =
-        st === undefined
-          ? "is gone"
-          : exited
-            ? `exited ${st.exitCode}`
-            : `is not healthy within ${timeoutMs} ms (${st.health})`;
-      throw new RunFailedError(
-        `node ${u.node}: container ${u.container} (${u.image}) ${why}${logs ? `; last log lines: ${logs}` : ""}`,
-      );
-    }
-    await clock.sleep(1_000);
-  }
 }
 
 /** The last lines a container wrote (Docker keeps them on stderr here), joined for a message. */

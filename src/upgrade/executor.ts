@@ -10,13 +10,14 @@
  * already replaced a container finish, and undoes the drain of one that had not; nothing is
  * ever left drained.
  */
+import { waitHealthy as waitUntilHealthy } from "../cluster/wait-healthy.js";
 import type { Clock } from "../core/clock.js";
 import { RunFailedError, UsageError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { JournalRecord, JournalSink } from "./journal.js";
 import { describeAction } from "./journal.js";
 import type { RecreateAction, ReloadAction, SetConfigAction, UpgradeOps } from "./ops.js";
-import { foreignContainers, isAvailable, nextWave } from "./planner.js";
+import { foreignContainers, nextWave } from "./planner.js";
 import type { Action, Desired, Track, Wave } from "./types.js";
 
 export interface ExecutorDeps {
@@ -566,35 +567,16 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     }
   }
 
-  async function waitHealthy(node: string, container: string, timeoutMs: number): Promise<void> {
-    const deadline = clock.now() + timeoutMs;
-    for (;;) {
-      const c = await ops.inspect(node, container);
-      if (isAvailable(c)) return;
-      // A container that exits or keeps restarting will not get healthy: fail now, not at
-      // the deadline (a broken image should cost seconds, not the whole healthy timeout).
-      const gone =
-        c === undefined ||
-        c.status === "exited" ||
-        c.status === "dead" ||
-        c.status === "restarting";
-      if (gone || clock.now() >= deadline) {
-        const logs = await ops.logTail(node, container, 4).catch(() => "");
-        const why =
-          c === undefined
-            ? "is gone"
-            : gone
-              ? c.status === "restarting"
-                ? "keeps restarting"
-                : "exited"
-              : `is not healthy within ${timeoutMs / 1000} s (${c.status}, ${c.health})`;
-        throw new RunFailedError(
-          `container ${container} (${c?.image ?? "?"}) on ${node} ${why}${logs ? `; last log lines: ${logs}` : ""}`,
-        );
-      }
-      await clock.sleep(pollMs);
-    }
-  }
+  const waitHealthy = (node: string, container: string, timeoutMs: number): Promise<void> =>
+    waitUntilHealthy({
+      node,
+      container,
+      inspect: () => ops.inspect(node, container),
+      logTail: () => ops.logTail(node, container, 4),
+      clock,
+      timeoutMs,
+      pollMs,
+    });
 
   /**
    * What cuts a wait of this track short: the stop request, while the track has changed

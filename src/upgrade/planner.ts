@@ -12,6 +12,7 @@
  *   4. the first service in upgrade order with work left, and in it the first stage of its
  *      recipe that is not done; the wave is one batch of that stage (max-unavailable).
  */
+import { isRunningHealthy } from "../cluster/wait-healthy.js";
 import { isServiceName } from "../services/catalogue.js";
 import type { ServiceName } from "../services/catalogue.js";
 import { LABELS } from "../deploy/render.js";
@@ -82,8 +83,8 @@ function viewOf(d: Desired, o: Observed): View {
 
 const liveOf = (v: View, t: Target): ObservedContainer | undefined => v.cur.get(t);
 /** Runs, and Docker says healthy (or the image has no healthcheck). */
-export const isAvailable = (c: ObservedContainer | undefined): boolean =>
-  c !== undefined && c.status === "running" && (c.health === "healthy" || c.health === "none");
+/** Running and healthy, or running without a healthcheck (the same test the waits use). */
+export const isAvailable = (c: ObservedContainer | undefined): boolean => isRunningHealthy(c);
 const isPending = (v: View, t: Target): boolean => {
   const c = liveOf(v, t);
   return c !== undefined && c.image !== t.image;
