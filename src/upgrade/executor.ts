@@ -567,8 +567,8 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     }
   }
 
-  const waitHealthy = (node: string, container: string, timeoutMs: number): Promise<void> =>
-    waitUntilHealthy({
+  function waitHealthy(node: string, container: string, timeoutMs: number): Promise<void> {
+    return waitUntilHealthy({
       node,
       container,
       inspect: () => ops.inspect(node, container),
@@ -577,6 +577,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       timeoutMs,
       pollMs,
     });
+  }
 
   /**
    * What cuts a wait of this track short: the stop request, while the track has changed
