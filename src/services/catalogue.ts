@@ -21,6 +21,7 @@ export type {
   ApiEndpoint,
   Component,
   ComponentKind,
+  ComponentRole,
   Recipe,
   RpcServer,
   ServiceName,

@@ -30,6 +30,8 @@ export type ServiceName = (typeof SERVICES)[number];
 
 export type ComponentKind = "api" | "worker" | "infra" | "agent" | "proxy";
 
+export type ComponentRole = "loadbalancer" | "database" | "broker";
+
 export interface ApiEndpoint {
   readonly port: number;
   /** HAProxy backend name kolla renders for the internal endpoint. */
@@ -56,6 +58,15 @@ export interface Component {
   readonly since?: Release;
   /** Only deployed when the scenario asks for it (keepalived). */
   readonly optional?: boolean;
+  /**
+   * What the cluster leans on it for, when the engines must know: the loadbalancer (HAProxy:
+   * replaced in place, new beside old), the database (Galera: drained by closing idle client
+   * sessions, chores done at its members) or the broker (RabbitMQ: where RPC servers are
+   * drained).
+   */
+  readonly role?: ComponentRole;
+  /** Its HAProxy backend when it is not an API's (MariaDB's `listen mariadb`). */
+  readonly backend?: string;
   /**
    * An oslo.messaging RPC server: its process name (the prefix of its AMQP connection name)
    * and the shared topic queues it consumes, where a call goes to any one consumer.

@@ -4,7 +4,7 @@
  * for what `upgrade.leave_on_stable` keeps back), its HAProxy backend, its stop grace.
  */
 import { CATALOGUE, componentsFor } from "../services/catalogue.js";
-import type { ServiceName } from "../services/catalogue.js";
+import type { ComponentRole, ServiceName } from "../services/catalogue.js";
 import { RELEASE_TRAITS } from "../kolla/releases.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { tagFor } from "../inventory/phase.js";
@@ -53,6 +53,7 @@ export function desiredState(
           service: svc,
           component: comp.key,
           group: comp.group,
+          ...(comp.role === undefined ? {} : { role: comp.role }),
           kind: comp.kind,
           container: comp.container,
           stable: imageFor(s, svc, comp.key, host, "stable"),
@@ -63,7 +64,7 @@ export function desiredState(
             s.upgrade.leave_on_stable.services.includes(comp.key),
           configDir: `/etc/kolla/${comp.key}/`,
           configFile: recipe.pin?.file,
-          backend: !lbOn ? undefined : svc === "mariadb" ? "mariadb" : comp.api?.backend,
+          backend: !lbOn ? undefined : (comp.backend ?? comp.api?.backend),
           stopGraceS: Math.round(grace / 1000),
           configHash: opts.configHashes?.get(`${host} ${comp.container}`),
           rpc: comp.rpc,
@@ -73,6 +74,8 @@ export function desiredState(
       }
     }
   }
+  /** The targets of the components with this role (in host order): database members, brokers. */
+  const withRole = (role: ComponentRole): Target[] => targets.filter((t) => t.role === role);
   const pins: Partial<Record<ServiceName, string>> = {};
   for (const svc of order) {
     if (RECIPES[svc].pin === undefined) continue;
@@ -86,20 +89,15 @@ export function desiredState(
     loadbalancers: lbOn ? hostsOfGroup(layout, "loadbalancer", nodes) : [],
     vip: s.network.internal_vip,
     vipManaged: lbOn && !keepalivedEnabled(s),
-    mariadbActive: s.services.includes("mariadb")
-      ? hostsOfGroup(layout, "mariadb", nodes)[0]
-      : undefined,
+    // The server HAProxy sends database traffic to: the database's first host (kolla's order).
+    mariadbActive: withRole("database")[0]?.node,
     pins,
     maxUnavailable: s.upgrade.max_unavailable,
     maxUnavailablePerGroup: s.upgrade.max_unavailable_per_group,
     drain: s.upgrade.drain,
     rpcDrain: s.upgrade.rpc_drain,
-    databases: s.services.includes("mariadb")
-      ? hostsOfGroup(layout, "mariadb", nodes).map((node) => ({ node, container: "mariadb" }))
-      : [],
-    brokers: s.services.includes("rabbitmq")
-      ? hostsOfGroup(layout, "rabbitmq", nodes).map((node) => ({ node, container: "rabbitmq" }))
-      : [],
+    databases: withRole("database").map(({ node, container }) => ({ node, container })),
+    brokers: withRole("broker").map(({ node, container }) => ({ node, container })),
     drainTimeoutMs: s.upgrade.drain_timeout,
     healthyTimeoutMs: s.upgrade.healthy_timeout,
     checkpoints: s.upgrade.checkpoints,

@@ -84,6 +84,10 @@ function viewOf(d: Desired, o: Observed): View {
 const liveOf = (v: View, t: Target): ObservedContainer | undefined => v.cur.get(t);
 /** Runs, and Docker says healthy (or the image has no healthcheck). */
 /** Running and healthy, or running without a healthcheck (the same test the waits use). */
+/** The loadbalancer's container name (kolla's `haproxy`). */
+const lbContainer = (v: View): string =>
+  v.d.targets.find((t) => t.role === "loadbalancer")?.container ?? "haproxy";
+
 export const isAvailable = (c: ObservedContainer | undefined): boolean => isRunningHealthy(c);
 const isPending = (v: View, t: Target): boolean => {
   const c = liveOf(v, t);
@@ -184,7 +188,7 @@ function repairWave(v: View): Wave | undefined {
     // next wave of its service) drains it again, replaces it and makes it ready.
   }
   if (v.d.vipManaged && v.o.vipHolder === undefined && v.d.loadbalancers.length > 0) {
-    const to = v.d.loadbalancers.find((lb) => isAvailable(v.live.get(key(lb, "haproxy"))));
+    const to = v.d.loadbalancers.find((lb) => isAvailable(v.live.get(key(lb, lbContainer(v)))));
     if (to !== undefined)
       tracks.push({
         node: to,
@@ -553,8 +557,8 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
     const to = lbs.find(
       (lb) =>
         lb !== node &&
-        isAvailable(v.live.get(key(lb, "haproxy"))) &&
-        !d.targets.some((t) => t.node === lb && t.component === "haproxy" && isPending(v, t)),
+        isAvailable(v.live.get(key(lb, lbContainer(v)))) &&
+        !d.targets.some((t) => t.node === lb && t.role === "loadbalancer" && isPending(v, t)),
     );
     if (to !== undefined) actions.push({ kind: "moveVip", from: node, to, vip: d.vip });
     else
@@ -575,12 +579,12 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       // idle ones are closed on the server between queries (oslo.db's ping on checkout then
       // reconnects through HAProxy), and only what is still open at the deadline is cut
       // (closing every session at once failed the queries in flight: "Lost connection").
-      timeoutMs: t.service === "mariadb" ? Math.min(d.drainTimeoutMs, 30_000) : d.drainTimeoutMs,
-      force: t.service === "mariadb",
+      timeoutMs: t.role === "database" ? Math.min(d.drainTimeoutMs, 30_000) : d.drainTimeoutMs,
+      force: t.role === "database",
       // The lab's clients recycle connections after 10 s; closing idle ones from the first
       // second cut a heat-engine's connection between two statements of its session (run of
       // 2026-12-05: "This Connection is closed", HTTP 500 on a stack delete).
-      ...(t.service === "mariadb"
+      ...(t.role === "database"
         ? { closeIdle: { node, container: t.container, afterMs: 12_000 } }
         : {}),
     });
@@ -637,7 +641,8 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       },
       stopGraceS: t.stopGraceS,
       keepAside: v.rolling,
-      ...(v.rolling && t.component === "haproxy" ? { overlap: true } : {}),
+      // The loadbalancer is replaced in place: the new one beside the old (SO_REUSEPORT).
+      ...(v.rolling && t.role === "loadbalancer" ? { overlap: true } : {}),
     });
     if (v.rolling) actions.push(waitHealthy(v, t));
     if (o.wait === "galera")

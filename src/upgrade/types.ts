@@ -3,6 +3,7 @@
  * what it does (Action, grouped into Tracks and Waves). Plans are data: `kroll plan` prints the
  * same waves `kroll upgrade` executes, and the journal records them as JSON.
  */
+import type { ComponentRole } from "../services/catalogue.js";
 import type { ComponentKind, RpcServer, ServiceName } from "../services/catalogue.js";
 import type { ContainerStatus, Health } from "../cluster/ports.js";
 import type { Checkpoint } from "../scenario/schema.js";
@@ -18,6 +19,8 @@ export interface Target {
   readonly component: string;
   /** The inventory group whose hosts run the component (max-unavailable is per group). */
   readonly group: string;
+  /** The loadbalancer, the database or the broker (its pack says), if any. */
+  readonly role?: ComponentRole;
   readonly kind: ComponentKind;
   readonly container: string;
   /** The image it runs before the upgrade (the stable tag). */

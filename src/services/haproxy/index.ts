@@ -9,7 +9,7 @@ export const PACK: ServicePack = {
     name: "haproxy",
     tagVar: "haproxy_tag",
     components: [
-      component("haproxy", "proxy", { group: "loadbalancer" }),
+      component("haproxy", "proxy", { group: "loadbalancer", role: "loadbalancer" }),
       component("keepalived", "proxy", { group: "loadbalancer", optional: true }),
     ],
     requires: [],

@@ -8,7 +8,13 @@ export const PACK: ServicePack = {
   spec: {
     name: "mariadb",
     tagVar: "mariadb_tag",
-    components: [component("mariadb", "infra", { image: "mariadb-server" })],
+    components: [
+      component("mariadb", "infra", {
+        image: "mariadb-server",
+        role: "database",
+        backend: "mariadb",
+      }),
+    ],
     requires: [],
     needsKeystone: false,
   },

@@ -8,7 +8,7 @@ export const PACK: ServicePack = {
   spec: {
     name: "rabbitmq",
     tagVar: "rabbitmq_tag",
-    components: [component("rabbitmq", "infra")],
+    components: [component("rabbitmq", "infra", { role: "broker" })],
     requires: [],
     needsKeystone: false,
   },
