@@ -19,7 +19,6 @@ import type { Logger } from "../core/logger.js";
 import type { Scenario } from "../scenario/schema.js";
 import { packOf } from "../services/catalogue.js";
 import { galeraStatus, mysqlAsRoot } from "../services/mariadb/ops.js";
-import { rabbitmqctl } from "../services/rabbitmq/ops.js";
 import { haproxyRuntime } from "../services/haproxy/runtime.js";
 import { parseShowStat } from "../services/haproxy/stats.js";
 import { LABELS } from "./render.js";
@@ -246,20 +245,12 @@ export async function deploy(
         }),
       ),
     );
-    if (sp.service === "rabbitmq") {
+    const ready = packOf(sp.service).ready;
+    if (ready !== undefined)
       for (const u of sp.units)
-        await waitFor(
-          clock,
-          `RabbitMQ on ${u.node}`,
-          120_000,
-          async () =>
-            (
-              await cluster
-                .shell(u.node)
-                .exec(rabbitmqctl(u.container, "await_startup"), { timeoutMs: 60_000 })
-            ).exitCode === 0,
+        await waitFor(clock, `${sp.service} on ${u.node} ready`, 120_000, () =>
+          ready(cluster.shell(u.node), u.container),
         );
-    }
     for (const u of sp.units)
       report.push({
         node: u.node,

@@ -3,6 +3,7 @@
  * service, in one folder, src/services/<service>/. Engines import this file; a pack imports
  * this file, kolla/, core/ and the cluster ports, never an engine.
  */
+import type { NodeShell } from "../cluster/ports.js";
 import type { Release } from "../kolla/releases.js";
 
 // ------------------------------------------------------------------ names and components
@@ -115,6 +116,11 @@ export interface ServicePack {
   readonly render?: (component: Component, ctx: RenderContext) => UnitRender | undefined;
   /** It has a database of its own (named after it, with a user of that name). */
   readonly database?: boolean;
+  /**
+   * What "up" means for a container of it beyond Docker's health, asked until true after
+   * `kroll deploy` starts it (RabbitMQ: the broker has booted).
+   */
+  readonly ready?: (shell: NodeShell, container: string) => Promise<boolean>;
   /** How the lab builds its images from Debian's packages; absent: not in the lab. */
   readonly lab?: LabImages;
 }
