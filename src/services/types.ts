@@ -123,6 +123,19 @@ export interface ServicePack {
   readonly ready?: (shell: NodeShell, container: string) => Promise<boolean>;
   /** How the lab builds its images from Debian's packages; absent: not in the lab. */
   readonly lab?: LabImages;
+  /** Its known upgrade hazards: a failure that matches one gets the hint in every report. */
+  readonly hazards?: readonly Hazard[];
+}
+
+/**
+ * A failure mechanism reproduced on the lab: a failed request whose text matches `what`, seen
+ * while a container matching `container` was changed, gets `hint` (it explains a failure, it
+ * never excuses one).
+ */
+export interface Hazard {
+  readonly container: RegExp;
+  readonly what: RegExp;
+  readonly hint: string;
 }
 
 // ------------------------------------------------------------------ the lab's images

@@ -39,4 +39,18 @@ export const PACK: ServicePack = {
       { image: "heat-engine", packages: ["python3-heat", "heat-common", "heat-engine"] },
     ],
   },
+  hazards: [
+    {
+      container: /^heat_engine$/,
+      // A lost call is a timeout at the API (504). A 500 is the engine's own error reported
+      // back (RemoteError: a database deadlock in run S), not this hazard.
+      what: /HTTP 504|MessagingTimeout/,
+      hint:
+        "known hazard: a stopping heat-engine loses the RPC calls delivered to it while it closes " +
+        "its connection (oslo.messaging acknowledges them after its poller has exited); the API " +
+        "waits rpc_response_timeout. kroll takes each engine off the shared queues at the broker " +
+        "before stopping it (upgrade.rpc_drain; the step's log says whether it could), and " +
+        "[oslo_messaging_rabbit] rabbit_qos_prefetch_count = 1 narrows what is already on its way",
+    },
+  ],
 };

@@ -31,4 +31,18 @@ export const PACK: ServicePack = {
       { image: "ironic-conductor", packages: ["python3-ironic", "ironic-common"] },
     ],
   },
+  hazards: [
+    {
+      container: /^ironic_conductor$/,
+      // Over JSON-RPC the stopping conductor's RuntimeError reaches the API as "Unexpected
+      // error raised by RPC" (the API only re-raises ironic's own exception classes).
+      what: /Can not schedule new futures|Unexpected error raised by RPC|Unable to establish connection to http|NodeNotLocked|not to be locked/,
+      hint:
+        "known hazard: Ironic 2023.1's conductor stop clears its node locks before its tasks end " +
+        "and shuts its worker pool while an API's hash ring still names it; kroll takes each " +
+        "conductor out of the ring and waits for its locks first (upgrade.rpc_drain; the step's " +
+        "log says whether it could), and [DEFAULT] hash_ring_reset_interval = 0 on ironic-api " +
+        "makes the APIs see it at once",
+    },
+  ],
 };

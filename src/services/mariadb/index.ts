@@ -25,4 +25,13 @@ export const PACK: ServicePack = {
     packages: ["mariadb-server"],
     images: [{ image: "mariadb-server", packages: ["mariadb-server"] }],
   },
+  hazards: [
+    {
+      container: /^mariadb$/,
+      what: /Lost connection|server has gone away|2013|2006/,
+      hint:
+        "known hazard: a database connection cut while a query ran on the member being replaced; " +
+        "check that the member was drained and its idle connections closed before the stop",
+    },
+  ],
 };
