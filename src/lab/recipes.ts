@@ -115,30 +115,31 @@ export function labImagePlan(versions: Resolution, mirror: AptMirror): ImageBuil
   // that adds nothing to its own base takes no PACKAGES.
   for (const { lab } of LAB_PACKS) {
     let parent = base;
+    // What the pack's base carries; an image with nothing more takes no PACKAGES.
+    let inBase: string | undefined;
     if (lab.base !== undefined) {
       parent = kollaRef(lab.base.image, "stable");
-      const packages = pinned(lab, lab.base.packages, s);
+      inBase = pinned(lab, lab.base.packages, s);
       plan.push({
         ref: parent,
         dir: lab.base.image,
         parent: base,
         args: {
           BASE_IMAGE: base,
-          PACKAGES: packages,
+          PACKAGES: inBase,
           ...(lab.base.closure ? { CLOSURE: pinned(lab, lab.base.closure, s) } : {}),
         },
         push: false,
-        packages,
+        packages: inBase,
       });
     }
     for (const image of lab.images) {
       const packages = pinned(lab, image.packages, s);
-      const same = lab.base !== undefined && pinned(lab, lab.base.packages, s) === packages;
       plan.push({
         ref: kollaRef(image.image, "stable"),
         dir: image.image,
         parent,
-        args: { BASE_IMAGE: parent, ...(same ? {} : { PACKAGES: packages }) },
+        args: { BASE_IMAGE: parent, ...(packages === inBase ? {} : { PACKAGES: packages }) },
         push: true,
         packages,
         versions: label(image.image, "stable"),

@@ -80,14 +80,21 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
   };
 
   const addressOf = (node: string): string => o.addresses.get(node) ?? node;
+  /** SQL as root at a database member; undefined when kroll has no root password. */
+  const pw = o.dbRootPassword;
+  const sqlAsRoot =
+    pw === undefined
+      ? undefined
+      : (db: { node: string; container: string }, text: string): Promise<string> =>
+          mysqlAsRoot(shell(db.node), db.container, addressOf(db.node), pw, text);
   const closeIdle = (
     node: string,
     container: string,
     only: { from?: string | undefined; ports?: readonly number[] } = {},
   ): Promise<number | undefined> =>
-    o.dbRootPassword === undefined
+    pw === undefined
       ? Promise.resolve(undefined)
-      : closeIdleSessions(shell(node), container, addressOf(node), o.dbRootPassword, only);
+      : closeIdleSessions(shell(node), container, addressOf(node), pw, only);
   const lbs = createLoadbalancerOps({
     shell,
     docker,
@@ -255,9 +262,9 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     },
 
     galera: (node, container) =>
-      o.dbRootPassword === undefined
+      pw === undefined
         ? Promise.resolve(undefined)
-        : galeraStatus(shell(node), container, addressOf(node), o.dbRootPassword),
+        : galeraStatus(shell(node), container, addressOf(node), pw),
 
     closeIdleDbSessions: (node, container) => closeIdle(node, container),
 
@@ -265,17 +272,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
 
     rpcDrain: (a) => rpcDrain(a, { shell, logger: o.logger }),
 
-    ringOut: (a) =>
-      ringOut(a, {
-        sql:
-          o.dbRootPassword === undefined
-            ? undefined
-            : (
-                (pw: string) => (db: { node: string; container: string }, text: string) =>
-                  mysqlAsRoot(shell(db.node), db.container, addressOf(db.node), pw, text)
-              )(o.dbRootPassword),
-        logger: o.logger,
-      }),
+    ringOut: (a) => ringOut(a, { sql: sqlAsRoot, logger: o.logger }),
 
     ironicBusyNodes: () =>
       o.ironicUrl === undefined ? Promise.resolve([]) : busyNodes(o.ironicUrl, o.authToken),

@@ -223,4 +223,27 @@ describe("upgrade/cluster-ops through fake ports", () => {
     expect(await ops.galera("node1", "mariadb")).to.deep.equal({ state: "Synced", size: 3 });
     expect(f.calls.join("\n")).to.not.include("secret-root");
   });
+
+  it("takes a conductor out of the ring with SQL at a database member, its password off argv", async () => {
+    const { f, ops } = opsOn(
+      { node1: { mariadb: { image: "reg/kolla/mariadb-server:stable" } } },
+      {
+        // MariaDB answers every statement with one number: 0 rows moved, 0 node locks held.
+        rules: [(argv) => (argv.includes("mariadb") ? { stdout: "0\n" } : undefined)],
+      },
+    );
+    const said = await ops.ringOut({
+      kind: "ringOut",
+      node: "node2",
+      container: "ironic_conductor",
+      stopGraceS: 30,
+      host: "10.9.0.12",
+      databases: [{ node: "node1", container: "mariadb" }],
+      settleMs: 0,
+      timeoutMs: 1_000,
+    });
+    expect(said).to.match(/^0 hardware type\(s\) unregistered at node1; no node lock held after/);
+    expect(f.calls.filter((c) => c.includes("docker exec -i mariadb"))).to.have.length(2);
+    expect(f.calls.join("\n")).to.not.include("secret-root");
+  });
 });
