@@ -11,7 +11,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { systemClock } from "../src/core/clock.js";
 import { runOpenLoop } from "../src/load/generator.js";
-import { httpRequest, keepAliveAgent } from "../src/load/http-client.js";
+import { httpRequest, keepAliveAgent } from "../src/cluster/http-client.js";
 import { Recorder } from "../src/load/recorder.js";
 
 const IMAGE = process.env.BENCH_HAPROXY_IMAGE ?? "localhost:5000/kolla/haproxy:stable";

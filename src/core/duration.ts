@@ -1,7 +1,9 @@
 /**
  * Durations as people write them in scenario files: "500ms", "90s", "5m", "1h30m".
- * Pure; the zod transform that uses it lives in scenario/schema.ts.
+ * Pure. `Duration` is the zod field every schema (the scenario's, a pack's load profile) uses.
  */
+import { z } from "zod";
+
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 type Unit = keyof typeof UNIT_MS;
 
@@ -33,3 +35,10 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/** A duration field of a schema: the text as written, parsed to milliseconds. */
+export const Duration = z
+  .string({ error: 'expected a duration such as "90s", "5m" or "1h30m"' })
+  .regex(DURATION_PATTERN, { error: 'expected a duration such as "500ms", "90s", "5m" or "1h30m"' })
+  .min(1, { error: 'expected a duration such as "90s", "5m" or "1h30m"' })
+  .transform((s) => parseDuration(s) ?? 0);

@@ -8,7 +8,7 @@ import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import { IntervalBuilder } from "../report/intervals.js";
 import type { Interval, Sample } from "../report/intervals.js";
-import { httpRequest, keepAliveAgent } from "./http-client.js";
+import { httpRequest, keepAliveAgent } from "../cluster/http-client.js";
 
 export interface PollTarget {
   /** HAProxy backend name, e.g. ironic_api_back. */

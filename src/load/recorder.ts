@@ -6,7 +6,7 @@
  * kept in full (bounded), because each one is attributed to a step in the report.
  */
 import * as hdr from "hdr-histogram-js";
-import type { ErrorClass } from "./http-client.js";
+import type { ErrorClass } from "../cluster/http-client.js";
 
 export interface RequestRecord {
   readonly profile: string;
@@ -25,7 +25,10 @@ export interface RequestRecord {
 
 export interface OperationRecord {
   readonly profile: string;
-  readonly kind: "ironic-node" | "heat-stack";
+  /** The service whose API the operation went to. */
+  readonly service: string;
+  /** The resource's kind, as its pack names it. */
+  readonly kind: string;
   readonly id: string;
   readonly verb: string;
   readonly goal: string;

@@ -7,17 +7,16 @@ import { urlHost as host } from "../cluster/http.js";
 import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import { CATALOGUE } from "../services/catalogue.js";
-import type { ServiceName } from "../services/catalogue.js";
+import { isServiceName, LOAD_PACKS, packOf } from "../services/catalogue.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
 import { haproxyEnabled } from "../scenario/derived.js";
-import type { Scenario } from "../scenario/schema.js";
+import type { HttpProfile, LoadProfile, Scenario } from "../scenario/schema.js";
 import { evaluateSlo } from "../watch/detectors.js";
 import type { Breach, SloResult } from "../watch/detectors.js";
 import { startPollers } from "./pollers.js";
 import type { PollResult, PollTarget } from "./pollers.js";
-import { runHeatProfile, runHttpProfile, runIronicProfile } from "./profiles.js";
+import { runHttpProfile, runPackProfile } from "./profiles.js";
 import type { ProfileContext } from "./profiles.js";
 import { Recorder } from "./recorder.js";
 import type { LoadSummary } from "./recorder.js";
@@ -38,19 +37,26 @@ export interface LoadSession {
   stop(): Promise<LoadResult>;
 }
 
-/** What the pollers watch: each API through the VIP and at each backend directly. */
+/**
+ * The status an API's health path answers with, from the HAProxy check its pack declares
+ * (`status 300`); 200 when it declares none.
+ */
+const healthStatus = (check: string | undefined): number =>
+  Number(/^status (\d{3})$/.exec(check ?? "")?.[1] ?? 200);
+
+/**
+ * What the pollers watch: through the VIP and at each backend directly, the API of every
+ * enabled service that has a load profile of its own.
+ */
 export function pollTargets(s: Scenario): PollTarget[] {
   const layout = layoutFor(s.kolla.release);
   const out: PollTarget[] = [];
-  const apis: [ServiceName, string, number[]][] = [
-    ["ironic", "ironic-api", [200]],
-    ["heat", "heat-api", [300]],
-  ];
-  for (const [svc, key, expect] of apis) {
-    if (!s.services.includes(svc)) continue;
-    const comp = CATALOGUE[svc].components.find((c) => c.key === key);
+  for (const pack of LOAD_PACKS) {
+    if (!s.services.includes(pack.spec.name)) continue;
+    const comp = pack.spec.components.find((c) => c.key === pack.load.api);
     if (!comp?.api) continue;
-    const { port, backend, healthPath } = comp.api;
+    const { port, backend, healthPath, check } = comp.api;
+    const expect = [healthStatus(check)];
     if (haproxyEnabled(s))
       out.push({
         backend,
@@ -66,6 +72,19 @@ export function pollTargets(s: Scenario): PollTarget[] {
   return out;
 }
 
+/** The URL of a service's API component through the front (the VIP, or the first node). */
+export function frontUrl(s: Scenario, service: string, component: string): string {
+  const spec = isServiceName(service) ? packOf(service).spec : undefined;
+  const port = spec?.components.find((c) => c.key === component)?.api?.port;
+  if (port === undefined) throw new Error(`${service} has no API component ${component}`);
+  const front = host(
+    haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
+  );
+  return `http://${front}:${port}`;
+}
+
+const isHttpProfile = (p: LoadProfile): p is HttpProfile => p.kind === "http";
+
 export function startLoad(
   s: Scenario,
   deps: { clock: Clock; logger: Logger; durationMs: number },
@@ -79,9 +98,6 @@ export function startLoad(
   const hard = new AbortController();
   setMaxListeners(0, hard.signal);
   const durationMs = Math.min(deps.durationMs, s.load.max_duration);
-  const vip = host(
-    haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
-  );
   // A probe unanswered for 10 s is an outage to a user; a tighter deadline mistakes a busy
   // API (a neighbour container starting on the same cores) for a down one.
   const pollers = startPollers(pollTargets(s), {
@@ -121,14 +137,12 @@ export function startLoad(
     });
   const running = s.load.enabled
     ? s.load.profiles.map((p) => {
-        switch (p.kind) {
-          case "ironic":
-            return guard(p.name, runIronicProfile(p, ctx(`http://${vip}:6385`, p.rate)));
-          case "heat":
-            return guard(p.name, runHeatProfile(p, ctx(`http://${vip}:8004`, p.rate)));
-          case "http":
-            return guard(p.name, runHttpProfile(p, ctx("", p.rate)));
-        }
+        if (isHttpProfile(p)) return guard(p.name, runHttpProfile(p, ctx("", p.rate)));
+        const pack = LOAD_PACKS.find((x) => x.spec.name === p.kind);
+        if (!pack)
+          return guard(p.name, Promise.reject(new Error(`no pack has a load of kind ${p.kind}`)));
+        const url = frontUrl(s, pack.spec.name, pack.load.api);
+        return guard(p.name, runPackProfile(pack.spec.name, pack.load, p, ctx(url, p.rate)));
       })
     : [];
   // The whole session is bounded: work stops at the duration, whatever else happens.

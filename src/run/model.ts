@@ -195,7 +195,7 @@ export function causeOfOperation(
   spans: readonly ActionSpan[],
   op: OperationRecord,
 ): Attribution | undefined {
-  const svc = op.kind === "heat-stack" ? "heat" : "ironic";
+  const svc = op.service;
   // Only what stops a container or moves the VIP can lose an operation in flight.
   const overlapping = spans
     .filter(

@@ -7,21 +7,18 @@
  * ("500ms", "90s", "5m", "1h30m") that parse to milliseconds; paths relative to the scenario
  * file. `strictObject` everywhere, so a misspelt key is an error, not a silent default.
  */
-import { LAB_PACKS } from "../services/catalogue.js";
+import { LAB_PACKS, LOAD_PACKS } from "../services/catalogue.js";
+import type { ProfileBase } from "../services/types.js";
 import { isIP } from "node:net";
 import { z } from "zod";
-import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
+import { Duration } from "../core/duration.js";
 import { SERVICES } from "../services/catalogue.js";
 import { RELEASES } from "../kolla/releases.js";
 import { ROLES } from "../kolla/layout.js";
 
 // ---------------------------------------------------------------- scalars
 
-export const Duration = z
-  .string({ error: 'expected a duration such as "90s", "5m" or "1h30m"' })
-  .regex(DURATION_PATTERN, { error: 'expected a duration such as "500ms", "90s", "5m" or "1h30m"' })
-  .min(1, { error: 'expected a duration such as "90s", "5m" or "1h30m"' })
-  .transform((s) => parseDuration(s) ?? 0);
+export { Duration };
 
 const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const NodeName = z.string().regex(NAME_RE, {
@@ -267,33 +264,6 @@ export const Upgrade = z.strictObject({
 // ---------------------------------------------------------------- load
 
 const Rate = z.number().positive({ error: "expected a rate in requests per second, above 0" });
-const Microversion = z
-  .string()
-  .regex(/^1\.\d{1,3}$/, { error: 'expected an API microversion such as "1.82"' });
-
-export const IronicProfile = z.strictObject({
-  kind: z.literal("ironic"),
-  name: z.string().min(1).default("ironic"),
-  /** list/show requests per second. */
-  rate: Rate.default(10),
-  concurrency: z.number().int().min(1).max(1024).default(16),
-  /** Requests are spread over these microversions (pinning shows up as 406 on the newest). */
-  microversions: z.array(Microversion).min(1).default(["1.82", "1.80"]),
-  /** Node lifecycles (create → manage → provide → active → undeploy → delete) kept in flight. */
-  lifecycles: z.number().int().min(0).max(64).default(2),
-  operation_deadline: Duration.prefault("5m"),
-});
-export const HeatProfile = z.strictObject({
-  kind: z.literal("heat"),
-  name: z.string().min(1).default("heat"),
-  rate: Rate.default(10),
-  concurrency: z.number().int().min(1).max(1024).default(16),
-  /** Stacks (create → CREATE_COMPLETE → delete → gone) kept in flight. */
-  stacks: z.number().int().min(0).max(64).default(2),
-  /** OS::Heat::TestResource wait per resource, in seconds. */
-  wait_secs: z.number().int().min(0).max(600).default(3),
-  operation_deadline: Duration.prefault("5m"),
-});
 export const HttpProfile = z.strictObject({
   kind: z.literal("http"),
   name: z.string().min(1),
@@ -305,13 +275,33 @@ export const HttpProfile = z.strictObject({
   rate: Rate.default(10),
   concurrency: z.number().int().min(1).max(1024).default(16),
 });
-export type IronicProfile = z.infer<typeof IronicProfile>;
-export type HeatProfile = z.infer<typeof HeatProfile>;
 export type HttpProfile = z.infer<typeof HttpProfile>;
-export const LoadProfile = z.discriminatedUnion("kind", [IronicProfile, HeatProfile, HttpProfile], {
-  error: 'expected kind to be one of "ironic", "heat", "http"',
-});
-export type LoadProfile = z.infer<typeof LoadProfile>;
+
+/**
+ * A pack's load profile (src/services/<service>/load.ts): `kind` is the service, and the fields
+ * every profile has come first; the pack's own fields are checked by the pack's schema.
+ */
+export type PackProfile = ProfileBase & { readonly [field: string]: unknown };
+
+/** Each pack with a load: its profile's schema, the common fields plus the pack's own. */
+export const PACK_PROFILES: readonly z.ZodObject[] = LOAD_PACKS.map(({ spec, load }) =>
+  z.strictObject({
+    kind: z.literal(spec.name),
+    name: z.string().min(1).default(spec.name),
+    /** Reads per second. */
+    rate: Rate.default(10),
+    concurrency: z.number().int().min(1).max(1024).default(16),
+    ...load.fields,
+  }),
+);
+const LOAD_KINDS = [...LOAD_PACKS.map((p) => p.spec.name), "http"];
+
+// The union is built from the registry, so its static type is given here: a pack's profile is
+// read back by the pack with the very fields that parsed it (services/types.ts, defineLoad).
+export const LoadProfile = z.discriminatedUnion("kind", [HttpProfile, ...PACK_PROFILES], {
+  error: `expected kind to be one of ${LOAD_KINDS.map((k) => `"${k}"`).join(", ")}`,
+}) as unknown as z.ZodType<HttpProfile | PackProfile, unknown>;
+export type LoadProfile = HttpProfile | PackProfile;
 
 export const Load = z.strictObject({
   enabled: z.boolean().default(true),

@@ -8,7 +8,9 @@ import { PACKS } from "./index.js";
 import { SERVICES } from "./types.js";
 import type {
   Component,
+  KeptSpec,
   LabImages,
+  LoadSpec,
   Recipe,
   ServiceName,
   ServicePack,
@@ -36,6 +38,16 @@ export const packOf = (service: ServiceName): ServicePack => PACKS[service];
 export const LAB_PACKS: readonly (ServicePack & { readonly lab: LabImages })[] = SERVICES.map(
   (s) => PACKS[s],
 ).filter((p): p is ServicePack & { lab: LabImages } => p.lab !== undefined);
+
+/** The packs with a load profile of their own, in site order. */
+export const LOAD_PACKS: readonly (ServicePack & { readonly load: LoadSpec })[] = SERVICES.map(
+  (s) => PACKS[s],
+).filter((p): p is ServicePack & { readonly load: LoadSpec } => p.load !== undefined);
+
+/** The packs that keep resources across the upgrade, in site order. */
+export const KEPT_PACKS: readonly (ServicePack & { readonly kept: KeptSpec })[] = SERVICES.map(
+  (s) => PACKS[s],
+).filter((p): p is ServicePack & { readonly kept: KeptSpec } => p.kept !== undefined);
 
 export const CATALOGUE: Readonly<Record<ServiceName, ServiceSpec>> = Object.fromEntries(
   SERVICES.map((s) => [s, PACKS[s].spec]),

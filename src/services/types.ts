@@ -3,7 +3,10 @@
  * service, in one folder, src/services/<service>/. Engines import this file; a pack imports
  * this file, kolla/, core/ and the cluster ports, never an engine.
  */
+import type { z } from "zod";
+import type { HttpOutcome, SendOptions as RequestOptions } from "../cluster/http-client.js";
 import type { NodeShell } from "../cluster/ports.js";
+import type { Clock } from "../core/clock.js";
 import type { Release } from "../kolla/releases.js";
 
 // ------------------------------------------------------------------ names and components
@@ -125,6 +128,15 @@ export interface ServicePack {
   readonly lab?: LabImages;
   /** Its known upgrade hazards: a failure that matches one gets the hint in every report. */
   readonly hazards?: readonly Hazard[];
+  /** Its load profile (`load.profiles[].kind` is the service's name); absent: no load of its own. */
+  readonly load?: LoadSpec;
+  /** Resources created before the upgrade and checked after it (grenade-style); absent: none. */
+  readonly kept?: KeptSpec;
+  /**
+   * An end-to-end proof on a freshly started API (`kroll lab smoke` and the deploy tests): one
+   * real operation taken to its goal; `onState` reports each state reached.
+   */
+  readonly smoke?: (api: Send, clock: Clock, onState: (line: string) => void) => Promise<void>;
 }
 
 /**
@@ -361,3 +373,129 @@ export interface Tracked {
 
 /** A pack's judge of one of its operations: a verdict from the latest observation. */
 export type Judge = (op: Tracked, o: Observation, now: number) => Verdict;
+
+// ------------------------------------------------------------------ requests, load and kept resources
+// The engines own the mechanism (connections, recording, the open loop, polling, deadlines);
+// a pack says what to send and how to read the answers. Every request goes to the pack's API
+// through the front: HAProxy's VIP, or the first node when there is no loadbalancer.
+
+export interface SendOptions extends RequestOptions {
+  /** When the open loop meant to send it: latency counts from there. */
+  readonly due?: number;
+  /** Recorded with the request (a pinned API answers 406 above its release's). */
+  readonly microversion?: string;
+}
+
+/**
+ * One request to the pack's API. Never throws: the outcome classifies what went wrong.
+ * `route` is the path template the report groups requests by (`/v1/nodes/{uuid}`).
+ */
+export type Send = (
+  route: string,
+  method: string,
+  path: string,
+  o?: SendOptions,
+) => Promise<HttpOutcome>;
+
+/** An accepted operation the load follows: the resource, the verb and the state meaning done. */
+export interface FollowedOp {
+  /** The resource's kind as the report names it (`ironic-node`). */
+  readonly kind: string;
+  readonly id: string;
+  readonly verb: string;
+  readonly goal: string;
+  readonly deadlineMs: number;
+}
+
+/** What the load engine lends one profile of a pack. */
+export interface LoadKit {
+  readonly clock: Clock;
+  /** Aborted when the load stops starting new work. */
+  readonly stop: AbortSignal;
+  readonly send: Send;
+  /** The open-loop reads at the profile's rate and concurrency: `read(k, due)` sends the k-th. */
+  reads(read: (k: number, due: number) => Promise<void>): Promise<void>;
+  /** Polls `observe` until `judge` gives a verdict, records the operation; true when done. */
+  follow(
+    op: FollowedOp,
+    observe: () => Promise<Observation | "unknown">,
+    judge: Judge,
+  ): Promise<boolean>;
+}
+
+/** The fields every load profile has; the scenario adds them to a pack's own. */
+export interface ProfileBase {
+  readonly kind: string;
+  readonly name: string;
+  /** Reads per second. */
+  readonly rate: number;
+  readonly concurrency: number;
+}
+
+export interface LoadSpec {
+  /** The API component the load is sent to. */
+  readonly api: string;
+  /** The profile's own fields, as zod fields (the scenario checks them, with defaults). */
+  readonly fields: z.ZodRawShape;
+  /** A profile as the scenario parsed it with `fields`. */
+  readonly run: (profile: ProfileBase, kit: LoadKit) => Promise<void>;
+}
+
+/**
+ * A pack's load profile, typed by its fields: `run` gets the profile the scenario parsed with
+ * those very fields, so the one cast here is sound.
+ */
+export function defineLoad<F extends z.ZodRawShape>(
+  api: string,
+  fields: F,
+  run: (profile: ProfileBase & z.infer<z.ZodObject<F>>, kit: LoadKit) => Promise<void>,
+): LoadSpec {
+  return {
+    api,
+    fields,
+    run: (p, kit) => run(p as ProfileBase & z.infer<z.ZodObject<F>>, kit),
+  };
+}
+
+/** A resource kept across the upgrade; `data` must read the same after it. */
+export interface KeptResource {
+  readonly service: string;
+  readonly kind: string;
+  readonly id: string;
+  readonly name: string;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/** What the resource engine lends a pack's kept resources. */
+export interface KeptKit {
+  readonly send: Send;
+  readonly clock: Clock;
+  /** Per resource and step. */
+  readonly deadlineMs: number;
+  readonly pollMs: number;
+}
+
+/**
+ * One check of a kept resource: `fn` answers what it saw, or throws with what is wrong. Returns
+ * whether it passed (a failed `present` ends the resource's checks).
+ */
+export type KeptStep = (check: string, fn: () => Promise<string>) => Promise<boolean>;
+
+export interface KeptSpec {
+  /** The API component the resources live behind. */
+  readonly api: string;
+  /** How many the run keeps. */
+  readonly count: number;
+  /** Creates resource `name` and takes it to its steady state; `created` as soon as it exists. */
+  create(
+    kit: KeptKit,
+    name: string,
+    sample: string,
+    created: (k: KeptResource) => void,
+  ): Promise<void>;
+  /**
+   * After the upgrade: present, state, data, usable (the new code can act on it), cleanup (it
+   * is removed) — each through `step`.
+   */
+  verify(kit: KeptKit, k: KeptResource, step: KeptStep): Promise<void>;
+}

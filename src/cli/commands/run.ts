@@ -5,7 +5,6 @@
  * and every container → verdict and reports (summary.json, events.jsonl, junit.xml,
  * report.html) in the run directory. Exit 0 pass, 1 fail, 2 bad input, 3 environment.
  */
-import { urlHost as host } from "../../cluster/http.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
@@ -20,14 +19,13 @@ import { startLoad } from "../../load/session.js";
 import type { LoadResult, LoadSession } from "../../load/session.js";
 import { spansFromJournal } from "../../report/model.js";
 import { readScenario } from "../../scenario/read.js";
-import { haproxyEnabled } from "../../scenario/derived.js";
 import type { Scenario } from "../../scenario/schema.js";
 import { allowedDisruptionMs, readHistory } from "../../run/history.js";
 import { reportHtml } from "../../run/html.js";
 import { junitXml } from "../../run/junit.js";
 import { buildRunReport, describeCause } from "../../run/model.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "../../run/model.js";
-import { createResources, verifyResources } from "../../run/resources.js";
+import { createResources, keptServices, verifyResources } from "../../run/resources.js";
 import { scrubber, secretValues } from "../../run/scrub.js";
 import { readExistingPasswords } from "../../inventory/read.js";
 import type { KeptResource, ResourceCheck } from "../../run/resources.js";
@@ -54,9 +52,6 @@ interface Values {
   json?: boolean;
   adopt?: boolean;
 }
-
-/** Resources kept across the upgrade, per API. */
-const KEEP = { nodes: 2, stacks: 2 };
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   const startedAt = systemClock.now();
@@ -191,12 +186,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   let load: LoadSession | undefined;
   let watchers: Watchers | undefined;
   let ticker: NodeJS.Timeout | undefined;
-  const front = host(
-    haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
-  );
   const resDeps = {
-    ironicUrl: s.services.includes("ironic") ? `http://${front}:6385` : undefined,
-    heatUrl: s.services.includes("heat") ? `http://${front}:8004` : undefined,
+    services: keptServices(s),
     clock: systemClock,
     deadlineMs: 5 * 60_000,
   };
@@ -238,7 +229,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
     await phase(
       "resources",
-      () => createResources(resDeps, { ...KEEP, tag: utcStamp(startedAt).toLowerCase() }, kept),
+      () => createResources(resDeps, utcStamp(startedAt).toLowerCase(), kept),
       () => `${kept.length} created: ${kept.map((k) => k.name).join(", ")}`,
     );
     stopped("the resources were created (they are removed now); no load started");

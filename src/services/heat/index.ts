@@ -1,6 +1,8 @@
 /** PURE. The heat pack: its kolla layout and its upgrade recipe. */
 import { apiEndpoint, component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { heatSmoke, HEAT_KEPT } from "./kept.js";
+import { HEAT_LOAD } from "./load.js";
 import { renderHeat } from "./render.js";
 import { HEAT, HEAT_KOLLA } from "./recipe.js";
 
@@ -25,6 +27,9 @@ export const PACK: ServicePack = {
   recipe: HEAT,
   kollaRecipe: HEAT_KOLLA,
   render: renderHeat,
+  load: HEAT_LOAD,
+  kept: HEAT_KEPT,
+  smoke: heatSmoke,
   database: true,
   lab: {
     source: "heat",

@@ -1,6 +1,8 @@
 /** PURE. The ironic pack: its kolla layout and its upgrade recipe. */
 import { apiEndpoint, component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { ironicSmoke, IRONIC_KEPT } from "./kept.js";
+import { IRONIC_LOAD } from "./load.js";
 import { renderIronic } from "./render.js";
 import { IRONIC, IRONIC_KOLLA } from "./recipe.js";
 
@@ -21,6 +23,9 @@ export const PACK: ServicePack = {
   recipe: IRONIC,
   kollaRecipe: IRONIC_KOLLA,
   render: renderIronic,
+  load: IRONIC_LOAD,
+  kept: IRONIC_KEPT,
+  smoke: ironicSmoke,
   database: true,
   lab: {
     source: "ironic",

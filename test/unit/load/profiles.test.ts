@@ -10,9 +10,22 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { systemClock } from "../../../src/core/clock.js";
-import { runHeatProfile, runIronicProfile } from "../../../src/load/profiles.js";
+import { runPackProfile } from "../../../src/load/profiles.js";
+import type { ProfileContext } from "../../../src/load/profiles.js";
 import { Recorder } from "../../../src/load/recorder.js";
-import { HeatProfile, IronicProfile } from "../../../src/scenario/schema.js";
+import { LoadProfile } from "../../../src/scenario/schema.js";
+import type { PackProfile } from "../../../src/scenario/schema.js";
+import { packOf } from "../../../src/services/catalogue.js";
+
+/** A pack's profile, parsed as the scenario parses it, run through the load engine. */
+const runProfile =
+  (service: "ironic" | "heat", fields: Record<string, unknown>) =>
+  (ctx: ProfileContext): Promise<void> => {
+    const load = packOf(service).load;
+    if (!load) throw new Error(`${service} has no load`);
+    const p = LoadProfile.parse({ kind: service, ...fields }) as PackProfile;
+    return runPackProfile(service, load, p, ctx);
+  };
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -46,7 +59,7 @@ const ironicError = {
 
 /** Runs a profile with no reads, one lifecycle, until `until()` or 8 s. */
 async function runOne(
-  start: (ctx: Parameters<typeof runHeatProfile>[1]) => Promise<void>,
+  start: (ctx: ProfileContext) => Promise<void>,
   url: string,
   until: (r: Recorder) => boolean,
 ): Promise<Recorder> {
@@ -94,9 +107,8 @@ describe("load/profiles: following operations through API errors", () => {
       });
     });
     server = s.server;
-    const p = HeatProfile.parse({ kind: "heat", stacks: 1 });
     const r = await runOne(
-      (ctx) => runHeatProfile(p, ctx),
+      runProfile("heat", { stacks: 1 }),
       s.url,
       (rec) => rec.summary().operations.length >= 2,
     );
@@ -157,9 +169,8 @@ describe("load/profiles: following operations through API errors", () => {
       return send(res, 404, {});
     });
     server = s.server;
-    const p = IronicProfile.parse({ kind: "ironic", lifecycles: 1 });
     const r = await runOne(
-      (ctx) => runIronicProfile(p, ctx),
+      runProfile("ironic", { lifecycles: 1 }),
       s.url,
       (rec) => rec.summary().operations.length >= 5,
     );

@@ -84,6 +84,7 @@ describe("load/recorder", () => {
     r.onFailure = (x) => seen.push("id" in x ? `${x.id} ${x.status}` : "");
     const op = {
       profile: "heat",
+      service: "heat",
       kind: "heat-stack" as const,
       verb: "create",
       goal: "CREATE_COMPLETE",

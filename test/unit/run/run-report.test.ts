@@ -146,6 +146,7 @@ function inputs(
   r.operationStarted();
   r.operation({
     profile: "heat",
+    service: "heat",
     kind: "heat-stack",
     id: "st-1",
     verb: "create",
@@ -288,7 +289,9 @@ describe("run/model: the verdict and what each failure is tied to", () => {
     // heat_stuck_stacks: record → it does not count against the step.
     expect(r.steps.find((s) => s.wave === 4)?.failedOperations).to.equal(0);
     const spans = spansFromJournal(journal);
-    expect(causeOfOperation(spans, { ...op!, kind: "ironic-node" })?.wave).to.not.equal(4);
+    expect(
+      causeOfOperation(spans, { ...op!, service: "ironic", kind: "ironic-node" })?.wave,
+    ).to.not.equal(4);
   });
 
   it("passes when every check passes, and fails on one bad container or resource check", () => {

@@ -290,3 +290,45 @@ export function httpRequest(r: HttpRequest): Promise<HttpOutcome> {
     req.end();
   });
 }
+
+/**
+ * The body of a 2xx answer, parsed; undefined for anything else. An API answering 500 or 503
+ * through HAProxy mid-upgrade still sends JSON (an error document): it must never be read as the
+ * resource (a node without provision_state would look deleted).
+ */
+export function okJson<T>(r: HttpOutcome): Partial<T> | undefined {
+  if (r.status === undefined || r.status < 200 || r.status > 299) return undefined;
+  try {
+    const v: unknown = JSON.parse(r.body);
+    return typeof v === "object" && v !== null ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a caller asks for one request to an API; the outcome never throws. */
+export interface SendOptions {
+  /** A string is sent as is; anything else as JSON. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Statuses that count as success (default 2xx and 3xx). */
+  readonly expect?: readonly number[];
+}
+
+/**
+ * Requests to the API at `base`, each on a new connection and unrecorded: what the resources,
+ * the smoke proofs and the tests send (the load records its own, on kept-alive connections).
+ */
+export const sendTo =
+  (base: string, timeoutMs = 70_000) =>
+  (_route: string, method: string, path: string, o: SendOptions = {}): Promise<HttpOutcome> =>
+    httpRequest({
+      method,
+      url: `${base}${path}`,
+      timeoutMs,
+      ...(o.body !== undefined
+        ? { body: typeof o.body === "string" ? o.body : JSON.stringify(o.body) }
+        : {}),
+      ...(o.headers ? { headers: o.headers } : {}),
+      ...(o.expect ? { expect: o.expect } : {}),
+    });
