@@ -132,11 +132,8 @@ export interface ServicePack {
   readonly load?: LoadSpec;
   /** Resources created before the upgrade and checked after it (grenade-style); absent: none. */
   readonly kept?: KeptSpec;
-  /**
-   * An end-to-end proof on a freshly started API (`kroll lab smoke` and the deploy tests): one
-   * real operation taken to its goal; `onState` reports each state reached.
-   */
-  readonly smoke?: (api: Send, clock: Clock, onState: (line: string) => void) => Promise<void>;
+  /** An end-to-end proof on a freshly deployed API (`kroll lab smoke` and the deploy tests). */
+  readonly smoke?: SmokeProof;
 }
 
 /**
@@ -455,6 +452,13 @@ export function defineLoad<F extends z.ZodRawShape>(
     fields,
     run: (p, kit) => run(p as ProfileBase & z.infer<z.ZodObject<F>>, kit),
   };
+}
+
+/** One real operation taken to its goal through the API; `onState` reports each state reached. */
+export interface SmokeProof {
+  /** The API component it goes to. */
+  readonly api: string;
+  readonly run: (send: Send, clock: Clock, onState: (line: string) => void) => Promise<void>;
 }
 
 /** A resource kept across the upgrade; `data` must read the same after it. */

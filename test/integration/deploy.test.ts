@@ -50,7 +50,7 @@ async function smokeThroughVip(): Promise<void> {
     const lines: string[] = [];
     const proof = packOf(service).smoke;
     expect(proof, `${service} has a smoke proof`).to.not.equal(undefined);
-    await proof?.(sendTo(`http://${VIP}:${port}`), systemClock, (l) => lines.push(l));
+    await proof?.run(sendTo(`http://${VIP}:${port}`), systemClock, (l) => lines.push(l));
     expect(lines).to.have.length(want.length);
     want.forEach((re, i) => expect(lines[i]).to.match(re));
   }

@@ -264,6 +264,50 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
     expect(r.stdout)
       .to.match(/ironic node \w+ → active/)
       .and.match(/heat stack \w+ → CREATE_COMPLETE/);
+    // It deployed as kroll deploy does (HAProxy and the VIP included) and took it all away.
+    expect(r.stdout).to.match(
+      /containers of haproxy, mariadb, .*; proofs of ironic, heat through the VIP/,
+    );
+    for (const node of ["node1", "node2"]) {
+      const left = docker(
+        "exec",
+        `kroll-lab-${node}`,
+        "sh",
+        "-c",
+        "docker ps -aq; docker volume ls -q; ls -A /etc/kolla 2>/dev/null; ip -o addr | grep -w 172.30.92.250 || true",
+      );
+      expect(left, `left on ${node}`).to.equal("");
+    }
+  });
+
+  it("refuses to smoke nodes that run one of the lab scenario's containers, naming it, and changes nothing", async () => {
+    // A container with the scenario's label, as kroll deploy leaves them (the image the smoke pulled).
+    const node1 = (...args: string[]): string => docker("exec", "kroll-lab-node1", ...args);
+    node1(
+      "docker",
+      "run",
+      "-d",
+      "--name",
+      "memcached",
+      "--label",
+      "org.openstack.kroll.scenario=lab",
+      "--entrypoint",
+      "sleep",
+      "kroll-registry:5000/kolla/memcached:stable",
+      "600",
+    );
+    try {
+      const r = await runKroll(["lab", "smoke"], { timeoutMs: 120_000 });
+      expect(r.code).to.equal(3);
+      expect(r.stderr).to.match(
+        /^error: the lab's nodes already run scenario "lab" \(memcached@node1\)/m,
+      );
+      expect(r.stderr).to.not.match(/^\s+at /m);
+      expect(node1("docker", "ps", "-a", "--format", "{{.Names}}")).to.equal("memcached");
+      expect(node1("sh", "-c", "ls -A /etc/kolla 2>/dev/null || true")).to.equal("");
+    } finally {
+      node1("docker", "rm", "-f", "memcached");
+    }
   });
 
   it("is idempotent: a second up builds, pushes and recreates nothing", async () => {

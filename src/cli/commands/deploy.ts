@@ -59,6 +59,27 @@ export function checkDeployable(loaded: LoadedScenario): void {
   }
 }
 
+/** The plan of the scenario's stable phase, from its kolla inputs (written as `deploy` writes them). */
+export async function stablePlan(
+  ctx: CommandContext<unknown>,
+  loaded: LoadedScenario,
+  kollaDirOverride?: string,
+): Promise<DeployPlan> {
+  const gen = await writeKollaInputs({
+    loaded,
+    outDir: kollaDirFor(loaded, ctx.cwd, kollaDirOverride),
+    home: ctx.home,
+    cwd: ctx.cwd,
+    phase: "stable",
+  });
+  return renderDeploy({
+    scenario: loaded.scenario,
+    tree: gen.tree,
+    passwords: gen.passwords.values,
+    phase: "stable",
+  });
+}
+
 /** Writes the stable-phase kolla inputs and deploys the stable images (shared with `kroll run`). */
 export async function deployStable(
   ctx: CommandContext<unknown>,

@@ -14,6 +14,8 @@ import { labDown, labLayout, labPaths, labStatus, labUp, MAX_NODES } from "../..
 import type { LabDeps } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { readScenario } from "../../scenario/read.js";
+import { openSession } from "./cluster-session.js";
+import { deployStable, stablePlan } from "./deploy.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 
@@ -163,8 +165,25 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     case "smoke": {
       const { labSmoke } = await import("../../lab/smoke.js");
       const lab = await readScenario(labPaths(stateDir).scenario, ctx.cwd);
-      const r = await labSmoke({ ...deps, tag: "stable" }, lab);
-      for (const line of r.lines) ctx.out.line(line);
+      const session = await openSession(lab.scenario, ctx.logger, false);
+      try {
+        let deployed: Awaited<ReturnType<typeof deployStable>> | undefined;
+        const once = async () => (deployed ??= await deployStable(ctx, lab, session, undefined));
+        const r = await labSmoke(
+          {
+            cluster: session.cluster,
+            dockers: session.dockers,
+            logger: ctx.logger,
+            clock: systemClock,
+            plan: async () => stablePlan(ctx, lab),
+            deploy: async () => (await once()).report,
+          },
+          lab.scenario,
+        );
+        for (const line of r.lines) ctx.out.line(line);
+      } finally {
+        session.close();
+      }
       return EXIT.ok;
     }
   }

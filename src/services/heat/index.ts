@@ -29,7 +29,7 @@ export const PACK: ServicePack = {
   render: renderHeat,
   load: HEAT_LOAD,
   kept: HEAT_KEPT,
-  smoke: heatSmoke,
+  smoke: { api: "heat-api", run: heatSmoke },
   database: true,
   lab: {
     source: "heat",

@@ -25,7 +25,7 @@ export const PACK: ServicePack = {
   render: renderIronic,
   load: IRONIC_LOAD,
   kept: IRONIC_KEPT,
-  smoke: ironicSmoke,
+  smoke: { api: "ironic-api", run: ironicSmoke },
   database: true,
   lab: {
     source: "ironic",
