@@ -37,7 +37,3 @@ export async function fetchText(
     request.catch(() => undefined); // settled or abandoned: never an unhandled rejection
   }
 }
-
-/** An address as the host part of a URL or a bind line: an IPv6 one in brackets. */
-export const urlHost = (address: string): string =>
-  address.includes(":") ? `[${address}]` : address;

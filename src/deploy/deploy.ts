@@ -16,9 +16,10 @@ import type { Clock } from "../core/clock.js";
 import { InterruptedError, RunFailedError, UsageError } from "../core/errors.js";
 import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
+import { vipPrefix } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { packOf } from "../services/catalogue.js";
-import { galeraStatus, mysqlAsRoot } from "../services/mariadb/ops.js";
+import type { BringUpKit, DeployUnit } from "../services/types.js";
 import { haproxyRuntime } from "../services/haproxy/runtime.js";
 import { parseShowStat } from "../services/haproxy/stats.js";
 import { LABELS } from "./render.js";
@@ -156,11 +157,7 @@ export async function deploy(
   if (holder !== undefined) {
     const iface =
       s.cluster.nodes.find((n) => n.name === holder)?.interfaces?.network ?? s.network.interface;
-    const prefix = plan.vip.includes(":")
-      ? 128
-      : s.cluster.lab
-        ? Number(s.cluster.lab.subnet.split("/")[1])
-        : 32;
+    const prefix = vipPrefix(s);
     await cluster
       .shell(holder)
       .run(
@@ -214,8 +211,19 @@ export async function deploy(
       { service: sp.service },
     );
     for (const u of changed) await writeFiles(cluster.shell(u.node), u);
-    if (sp.service === "mariadb") {
-      await deployMariadb(deps, sp, actions, plan);
+    const pack = packOf(sp.service);
+    if (pack.bringUp || pack.createDatabases) {
+      const kit = bringUpKit(deps, sp, plan);
+      const units: DeployUnit[] = sp.units.map((u) => ({
+        node: u.node,
+        address: u.address,
+        container: u.container,
+        action: actions.get(u) ?? "unchanged",
+      }));
+      if (pack.bringUp) await pack.bringUp(units, kit);
+      else for (const u of units) if (u.action !== "unchanged") await kit.apply(u);
+      if (pack.createDatabases && units[0])
+        await pack.createDatabases(units[0], kit, plan.databases);
     } else {
       if (packOf(sp.service).database === true) {
         // kolla runs the bootstrap (db sync) once, from the first API host, with the new image.
@@ -245,11 +253,23 @@ export async function deploy(
         }),
       ),
     );
-    const ready = packOf(sp.service).ready;
-    if (ready !== undefined)
+    const member = pack.bringUp ? undefined : pack.member;
+    if (member !== undefined)
       for (const u of sp.units)
-        await waitFor(clock, `${sp.service} on ${u.node} ready`, 120_000, () =>
-          ready(cluster.shell(u.node), u.container),
+        await waitFor(
+          clock,
+          `${sp.service} on ${u.node} ${member.what}`,
+          120_000,
+          async () =>
+            (
+              await member.check({
+                shell: cluster.shell(u.node),
+                container: u.container,
+                address: u.address,
+                size: sp.units.length,
+                dbRootPassword: plan.secrets.dbRoot,
+              })
+            ).ok,
         );
     for (const u of sp.units)
       report.push({
@@ -337,88 +357,53 @@ async function oneShot(
   );
 }
 
-async function deployMariadb(
-  deps: DeployDeps,
-  sp: ServicePlan,
-  actions: Map<ContainerUnit, UnitAction>,
-  plan: DeployPlan,
-): Promise<void> {
+/**
+ * What the deploy lends a pack that brings its containers up its own way (`bringUp`) and the
+ * database pack's `createDatabases`.
+ */
+function bringUpKit(deps: DeployDeps, sp: ServicePlan, plan: DeployPlan): BringUpKit {
   const { cluster, dockers, logger } = deps;
-  const docker = (node: string): DockerApi => dockers.get(node) as DockerApi;
-  const [first, ...rest] = sp.units;
-  if (!first) return;
-  const size = sp.units.length;
-  const fresh = sp.units.every((u) => actions.get(u) === "created");
-  if (fresh) {
-    // A new cluster: data directory and root password on the first host, which starts the
-    // cluster; the others join by state transfer; then the first restarts as a plain member.
-    await oneShot(
-      cluster.shell(first.node),
-      first,
-      "KOLLA_BOOTSTRAP",
-      logger,
-      { DB_ROOT_PASSWORD: plan.secrets.dbRoot },
-      ["mariadb:/var/lib/mysql"],
-    );
-    await docker(first.node).create({
-      ...first.spec,
-      env: { ...first.spec.env, KOLLA_GALERA_NEW_CLUSTER: "" },
-    });
-    await docker(first.node).start(first.container);
-    await waitSynced(deps, first, 1, plan);
-    for (const u of rest) {
-      await docker(u.node).create(u.spec);
+  const docker = (node: string): DockerApi => {
+    const d = dockers.get(node);
+    if (!d) throw new RunFailedError(`no Docker connection to ${node}`);
+    return d;
+  };
+  const unitOf = (u: DeployUnit): ContainerUnit => {
+    const c = sp.units.find((x) => x.node === u.node && x.container === u.container);
+    if (!c) throw new RunFailedError(`${u.container}@${u.node} is not in the plan`);
+    return c;
+  };
+  const member = packOf(sp.service).member;
+  return {
+    shell: (node) => cluster.shell(node),
+    dbRootPassword: plan.secrets.dbRoot,
+    oneShot: (u, mode, secretEnv = {}, binds = []) =>
+      oneShot(cluster.shell(u.node), unitOf(u), mode, logger, { ...secretEnv }, [...binds]),
+    async start(u, env = {}) {
+      const c = unitOf(u);
+      await docker(u.node).create({ ...c.spec, env: { ...c.spec.env, ...env } });
       await docker(u.node).start(u.container);
-      await waitSynced(deps, u, sp.units.indexOf(u) + 1, plan);
-    }
-    await replace(docker(first.node), first, "replaced");
-    await waitSynced(deps, first, size, plan);
-  } else {
-    // An existing cluster: one member at a time, each back in sync before the next.
-    for (const u of sp.units.filter((x) => actions.get(x) !== "unchanged")) {
-      await replace(docker(u.node), u, actions.get(u));
-      await waitSynced(deps, u, size, plan);
-    }
-  }
-  const sql = plan.databases
-    .map(
-      (d) =>
-        `CREATE DATABASE IF NOT EXISTS \`${d.name}\`; CREATE USER IF NOT EXISTS '${d.user}'@'%' IDENTIFIED BY '${d.password}'; ALTER USER '${d.user}'@'%' IDENTIFIED BY '${d.password}'; GRANT ALL PRIVILEGES ON \`${d.name}\`.* TO '${d.user}'@'%';`,
-    )
-    .join("\n");
-  await mysql(cluster.shell(first.node), first, plan, sql);
-}
-
-async function mysql(
-  shell: NodeShell,
-  u: ContainerUnit,
-  plan: DeployPlan,
-  sql: string,
-): Promise<string> {
-  return mysqlAsRoot(shell, u.container, u.address, plan.secrets.dbRoot, sql);
-}
-
-/** Galera: this member reports Synced and the cluster has `size` members. */
-async function waitSynced(
-  deps: DeployDeps,
-  u: ContainerUnit,
-  size: number,
-  plan: DeployPlan,
-): Promise<void> {
-  await waitFor(
-    deps.clock,
-    `MariaDB on ${u.node} to be Synced in a cluster of ${size}`,
-    180_000,
-    async () => {
-      const g = await galeraStatus(
-        deps.cluster.shell(u.node),
-        u.container,
-        u.address,
-        plan.secrets.dbRoot,
-      ).catch(() => undefined);
-      return g?.state === "Synced" && g.size >= size;
     },
-  );
+    apply: (u) => replace(docker(u.node), unitOf(u), u.action),
+    async waitMember(u, size) {
+      if (!member) return;
+      await waitFor(
+        deps.clock,
+        `${sp.service} on ${u.node} ${member.what} (${size})`,
+        180_000,
+        async () =>
+          (
+            await member.check({
+              shell: cluster.shell(u.node),
+              container: u.container,
+              address: u.address,
+              size,
+              dbRootPassword: plan.secrets.dbRoot,
+            })
+          ).ok,
+      );
+    },
+  };
 }
 
 /** The last lines a container wrote (Docker keeps them on stderr here), joined for a message. */

@@ -6,7 +6,7 @@
  * something the scenario did not ask for.
  */
 import { stringify } from "yaml";
-import { CATALOGUE, SERVICES } from "../services/catalogue.js";
+import { CATALOGUE, packOf, SERVICES } from "../services/catalogue.js";
 import { RELEASE_TRAITS } from "../kolla/releases.js";
 import type { Scenario } from "../scenario/schema.js";
 import { haproxyEnabled, keepalivedEnabled } from "../scenario/derived.js";
@@ -62,10 +62,6 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
   // before ProxySQL became the default in 2024.2.
   add("enable_proxysql", false);
   for (const svc of SERVICES) if (svc !== "haproxy") add(`enable_${svc}`, enabled.has(svc));
-  if (lb) {
-    section("kroll drains backends through the HAProxy runtime API: needs an admin-level socket");
-    add("haproxy_socket_level_admin", true);
-  }
 
   const tagLines: [string, string][] = [];
   for (const svc of s.services) {
@@ -82,11 +78,14 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
     for (const [k, v] of tagLines) add(k, v);
   }
 
-  if (enabled.has("ironic")) {
-    const pin = s.upgrade.pins.ironic;
-    section("Ironic rolling upgrade");
-    if (traits.ironicRollingUpgradeVar) add("ironic_enable_rolling_upgrade", true);
-    if (pin !== undefined) add(traits.ironicPinVar, pin);
+  // Each enabled service's own keys, from its pack.
+  for (const svc of SERVICES) {
+    const own = enabled.has(svc)
+      ? packOf(svc).globals?.({ release: s.kolla.release, pin: s.upgrade.pins[svc] })
+      : undefined;
+    if (own === undefined || own.keys.length === 0) continue;
+    section(own.title);
+    for (const [k, v] of own.keys) add(k, v);
   }
 
   const typed = entries.map((e): string => {

@@ -16,7 +16,7 @@ export const RELEASES = [
 export type Release = (typeof RELEASES)[number];
 
 export interface ReleaseTraits {
-  /** The release before this one: the value an ironic pin takes during a rolling upgrade. */
+  /** The release before this one: the value a service's release pin takes during an upgrade. */
   readonly previous: string;
   /**
    * How globals.yml spells booleans. The samples up to 2025.2 use quoted "yes"/"no";
@@ -25,18 +25,8 @@ export interface ReleaseTraits {
   readonly booleans: "yes-no" | "true-false";
   /** `kolla_container_engine` exists from 2023.2 (podman support, 17.0.0). */
   readonly containerEngineKey: boolean;
-  /**
-   * How an operator asks kolla-ansible to pin Ironic's RPC/API/objects during an upgrade:
-   * up to 2024.2 through `openstack_previous_release_name` (with
-   * `ironic_enable_rolling_upgrade`); from 2025.1 through `ironic_pin_release_version`.
-   */
-  readonly ironicPinVar: "openstack_previous_release_name" | "ironic_pin_release_version";
-  /** `ironic_enable_rolling_upgrade` is honoured up to 2025.2 (dropped in 22.0.0). */
-  readonly ironicRollingUpgradeVar: boolean;
   /** The sample's `enable_proxysql` default is yes from 2024.2; kroll sets it explicitly. */
   readonly proxysqlDefault: boolean;
-  /** HAProxy backend health checks kolla renders: plain TCP, `OPTIONS /`, or GET /healthcheck. */
-  readonly haproxyHealthCheck: "tcp" | "http-options" | "http-healthcheck";
 }
 
 export const RELEASE_TRAITS: Readonly<Record<Release, ReleaseTraits>> = {
@@ -45,23 +35,9 @@ export const RELEASE_TRAITS: Readonly<Record<Release, ReleaseTraits>> = {
   "2023.2": trait("2023.1", {}),
   "2024.1": trait("2023.2", {}),
   "2024.2": trait("2024.1", { proxysqlDefault: true }),
-  "2025.1": trait("2024.2", {
-    proxysqlDefault: true,
-    ironicPinVar: "ironic_pin_release_version",
-    haproxyHealthCheck: "http-options",
-  }),
-  "2025.2": trait("2025.1", {
-    proxysqlDefault: true,
-    ironicPinVar: "ironic_pin_release_version",
-    haproxyHealthCheck: "http-options",
-  }),
-  "2026.1": trait("2025.2", {
-    proxysqlDefault: true,
-    ironicPinVar: "ironic_pin_release_version",
-    ironicRollingUpgradeVar: false,
-    booleans: "true-false",
-    haproxyHealthCheck: "http-healthcheck",
-  }),
+  "2025.1": trait("2024.2", { proxysqlDefault: true }),
+  "2025.2": trait("2025.1", { proxysqlDefault: true }),
+  "2026.1": trait("2025.2", { proxysqlDefault: true, booleans: "true-false" }),
 };
 
 function trait(previous: string, over: Partial<ReleaseTraits>): ReleaseTraits {
@@ -69,10 +45,7 @@ function trait(previous: string, over: Partial<ReleaseTraits>): ReleaseTraits {
     previous,
     booleans: "yes-no",
     containerEngineKey: true,
-    ironicPinVar: "openstack_previous_release_name",
-    ironicRollingUpgradeVar: true,
     proxysqlDefault: false,
-    haproxyHealthCheck: "tcp",
     ...over,
   };
 }

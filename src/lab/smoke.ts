@@ -17,8 +17,7 @@ import type { DeployPlan } from "../deploy/render.js";
 import { LABELS } from "../deploy/render.js";
 import { footprint, undeploy } from "../deploy/undeploy.js";
 import type { Footprint } from "../deploy/undeploy.js";
-import { frontUrl } from "../load/session.js";
-import { haproxyEnabled } from "../scenario/derived.js";
+import { frontUrl, haproxyEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { packOf, SERVICES } from "../services/catalogue.js";
 

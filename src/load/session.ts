@@ -3,14 +3,14 @@
  * the disruption pollers (VIP and each backend, new and reused connections), the live SLO
  * check that is the upgrade's failure signal, and at the end a summary with the SLO verdict.
  */
-import { urlHost as host } from "../cluster/http.js";
+import { urlHost as host } from "../core/net.js";
 import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import { isServiceName, LOAD_PACKS, packOf } from "../services/catalogue.js";
+import { LOAD_PACKS } from "../services/catalogue.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
-import { haproxyEnabled } from "../scenario/derived.js";
+import { frontUrl, haproxyEnabled } from "../scenario/derived.js";
 import type { HttpProfile, LoadProfile, Scenario } from "../scenario/schema.js";
 import { evaluateSlo } from "../watch/detectors.js";
 import type { Breach, SloResult } from "../watch/detectors.js";
@@ -70,17 +70,6 @@ export function pollTargets(s: Scenario): PollTarget[] {
     }
   }
   return out;
-}
-
-/** The URL of a service's API component through the front (the VIP, or the first node). */
-export function frontUrl(s: Scenario, service: string, component: string): string {
-  const spec = isServiceName(service) ? packOf(service).spec : undefined;
-  const port = spec?.components.find((c) => c.key === component)?.api?.port;
-  if (port === undefined) throw new Error(`${service} has no API component ${component}`);
-  const front = host(
-    haproxyEnabled(s) ? s.network.internal_vip : (s.cluster.nodes[0]?.address ?? ""),
-  );
-  return `http://${front}:${port}`;
 }
 
 const isHttpProfile = (p: LoadProfile): p is HttpProfile => p.kind === "http";

@@ -7,7 +7,7 @@
  */
 import { sendTo } from "../cluster/http-client.js";
 import type { Clock } from "../core/clock.js";
-import { frontUrl } from "../load/session.js";
+import { frontUrl } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { KEPT_PACKS } from "../services/catalogue.js";
 import type { KeptKit, KeptResource, KeptSpec } from "../services/types.js";

@@ -117,13 +117,38 @@ export interface ServicePack {
    * not deployable by kroll yet (kolla-ansible inputs are still written for it).
    */
   readonly render?: (component: Component, ctx: RenderContext) => UnitRender | undefined;
+  /**
+   * Its own keys in kolla-ansible's globals.yml when it is enabled (beyond enable_<service> and
+   * its image tags, which kroll writes for every service): a titled section, or nothing.
+   */
+  readonly globals?: (g: GlobalsContext) => GlobalsSection | undefined;
   /** It has a database of its own (named after it, with a user of that name). */
   readonly database?: boolean;
   /**
-   * What "up" means for a container of it beyond Docker's health, asked until true after
-   * `kroll deploy` starts it (RabbitMQ: the broker has booted).
+   * How `kroll deploy` brings its containers up when one at a time in host order is not enough
+   * (Galera: a new cluster from its first member); absent: each created, then started.
    */
-  readonly ready?: (shell: NodeShell, container: string) => Promise<boolean>;
+  readonly bringUp?: (units: readonly DeployUnit[], kit: BringUpKit) => Promise<void>;
+  /**
+   * The database role's own: creates (or brings up to date) each service's database and user,
+   * at a member that has just been deployed.
+   */
+  readonly createDatabases?: (
+    at: DeployUnit,
+    kit: BringUpKit,
+    databases: readonly { name: string; user: string; password: string }[],
+  ) => Promise<void>;
+  /**
+   * What "up" means for a member of it beyond Docker's health (Galera: Synced in the whole
+   * cluster; RabbitMQ: the broker booted): asked until true after `kroll deploy` starts one, and
+   * after each replacement in a recipe stage with `settle`.
+   */
+  readonly member?: MemberWait;
+  /**
+   * What must be quiet before its upgrade starts (Ironic: no node in a `*wait*` provision
+   * state): a recipe's `waitIdle` stage asks it until it answers nothing.
+   */
+  readonly idle?: IdleCheck;
   /** How the lab builds its images from Debian's packages; absent: not in the lab. */
   readonly lab?: LabImages;
   /** Its known upgrade hazards: a failure that matches one gets the hint in every report. */
@@ -134,6 +159,89 @@ export interface ServicePack {
   readonly kept?: KeptSpec;
   /** An end-to-end proof on a freshly deployed API (`kroll lab smoke` and the deploy tests). */
   readonly smoke?: SmokeProof;
+}
+
+/** What a pack's globals.yml keys depend on. */
+export interface GlobalsContext {
+  readonly release: Release;
+  /** The release pin the scenario holds for the service during the upgrade (upgrade.pins). */
+  readonly pin: string | undefined;
+}
+
+export interface GlobalsSection {
+  /** The comment above the keys. */
+  readonly title: string;
+  readonly keys: readonly (readonly [key: string, value: string | number | boolean])[];
+}
+
+/** One container of the service as `kroll deploy` lays it out on one host. */
+export interface DeployUnit {
+  readonly node: string;
+  readonly address: string;
+  readonly container: string;
+  /** What the deploy does to it: created (new), replaced, started (existing, stopped), unchanged. */
+  readonly action: "created" | "replaced" | "started" | "unchanged" | "adopted";
+}
+
+/** What `kroll deploy` lends a pack's `bringUp`. */
+export interface BringUpKit {
+  readonly shell: (node: string) => NodeShell;
+  /**
+   * A kolla one-shot of the unit's image (`KOLLA_BOOTSTRAP`): secrets named in its environment,
+   * their values never on a command line; `binds` mounts more ("volume:/path").
+   */
+  oneShot(
+    u: DeployUnit,
+    mode: string,
+    secretEnv?: Readonly<Record<string, string>>,
+    binds?: readonly string[],
+  ): Promise<void>;
+  /** Creates and starts the unit's container as rendered, `env` added (a one-time flag). */
+  start(u: DeployUnit, env?: Readonly<Record<string, string>>): Promise<void>;
+  /** Does to the unit what its action says (replace, create, start). */
+  apply(u: DeployUnit): Promise<void>;
+  /** Waits until the pack's `member` check says the unit is back in a cluster of `size`. */
+  waitMember(u: DeployUnit, size: number): Promise<void>;
+  /** The database's root password. */
+  readonly dbRootPassword: string;
+}
+
+/** How one member of a clustered service is back, asked once. */
+export interface MemberContext {
+  readonly shell: NodeShell;
+  readonly container: string;
+  /** The member's node address (MariaDB listens on it). */
+  readonly address: string;
+  /** How many members the cluster must have again. */
+  readonly size: number;
+  /** The database's root password, from passwords.yml; undefined when unknown. */
+  readonly dbRootPassword: string | undefined;
+}
+
+export interface MemberWait {
+  /** The condition, as plans and errors say it ("Synced", "booted"). */
+  readonly what: string;
+  /**
+   * The cluster keeps quorum only while a majority is up: a stage never takes more than
+   * ⌊(n−1)/2⌋ members down at once (Galera).
+   */
+  readonly quorum?: boolean;
+  /**
+   * Its clients stay on the member they moved to while this one was out (HAProxy sends only new
+   * connections back): once the active member is back, the others' idle sessions are closed.
+   */
+  readonly pullsClientsBack?: boolean;
+  /** `ok` when the member is back; `seen` what it showed ("Synced, size 3", "no answer"). */
+  check(ctx: MemberContext): Promise<{ readonly ok: boolean; readonly seen: string }>;
+}
+
+export interface IdleCheck {
+  /** What is waited for, e.g. "no node in a *wait* provision state". */
+  readonly what: string;
+  /** The API component it asks. */
+  readonly api: string;
+  /** What still keeps it busy ("uuid (state)"); empty when idle. */
+  busy(send: Send): Promise<string[]>;
 }
 
 /**
@@ -259,7 +367,7 @@ export const apiEndpoint = (
  * for what the cluster cannot show, when the journal holds its marker).
  */
 export type Stage =
-  /** Ironic: wait (bounded) until no node is in a `*wait*` provision state. */
+  /** Wait (bounded) until the pack's `idle` check answers nothing (Ironic: no node in a `*wait*` state). */
   | { readonly kind: "waitIdle"; readonly id: string; readonly what: string }
   /** A one-shot container from the new image on the first (or last) host of `component`. */
   | {
@@ -292,8 +400,8 @@ export type Stage =
       readonly keepOld?: { readonly count: number; readonly until: readonly string[] };
       /** Host order: MariaDB backups before the HAProxy-active server; the VIP holder last. */
       readonly order?: "backups-first" | "vip-last";
-      /** What "back" means beyond Docker health: Galera Synced, RabbitMQ booted. */
-      readonly wait?: "galera" | "rabbit";
+      /** Each member must be back as the pack's `member` says before the next goes. */
+      readonly settle?: boolean;
     }
   /**
    * Drop the release pin, one container at a time: config without it, then a restart (a new

@@ -14,11 +14,13 @@ import { lastLogLines } from "../deploy/deploy.js";
 import { LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
 import { createLoadbalancerOps } from "../services/haproxy/ops.js";
-import { busyNodes, ringOut } from "../services/ironic/ops.js";
-import { closeIdleSessions, galeraStatus, mysqlAsRoot } from "../services/mariadb/ops.js";
-import { rabbitBooted, rpcDrain } from "../services/rabbitmq/ops.js";
+import { ringOut } from "../services/ironic/ops.js";
+import { closeIdleSessions, mysqlAsRoot } from "../services/mariadb/ops.js";
+import { rpcDrain } from "../services/rabbitmq/ops.js";
+import { sendTo } from "../cluster/http-client.js";
+import type { ServiceName } from "../services/types.js";
 import type { UpgradeOps } from "./ops.js";
-import { recipeFor } from "../services/catalogue.js";
+import { packOf, recipeFor } from "../services/catalogue.js";
 import { PIN_LABEL, asideName } from "./types.js";
 import type { Desired, ObservedContainer } from "./types.js";
 
@@ -28,9 +30,9 @@ export interface ClusterOpsOptions {
   readonly logger: Logger;
   /** MariaDB root password (Galera status); from passwords.yml. */
   readonly dbRootPassword: string | undefined;
-  /** Where Ironic's API answers (the VIP when HAProxy runs). */
-  readonly ironicUrl: string | undefined;
-  /** Sent as X-Auth-Token when Ironic wants keystone auth (OS_AUTH_TOKEN). */
+  /** Where a service's API component answers (through the VIP when HAProxy runs). */
+  readonly apiUrl: (service: ServiceName, component: string) => string | undefined;
+  /** Sent as X-Auth-Token when an API wants keystone auth (OS_AUTH_TOKEN). */
   readonly authToken: string | undefined;
   /** Node addresses (MariaDB listens on its node's address). */
   readonly addresses: ReadonlyMap<string, string>;
@@ -261,21 +263,39 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       return edited.previous;
     },
 
-    galera: (node, container) =>
-      pw === undefined
-        ? Promise.resolve(undefined)
-        : galeraStatus(shell(node), container, addressOf(node), pw),
+    memberBack: async (a) => {
+      const wait = packOf(a.service).member;
+      if (!wait) throw new RunFailedError(`${a.service} has no member wait`);
+      return wait.check({
+        shell: shell(a.node),
+        container: a.container,
+        address: addressOf(a.node),
+        size: a.size,
+        dbRootPassword: pw,
+      });
+    },
 
     closeIdleDbSessions: (node, container) => closeIdle(node, container),
-
-    rabbitBooted: (node, container) => rabbitBooted(shell(node), container),
 
     rpcDrain: (a) => rpcDrain(a, { shell, logger: o.logger }),
 
     ringOut: (a) => ringOut(a, { sql: sqlAsRoot, logger: o.logger }),
 
-    ironicBusyNodes: () =>
-      o.ironicUrl === undefined ? Promise.resolve([]) : busyNodes(o.ironicUrl, o.authToken),
+    busy: async (service) => {
+      const idle = packOf(service).idle;
+      const url = idle ? o.apiUrl(service, idle.api) : undefined;
+      if (!idle || url === undefined) return [];
+      const send = sendTo(url, 20_000);
+      return idle.busy((route, method, path, opts = {}) =>
+        send(route, method, path, {
+          ...opts,
+          headers: {
+            ...opts.headers,
+            ...(o.authToken !== undefined ? { "X-Auth-Token": o.authToken } : {}),
+          },
+        }),
+      );
+    },
 
     moveVip: lbs.moveVip,
 

@@ -90,7 +90,7 @@ export function desiredState(
     vip: s.network.internal_vip,
     vipManaged: lbOn && !keepalivedEnabled(s),
     // The server HAProxy sends database traffic to: the database's first host (kolla's order).
-    mariadbActive: withRole("database")[0]?.node,
+    databaseActive: withRole("database")[0]?.node,
     pins,
     maxUnavailable: s.upgrade.max_unavailable,
     maxUnavailablePerGroup: s.upgrade.max_unavailable_per_group,

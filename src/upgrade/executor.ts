@@ -360,10 +360,10 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
       case "waitIdle": {
         let busy: string[] = [];
         await poll(
-          `no ${a.service} node in a *wait* state`,
+          `${a.service} idle`,
           a.timeoutMs,
           async () => {
-            busy = await ops.ironicBusyNodes();
+            busy = await ops.busy(a.service);
             return busy.length === 0;
           },
           cutBy(st),
@@ -371,7 +371,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
           if (e instanceof StopRequested) throw e;
           throw new RunFailedError(
             busy.length > 0
-              ? `${a.service} nodes still in a *wait* state after ${a.timeoutMs / 1000} s: ${busy.join(", ")}`
+              ? `${a.service} still busy after ${a.timeoutMs / 1000} s: ${busy.join(", ")}`
               : e instanceof Error
                 ? e.message
                 : String(e),
@@ -514,28 +514,19 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         }
         return;
       }
-      case "waitSynced": {
+      case "waitMember": {
         let last = "";
-        await poll(
-          `Galera on ${a.node} Synced in a cluster of ${a.size}`,
-          a.timeoutMs,
-          async () => {
-            const g = await ops.galera(a.node, a.container);
-            last = g ? `${g.state}, size ${g.size}` : "no answer";
-            return g !== undefined && g.state === "Synced" && g.size >= a.size;
-          },
-        ).catch(() => {
+        await poll(`${a.service} on ${a.node} ${a.what}`, a.timeoutMs, async () => {
+          const r = await ops.memberBack(a);
+          last = r.seen;
+          return r.ok;
+        }).catch(() => {
           throw new RunFailedError(
-            `Galera on ${a.node} not back within ${a.timeoutMs / 1000} s (${last})`,
+            `${a.service} on ${a.node} not ${a.what} within ${a.timeoutMs / 1000} s (${last || "no answer"})`,
           );
         });
         return;
       }
-      case "waitRabbit":
-        await poll(`RabbitMQ on ${a.node}`, a.timeoutMs, () =>
-          ops.rabbitBooted(a.node, a.container),
-        );
-        return;
       case "retire": {
         await ops.retire(a.node, a.container);
         const i = st.recreated.findIndex((r) => r.node === a.node && r.container === a.container);

@@ -20,10 +20,10 @@ export function maxUnavailableOf(value: IntOrPercent, groupSize: number): number
 }
 
 /**
- * Galera keeps quorum only while a majority is up: at most ⌊(n−1)/2⌋ members down (1 of 3, 2
- * of 5), and never fewer than 1 so a 1- or 2-member cluster can still be upgraded (with an
- * outage the plan says out loud).
+ * A cluster with a quorum (a pack's member wait says so) keeps it only while a majority is up:
+ * at most ⌊(n−1)/2⌋ members down (1 of 3, 2 of 5), and never fewer than 1 so a 1- or 2-member
+ * cluster can still be upgraded (with an outage the plan says out loud).
  */
-export function galeraCap(members: number): number {
+export function quorumCap(members: number): number {
   return Math.max(1, Math.floor((members - 1) / 2));
 }

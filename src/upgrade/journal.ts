@@ -176,10 +176,8 @@ export function describeAction(a: Action): string {
       return `wait for ${a.container} on ${a.node} to be healthy`;
     case "waitBackendUp":
       return `wait for ${a.backend}/${a.server} to be UP`;
-    case "waitSynced":
-      return `wait for Galera on ${a.node}: Synced, cluster size ${a.size}`;
-    case "waitRabbit":
-      return `wait for RabbitMQ on ${a.node} to boot`;
+    case "waitMember":
+      return `wait for ${a.service} on ${a.node}: ${a.what} (${a.size})`;
     case "ready":
       return `ready ${a.backend}/${a.server} on ${a.lbs.join(", ")}`;
     case "retire":

@@ -2,6 +2,7 @@
  * PURE (interface only). What the executor needs from a cluster, in the upgrade's own terms.
  * `cluster-ops.ts` implements it over SSH and Docker; tests implement it with a recording fake.
  */
+import type { ServiceName } from "../services/types.js";
 import type {
   Action,
   Desired,
@@ -17,6 +18,7 @@ export type SetConfigAction = Extract<Action, { kind: "setConfig" }>;
 export type RpcDrainAction = Extract<Action, { kind: "rpcDrain" }>;
 export type RingOutAction = Extract<Action, { kind: "ringOut" }>;
 export type ReloadAction = Extract<Action, { kind: "reload" }>;
+export type WaitMemberAction = Extract<Action, { kind: "waitMember" }>;
 
 export interface UpgradeOps {
   /** Everything the planner looks at except the journal's markers. */
@@ -50,13 +52,13 @@ export interface UpgradeOps {
   reload(a: ReloadAction): Promise<void>;
   /** Sets (or with null removes) one INI option; returns the value it had (null: none). */
   setConfig(a: SetConfigAction): Promise<string | null>;
-  galera(node: string, container: string): Promise<{ state: string; size: number } | undefined>;
+  /** Asks once whether a member is back as its pack says; what it showed. */
+  memberBack(a: WaitMemberAction): Promise<{ ok: boolean; seen: string }>;
   /**
    * Closes the database server's idle client connections (no open transaction, idle ≥ 1 s);
    * how many it closed. undefined when kroll cannot log in to it.
    */
   closeIdleDbSessions(node: string, container: string): Promise<number | undefined>;
-  rabbitBooted(node: string, container: string): Promise<boolean>;
   /**
    * Cancels the RPC server's consumers on its shared queues at the first broker that answers;
    * what it cancelled ("queue ×n"), or undefined when no broker could do it (then the server
@@ -69,8 +71,8 @@ export interface UpgradeOps {
    * undefined when no database could take it out (it then stops as it would without kroll).
    */
   ringOut(a: RingOutAction): Promise<string | undefined>;
-  /** Ironic nodes in a `*wait*` provision state (uuid and state). */
-  ironicBusyNodes(): Promise<string[]>;
+  /** What keeps a service busy before its upgrade (its pack's `idle` check); empty when idle. */
+  busy(service: ServiceName): Promise<string[]>;
   moveVip(from: string | undefined, to: string, vip: string): Promise<void>;
   /** The last lines a container logged, for error messages. */
   logTail(node: string, container: string, lines: number): Promise<string>;

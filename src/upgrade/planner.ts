@@ -16,8 +16,9 @@ import { isRunningHealthy } from "../cluster/wait-healthy.js";
 import { isServiceName } from "../services/catalogue.js";
 import type { ServiceName } from "../services/catalogue.js";
 import { LABELS } from "../deploy/render.js";
-import { galeraCap, maxUnavailableOf } from "./fenceposts.js";
-import { recipeFor } from "../services/catalogue.js";
+import { maxUnavailableOf, quorumCap } from "./fenceposts.js";
+import { packOf, recipeFor } from "../services/catalogue.js";
+import type { MemberWait } from "../services/types.js";
 import type { Recipe, Stage } from "../services/catalogue.js";
 import { ASIDE_SUFFIX, PIN_LABEL, asideName } from "./types.js";
 import type {
@@ -408,7 +409,8 @@ function unitsOf(ts: readonly Target[], together: boolean, components: readonly 
  */
 function budget(
   v: View,
-  stage: { readonly wait?: "galera" | "rabbit" },
+  stage: { readonly settle?: boolean },
+  member: MemberWait | undefined,
   all: readonly Unit[],
   pending: readonly Unit[],
 ): { take: number; downOther: Unit[] } {
@@ -418,19 +420,19 @@ function budget(
     (u) => !isPendingUnit.has(u) && u.targets.some((t) => !isAvailable(liveOf(v, t))),
   );
   if (!v.rolling) {
-    const n = stage.wait ? maxUnavailableOf("33%", size) : size;
+    const n = stage.settle ? maxUnavailableOf("33%", size) : size;
     return { take: n, downOther: [] };
   }
   const group = all[0]?.targets[0]?.group ?? "";
   let maxU = maxUnavailableOf(v.d.maxUnavailablePerGroup[group] ?? v.d.maxUnavailable, size);
-  if (stage.wait === "galera") maxU = Math.min(maxU, galeraCap(size));
+  if (member?.quorum === true) maxU = Math.min(maxU, quorumCap(size));
   return { take: maxU - downOther.length, downOther };
 }
 
 function orderUnits(v: View, stage: Extract<Stage, { kind: "roll" }>, units: Unit[]): Unit[] {
   const last =
     stage.order === "backups-first"
-      ? v.d.mariadbActive
+      ? v.d.databaseActive
       : stage.order === "vip-last"
         ? (v.o.vipHolder ?? v.d.loadbalancers[0])
         : undefined;
@@ -460,9 +462,10 @@ function rollWave(
     pending = pending.slice(0, Math.max(0, pending.length - stage.keepOld.count));
   }
   if (pending.length === 0) return undefined;
-  const { take, downOther } = budget(v, stage, all, pending);
+  const member = stage.settle ? packOf(svc).member : undefined;
+  const { take, downOther } = budget(v, stage, member, all, pending);
   if (take <= 0) return recoveryWave(v, svc, stage.id, downOther);
-  // Never replace the last unit of a "last" order (VIP holder, HAProxy-active MariaDB) in the
+  // Never replace the last unit of a "last" order (VIP holder, the active database) in the
   // same batch as others: it goes alone, after them.
   const lastNode = orderUnits(v, stage, pending).at(-1)?.node;
   let batch = pending.slice(0, take);
@@ -477,7 +480,7 @@ function rollWave(
       u.targets.filter((t) => isPending(v, t)),
       {
         pin: pin !== undefined && recipe.pin ? { ...recipe.pin, value: pin } : undefined,
-        wait: stage.wait,
+        member: member ? { service: svc, wait: member } : undefined,
         size,
         vipLast: stage.order === "vip-last",
       },
@@ -486,7 +489,7 @@ function rollWave(
   return {
     service: svc,
     step: stage.id,
-    why: `${stage.what}: ${batch.map((u) => u.node).join(", ")} (${left - batch.length} left after this wave${v.rolling ? "" : stage.wait ? "; kolla-ansible: serial 33%" : "; kolla-ansible: all hosts at once"})`,
+    why: `${stage.what}: ${batch.map((u) => u.node).join(", ")} (${left - batch.length} left after this wave${v.rolling ? "" : stage.settle ? "; kolla-ansible: serial 33%" : "; kolla-ansible: all hosts at once"})`,
     tracks,
     markers: [],
   };
@@ -532,7 +535,8 @@ const pinEdit = (t: Target, pin: PinEdit): Action[] =>
 
 interface ReplaceOpts {
   readonly pin: PinEdit | undefined;
-  readonly wait: "galera" | "rabbit" | undefined;
+  /** Each replaced member waits until back as its pack says. */
+  readonly member: { readonly service: ServiceName; readonly wait: MemberWait } | undefined;
   readonly size: number;
   readonly vipLast: boolean;
   /** Same image, new config (unpin): only the pin label changes. */
@@ -645,19 +649,14 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       ...(v.rolling && t.role === "loadbalancer" ? { overlap: true } : {}),
     });
     if (v.rolling) actions.push(waitHealthy(v, t));
-    if (o.wait === "galera")
+    if (o.member)
       actions.push({
-        kind: "waitSynced",
+        kind: "waitMember",
+        service: o.member.service,
         node,
         container: t.container,
         size: o.size,
-        timeoutMs: d.healthyTimeoutMs,
-      });
-    if (o.wait === "rabbit")
-      actions.push({
-        kind: "waitRabbit",
-        node,
-        container: t.container,
+        what: o.member.wait.what,
         timeoutMs: d.healthyTimeoutMs,
       });
   }
@@ -671,12 +670,12 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
     });
   for (const t of apis)
     actions.push({ kind: "ready", lbs, backend: t.backend ?? "", server: node });
-  // The HAProxy-active Galera member is back: the clients that moved to a backup while it was
+  // The active database member is back (Galera): the clients that moved to a backup while it was
   // out stay there (HAProxy sends only new connections to it) and the cluster has two writers,
   // whose conflicting commits fail as deadlocks (1213) for as long as the pools keep those
   // connections (an hour). Their idle connections on the other members are closed as during a
   // drain, so the pools reconnect to it between two queries.
-  if (o.wait === "galera" && node === d.mariadbActive)
+  if (o.member?.wait.pullsClientsBack === true && node === d.databaseActive)
     for (const t of apis)
       for (const other of d.targets.filter(
         (x) => x.component === t.component && x.node !== node && liveOf(v, x) !== undefined,
@@ -715,7 +714,7 @@ function nextBatch(
     stage.components,
   );
   const pending = all.filter((u) => u.targets.some(toDo));
-  const { take, downOther } = budget(v, {}, all, pending);
+  const { take, downOther } = budget(v, {}, undefined, all, pending);
   if (take <= 0) return recoveryWave(v, svc, stage.id, downOther);
   return { comp, all, batch: pending.slice(0, take) };
 }
@@ -752,7 +751,7 @@ function unpinWave(
         ? reloadTrack(v, u.node, u.targets, { ...pinSpec, value: null })
         : replaceTrack(v, u.node, u.targets, {
             pin: { ...pinSpec, value: null },
-            wait: undefined,
+            member: undefined,
             size: all.length,
             vipLast: false,
             sameImage: true,
@@ -959,8 +958,7 @@ export function applyWave(o: Observed, w: Wave): Observed {
       case "restart":
       case "waitHealthy":
       case "waitBackendUp":
-      case "waitSynced":
-      case "waitRabbit":
+      case "waitMember":
       case "checkpoint":
         break;
     }

@@ -61,8 +61,8 @@ export interface Desired {
   readonly vip: string;
   /** No keepalived: kroll holds the VIP itself and moves it off a loadbalancer it replaces. */
   readonly vipManaged: boolean;
-  /** The MariaDB server HAProxy sends traffic to (the others are `backup`). */
-  readonly mariadbActive: string | undefined;
+  /** The database server the loadbalancer sends traffic to (the others are `backup`). */
+  readonly databaseActive: string | undefined;
   /** Release pins held while a service is mixed (ironic: pin_release_version). */
   readonly pins: Readonly<Partial<Record<ServiceName, string>>>;
   readonly maxUnavailable: IntOrPercent;
@@ -261,17 +261,15 @@ export type Action =
       readonly timeoutMs: number;
     }
   | {
-      readonly kind: "waitSynced";
+      /** A member of a clustered service back as its pack says (Galera Synced, a broker booted). */
+      readonly kind: "waitMember";
+      readonly service: ServiceName;
       readonly node: string;
       readonly container: string;
-      /** Galera members the cluster must have again. */
+      /** Members the cluster must have again. */
       readonly size: number;
-      readonly timeoutMs: number;
-    }
-  | {
-      readonly kind: "waitRabbit";
-      readonly node: string;
-      readonly container: string;
+      /** The condition, for people ("Synced in the whole cluster"). */
+      readonly what: string;
       readonly timeoutMs: number;
     }
   | {

@@ -9,6 +9,7 @@ import type {
   ReloadAction,
   SetConfigAction,
   UpgradeOps,
+  WaitMemberAction,
 } from "../../src/upgrade/ops.js";
 import { PIN_LABEL, asideName } from "../../src/upgrade/types.js";
 import { LABELS } from "../../src/deploy/render.js";
@@ -263,12 +264,17 @@ export class FakeCluster implements UpgradeOps {
     this.configs.set(k, a.value);
     return previous;
   }
-  async galera(node: string) {
-    await this.step(`galera ${node}`);
+  /** Galera (as its pack asks): Synced, in a cluster of the running members; a broker: booted. */
+  async memberBack(a: WaitMemberAction) {
+    if (a.service === "rabbitmq") {
+      await this.step(`rabbit ${a.node}`);
+      return { ok: true, seen: "booted" };
+    }
+    await this.step(`galera ${a.node}`);
     const size = [...this.containers.values()].filter(
       (c) => c.name === "mariadb" && c.status === "running",
     ).length;
-    return { state: "Synced", size };
+    return { ok: size >= a.size, seen: `Synced, size ${size}` };
   }
   /** Broker-side drains asked for; false: no broker answers (the drain is not done). */
   brokerAnswers = true;
@@ -282,12 +288,8 @@ export class FakeCluster implements UpgradeOps {
     await this.step(`ring-out ${a.node} ${a.container} ${a.host}`);
     return this.databaseAnswers ? "1 hardware type(s) unregistered" : undefined;
   }
-  async rabbitBooted(node: string) {
-    await this.step(`rabbit ${node}`);
-    return true;
-  }
-  async ironicBusyNodes() {
-    await this.step("ironic-busy");
+  async busy(service: string) {
+    await this.step(`${service}-busy`);
     return [];
   }
   async moveVip(from: string | undefined, to: string) {

@@ -3,13 +3,12 @@
  * inputs (its passwords kept; written only when the command changes the cluster), the desired
  * state, and the cluster operations over a session.
  */
-import { urlHost as host } from "../../cluster/http.js";
 import { UsageError } from "../../core/errors.js";
 import { formatIssue } from "../../core/errors.js";
 import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
 import { generateKollaInputs, writeKollaInputs } from "../../inventory/emit.js";
 import { placeholderSecretSource } from "../../inventory/secrets.js";
-import { haproxyEnabled } from "../../scenario/derived.js";
+import { frontUrl, vipPrefix } from "../../scenario/derived.js";
 import { readScenario } from "../../scenario/read.js";
 import type { LoadedScenario } from "../../scenario/read.js";
 import { createClusterOps } from "../../upgrade/cluster-ops.js";
@@ -97,28 +96,24 @@ export function opsFor(
 ): UpgradeOps {
   const s = setup.loaded.scenario;
   const addresses = new Map(s.cluster.nodes.map((n) => [n.name, n.address]));
-  const ironicApi = setup.desired.targets.find((t) => t.component === "ironic-api");
   const db = setup.passwords.database_password;
   return createClusterOps({
     cluster: session.cluster,
     dockers: session.dockers,
     logger: ctx.logger,
     dbRootPassword: typeof db === "string" ? db : undefined,
-    ironicUrl: ironicApi
-      ? `http://${host(haproxyEnabled(s) ? s.network.internal_vip : ironicApi.address)}:6385`
-      : undefined,
+    apiUrl: (service, component) =>
+      setup.desired.targets.some((t) => t.component === component)
+        ? frontUrl(s, service, component)
+        : undefined,
     authToken: process.env.OS_AUTH_TOKEN,
     addresses,
     dbMembers: [
-      ...new Set(setup.desired.targets.filter((t) => t.container === "mariadb").map((t) => t.node)),
+      ...new Set(setup.desired.targets.filter((t) => t.role === "database").map((t) => t.node)),
     ],
     vipInterface: (node) =>
       s.cluster.nodes.find((n) => n.name === node)?.interfaces?.network ?? s.network.interface,
-    vipPrefix: s.network.internal_vip.includes(":")
-      ? 128
-      : s.cluster.lab
-        ? Number(s.cluster.lab.subnet.split("/")[1])
-        : 32,
+    vipPrefix: vipPrefix(s),
     scenario: s.name,
   });
 }

@@ -1,6 +1,7 @@
 /** PURE. The haproxy pack: its kolla layout and its upgrade recipe. */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { haproxyGlobals } from "./globals.js";
 import { renderHaproxy } from "./render.js";
 import { HAPROXY } from "./recipe.js";
 
@@ -17,6 +18,7 @@ export const PACK: ServicePack = {
   },
   recipe: HAPROXY,
   render: renderHaproxy,
+  globals: haproxyGlobals,
   lab: {
     source: "haproxy",
     packages: ["haproxy"],

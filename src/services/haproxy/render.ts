@@ -1,5 +1,5 @@
 /** PURE. kroll's deploy of HAProxy: haproxy.cfg and its container. */
-import { urlHost } from "../../cluster/http.js";
+import { urlHost } from "../../core/net.js";
 import type { Component, RenderContext, UnitRender } from "../types.js";
 import { KEEPALIVE_CLOSE_VAR } from "./config.js";
 import { SOCKET_DIR } from "./runtime.js";

@@ -3,6 +3,8 @@ import { apiEndpoint, component } from "../types.js";
 import type { ServicePack } from "../types.js";
 import { ironicSmoke, IRONIC_KEPT } from "./kept.js";
 import { IRONIC_LOAD } from "./load.js";
+import { NO_WAIT_STATES } from "./ops.js";
+import { ironicGlobals } from "./globals.js";
 import { renderIronic } from "./render.js";
 import { IRONIC, IRONIC_KOLLA } from "./recipe.js";
 
@@ -26,6 +28,8 @@ export const PACK: ServicePack = {
   load: IRONIC_LOAD,
   kept: IRONIC_KEPT,
   smoke: { api: "ironic-api", run: ironicSmoke },
+  idle: NO_WAIT_STATES,
+  globals: ironicGlobals,
   database: true,
   lab: {
     source: "ironic",

@@ -2,9 +2,11 @@
  * EFFECT. Ironic's chores on a live cluster: taking a conductor out of the hash ring kept in
  * its database, and the nodes in a `*wait*` provision state.
  */
-import { fetchText } from "../../cluster/http.js";
+import { okJson } from "../../cluster/http-client.js";
 import { RunFailedError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
+import type { IdleCheck } from "../types.js";
+import { mv } from "./api.js";
 
 export interface Database {
   readonly node: string;
@@ -81,18 +83,27 @@ export async function ringOut(
   return text;
 }
 
-/** Ironic nodes in a `*wait*` provision state ("uuid (state)"), asked at `url`. */
-export async function busyNodes(url: string, authToken: string | undefined): Promise<string[]> {
-  const headers: Record<string, string> = { "X-OpenStack-Ironic-API-Version": "1.8" };
-  if (authToken !== undefined) headers["X-Auth-Token"] = authToken;
-  const r = await fetchText(`${url}/v1/nodes?fields=uuid,provision_state`, { headers }, 20_000);
-  if (r.status === 401)
-    throw new RunFailedError(
-      "Ironic wants a keystone token to list nodes: set OS_AUTH_TOKEN for the wait-state check",
-    );
-  if (r.status !== 200) throw new RunFailedError(`Ironic node list: HTTP ${r.status}`);
-  const body = JSON.parse(r.text) as { nodes?: { uuid: string; provision_state: string }[] };
-  return (body.nodes ?? [])
-    .filter((n) => /\bwait\b/.test(n.provision_state))
-    .map((n) => `${n.uuid} (${n.provision_state})`);
-}
+/**
+ * Ironic is idle for an upgrade when no node is in a `*wait*` provision state (a deploy or
+ * clean callback in flight would be lost with its conductor).
+ */
+export const NO_WAIT_STATES: IdleCheck = {
+  what: "no node in a *wait* provision state",
+  api: "ironic-api",
+  async busy(send) {
+    const r = await send("/v1/nodes", "GET", "/v1/nodes?fields=uuid,provision_state", {
+      headers: mv(),
+      expect: [200],
+    });
+    if (r.status === 401)
+      throw new RunFailedError(
+        "Ironic wants a keystone token to list nodes: set OS_AUTH_TOKEN for the wait-state check",
+      );
+    const body = okJson<{ nodes: { uuid: string; provision_state: string }[] }>(r);
+    if (!body)
+      throw new RunFailedError(`Ironic node list: ${r.error ?? `HTTP ${r.status ?? "-"}`}`);
+    return (body.nodes ?? [])
+      .filter((n) => /\bwait\b/.test(n.provision_state))
+      .map((n) => `${n.uuid} (${n.provision_state})`);
+  },
+};

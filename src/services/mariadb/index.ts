@@ -1,6 +1,8 @@
 /** PURE. The mariadb pack: its kolla layout and its upgrade recipe. */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
+import { bringUpGalera, createDatabases } from "./deploy.js";
+import { GALERA_SYNCED } from "./ops.js";
 import { renderMariadb } from "./render.js";
 import { MARIADB } from "./recipe.js";
 
@@ -20,6 +22,9 @@ export const PACK: ServicePack = {
   },
   recipe: MARIADB,
   render: renderMariadb,
+  member: GALERA_SYNCED,
+  bringUp: bringUpGalera,
+  createDatabases,
   lab: {
     source: "mariadb-server",
     packages: ["mariadb-server"],

@@ -3,6 +3,7 @@
  * member's state, and closing idle client connections.
  */
 import type { NodeShell } from "../../cluster/ports.js";
+import type { MemberWait } from "../types.js";
 
 /**
  * SQL as MariaDB's root through `docker exec`. The password travels on standard input, never
@@ -124,3 +125,19 @@ export async function closeIdleSessions(
   );
   return Number(out.trim()) || 0;
 }
+
+/** A Galera member is back when it reports Synced in a cluster of the full size. */
+export const GALERA_SYNCED: MemberWait = {
+  what: "Synced in the whole cluster",
+  quorum: true,
+  pullsClientsBack: true,
+  async check(m) {
+    if (m.dbRootPassword === undefined) return { ok: false, seen: "no root password to ask" };
+    const g = await galeraStatus(m.shell, m.container, m.address, m.dbRootPassword).catch(
+      () => undefined,
+    );
+    return g
+      ? { ok: g.state === "Synced" && g.size >= m.size, seen: `${g.state}, size ${g.size}` }
+      : { ok: false, seen: "no answer" };
+  },
+};

@@ -15,7 +15,7 @@ export const MARIADB: Recipe = {
       what: "Galera members, backups first, the HAProxy-active one last",
       components: ["mariadb"],
       order: "backups-first",
-      wait: "galera",
+      settle: true,
     },
   ],
 };

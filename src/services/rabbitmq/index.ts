@@ -1,7 +1,7 @@
 /** PURE. The rabbitmq pack: its kolla layout and its upgrade recipe. */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
-import { rabbitBooted } from "./ops.js";
+import { RABBIT_BOOTED } from "./ops.js";
 import { renderRabbitmq } from "./render.js";
 import { RABBITMQ } from "./recipe.js";
 
@@ -20,5 +20,5 @@ export const PACK: ServicePack = {
     packages: ["rabbitmq-server"],
     images: [{ image: "rabbitmq", packages: ["rabbitmq-server"] }],
   },
-  ready: rabbitBooted,
+  member: RABBIT_BOOTED,
 };

@@ -1,6 +1,7 @@
 /** EFFECT. RabbitMQ's chores on a live cluster: rabbitmqctl, a broker's boot, an RPC drain. */
 import type { NodeShell } from "../../cluster/ports.js";
 import type { Logger } from "../../core/logger.js";
+import type { MemberWait } from "../types.js";
 import {
   describeCancelled,
   nodeAddresses,
@@ -82,3 +83,12 @@ export async function rpcDrain(
   }
   return undefined;
 }
+
+/** A broker is back when it has booted (`rabbitmqctl await_startup`). */
+export const RABBIT_BOOTED: MemberWait = {
+  what: "booted",
+  async check(m) {
+    const ok = await rabbitBooted(m.shell, m.container).catch(() => false);
+    return { ok, seen: ok ? "booted" : "not booted" };
+  },
+};

@@ -10,7 +10,7 @@ export const RABBITMQ: Recipe = {
       id: "brokers",
       what: "RabbitMQ brokers one at a time",
       components: ["rabbitmq"],
-      wait: "rabbit",
+      settle: true,
     },
   ],
 };

@@ -19,7 +19,7 @@ function opsOn(
     dockers: f.dockers,
     logger: silentLogger,
     dbRootPassword: "secret-root",
-    ironicUrl: undefined,
+    apiUrl: () => undefined,
     authToken: undefined,
     addresses: new Map([
       ["node1", "10.9.0.11"],
@@ -220,7 +220,17 @@ describe("upgrade/cluster-ops through fake ports", () => {
         ],
       },
     );
-    expect(await ops.galera("node1", "mariadb")).to.deep.equal({ state: "Synced", size: 3 });
+    expect(
+      await ops.memberBack({
+        kind: "waitMember",
+        service: "mariadb",
+        node: "node1",
+        container: "mariadb",
+        size: 3,
+        what: "Synced in the whole cluster",
+        timeoutMs: 1_000,
+      }),
+    ).to.deep.equal({ ok: true, seen: "Synced, size 3" });
     expect(f.calls.join("\n")).to.not.include("secret-root");
   });
 

@@ -3,7 +3,7 @@ import { RELEASE_PINNED } from "../../../src/services/catalogue.js";
 import { RECIPES } from "../../../src/services/catalogue.js";
 import { cloneCreateOptions } from "../../../src/cluster/docker/clone.js";
 import { editIniOption } from "../../../src/kolla/ini.js";
-import { galeraCap, maxUnavailableOf } from "../../../src/upgrade/fenceposts.js";
+import { maxUnavailableOf, quorumCap } from "../../../src/upgrade/fenceposts.js";
 import { connectionPorts, topPids } from "../../../src/cluster/procs.js";
 import {
   httpFrontends,
@@ -33,7 +33,7 @@ describe("fenceposts", () => {
     it(`max unavailable ${v} of ${size} → ${want}`, () =>
       expect(maxUnavailableOf(v, size)).to.equal(want));
   it("keeps Galera's quorum: 1 of 3, 2 of 5, 1 of 1", () => {
-    expect([galeraCap(3), galeraCap(5), galeraCap(1), galeraCap(2)]).to.deep.equal([1, 2, 1, 1]);
+    expect([quorumCap(3), quorumCap(5), quorumCap(1), quorumCap(2)]).to.deep.equal([1, 2, 1, 1]);
   });
 });
 

@@ -285,9 +285,9 @@ describe("planner.nextWave", () => {
       ["node1"],
     ]);
     const t = waves[2]?.tracks[0]?.actions ?? [];
-    expect(t.map((a) => a.kind)).to.include.members(["drain", "waitDrained", "waitSynced"]);
+    expect(t.map((a) => a.kind)).to.include.members(["drain", "waitDrained", "waitMember"]);
     expect(t.find((a) => a.kind === "waitDrained")).to.deep.include({ force: true });
-    expect(t.find((a) => a.kind === "waitSynced")).to.deep.include({ size: 3 });
+    expect(t.find((a) => a.kind === "waitMember")).to.deep.include({ size: 3 });
   });
 
   it("once the HAProxy-active member is back, moves the clients left on the backups to it (one writer again)", () => {
@@ -594,6 +594,6 @@ describe("planner: kolla-ansible baseline", () => {
   it("keeps kolla's 33% batches for Galera with the Synced wait", () => {
     const w = sim.waves.filter((x) => x.service === "mariadb" && x.step === "members");
     expect(w.map((x) => x.tracks.length)).to.deep.equal([1, 1, 1]);
-    expect(w[0]?.tracks[0]?.actions.map((a) => a.kind)).to.deep.equal(["recreate", "waitSynced"]);
+    expect(w[0]?.tracks[0]?.actions.map((a) => a.kind)).to.deep.equal(["recreate", "waitMember"]);
   });
 });
