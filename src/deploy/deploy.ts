@@ -18,10 +18,8 @@ import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import { vipPrefix } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
-import { packOf } from "../services/catalogue.js";
+import { packOf, packWithRole } from "../services/catalogue.js";
 import type { BringUpKit, DeployUnit } from "../services/types.js";
-import { haproxyRuntime } from "../services/haproxy/runtime.js";
-import { parseShowStat } from "../services/haproxy/stats.js";
 import { LABELS } from "./render.js";
 import type { ContainerUnit, DeployPlan, ServicePlan } from "./render.js";
 
@@ -284,17 +282,15 @@ export async function deploy(
     plan.loadbalancers.length > 0 &&
     report.some((u) => u.action !== "unchanged" && u.action !== "adopted")
   ) {
-    await waitFor(clock, "every HAProxy backend UP", 120_000, async () => {
-      for (const lb of plan.loadbalancers) {
-        const stat = parseShowStat(
-          lb,
-          await haproxyRuntime(cluster.shell(lb))("show stat", 20_000),
-          new Map(),
-        );
-        if (stat.some((r) => r.backend !== "monitor" && !r.status.startsWith("UP"))) return false;
-      }
-      return true;
-    });
+    const readServers = packWithRole("loadbalancer")?.pack.readServers;
+    if (readServers)
+      await waitFor(clock, "every loadbalancer backend server UP", 120_000, async () => {
+        for (const lb of plan.loadbalancers) {
+          const servers = await readServers(cluster.shell(lb), 20_000);
+          if (servers.some((r) => !r.status.startsWith("UP"))) return false;
+        }
+        return true;
+      });
   }
   return {
     units: report,

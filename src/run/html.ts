@@ -105,7 +105,7 @@ export function reportHtml(r: RunReport): string {
   }
   // HAProxy: each backend server's non-UP periods, from the state changes the watchers saw.
   const servers = new Map<string, { at: number; status: string }[]>();
-  for (const h of r.haproxy) {
+  for (const h of r.loadbalancer) {
     const k = `${h.backend}/${h.server}`;
     const list = servers.get(k) ?? [];
     list.push({ at: h.at, status: h.status });
@@ -297,7 +297,7 @@ ${table("resources", ["result", "kind", "name", "check", "detail"], resRows, "no
 <h2>Containers at the end</h2>
 ${table("containers", ["node", "container", "image", "state", "health"], conRows, "not checked")}
 <h2>What the watchers saw</h2>
-<p>${r.watch.containerEvents} container events, ${r.watch.logFindings} log findings, ${r.watch.haproxyChanges} HAProxy state changes.</p>
+<p>${r.watch.containerEvents} container events, ${r.watch.logFindings} log findings, ${r.watch.loadbalancerChanges} loadbalancer server state changes.</p>
 ${table("trouble", ["at", "event", "during"], troubleRows, "nothing")}
 </body></html>
 `;

@@ -141,10 +141,10 @@ export interface RunReport extends RunIdentity {
   readonly watch: {
     readonly containerEvents: number;
     readonly logFindings: number;
-    readonly haproxyChanges: number;
+    readonly loadbalancerChanges: number;
     readonly trouble: readonly AttributedFailure[];
   };
-  readonly haproxy: readonly Extract<WatchRecord, { kind: "haproxy" }>[];
+  readonly loadbalancer: readonly Extract<WatchRecord, { kind: "loadbalancer" }>[];
   readonly allowedDisruptionMs: number | undefined;
   readonly checks: readonly Check[];
 }
@@ -308,13 +308,13 @@ export function buildRunReport(i: RunInputs): RunReport {
       (w): w is Exclude<WatchRecord, { kind: "gap" }> =>
         (w.kind === "container" && i.trouble.includes(w.action)) ||
         w.kind === "log" ||
-        (w.kind === "haproxy" && w.status !== "UP"),
+        (w.kind === "loadbalancer" && w.status !== "UP"),
     )
     .slice(0, 500)
     .map((w) => ({
       at: w.at,
       what:
-        w.kind === "haproxy"
+        w.kind === "loadbalancer"
           ? `${w.lb}: ${w.backend}/${w.server} ${w.previous} → ${w.status}`
           : w.kind === "log"
             ? `${w.node} ${w.container} ${w.finding}: ${w.line.slice(0, 200)}`
@@ -494,11 +494,11 @@ export function buildRunReport(i: RunInputs): RunReport {
     watch: {
       containerEvents: i.watched.filter((w) => w.kind === "container").length,
       logFindings: i.watched.filter((w) => w.kind === "log").length,
-      haproxyChanges: i.watched.filter((w) => w.kind === "haproxy").length,
+      loadbalancerChanges: i.watched.filter((w) => w.kind === "loadbalancer").length,
       trouble,
     },
-    haproxy: i.watched.filter(
-      (w): w is Extract<WatchRecord, { kind: "haproxy" }> => w.kind === "haproxy",
+    loadbalancer: i.watched.filter(
+      (w): w is Extract<WatchRecord, { kind: "loadbalancer" }> => w.kind === "loadbalancer",
     ),
     allowedDisruptionMs: i.allowedDisruptionMs,
     checks,

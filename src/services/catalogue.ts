@@ -8,6 +8,7 @@ import { PACKS } from "./index.js";
 import { SERVICES } from "./types.js";
 import type {
   Component,
+  ComponentRole,
   KeptSpec,
   LabImages,
   LoadSpec,
@@ -110,6 +111,17 @@ export function serviceOf(component: string): ServiceName | undefined {
   for (const spec of Object.values(CATALOGUE)) {
     if (spec.name === component || spec.components.some((c) => c.key === component))
       return spec.name;
+  }
+  return undefined;
+}
+
+/** The pack that holds a role (the loadbalancer, the database, the broker), and its component. */
+export function packWithRole(
+  role: ComponentRole,
+): { readonly pack: ServicePack; readonly component: Component } | undefined {
+  for (const s of SERVICES) {
+    const component = PACKS[s].spec.components.find((c) => c.role === role);
+    if (component) return { pack: PACKS[s], component };
   }
   return undefined;
 }

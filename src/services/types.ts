@@ -5,8 +5,9 @@
  */
 import type { z } from "zod";
 import type { HttpOutcome, SendOptions as RequestOptions } from "../cluster/http-client.js";
-import type { NodeShell } from "../cluster/ports.js";
+import type { DockerApi, NodeShell } from "../cluster/ports.js";
 import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
 import type { Release } from "../kolla/releases.js";
 
 // ------------------------------------------------------------------ names and components
@@ -151,6 +152,29 @@ export interface ServicePack {
   readonly idle?: IdleCheck;
   /** How the lab builds its images from Debian's packages; absent: not in the lab. */
   readonly lab?: LabImages;
+  /** The loadbalancer role's chores on a live cluster (HAProxy). */
+  readonly loadbalancer?: (deps: LoadbalancerDeps) => LoadbalancerOps;
+  /**
+   * The loadbalancer role's servers as the loadbalancer on `shell`'s node sees them now (status
+   * and sessions; the admin state is not read): what deploy waits on and the watchers follow.
+   */
+  readonly readServers?: (shell: NodeShell, timeoutMs: number) => Promise<ServerState[]>;
+  /** The database role's chores (MariaDB). */
+  readonly databaseServer?: DatabaseServer;
+  /** The broker role's chores (RabbitMQ). */
+  readonly broker?: Broker;
+  /**
+   * Takes a `dbRing` component out of its hash ring in the database before it stops (Ironic's
+   * conductors); what it saw, or undefined when no database could do it.
+   */
+  readonly ringOut?: (
+    a: RingOutRequest,
+    deps: {
+      readonly sql:
+        ((db: { node: string; container: string }, text: string) => Promise<string>) | undefined;
+      readonly logger: Logger;
+    },
+  ) => Promise<string | undefined>;
   /** Its known upgrade hazards: a failure that matches one gets the hint in every report. */
   readonly hazards?: readonly Hazard[];
   /** Its load profile (`load.profiles[].kind` is the service's name); absent: no load of its own. */
@@ -610,4 +634,122 @@ export interface KeptSpec {
    * is removed) — each through `step`.
    */
   verify(kit: KeptKit, k: KeptResource, step: KeptStep): Promise<void>;
+}
+
+// ------------------------------------------------------------------ role chores
+// What the engines ask of the service that holds a role (loadbalancer, database, broker) on a
+// live cluster; the pack with that role provides it.
+
+export type ServerAdmin = "ready" | "drain" | "maint";
+
+/** One server line of a loadbalancer backend, as one loadbalancer host sees it. */
+export interface ServerState {
+  readonly lb: string;
+  readonly backend: string;
+  readonly server: string;
+  readonly admin: ServerAdmin;
+  /** The status column: UP, DOWN, DRAIN, MAINT, "UP 1/3", ... */
+  readonly status: string;
+  readonly sessions: number;
+}
+
+export interface LoadbalancerDeps {
+  readonly shell: (node: string) => NodeShell;
+  readonly docker: (node: string) => DockerApi;
+  readonly logger: Logger;
+  /** Node addresses (a retiring loadbalancer's database connections come from its node's). */
+  readonly addresses: ReadonlyMap<string, string>;
+  /** Nodes running a database member. */
+  readonly dbMembers: readonly string[];
+  /**
+   * Closes a database member's idle connections from `from`'s source `ports` (the database
+   * pack's chore); undefined when kroll cannot log in to it.
+   */
+  readonly closeIdle: (
+    member: string,
+    from: string | undefined,
+    ports: readonly number[],
+  ) => Promise<number | undefined>;
+  /** Interface and prefix length for the VIP on each loadbalancer host. */
+  readonly vipInterface: (node: string) => string;
+  readonly vipPrefix: number;
+}
+
+export interface LoadbalancerOps {
+  /** Its servers (none when no loadbalancer runs there) and whether it holds the VIP. */
+  readonly state: (
+    lb: string,
+    vip: string,
+  ) => Promise<{ servers: ServerState[]; holdsVip: boolean }>;
+  readonly serverStats: (lb: string) => Promise<ServerState[]>;
+  readonly setServer: (
+    lb: string,
+    backend: string,
+    server: string,
+    admin: ServerAdmin,
+  ) => Promise<void>;
+  readonly shutdownSessions: (lb: string, backend: string, server: string) => Promise<void>;
+  readonly moveVip: (from: string | undefined, to: string, vip: string) => Promise<void>;
+  /** Before an overlapped replacement: the old one's admin socket moves aside (never throws). */
+  readonly socketAside: (node: string, container: string, aside: string) => Promise<void>;
+  /** The overlapped old one is back in place: its socket too (never throws). */
+  readonly socketBack: (node: string, container: string, aside: string) => Promise<void>;
+  /** Retires an overlapped old loadbalancer still running as `aside`: its clients leave, it exits. */
+  readonly retireOverlapped: (node: string, aside: string) => Promise<void>;
+}
+
+/** The database role's chores: SQL as root, and closing idle client sessions. */
+export interface DatabaseServer {
+  /** SQL on stdin as root (password in the environment, never in argv); its output. */
+  sql(
+    shell: NodeShell,
+    container: string,
+    address: string,
+    password: string,
+    text: string,
+    opts?: { delimiter?: string },
+  ): Promise<string>;
+  /**
+   * Closes the server's idle client sessions (no open transaction); `from`/`ports` keep those
+   * of one client; how many it closed.
+   */
+  closeIdle(
+    shell: NodeShell,
+    container: string,
+    address: string,
+    password: string,
+    only?: { readonly from?: string | undefined; readonly ports?: readonly number[] | undefined },
+  ): Promise<number>;
+}
+
+/** An RPC server to take off its shared queues at the broker before it stops. */
+export interface RpcDrainTarget {
+  /** The node the RPC server runs on (its connections come from its addresses). */
+  readonly node: string;
+  /** The server's process name, the prefix of its AMQP connection names. */
+  readonly process: string;
+  readonly queues: readonly string[];
+  readonly brokers: readonly { readonly node: string; readonly container: string }[];
+}
+
+/** The broker role's chores. */
+export interface Broker {
+  /** What it cancelled ("queue ×n"), or undefined when no broker could do it. */
+  rpcDrain(
+    a: RpcDrainTarget,
+    deps: { readonly shell: (node: string) => NodeShell; readonly logger: Logger },
+  ): Promise<string[] | undefined>;
+}
+
+/** A conductor (a `dbRing` component) to take out of its hash ring before it stops. */
+export interface RingOutRequest {
+  readonly node: string;
+  readonly container: string;
+  /** The name it registered under (its `[DEFAULT] host`). */
+  readonly host: string;
+  /** Database members, tried in order (one answering is enough). */
+  readonly databases: readonly { readonly node: string; readonly container: string }[];
+  /** How long to let requests already routed to it arrive before watching its locks. */
+  readonly settleMs: number;
+  readonly timeoutMs: number;
 }

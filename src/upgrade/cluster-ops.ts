@@ -1,8 +1,8 @@
 /**
  * EFFECT. UpgradeOps over the scenario's nodes: containers through Docker on each node (over
- * its SSH connection), config files through the node's shell; the service chores (HAProxy and
- * the VIP, Galera, RabbitMQ, Ironic's ring and wait states) are the service packs' own, in
- * src/services/<service>/ops.ts. Every call has a deadline.
+ * its SSH connection), config files through the node's shell; the service chores (the
+ * loadbalancer and the VIP, the database and the broker, a hash ring, member and idle checks)
+ * are the packs' own, found by role or by service. Every call has a deadline.
  */
 import PQueue from "p-queue";
 import type { Cluster } from "../cluster/connect.js";
@@ -13,14 +13,10 @@ import type { Logger } from "../core/logger.js";
 import { lastLogLines } from "../deploy/deploy.js";
 import { LABELS } from "../deploy/render.js";
 import { editIniOption } from "../kolla/ini.js";
-import { createLoadbalancerOps } from "../services/haproxy/ops.js";
-import { ringOut } from "../services/ironic/ops.js";
-import { closeIdleSessions, mysqlAsRoot } from "../services/mariadb/ops.js";
-import { rpcDrain } from "../services/rabbitmq/ops.js";
 import { sendTo } from "../cluster/http-client.js";
 import type { ServiceName } from "../services/types.js";
 import type { UpgradeOps } from "./ops.js";
-import { packOf, recipeFor } from "../services/catalogue.js";
+import { packOf, packWithRole, recipeFor } from "../services/catalogue.js";
 import { PIN_LABEL, asideName } from "./types.js";
 import type { Desired, ObservedContainer } from "./types.js";
 
@@ -28,15 +24,15 @@ export interface ClusterOpsOptions {
   readonly cluster: Cluster;
   readonly dockers: ReadonlyMap<string, DockerApi>;
   readonly logger: Logger;
-  /** MariaDB root password (Galera status); from passwords.yml. */
+  /** The database's root password (member checks, SQL chores); from passwords.yml. */
   readonly dbRootPassword: string | undefined;
   /** Where a service's API component answers (through the VIP when HAProxy runs). */
   readonly apiUrl: (service: ServiceName, component: string) => string | undefined;
   /** Sent as X-Auth-Token when an API wants keystone auth (OS_AUTH_TOKEN). */
   readonly authToken: string | undefined;
-  /** Node addresses (MariaDB listens on its node's address). */
+  /** Node addresses (the database listens on its node's address). */
   readonly addresses: ReadonlyMap<string, string>;
-  /** Nodes running a Galera member (container `mariadb`). */
+  /** Nodes running a database member. */
   readonly dbMembers?: readonly string[];
   /** Interface and prefix length for the VIP on each loadbalancer host. */
   readonly vipInterface: (node: string) => string;
@@ -82,28 +78,36 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
   };
 
   const addressOf = (node: string): string => o.addresses.get(node) ?? node;
+  // The services that hold the roles: their packs' chores.
+  const lbRole = packWithRole("loadbalancer");
+  const dbRole = packWithRole("database");
+  const brokerRole = packWithRole("broker");
+  const db = dbRole?.pack.databaseServer;
   /** SQL as root at a database member; undefined when kroll has no root password. */
   const pw = o.dbRootPassword;
   const sqlAsRoot =
-    pw === undefined
+    pw === undefined || db === undefined
       ? undefined
-      : (db: { node: string; container: string }, text: string): Promise<string> =>
-          mysqlAsRoot(shell(db.node), db.container, addressOf(db.node), pw, text);
+      : (at: { node: string; container: string }, text: string): Promise<string> =>
+          db.sql(shell(at.node), at.container, addressOf(at.node), pw, text);
   const closeIdle = (
     node: string,
     container: string,
     only: { from?: string | undefined; ports?: readonly number[] } = {},
   ): Promise<number | undefined> =>
-    pw === undefined
+    pw === undefined || db === undefined
       ? Promise.resolve(undefined)
-      : closeIdleSessions(shell(node), container, addressOf(node), pw, only);
-  const lbs = createLoadbalancerOps({
+      : db.closeIdle(shell(node), container, addressOf(node), pw, only);
+  const makeLbs = lbRole?.pack.loadbalancer;
+  if (!makeLbs) throw new RunFailedError("no service pack holds the loadbalancer role");
+  const dbContainer = dbRole?.component.container ?? "";
+  const lbs = makeLbs({
     shell,
     docker,
     logger: o.logger,
     addresses: o.addresses,
     dbMembers: o.dbMembers ?? [],
-    closeIdle: (member, from, ports) => closeIdle(member, "mariadb", { from, ports }),
+    closeIdle: (member, from, ports) => closeIdle(member, dbContainer, { from, ports }),
     vipInterface: o.vipInterface,
     vipPrefix: o.vipPrefix,
   });
@@ -277,9 +281,13 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
 
     closeIdleDbSessions: (node, container) => closeIdle(node, container),
 
-    rpcDrain: (a) => rpcDrain(a, { shell, logger: o.logger }),
+    rpcDrain: (a) =>
+      brokerRole?.pack.broker?.rpcDrain(a, { shell, logger: o.logger }) ??
+      Promise.resolve(undefined),
 
-    ringOut: (a) => ringOut(a, { sql: sqlAsRoot, logger: o.logger }),
+    ringOut: (a) =>
+      packOf(a.service).ringOut?.(a, { sql: sqlAsRoot, logger: o.logger }) ??
+      Promise.resolve(undefined),
 
     busy: async (service) => {
       const idle = packOf(service).idle;

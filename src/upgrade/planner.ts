@@ -613,13 +613,14 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
     )
       actions.push({
         kind: "ringOut",
+        service: t.service,
         node,
         container: t.container,
         stopGraceS: t.stopGraceS,
         host: t.ringHost,
         databases: d.databases,
         // Requests an API routed just before the ring changed (kroll's lab reads the ring for
-        // every request; Ironic's default keeps it 15 s: see docs/lab-findings.md).
+        // every request; the service's default may keep it 15 s: see docs/lab-findings.md).
         settleMs: 2_000,
         // Its tasks in flight end first; fake hardware's longest step takes seconds, a real
         // deploy step can hold a node's lock longer, and then the stop clears it as before.

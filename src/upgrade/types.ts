@@ -94,8 +94,8 @@ export interface ObservedContainer {
   readonly pinConfigured?: boolean;
 }
 
-export type { ServerAdmin, ServerState } from "../services/haproxy/stats.js";
-import type { ServerState } from "../services/haproxy/stats.js";
+export type { ServerAdmin, ServerState } from "../services/types.js";
+import type { ServerState } from "../services/types.js";
 
 export interface Observed {
   readonly containers: readonly ObservedContainer[];
@@ -191,6 +191,7 @@ export type Action =
    */
   | {
       readonly kind: "ringOut";
+      readonly service: ServiceName;
       readonly node: string;
       readonly container: string;
       /** Its stop grace, for the restart that undoes the ring-out when the step is cut short. */

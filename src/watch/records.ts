@@ -23,7 +23,7 @@ export type WatchRecord =
       readonly line: string;
     }
   | {
-      readonly kind: "haproxy";
+      readonly kind: "loadbalancer";
       readonly at: number;
       readonly lb: string;
       readonly backend: string;
@@ -44,7 +44,7 @@ export type WatchRecord =
       readonly recovered: boolean;
     };
 
-export type WatcherName = "docker-events" | "logs" | "haproxy";
+export type WatcherName = "docker-events" | "logs" | "loadbalancer";
 
 /** The container actions kroll asks the engine for (exec_* and the rest never come). */
 export const WATCHED_ACTIONS = [

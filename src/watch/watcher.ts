@@ -16,8 +16,7 @@ import { setMaxListeners } from "node:events";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { LABELS } from "../deploy/render.js";
-import { haproxyRuntime } from "../services/haproxy/runtime.js";
-import { parseShowStat } from "../services/haproxy/stats.js";
+import { packWithRole } from "../services/catalogue.js";
 import { readStampedLogs, scanLogLines } from "./logscan.js";
 import type { WatcherName, WatchRecord } from "./records.js";
 import { WATCHED_ACTIONS } from "./records.js";
@@ -39,7 +38,7 @@ export function startWatchers(deps: {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly logEveryMs?: number;
-  readonly haproxyEveryMs?: number;
+  readonly lbEveryMs?: number;
   /** Bound on kept log findings (the rest are counted). */
   readonly maxLogRecords?: number;
   /** Bound on kept container events (the rest are counted). */
@@ -211,18 +210,17 @@ export function startWatchers(deps: {
   });
 
   const last = new Map<string, string>();
-  const lbLoops = deps.loadbalancers.map((lb) => {
-    const runtime = haproxyRuntime(deps.cluster.shell(lb));
-    // A failed read loses the state changes in between (HAProxy keeps no history).
-    return every(deps.haproxyEveryMs ?? 1_000, "haproxy", lb, false, async () => {
-      const stat = await runtime("show stat", 10_000);
-      for (const s of parseShowStat(lb, stat, new Map())) {
+  const readServers = packWithRole("loadbalancer")?.pack.readServers;
+  const lbLoops = (readServers ? deps.loadbalancers : []).map((lb) => {
+    // A failed read loses the state changes in between (the loadbalancer keeps no history).
+    return every(deps.lbEveryMs ?? 1_000, "loadbalancer", lb, false, async () => {
+      for (const s of (await readServers?.(deps.cluster.shell(lb), 10_000)) ?? []) {
         const k = `${lb} ${s.backend} ${s.server}`;
         const prev = last.get(k);
         const status = s.status.split(" ")[0] ?? s.status;
         if (prev !== undefined && prev !== status)
           out.push({
-            kind: "haproxy",
+            kind: "loadbalancer",
             at: clock.now(),
             lb,
             backend: s.backend,

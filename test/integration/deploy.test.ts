@@ -406,7 +406,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     expect(
       watched.some(
         (w) =>
-          w.kind === "haproxy" &&
+          w.kind === "loadbalancer" &&
           w.server === "node2" &&
           w.backend === "ironic_api_back" &&
           /DOWN/.test(w.status),

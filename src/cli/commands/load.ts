@@ -163,14 +163,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       (w): w is Exclude<WatchRecord, { kind: "gap" }> =>
         (w.kind === "container" && TROUBLE.includes(w.action)) ||
         w.kind === "log" ||
-        w.kind === "haproxy",
+        w.kind === "loadbalancer",
     );
     ctx.out.line(
-      `  watchers: ${watched.filter((w) => w.kind === "container").length} container events, ${watched.filter((w) => w.kind === "log").length} log findings, ${watched.filter((w) => w.kind === "haproxy").length} HAProxy state changes`,
+      `  watchers: ${watched.filter((w) => w.kind === "container").length} container events, ${watched.filter((w) => w.kind === "log").length} log findings, ${watched.filter((w) => w.kind === "loadbalancer").length} HAProxy state changes`,
     );
     for (const w of trouble.slice(0, 20))
       ctx.out.line(
-        `  ${new Date(w.at).toISOString()} ${w.kind === "haproxy" ? `${w.lb} ${w.backend}/${w.server} ${w.previous} → ${w.status}` : w.kind === "log" ? `${w.node} ${w.container} ${w.finding}: ${w.line.slice(0, 120)}` : `${w.node} ${w.container} ${w.action}`}`,
+        `  ${new Date(w.at).toISOString()} ${w.kind === "loadbalancer" ? `${w.lb} ${w.backend}/${w.server} ${w.previous} → ${w.status}` : w.kind === "log" ? `${w.node} ${w.container} ${w.finding}: ${w.line.slice(0, 120)}` : `${w.node} ${w.container} ${w.action}`}`,
       );
     for (const g of watched)
       if (g.kind === "gap")

@@ -2,6 +2,9 @@
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
 import { haproxyGlobals } from "./globals.js";
+import { createLoadbalancerOps } from "./ops.js";
+import { haproxyRuntime } from "./runtime.js";
+import { parseShowStat } from "./stats.js";
 import { renderHaproxy } from "./render.js";
 import { HAPROXY } from "./recipe.js";
 
@@ -19,6 +22,14 @@ export const PACK: ServicePack = {
   recipe: HAPROXY,
   render: renderHaproxy,
   globals: haproxyGlobals,
+  loadbalancer: createLoadbalancerOps,
+  // The servers of the backends (kroll's own `monitor` listener for the healthcheck has none).
+  readServers: async (shell, timeoutMs) =>
+    parseShowStat(
+      shell.node,
+      await haproxyRuntime(shell)("show stat", timeoutMs),
+      new Map(),
+    ).filter((s) => s.backend !== "monitor"),
   lab: {
     source: "haproxy",
     packages: ["haproxy"],

@@ -5,61 +5,14 @@
  * keeps serving beside the new one (SO_REUSEPORT), its admin socket moved aside, until its
  * clients have left it.
  */
-import type { DockerApi, NodeShell } from "../../cluster/ports.js";
 import { connectionPorts, topPids } from "../../cluster/procs.js";
 import { systemClock } from "../../core/clock.js";
 import { RunFailedError } from "../../core/errors.js";
-import type { Logger } from "../../core/logger.js";
 import { KEEPALIVE_CLOSE_VAR } from "./config.js";
 import { askUnlessStopped, haproxyRuntime, SOCKET_DIR, SOCKET_NAME } from "./runtime.js";
 import type { HaproxyRuntime } from "./runtime.js";
 import { httpFrontends, parseServersState, parseShowStat } from "./stats.js";
-import type { ServerAdmin, ServerState } from "./stats.js";
-
-export interface LoadbalancerDeps {
-  readonly shell: (node: string) => NodeShell;
-  readonly docker: (node: string) => DockerApi;
-  readonly logger: Logger;
-  /** Node addresses (a retiring HAProxy's database connections come from its node's). */
-  readonly addresses: ReadonlyMap<string, string>;
-  /** Nodes running a Galera member (container `mariadb`). */
-  readonly dbMembers: readonly string[];
-  /**
-   * Closes a database member's idle connections from `from`'s source `ports` (MariaDB's
-   * chore); undefined when kroll cannot log in to it.
-   */
-  readonly closeIdle: (
-    member: string,
-    from: string | undefined,
-    ports: readonly number[],
-  ) => Promise<number | undefined>;
-  /** Interface and prefix length for the VIP on each loadbalancer host. */
-  readonly vipInterface: (node: string) => string;
-  readonly vipPrefix: number;
-}
-
-export interface LoadbalancerOps {
-  /** Its servers (none when no HAProxy runs there) and whether it holds the VIP. */
-  readonly state: (
-    lb: string,
-    vip: string,
-  ) => Promise<{ servers: ServerState[]; holdsVip: boolean }>;
-  readonly serverStats: (lb: string) => Promise<ServerState[]>;
-  readonly setServer: (
-    lb: string,
-    backend: string,
-    server: string,
-    admin: ServerAdmin,
-  ) => Promise<void>;
-  readonly shutdownSessions: (lb: string, backend: string, server: string) => Promise<void>;
-  readonly moveVip: (from: string | undefined, to: string, vip: string) => Promise<void>;
-  /** Before an overlapped replacement: the old one's admin socket moves aside (never throws). */
-  readonly socketAside: (node: string, container: string, aside: string) => Promise<void>;
-  /** The overlapped old one is back in place: its socket too (never throws). */
-  readonly socketBack: (node: string, container: string, aside: string) => Promise<void>;
-  /** Retires an overlapped old HAProxy still running as `aside`: its clients leave, it exits. */
-  readonly retireOverlapped: (node: string, aside: string) => Promise<void>;
-}
+import type { LoadbalancerDeps, LoadbalancerOps, ServerState } from "../types.js";
 
 /** HAProxy's own idle keep-alive timeout in kroll's config (`timeout http-request`) and 2 s. */
 const RETIRE_CLIENTS_MS = 12_000;

@@ -2,18 +2,9 @@
  * PURE. HAProxy's runtime API, read: `show stat` (status, current sessions) and
  * `show servers state` (the admin state: drained or in maintenance, whatever the checks say).
  */
-export type ServerAdmin = "ready" | "drain" | "maint";
+import type { ServerAdmin, ServerState } from "../types.js";
 
-/** One server line of an HAProxy backend, as one loadbalancer host sees it. */
-export interface ServerState {
-  readonly lb: string;
-  readonly backend: string;
-  readonly server: string;
-  readonly admin: ServerAdmin;
-  /** HAProxy's status column: UP, DOWN, DRAIN, MAINT, "UP 1/3", ... */
-  readonly status: string;
-  readonly sessions: number;
-}
+export type { ServerAdmin, ServerState };
 
 /**
  * The HTTP frontends in `show stat` and their current client sessions (TCP listeners such as

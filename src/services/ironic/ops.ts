@@ -5,25 +5,10 @@
 import { okJson } from "../../cluster/http-client.js";
 import { RunFailedError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
-import type { IdleCheck } from "../types.js";
+import type { IdleCheck, RingOutRequest } from "../types.js";
 import { mv } from "./api.js";
 
-export interface Database {
-  readonly node: string;
-  readonly container: string;
-}
-
-export interface RingOutRequest {
-  readonly node: string;
-  readonly container: string;
-  /** The name the conductor registered under (its `[DEFAULT] host`). */
-  readonly host: string;
-  /** MariaDB containers, tried in order (one answering is enough). */
-  readonly databases: readonly Database[];
-  /** How long to let requests already routed to it arrive before watching its locks. */
-  readonly settleMs: number;
-  readonly timeoutMs: number;
-}
+type Database = RingOutRequest["databases"][number];
 
 /**
  * Takes a conductor out of the ring at the first database that answers (its hardware

@@ -2,7 +2,7 @@
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
 import { bringUpGalera, createDatabases } from "./deploy.js";
-import { GALERA_SYNCED } from "./ops.js";
+import { closeIdleSessions, GALERA_SYNCED, mysqlAsRoot } from "./ops.js";
 import { renderMariadb } from "./render.js";
 import { MARIADB } from "./recipe.js";
 
@@ -23,6 +23,7 @@ export const PACK: ServicePack = {
   recipe: MARIADB,
   render: renderMariadb,
   member: GALERA_SYNCED,
+  databaseServer: { sql: mysqlAsRoot, closeIdle: closeIdleSessions },
   bringUp: bringUpGalera,
   createDatabases,
   lab: {

@@ -1,7 +1,7 @@
 /** PURE. The rabbitmq pack: its kolla layout and its upgrade recipe. */
 import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
-import { RABBIT_BOOTED } from "./ops.js";
+import { RABBIT_BOOTED, rpcDrain } from "./ops.js";
 import { renderRabbitmq } from "./render.js";
 import { RABBITMQ } from "./recipe.js";
 
@@ -21,4 +21,5 @@ export const PACK: ServicePack = {
     images: [{ image: "rabbitmq", packages: ["rabbitmq-server"] }],
   },
   member: RABBIT_BOOTED,
+  broker: { rpcDrain },
 };

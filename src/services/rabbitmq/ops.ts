@@ -1,7 +1,7 @@
 /** EFFECT. RabbitMQ's chores on a live cluster: rabbitmqctl, a broker's boot, an RPC drain. */
 import type { NodeShell } from "../../cluster/ports.js";
 import type { Logger } from "../../core/logger.js";
-import type { MemberWait } from "../types.js";
+import type { MemberWait, RpcDrainTarget } from "../types.js";
 import {
   describeCancelled,
   nodeAddresses,
@@ -29,15 +29,6 @@ export const rabbitmqctl = (container: string, ...args: string[]): string[] => [
 export async function rabbitBooted(shell: NodeShell, container: string): Promise<boolean> {
   const r = await shell.exec(rabbitmqctl(container, "await_startup"), { timeoutMs: 60_000 });
   return r.exitCode === 0;
-}
-
-export interface RpcDrainTarget {
-  /** The node the RPC server runs on (its connections come from its addresses). */
-  readonly node: string;
-  /** The server's process name, the prefix of its AMQP connection names. */
-  readonly process: string;
-  readonly queues: readonly string[];
-  readonly brokers: readonly { readonly node: string; readonly container: string }[];
 }
 
 /**

@@ -401,11 +401,11 @@ describe("run/model: the verdict and what each failure is tied to", () => {
         inputs({ journal: clean, spans: spansFromJournal(clean), watched }),
       ).checks.find((c) => c.name === "watchers saw the whole run");
     expect(check([])).to.deep.include({ ok: true, message: "every watcher saw the whole run" });
-    expect(check([gap({}), gap({ watcher: "haproxy", recovered: false, to: 11_000 })])?.ok).to.be
-      .true;
-    const blind = check([gap({ watcher: "haproxy", where: "node1", recovered: false })]);
+    expect(check([gap({}), gap({ watcher: "loadbalancer", recovered: false, to: 11_000 })])?.ok).to
+      .be.true;
+    const blind = check([gap({ watcher: "loadbalancer", where: "node1", recovered: false })]);
     expect(blind?.ok).to.be.false;
-    expect(blind?.message).to.match(/^blind: haproxy on node1: 30\.0 s from/);
+    expect(blind?.message).to.match(/^blind: loadbalancer on node1: 30\.0 s from/);
   });
 });
 

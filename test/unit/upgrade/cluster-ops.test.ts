@@ -244,6 +244,7 @@ describe("upgrade/cluster-ops through fake ports", () => {
     );
     const said = await ops.ringOut({
       kind: "ringOut",
+      service: "ironic",
       node: "node2",
       container: "ironic_conductor",
       stopGraceS: 30,

@@ -149,7 +149,7 @@ describe("watch/watcher", () => {
           return Promise.reject(new Error("HAProxy on node1: no answer"));
         return Promise.resolve({ stdout: "" });
       }),
-      haproxyEveryMs: 20,
+      lbEveryMs: 20,
     });
     await sleep(30);
     ev.failOpen = true;
@@ -164,12 +164,12 @@ describe("watch/watcher", () => {
     expect(by("logs")[0]?.recovered, "logs are read back from each container's cursor").to.be.true;
     expect(by("docker-events")[0]).to.deep.include({ recovered: false });
     expect(by("docker-events")[0]?.reason).to.include("channel open failure");
-    expect(by("haproxy")[0]).to.deep.include({ where: "node1", recovered: false });
+    expect(by("loadbalancer")[0]).to.deep.include({ where: "node1", recovered: false });
     expect(
       blindGaps(out, 0)
         .map((g) => g.watcher)
         .sort(),
-    ).to.deep.equal(["docker-events", "haproxy"]);
+    ).to.deep.equal(["docker-events", "loadbalancer"]);
     expect(ev.opened.length, "it kept trying").to.be.above(2);
   });
 });
