@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ContainerSpec } from "../cluster/ports.js";
-import { SERVICES, componentsFor, packOf } from "../services/catalogue.js";
+import { SERVICES, componentsFor, packOf, packWithRole } from "../services/catalogue.js";
 import type { Component, ServiceName } from "../services/catalogue.js";
 import type { ConfigJsonFile, IniObject, RenderContext, RenderedFile } from "../services/types.js";
 
@@ -20,7 +20,7 @@ import { kollaChain } from "../inventory/overrides.js";
 import type { ConfigTree } from "../inventory/overrides.js";
 import type { Phase } from "../inventory/phase.js";
 import { tagFor } from "../inventory/phase.js";
-import { haproxyEnabled } from "../scenario/derived.js";
+import { loadbalancerEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 
 /** What this version of `kroll deploy` can lay out: the services whose pack renders. */
@@ -63,7 +63,7 @@ export interface DeployPlan {
   readonly vipHolder: string | undefined;
   readonly loadbalancers: readonly string[];
   readonly databases: readonly { name: string; user: string; password: string }[];
-  readonly secrets: { readonly dbRoot: string; readonly rabbit: string };
+  readonly secrets: { readonly dbRoot: string; readonly broker: string };
 }
 
 export interface RenderInput {
@@ -137,11 +137,15 @@ export function renderDeploy(input: RenderInput): DeployPlan {
   const addr = (host: string): string => nodes.find((n) => n.name === host)?.address ?? host;
   const hostsOf = (group: string): string[] => hostsOfGroup(layout, group, nodes);
   const vip = s.network.internal_vip;
-  const dbHost = haproxyEnabled(s) ? vip : addr(hostsOf("mariadb")[0] ?? "");
-  const rabbitHost = hostsOf("rabbitmq")[0];
+  const database = packWithRole("database");
+  const broker = packWithRole("broker");
+  const dbHost = loadbalancerEnabled(s)
+    ? vip
+    : addr(hostsOf(database?.component.group ?? "")[0] ?? "");
+  const brokerHost = broker ? hostsOf(broker.component.group)[0] : undefined;
   const secrets = {
-    dbRoot: secret(passwords, "database_password"),
-    rabbit: secret(passwords, "rabbitmq_password"),
+    dbRoot: secret(passwords, database?.pack.adminPassword ?? ""),
+    broker: secret(passwords, broker?.pack.adminPassword ?? ""),
   };
   const dbPassword = (svc: string): string => secret(passwords, `${svc}_database_password`);
   const registry = s.kolla.registry === undefined ? "quay.io" : s.kolla.registry;
@@ -241,7 +245,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
           services: s.services,
           vip,
           dbHost,
-          rabbitHost,
+          brokerHost,
           secrets,
           dbPassword,
           apis,
@@ -261,7 +265,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
     }
     services.push({ service: svc, units });
   }
-  const loadbalancers = haproxyEnabled(s) ? hostsOf("loadbalancer") : [];
+  const loadbalancers = loadbalancerEnabled(s) ? hostsOf("loadbalancer") : [];
   return {
     services,
     vip,

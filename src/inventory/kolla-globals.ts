@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { CATALOGUE, packOf, SERVICES } from "../services/catalogue.js";
 import { RELEASE_TRAITS } from "../kolla/releases.js";
 import type { Scenario } from "../scenario/schema.js";
-import { haproxyEnabled, keepalivedEnabled } from "../scenario/derived.js";
+import { loadbalancerEnabled, vipFailoverEnabled } from "../scenario/derived.js";
 import { componentTagVars, defaultTag, serviceTag } from "./phase.js";
 import type { Phase } from "./phase.js";
 
@@ -20,7 +20,7 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
   const traits = RELEASE_TRAITS[s.kolla.release];
   const bool = (b: boolean): string =>
     traits.booleans === "true-false" ? String(b) : b ? '"yes"' : '"no"';
-  const lb = haproxyEnabled(s);
+  const lb = loadbalancerEnabled(s);
   const enabled = new Set(s.services);
   const entries: Entry[] = [];
   const add = (key: string, value: Scalar): void => void entries.push([key, value]);
@@ -44,7 +44,7 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
   if (enabled.has("neutron") && s.network.neutron_external_interface !== undefined) {
     add("neutron_external_interface", s.network.neutron_external_interface);
   }
-  if (keepalivedEnabled(s))
+  if (vipFailoverEnabled(s))
     add("keepalived_virtual_router_id", String(s.network.keepalived_router_id));
   add("kolla_enable_tls_internal", s.network.tls.internal);
   add("kolla_enable_tls_external", s.network.tls.external);
@@ -57,7 +57,7 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
   section("Services: every one explicit, so kolla's enable_openstack_core adds nothing");
   add("enable_openstack_core", false);
   add("enable_haproxy", lb);
-  add("enable_keepalived", keepalivedEnabled(s));
+  add("enable_keepalived", vipFailoverEnabled(s));
   // kroll puts MariaDB behind HAProxy (one active server, the others backup) as kolla did
   // before ProxySQL became the default in 2024.2.
   add("enable_proxysql", false);

@@ -17,7 +17,7 @@ import type { DeployPlan } from "../deploy/render.js";
 import { LABELS } from "../deploy/render.js";
 import { footprint, undeploy } from "../deploy/undeploy.js";
 import type { Footprint } from "../deploy/undeploy.js";
-import { frontUrl, haproxyEnabled } from "../scenario/derived.js";
+import { frontUrl, loadbalancerEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { packOf, SERVICES } from "../services/catalogue.js";
 
@@ -70,7 +70,7 @@ export async function labSmoke(deps: SmokeDeps, s: Scenario): Promise<{ lines: s
     if (proved.length === 0)
       throw new RunFailedError(`scenario "${s.name}" has no service with a smoke proof`);
     lines.unshift(
-      `smoke passed on the stable images: ${deployed.length} containers of ${plan.services.map((sp) => sp.service).join(", ")}; proofs of ${proved.join(", ")} through the ${haproxyEnabled(s) ? "VIP" : "first node"}`,
+      `smoke passed on the stable images: ${deployed.length} containers of ${plan.services.map((sp) => sp.service).join(", ")}; proofs of ${proved.join(", ")} through the ${loadbalancerEnabled(s) ? "VIP" : "first node"}`,
     );
     return { lines };
   } finally {

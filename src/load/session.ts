@@ -10,7 +10,7 @@ import type { Logger } from "../core/logger.js";
 import { LOAD_PACKS } from "../services/catalogue.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
-import { frontUrl, haproxyEnabled } from "../scenario/derived.js";
+import { frontUrl, loadbalancerEnabled } from "../scenario/derived.js";
 import type { HttpProfile, LoadProfile, Scenario } from "../scenario/schema.js";
 import { evaluateSlo } from "../watch/detectors.js";
 import type { Breach, SloResult } from "../watch/detectors.js";
@@ -57,7 +57,7 @@ export function pollTargets(s: Scenario): PollTarget[] {
     if (!comp?.api) continue;
     const { port, backend, healthPath, check } = comp.api;
     const expect = [healthStatus(check)];
-    if (haproxyEnabled(s))
+    if (loadbalancerEnabled(s))
       out.push({
         backend,
         via: "vip",

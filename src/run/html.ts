@@ -1,7 +1,7 @@
 /**
  * PURE. report.html: one self-contained file (inline CSS and SVG, no script, nothing fetched)
  * that a gate reviewer opens from the job's artifacts. A timeline with a lane per node showing
- * each container's replacement, HAProxy backend states, request rate and errors per second,
+ * each container's replacement, loadbalancer server states, request rate and errors per second,
  * latency percentiles, disruption intervals and unfinished operations; then the checks, the
  * steps, and every failure linked to the step it happened under.
  */
@@ -9,24 +9,29 @@ import type { Attribution } from "../report/model.js";
 import type { RunReport } from "./model.js";
 import { describeCause } from "./model.js";
 import { NO_CHANGE } from "../lab/versions.js";
+import { SERVICES } from "../services/catalogue.js";
 
 const esc = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-const SERVICE_COLOURS: Record<string, string> = {
-  haproxy: "#8e6c8a",
-  mariadb: "#4e79a7",
-  rabbitmq: "#f28e2b",
-  memcached: "#9c755f",
-  keystone: "#76b7b2",
-  ironic: "#59a14f",
-  heat: "#edc948",
-  nova: "#b07aa1",
-  neutron: "#ff9da7",
-  glance: "#bab0ac",
-  cinder: "#86bcb6",
-  placement: "#d4a6c8",
-};
+/** One colour per service, in the registry's site order (Tableau 10 and four more). */
+const PALETTE = [
+  "#8e6c8a",
+  "#4e79a7",
+  "#9c755f",
+  "#f28e2b",
+  "#76b7b2",
+  "#bab0ac",
+  "#59a14f",
+  "#86bcb6",
+  "#d4a6c8",
+  "#b07aa1",
+  "#ff9da7",
+  "#edc948",
+];
+const SERVICE_COLOURS: Readonly<Record<string, string>> = Object.fromEntries(
+  SERVICES.map((svc, i) => [svc, PALETTE[i % PALETTE.length] ?? "#888"]),
+);
 const colour = (svc: string): string => SERVICE_COLOURS[svc] ?? "#888";
 
 const W = 1200;
@@ -103,7 +108,7 @@ export function reportHtml(r: RunReport): string {
         .join(""),
     );
   }
-  // HAProxy: each backend server's non-UP periods, from the state changes the watchers saw.
+  // The loadbalancers: each backend server's non-UP periods, from the state changes the watchers saw.
   const servers = new Map<string, { at: number; status: string }[]>();
   for (const h of r.loadbalancer) {
     const k = `${h.backend}/${h.server}`;
@@ -123,7 +128,7 @@ export function reportHtml(r: RunReport): string {
           : "#e53935";
       parts.push(bar(c.at, end, 14, fill, `${k}: ${c.status} for ${secs(end - c.at)}`, "hap"));
     });
-    lane(`haproxy-${k}`, `lb ${k}`, parts.join(""), 14);
+    lane(`lb-${k}`, `lb ${k}`, parts.join(""), 14);
   }
   for (const d of r.disruption.filter((x) => x.via === "vip")) {
     lane(

@@ -1,17 +1,24 @@
 /** PURE. Settings derived from a scenario where the file leaves them to a default. */
 import { urlHost } from "../core/net.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
-import { isServiceName, packOf } from "../services/catalogue.js";
+import { isServiceName, packOf, packWithRole } from "../services/catalogue.js";
 import type { Scenario } from "./schema.js";
 
-/** haproxy on/off: `network.enable_haproxy` when given, else whether `haproxy` is a service. */
-export function haproxyEnabled(s: Scenario): boolean {
-  return s.network.enable_haproxy ?? s.services.includes("haproxy");
+/**
+ * The loadbalancer on/off: kolla's `enable_haproxy` when the scenario sets it, else whether the
+ * service that holds the loadbalancer role is enabled.
+ */
+export function loadbalancerEnabled(s: Scenario): boolean {
+  const lb = packWithRole("loadbalancer")?.pack.spec.name;
+  return s.network.enable_haproxy ?? (lb !== undefined && s.services.includes(lb));
 }
 
-/** keepalived follows haproxy unless set, as `enable_keepalived` does in kolla-ansible. */
-export function keepalivedEnabled(s: Scenario): boolean {
-  return s.network.enable_keepalived ?? haproxyEnabled(s);
+/**
+ * The VIP moved by VRRP (kolla's keepalived) rather than by kroll: follows the loadbalancer
+ * unless set, as `enable_keepalived` does in kolla-ansible.
+ */
+export function vipFailoverEnabled(s: Scenario): boolean {
+  return s.network.enable_keepalived ?? loadbalancerEnabled(s);
 }
 
 /**
@@ -24,7 +31,7 @@ export function frontUrl(s: Scenario, service: string, component: string): strin
     : undefined;
   if (comp?.api === undefined) throw new Error(`${service} has no API component ${component}`); // a pack's own inconsistency
   const first = hostsOfGroup(layoutFor(s.kolla.release), comp.group, s.cluster.nodes)[0];
-  const address = haproxyEnabled(s)
+  const address = loadbalancerEnabled(s)
     ? s.network.internal_vip
     : (s.cluster.nodes.find((n) => n.name === first)?.address ?? s.cluster.nodes[0]?.address ?? "");
   return `http://${urlHost(address)}:${comp.api.port}`;

@@ -10,7 +10,7 @@ import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../kolla/layout
 import { MANAGED_GLOBALS } from "./managed-globals.js";
 import { suggest } from "./issues.js";
 import type { RawIssue } from "./issues.js";
-import { haproxyEnabled, keepalivedEnabled } from "./derived.js";
+import { loadbalancerEnabled, vipFailoverEnabled } from "./derived.js";
 import type { Scenario } from "./schema.js";
 
 /**
@@ -117,7 +117,7 @@ export function checkRules(s: Scenario): RuleFindings {
         : `enable_haproxy is false but "haproxy" is in services`,
     );
   }
-  if (s.network.enable_keepalived === true && !haproxyEnabled(s)) {
+  if (s.network.enable_keepalived === true && !loadbalancerEnabled(s)) {
     warn(
       ["network", "enable_keepalived"],
       "keepalived without haproxy moves the VIP but nothing listens on it",
@@ -133,7 +133,7 @@ export function checkRules(s: Scenario): RuleFindings {
   // Every group an enabled service runs in must get at least one host from the roles.
   s.services.forEach((svc, i) => {
     const emptyByRoles = new Map<string, string[]>();
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) })) {
+    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: vipFailoverEnabled(s) })) {
       if (!hasGroup(layout, comp.group)) continue; // not in this release's layout
       if (hostsOfGroup(layout, comp.group, nodes).length > 0) continue;
       const roles = [...rolesOfGroup(layout, comp.group)].join(" or ");
@@ -210,7 +210,7 @@ export function checkRules(s: Scenario): RuleFindings {
   }
   const componentKeys = new Map<string, ServiceName>();
   for (const svc of s.services) {
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) }))
+    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: vipFailoverEnabled(s) }))
       componentKeys.set(comp.key, svc);
   }
   for (const key of Object.keys(up.stop_grace_per_component)) {

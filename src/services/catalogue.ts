@@ -125,3 +125,7 @@ export function packWithRole(
   }
   return undefined;
 }
+
+/** The stuck operations a scenario may choose to record rather than fail, per pack. */
+export const RECORDABLE_STUCK: readonly NonNullable<ServicePack["recordableStuck"]>[] =
+  SERVICES.flatMap((s) => PACKS[s].recordableStuck ?? []);

@@ -123,6 +123,8 @@ export interface ServicePack {
    * its image tags, which kroll writes for every service): a titled section, or nothing.
    */
   readonly globals?: (g: GlobalsContext) => GlobalsSection | undefined;
+  /** passwords.yml's key for the password of its admin user (a role holder's: root, broker). */
+  readonly adminPassword?: string;
   /** It has a database of its own (named after it, with a user of that name). */
   readonly database?: boolean;
   /**
@@ -175,6 +177,16 @@ export interface ServicePack {
       readonly logger: Logger;
     },
   ) => Promise<string | undefined>;
+  /**
+   * Its operations a replacement may leave stuck by a known mechanism, which the scenario may
+   * choose to record rather than fail (`slo.<sloKey>: record`); never hidden.
+   */
+  readonly recordableStuck?: {
+    readonly kind: string;
+    readonly sloKey: string;
+    /** How the report counts them ("Heat stack(s)"). */
+    readonly what: string;
+  };
   /** Its known upgrade hazards: a failure that matches one gets the hint in every report. */
   readonly hazards?: readonly Hazard[];
   /** Its load profile (`load.profiles[].kind` is the service's name); absent: no load of its own. */
@@ -342,11 +354,12 @@ export interface RenderContext {
   readonly hostsOf: (group: string) => string[];
   readonly services: readonly ServiceName[];
   readonly vip: string;
-  /** Where services reach the database: the VIP behind HAProxy, else the first member. */
+  /** Where services reach the database: the VIP behind the loadbalancer, else the first member. */
   readonly dbHost: string;
-  /** The one broker (a cluster later). */
-  readonly rabbitHost: string | undefined;
-  readonly secrets: { readonly dbRoot: string; readonly rabbit: string };
+  /** The one broker's host (a cluster later). */
+  readonly brokerHost: string | undefined;
+  /** The database's root password and the broker's user password (passwords.yml). */
+  readonly secrets: { readonly dbRoot: string; readonly broker: string };
   readonly dbPassword: (service: ServiceName) => string;
   /** The APIs kroll puts behind the VIP (enabled services with a `check`). */
   readonly apis: readonly ApiBackend[];

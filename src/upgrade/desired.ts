@@ -9,7 +9,7 @@ import { RELEASE_TRAITS } from "../kolla/releases.js";
 import { hostsOfGroup, layoutFor } from "../kolla/layout.js";
 import { tagFor } from "../inventory/phase.js";
 import type { Phase } from "../inventory/phase.js";
-import { haproxyEnabled, keepalivedEnabled } from "../scenario/derived.js";
+import { loadbalancerEnabled, vipFailoverEnabled } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { SITE_ORDER, RECIPES } from "../services/catalogue.js";
 import type { Desired, Strategy, Target } from "./types.js";
@@ -39,12 +39,12 @@ export function desiredState(
   const layout = layoutFor(s.kolla.release);
   const nodes = s.cluster.nodes;
   const addr = (h: string): string => nodes.find((n) => n.name === h)?.address ?? h;
-  const lbOn = haproxyEnabled(s);
+  const lbOn = loadbalancerEnabled(s);
   const targets: Target[] = [];
   const order = upgradeOrder(s);
   for (const svc of order) {
     const recipe = RECIPES[svc];
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: keepalivedEnabled(s) })) {
+    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: vipFailoverEnabled(s) })) {
       for (const host of hostsOfGroup(layout, comp.group, nodes)) {
         const grace = s.upgrade.stop_grace_per_component[comp.key] ?? s.upgrade.stop_grace;
         targets.push({
@@ -88,7 +88,7 @@ export function desiredState(
     targets,
     loadbalancers: lbOn ? hostsOfGroup(layout, "loadbalancer", nodes) : [],
     vip: s.network.internal_vip,
-    vipManaged: lbOn && !keepalivedEnabled(s),
+    vipManaged: lbOn && !vipFailoverEnabled(s),
     // The server HAProxy sends database traffic to: the database's first host (kolla's order).
     databaseActive: withRole("database")[0]?.node,
     pins,

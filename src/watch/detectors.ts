@@ -2,6 +2,7 @@
  * PURE. The scenario's SLOs against what the load, the probes and the watchers measured: each
  * breach says what was allowed, what was seen, and (in the report) the step that caused it.
  */
+import { RECORDABLE_STUCK } from "../services/catalogue.js";
 import type { Scenario } from "../scenario/schema.js";
 
 export interface RunStats {
@@ -27,7 +28,7 @@ export interface Breach {
 
 export interface SloResult {
   readonly breaches: readonly Breach[];
-  /** Measured but not failing, by the scenario's choice (Heat stacks stuck by an engine swap). */
+  /** Measured but not failing, by the scenario's choice (e.g. stuck operations it records). */
   readonly recorded: readonly string[];
 }
 
@@ -49,13 +50,15 @@ export function evaluateSlo(slo: Scenario["slo"], st: RunStats): SloResult {
         observed: `${d.ms / 1000} s`,
         message: `${d.backend} was unavailable over ${d.connection} connections for ${d.ms / 1000} s (allowed ${slo.max_disruption / 1000} s)`,
       });
-  const heat = st.stuck.filter((x) => x.kind === "heat-stack");
-  const stuck =
-    slo.heat_stuck_stacks === "record" ? st.stuck.filter((x) => x.kind !== "heat-stack") : st.stuck;
-  if (slo.heat_stuck_stacks === "record" && heat.length > 0)
-    recorded.push(
-      `${heat.length} Heat stack(s) stuck: ${heat.map((x) => x.id).join(", ")} (heat_stuck_stacks: record)`,
-    );
+  let stuck = st.stuck;
+  for (const r of recordedStuck(slo)) {
+    const mine = stuck.filter((x) => x.kind === r.kind);
+    stuck = stuck.filter((x) => x.kind !== r.kind);
+    if (mine.length > 0)
+      recorded.push(
+        `${mine.length} ${r.what} stuck: ${mine.map((x) => x.id).join(", ")} (${r.sloKey}: record)`,
+      );
+  }
   if (stuck.length > slo.max_stuck_operations)
     breaches.push({
       slo: "max_stuck_operations",
@@ -79,3 +82,7 @@ export function evaluateSlo(slo: Scenario["slo"], st: RunStats): SloResult {
     });
   return { breaches, recorded };
 }
+
+/** The stuck operations the scenario's SLOs record rather than fail (`slo.<key>: record`). */
+export const recordedStuck = (slo: Scenario["slo"]): typeof RECORDABLE_STUCK =>
+  RECORDABLE_STUCK.filter((r) => (slo as Readonly<Record<string, unknown>>)[r.sloKey] === "record");

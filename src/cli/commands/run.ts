@@ -43,6 +43,7 @@ import type { ClusterSession } from "./cluster-session.js";
 import { checkDeployable, deployStable, kollaDirFor } from "./deploy.js";
 import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
 import { softStopOnSignals } from "../signals.js";
+import { recordedStuck } from "../../watch/detectors.js";
 
 interface Values {
   strategy?: string;
@@ -473,7 +474,7 @@ function writeReports(
     containers: i.containers,
     setupError: i.setupError,
     allowedDisruptionMs: i.allowed,
-    heatStuck: i.s.slo.heat_stuck_stacks,
+    recordedStuck: recordedStuck(i.s.slo),
     versions: i.versions,
   });
   const formats = i.s.report.formats;

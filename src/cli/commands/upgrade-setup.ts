@@ -11,6 +11,7 @@ import { placeholderSecretSource } from "../../inventory/secrets.js";
 import { frontUrl, vipPrefix } from "../../scenario/derived.js";
 import { readScenario } from "../../scenario/read.js";
 import type { LoadedScenario } from "../../scenario/read.js";
+import { packWithRole } from "../../services/catalogue.js";
 import { createClusterOps } from "../../upgrade/cluster-ops.js";
 import { desiredState } from "../../upgrade/desired.js";
 import type { UpgradeOps } from "../../upgrade/ops.js";
@@ -96,7 +97,7 @@ export function opsFor(
 ): UpgradeOps {
   const s = setup.loaded.scenario;
   const addresses = new Map(s.cluster.nodes.map((n) => [n.name, n.address]));
-  const db = setup.passwords.database_password;
+  const db = setup.passwords[packWithRole("database")?.pack.adminPassword ?? ""];
   return createClusterOps({
     cluster: session.cluster,
     dockers: session.dockers,

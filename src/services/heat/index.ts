@@ -30,6 +30,7 @@ export const PACK: ServicePack = {
   load: HEAT_LOAD,
   kept: HEAT_KEPT,
   smoke: { api: "heat-api", run: heatSmoke },
+  recordableStuck: { kind: "heat-stack", sloKey: "heat_stuck_stacks", what: "Heat stack(s)" },
   database: true,
   lab: {
     source: "heat",

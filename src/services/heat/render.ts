@@ -8,7 +8,7 @@ export function renderHeat(comp: Component, ctx: RenderContext): UnitRender | un
   const base: IniObject = {
     DEFAULT: {
       host: a,
-      transport_url: `rabbit://openstack:${ctx.secrets.rabbit}@${ctx.addr(ctx.rabbitHost ?? "")}:5672/`,
+      transport_url: `rabbit://openstack:${ctx.secrets.broker}@${ctx.addr(ctx.brokerHost ?? "")}:5672/`,
       num_engine_workers: 2,
       debug: false,
     },

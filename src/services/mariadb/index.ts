@@ -22,6 +22,7 @@ export const PACK: ServicePack = {
   },
   recipe: MARIADB,
   render: renderMariadb,
+  adminPassword: "database_password",
   member: GALERA_SYNCED,
   databaseServer: { sql: mysqlAsRoot, closeIdle: closeIdleSessions },
   bringUp: bringUpGalera,

@@ -20,6 +20,7 @@ export const PACK: ServicePack = {
     packages: ["rabbitmq-server"],
     images: [{ image: "rabbitmq", packages: ["rabbitmq-server"] }],
   },
+  adminPassword: "rabbitmq_password",
   member: RABBIT_BOOTED,
   broker: { rpcDrain },
 };

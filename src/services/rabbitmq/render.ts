@@ -9,7 +9,7 @@ import type { Component, RenderContext, UnitRender } from "../types.js";
 export const RABBITMQ_ENV = "RABBITMQ_NODENAME=rabbit@localhost\n";
 
 export function renderRabbitmq(_comp: Component, ctx: RenderContext): UnitRender | undefined {
-  if (ctx.host !== ctx.rabbitHost) return undefined; // one broker for now (a cluster later)
+  if (ctx.host !== ctx.brokerHost) return undefined; // one broker for now (a cluster later)
   const a = ctx.address;
   return {
     files: [
@@ -19,7 +19,7 @@ export function renderRabbitmq(_comp: Component, ctx: RenderContext): UnitRender
           `listeners.tcp.default = ${a}:5672`,
           "loopback_users = none",
           "default_user = openstack",
-          `default_pass = ${ctx.secrets.rabbit}`,
+          `default_pass = ${ctx.secrets.broker}`,
           "",
         ].join("\n"),
       ),

@@ -213,7 +213,7 @@ function inputs(
     ],
     setupError: undefined,
     allowedDisruptionMs: undefined,
-    heatStuck: "record",
+    recordedStuck: [{ kind: "heat-stack", sloKey: "heat_stuck_stacks" }],
     ...over,
   };
 }
