@@ -2,6 +2,7 @@
  * The command table. Each command's module is imported only when it runs, so `kroll --help`
  * and `kroll validate` start fast and never load ssh2 or dockerode.
  */
+import { EXAMPLE_COMPONENT } from "../services/catalogue.js";
 import type { ParseArgsConfig } from "node:util";
 import type { CommandContext } from "./context.js";
 
@@ -62,7 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "  -o, --out DIR       output directory (required unless --explain)",
       "  --phase PHASE       stable (default): the tags to deploy; target: the tags after the upgrade",
       "  --explain SPEC      which override file sets an option for a component on a host,",
-      "                      e.g. --explain ironic-conductor:DEFAULT.debug --host node1",
+      `                      e.g. --explain ${EXAMPLE_COMPONENT}:DEFAULT.debug --host node1`,
       "  --host NODE         the host for --explain (default: the first node running it)",
       "  --adopt             DIR is an operator's: write only the files it lacks",
       "",

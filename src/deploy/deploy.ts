@@ -1,11 +1,11 @@
 /**
  * EFFECT. `kroll deploy`: takes nodes from bare to the rendered plan, the way kolla-ansible
- * would lay it out, in kolla's service order (loadbalancer → mariadb → rabbitmq → ironic →
- * heat): images pulled on every node in parallel first; each service's bootstrap one-shot
+ * would lay it out, in kolla's site order (the loadbalancer first, the database and the broker
+ * before the services that use them): images pulled on every node in parallel first; each service's bootstrap one-shot
  * (db sync) run once from its image; containers created, replaced when their rendered config
  * or image changed, left alone otherwise, so a second deploy changes nothing and says so.
- * MariaDB comes up as a Galera cluster: the first control host bootstraps a new cluster, the
- * others join, then the first is restarted as an ordinary member.
+ * A pack may bring its containers up its own way (`bringUp`: Galera's new cluster from its first
+ * member) and the database pack creates the services' databases.
  */
 import { waitHealthy } from "../cluster/wait-healthy.js";
 import PQueue from "p-queue";
@@ -49,7 +49,7 @@ export interface DeployReport {
   readonly units: { node: string; container: string; image: string; action: UnitAction }[];
   readonly pulled: { node: string; image: string }[];
   readonly changed: boolean;
-  /** The loadbalancer host holding the VIP (kroll adds it when keepalived does not run). */
+  /** The loadbalancer host holding the VIP (kroll adds it when no VRRP daemon holds it). */
   readonly vipHolder: string | undefined;
 }
 
@@ -131,7 +131,7 @@ export async function deploy(
       `adopted as they are: ${foreign.map((u) => `${u.container}@${u.node}`).join(", ")}`,
     );
 
-  // The VIP: on the loadbalancer host that holds it when keepalived does not run.
+  // The VIP: on the loadbalancer host that holds it when no VRRP daemon does.
   for (const lb of plan.loadbalancers) {
     await cluster
       .shell(lb)

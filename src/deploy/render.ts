@@ -20,7 +20,7 @@ import { kollaChain } from "../inventory/overrides.js";
 import type { ConfigTree } from "../inventory/overrides.js";
 import type { Phase } from "../inventory/phase.js";
 import { tagFor } from "../inventory/phase.js";
-import { loadbalancerEnabled } from "../scenario/derived.js";
+import { loadbalancerEnabled, vipFailoverRequested } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 
 /** What this version of `kroll deploy` can lay out: the services whose pack renders. */
@@ -59,7 +59,7 @@ export interface ServicePlan {
 export interface DeployPlan {
   readonly services: readonly ServicePlan[];
   readonly vip: string;
-  /** The loadbalancer host that holds the VIP when keepalived does not run. */
+  /** The loadbalancer host that holds the VIP when no VRRP daemon holds it. */
   readonly vipHolder: string | undefined;
   readonly loadbalancers: readonly string[];
   readonly databases: readonly { name: string; user: string; password: string }[];
@@ -234,7 +234,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
   for (const svc of enabled) {
     const render = packOf(svc).render;
     const units: ContainerUnit[] = [];
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: false })) {
+    for (const comp of componentsFor(svc, s.kolla.release, { optional: false })) {
       for (const host of hostsOf(comp.group)) {
         const ctx: RenderContext = {
           scenario: s.name,
@@ -269,7 +269,7 @@ export function renderDeploy(input: RenderInput): DeployPlan {
   return {
     services,
     vip,
-    vipHolder: s.network.enable_keepalived === true ? undefined : loadbalancers[0],
+    vipHolder: vipFailoverRequested(s) ? undefined : loadbalancers[0],
     loadbalancers,
     databases: enabled
       .filter((d) => packOf(d).database === true)

@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { CATALOGUE, packOf, SERVICES } from "../services/catalogue.js";
 import { RELEASE_TRAITS } from "../kolla/releases.js";
 import type { Scenario } from "../scenario/schema.js";
-import { loadbalancerEnabled, vipFailoverEnabled } from "../scenario/derived.js";
+import { LOADBALANCER_GLOBALS, NETWORK_GLOBALS } from "../scenario/derived.js";
 import { componentTagVars, defaultTag, serviceTag } from "./phase.js";
 import type { Phase } from "./phase.js";
 
@@ -20,7 +20,6 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
   const traits = RELEASE_TRAITS[s.kolla.release];
   const bool = (b: boolean): string =>
     traits.booleans === "true-false" ? String(b) : b ? '"yes"' : '"no"';
-  const lb = loadbalancerEnabled(s);
   const enabled = new Set(s.services);
   const entries: Entry[] = [];
   const add = (key: string, value: Scalar): void => void entries.push([key, value]);
@@ -41,11 +40,10 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
     add("kolla_external_vip_address", s.network.external_vip);
   add("network_interface", s.network.interface);
   if (s.network.api_interface !== undefined) add("api_interface", s.network.api_interface);
-  if (enabled.has("neutron") && s.network.neutron_external_interface !== undefined) {
-    add("neutron_external_interface", s.network.neutron_external_interface);
+  for (const g of NETWORK_GLOBALS) {
+    const v = g.value(s);
+    if (v !== undefined) add(g.key, v);
   }
-  if (vipFailoverEnabled(s))
-    add("keepalived_virtual_router_id", String(s.network.keepalived_router_id));
   add("kolla_enable_tls_internal", s.network.tls.internal);
   add("kolla_enable_tls_external", s.network.tls.external);
 
@@ -56,12 +54,14 @@ export function renderGlobals(s: Scenario, phase: Phase): string {
 
   section("Services: every one explicit, so kolla's enable_openstack_core adds nothing");
   add("enable_openstack_core", false);
-  add("enable_haproxy", lb);
-  add("enable_keepalived", vipFailoverEnabled(s));
-  // kroll puts MariaDB behind HAProxy (one active server, the others backup) as kolla did
-  // before ProxySQL became the default in 2024.2.
+  for (const g of LOADBALANCER_GLOBALS) add(g.key, g.value(s));
+  // kroll puts the database behind the loadbalancer (one active server, the others backup) as
+  // kolla did before ProxySQL became the default in 2024.2.
   add("enable_proxysql", false);
-  for (const svc of SERVICES) if (svc !== "haproxy") add(`enable_${svc}`, enabled.has(svc));
+  for (const svc of SERVICES) {
+    const key = `enable_${svc}`;
+    if (!LOADBALANCER_GLOBALS.some((g) => g.key === key)) add(key, enabled.has(svc));
+  }
 
   const tagLines: [string, string][] = [];
   for (const svc of s.services) {

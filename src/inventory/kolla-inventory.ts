@@ -4,6 +4,7 @@
  * sample, in its order; the scenario decides only which nodes sit in the top-level groups
  * (control, network, compute, monitoring, storage) and their host vars.
  */
+import { INTERFACE_VARS } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { layoutFor } from "../kolla/layout.js";
 import type { Phase } from "./phase.js";
@@ -53,11 +54,10 @@ function hostLine(s: Scenario, name: string, phase: Phase): string {
     ]);
   }
   const ifaces = node.interfaces ?? {};
-  if (ifaces.network !== undefined) vars.push(["network_interface", ifaces.network]);
-  if (ifaces.api !== undefined) vars.push(["api_interface", ifaces.api]);
-  if (ifaces.tunnel !== undefined) vars.push(["tunnel_interface", ifaces.tunnel]);
-  if (ifaces.neutron_external !== undefined)
-    vars.push(["neutron_external_interface", ifaces.neutron_external]);
+  for (const [field, variable] of INTERFACE_VARS) {
+    const v = ifaces[field];
+    if (v !== undefined) vars.push([variable, v]);
+  }
   vars.push(...hostTagVars(s, name, phase));
   return [name, ...vars.map(([k, v]) => `${k}=${iniValue(v)}`)].join(" ");
 }

@@ -7,8 +7,9 @@
  * At deploy time kolla merges that tree over its templates in this order (later wins), which
  * `explainOption` walks to say which file set an option for one component on one host:
  *   global.conf → <svc>.conf → <svc>/<component>.conf → <svc>/<host>/<svc>.conf
- *   (nova also reads nova/<host>/<component>.conf last).
+ *   (a pack with `perHostComponentConf` also reads <service>/<host>/<component>.conf last).
  */
+import { packOf } from "../services/catalogue.js";
 import type { ServiceName } from "../services/catalogue.js";
 import { serviceOf } from "../services/catalogue.js";
 import { iniFromObject, mergeIni, parseIni, renderIni, IniSyntaxError } from "../kolla/ini.js";
@@ -115,7 +116,8 @@ export function kollaChain(service: ServiceName, component: string, host: string
     `${service}/${component}.conf`,
     `${service}/${host}/${service}.conf`,
   ];
-  if (service === "nova") chain.push(`nova/${host}/${component}.conf`);
+  if (packOf(service).perHostComponentConf === true)
+    chain.push(`${service}/${host}/${component}.conf`);
   return chain;
 }
 

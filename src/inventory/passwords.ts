@@ -8,6 +8,7 @@
  *   `docker_registry_password` stays empty, as genpwd leaves it.
  * PURE apart from the injected SecretSource.
  */
+import { packOf, SERVICES } from "../services/catalogue.js";
 import { stringify } from "yaml";
 import type { ReleaseLayout } from "../kolla/layout.js";
 
@@ -26,7 +27,7 @@ export interface SecretSource {
 
 const UUID_KEYS = new Set([
   "rbd_secret_uuid",
-  "cinder_rbd_secret_uuid",
+  ...SERVICES.flatMap((s) => packOf(s).uuidPasswords ?? []),
   "gnocchi_project_id",
   "gnocchi_resource_id",
   "gnocchi_user_id",

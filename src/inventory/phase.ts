@@ -26,15 +26,15 @@ export function serviceTag(s: Scenario, svc: ServiceName, phase: Phase): string 
 
 /**
  * Per-component tags that differ from their service's tag: components left on stable during
- * the target phase (e.g. `nova-compute`). Key: kolla's per-component variable, e.g.
- * `nova_compute_tag`.
+ * the target phase (e.g. a compute service's agent). Key: kolla's per-component variable
+ * (`<component>_tag`, dashes as underscores).
  */
 export function componentTagVars(s: Scenario, phase: Phase): [string, string][] {
   if (phase === "stable") return [];
   const out: [string, string][] = [];
   for (const svc of s.services) {
     for (const comp of CATALOGUE[svc].components) {
-      // A component named like its service (mariadb) is covered by the service's own tag.
+      // A component named like its service is covered by the service's own tag.
       if (comp.key === svc || !s.upgrade.leave_on_stable.services.includes(comp.key)) continue;
       out.push([componentTagVar(comp.key), serviceTag(s, svc, "stable")]);
     }

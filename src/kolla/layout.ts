@@ -68,7 +68,7 @@ export function hasGroup(layout: ReleaseLayout, group: string): boolean {
 
 /**
  * The top-level host groups a group draws its hosts from, following `:children` edges, e.g.
- * `ironic-api` → ironic → control. Cycles (none upstream) are cut.
+ * `<service>-api` → <service> → control. Cycles (none upstream) are cut.
  */
 export function rolesOfGroup(layout: ReleaseLayout, group: string): Set<string> {
   const out = new Set<string>();

@@ -258,7 +258,7 @@ async function registryHas(ref: string, cli: DockerCli): Promise<boolean> {
   }
 }
 
-/** PURE. The versions label ("ironic 1:21.4.4-0+deb12u1 (bookworm)") → service and version. */
+/** PURE. The versions label ("<source> <version> (<suite>)") → service and version. */
 export function parseVersionsLabel(
   label: string,
 ): { service: string; version: string } | undefined {

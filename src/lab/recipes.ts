@@ -31,7 +31,7 @@ export const LAB_TAGS = ["stable", "proposed"] as const;
 export type LabTag = (typeof LAB_TAGS)[number];
 
 export interface ImageBuild {
-  /** Local reference, e.g. localhost:5000/kolla/ironic-api:stable. */
+  /** Local reference, e.g. localhost:5000/kolla/<image>:stable. */
   readonly ref: string;
   /** Recipe directory under lab/images/. */
   readonly dir: string;

@@ -21,7 +21,7 @@ export const PROPOSED_SUITES = ["bookworm", "bookworm-updates", "bookworm-securi
 export const LAB_PACKAGES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   LAB_PACKS.map((p) => [p.lab.source, p.lab.packages]),
 );
-/** A lab service, as versions go by it: its pack's `lab.source` ("ironic", "mariadb-server"). */
+/** A lab service, as versions go by it: its pack's `lab.source` (a Debian source package). */
 export type LabService = string;
 export const LAB_SERVICES: readonly LabService[] = LAB_PACKS.map((p) => p.lab.source);
 

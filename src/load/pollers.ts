@@ -11,7 +11,7 @@ import type { Interval, Sample } from "../report/intervals.js";
 import { httpRequest, keepAliveAgent } from "../cluster/http-client.js";
 
 export interface PollTarget {
-  /** HAProxy backend name, e.g. ironic_api_back. */
+  /** The loadbalancer's backend name for the API (its pack's `backend`). */
   readonly backend: string;
   /** "vip" or the node whose server is probed directly. */
   readonly via: string;

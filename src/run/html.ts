@@ -1,7 +1,7 @@
 /**
  * PURE. report.html: one self-contained file (inline CSS and SVG, no script, nothing fetched)
  * that a gate reviewer opens from the job's artifacts. A timeline with a lane per node showing
- * each container's replacement, loadbalancer server states, request rate and errors per second,
+ * each container's swap, loadbalancer server states, request rate and errors per second,
  * latency percentiles, disruption intervals and unfinished operations; then the checks, the
  * steps, and every failure linked to the step it happened under.
  */

@@ -188,7 +188,7 @@ export function stepsFromJournal(
 
 /**
  * What caused an operation to end badly: the most disruptive action of its own service that
- * overlapped it (a heat-engine replaced while the stack was being created), else whatever ran
+ * overlapped it (an engine replaced while its stack was being created), else whatever ran
  * when it ended.
  */
 export function causeOfOperation(
@@ -393,7 +393,7 @@ export function buildRunReport(i: RunInputs): RunReport {
     for (const r of i.load.slo.recorded)
       checks.push({
         suite: "slo",
-        // Each says which SLO key chose to record it: "(heat_stuck_stacks: record)".
+        // Each says which SLO key chose to record it: "(<key>: record)".
         name: /\((\w+): record\)$/.exec(r)?.[1] ?? "recorded",
         ok: true,
         recorded: true,

@@ -2,7 +2,8 @@
  * PURE. The globals.yml keys kroll sets from the scenario, each with the scenario field that
  * sets it: an override of one of them is refused, naming the field to change instead.
  */
-import { CATALOGUE, SERVICES } from "../services/catalogue.js";
+import { CATALOGUE, packOf, SERVICES } from "../services/catalogue.js";
+import { LOADBALANCER_GLOBALS, NETWORK_GLOBALS } from "./derived.js";
 
 /** Keys kroll derives from the scenario, with the field to change instead. */
 export const MANAGED_GLOBALS: ReadonlyMap<string, string> = new Map([
@@ -18,18 +19,15 @@ export const MANAGED_GLOBALS: ReadonlyMap<string, string> = new Map([
   ["kolla_external_vip_address", "network.external_vip"],
   ["network_interface", "network.interface"],
   ["api_interface", "network.api_interface"],
-  ["neutron_external_interface", "network.neutron_external_interface"],
-  ["keepalived_virtual_router_id", "network.keepalived_router_id"],
   ["enable_openstack_core", "services"],
   ["enable_proxysql", "services"],
   ["enable_loadbalancer", "services"],
-  ["enable_keepalived", "network.enable_keepalived"],
-  ["haproxy_socket_level_admin", "kroll drains HAProxy backends, so the socket is admin-level"],
   ["kolla_enable_tls_internal", "network.tls.internal"],
   ["kolla_enable_tls_external", "network.tls.external"],
-  ["ironic_enable_rolling_upgrade", "upgrade.pins.ironic"],
-  ["openstack_previous_release_name", "upgrade.pins.ironic"],
-  ["ironic_pin_release_version", "upgrade.pins.ironic"],
+  ...NETWORK_GLOBALS.map((g): [string, string] => [g.key, g.field]),
   ...SERVICES.map((svc): [string, string] => [`enable_${svc}`, "services"]),
+  ...LOADBALANCER_GLOBALS.map((g): [string, string] => [g.key, g.field]),
+  // Each pack's own keys, with what sets them.
+  ...SERVICES.flatMap((svc) => packOf(svc).managedGlobals ?? []),
   ...SERVICES.map((svc): [string, string] => [CATALOGUE[svc].tagVar, "kolla.tags"]),
 ]);

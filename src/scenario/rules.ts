@@ -4,13 +4,19 @@
  * Errors stop a run; warnings are printed and the run goes on.
  */
 import { isIP } from "node:net";
-import { CATALOGUE, componentsFor, isServiceName, RELEASE_PINNED } from "../services/catalogue.js";
+import {
+  CATALOGUE,
+  componentsFor,
+  isServiceName,
+  packWithRole,
+  RELEASE_PINNED,
+} from "../services/catalogue.js";
 import type { ServiceName } from "../services/catalogue.js";
 import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../kolla/layout.js";
 import { MANAGED_GLOBALS } from "./managed-globals.js";
 import { suggest } from "./issues.js";
 import type { RawIssue } from "./issues.js";
-import { loadbalancerEnabled, vipFailoverEnabled } from "./derived.js";
+import { loadbalancerSwitchIssues, vipFailoverEnabled } from "./derived.js";
 import type { Scenario } from "./schema.js";
 
 /**
@@ -38,7 +44,7 @@ export function checkRules(s: Scenario): RuleFindings {
   const layout = layoutFor(s.kolla.release);
   const nodes = s.cluster.nodes;
   const nodeNames = new Set(nodes.map((n) => n.name));
-  const enabled = new Set<ServiceName>(s.services);
+  const enabled = new Set<string>(s.services);
 
   // Nodes: unique names and addresses.
   firstSeen(
@@ -91,7 +97,7 @@ export function checkRules(s: Scenario): RuleFindings {
       );
   }
 
-  // Services: unique, dependencies enabled, haproxy settings consistent.
+  // Services: unique, dependencies enabled, the loadbalancer's switches consistent.
   firstSeen(s.services, (i, _j, v) => err(["services", i], `service "${v}" listed twice`));
   s.services.forEach((svc, i) => {
     const spec = CATALOGUE[svc];
@@ -99,30 +105,16 @@ export function checkRules(s: Scenario): RuleFindings {
       if (!enabled.has(dep))
         err(["services", i], `service "${svc}" needs "${dep}", which is not enabled`);
     }
-    if (spec.needsKeystone && s.kolla.auth === "keystone" && !enabled.has("keystone")) {
+    const identity = packWithRole("identity")?.pack.spec.name;
+    if (spec.needsKeystone && s.kolla.auth !== "noauth" && identity && !enabled.has(identity)) {
       err(
         ["services", i],
-        `service "${svc}" needs "keystone" (kolla.auth is keystone); enable keystone or set kolla.auth: noauth`,
+        `service "${svc}" needs "${identity}" (kolla.auth is ${s.kolla.auth}); enable ${identity} or set kolla.auth: noauth`,
       );
     }
   });
-  if (
-    s.network.enable_haproxy !== undefined &&
-    s.network.enable_haproxy !== enabled.has("haproxy")
-  ) {
-    err(
-      ["network", "enable_haproxy"],
-      s.network.enable_haproxy
-        ? `enable_haproxy is true but "haproxy" is not in services`
-        : `enable_haproxy is false but "haproxy" is in services`,
-    );
-  }
-  if (s.network.enable_keepalived === true && !loadbalancerEnabled(s)) {
-    warn(
-      ["network", "enable_keepalived"],
-      "keepalived without haproxy moves the VIP but nothing listens on it",
-    );
-  }
+  for (const issue of loadbalancerSwitchIssues(s))
+    (issue.level === "error" ? err : warn)(issue.path, issue.message);
   if (s.network.tls.external && s.network.external_vip === undefined) {
     warn(
       ["network", "tls", "external"],
@@ -133,7 +125,7 @@ export function checkRules(s: Scenario): RuleFindings {
   // Every group an enabled service runs in must get at least one host from the roles.
   s.services.forEach((svc, i) => {
     const emptyByRoles = new Map<string, string[]>();
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: vipFailoverEnabled(s) })) {
+    for (const comp of componentsFor(svc, s.kolla.release, { optional: vipFailoverEnabled(s) })) {
       if (!hasGroup(layout, comp.group)) continue; // not in this release's layout
       if (hostsOfGroup(layout, comp.group, nodes).length > 0) continue;
       const roles = [...rolesOfGroup(layout, comp.group)].join(" or ");
@@ -148,19 +140,20 @@ export function checkRules(s: Scenario): RuleFindings {
     }
   });
 
-  // kolla-ansible's neutron needs a raw external interface on every host that runs its agents.
-  const neutronAt = s.services.indexOf("neutron");
-  if (neutronAt >= 0 && s.network.neutron_external_interface === undefined) {
-    const missing = hostsOfGroup(layout, "openvswitch", nodes).filter(
-      (h) => nodes.find((n) => n.name === h)?.interfaces?.neutron_external === undefined,
+  // A host interface a service's agents need: for all hosts, or on each host of its group.
+  s.services.forEach((svc, i) => {
+    const need = CATALOGUE[svc].hostInterface;
+    if (!need || (s.network as Readonly<Record<string, unknown>>)[need.global] !== undefined)
+      return;
+    const missing = hostsOfGroup(layout, need.group, nodes).filter(
+      (h) => nodes.find((n) => n.name === h)?.interfaces?.[need.field] === undefined,
     );
-    if (missing.length > 0) {
+    if (missing.length > 0)
       err(
-        ["services", neutronAt],
-        `service "neutron" needs network.neutron_external_interface (or interfaces.neutron_external on ${missing.join(", ")})`,
+        ["services", i],
+        `service "${svc}" needs network.${need.global} (or interfaces.${need.field} on ${missing.join(", ")})`,
       );
-    }
-  }
+  });
 
   // Tags.
   if (s.kolla.stable === s.kolla.target) {
@@ -210,7 +203,7 @@ export function checkRules(s: Scenario): RuleFindings {
   }
   const componentKeys = new Map<string, ServiceName>();
   for (const svc of s.services) {
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: vipFailoverEnabled(s) }))
+    for (const comp of componentsFor(svc, s.kolla.release, { optional: vipFailoverEnabled(s) }))
       componentKeys.set(comp.key, svc);
   }
   for (const key of Object.keys(up.stop_grace_per_component)) {
@@ -225,7 +218,7 @@ export function checkRules(s: Scenario): RuleFindings {
       err(["upgrade", "pins", svc], `pin given for service "${svc}", which is not enabled`);
   }
   up.leave_on_stable.services.forEach((name, i) => {
-    if (!enabled.has(name as ServiceName) && !componentKeys.has(name)) {
+    if (!enabled.has(name) && !componentKeys.has(name)) {
       err(
         ["upgrade", "leave_on_stable", "services", i],
         `"${name}" is neither an enabled service nor one of its components${hint(name, [...enabled, ...componentKeys.keys()])}`,
@@ -248,7 +241,7 @@ export function checkRules(s: Scenario): RuleFindings {
   );
   up.checkpoints.forEach((cp, i) => {
     const at = ["upgrade", "checkpoints", i];
-    const asService = enabled.has(cp.after as ServiceName);
+    const asService = enabled.has(cp.after);
     const svcOfComp = componentKeys.get(cp.after);
     if (!asService && svcOfComp === undefined) {
       err(
@@ -298,7 +291,7 @@ export function checkRules(s: Scenario): RuleFindings {
 
   // Release pins: only where kroll can hold one, and a release to pin to.
   for (const [svc, to] of Object.entries(up.pins)) {
-    if (!enabled.has(svc as ServiceName)) continue; // said above: not enabled
+    if (!enabled.has(svc)) continue; // said above: not enabled
     if (!(RELEASE_PINNED as readonly string[]).includes(svc))
       err(
         ["upgrade", "pins", svc],
@@ -313,7 +306,7 @@ export function checkRules(s: Scenario): RuleFindings {
 
   // Load profiles need their service, and distinct names.
   s.load.profiles.forEach((p, i) => {
-    if ((p.kind === "ironic" || p.kind === "heat") && !enabled.has(p.kind)) {
+    if (p.kind !== "http" && !enabled.has(p.kind)) {
       err(
         ["load", "profiles", i, "kind"],
         `a ${p.kind} load profile needs service "${p.kind}", which is not enabled`,

@@ -88,13 +88,14 @@ export const RELEASE_PINNED: readonly ServiceName[] = SERVICES.filter(
 export function componentsFor(
   service: ServiceName,
   release: Release,
-  opts: { keepalived: boolean } = { keepalived: false },
+  /** optional: include the components deployed only on request (the VIP's failover daemon). */
+  opts: { optional: boolean } = { optional: false },
 ): Component[] {
   const at = RELEASES.indexOf(release);
   return CATALOGUE[service].components.filter(
     (comp) =>
       (comp.since === undefined || RELEASES.indexOf(comp.since) <= at) &&
-      (comp.key !== "keepalived" || opts.keepalived),
+      (comp.optional !== true || opts.optional),
   );
 }
 
@@ -129,3 +130,7 @@ export function packWithRole(
 /** The stuck operations a scenario may choose to record rather than fail, per pack. */
 export const RECORDABLE_STUCK: readonly NonNullable<ServicePack["recordableStuck"]>[] =
   SERVICES.flatMap((s) => PACKS[s].recordableStuck ?? []);
+
+/** A component to show in help and error examples: the first worker of the lab's services. */
+export const EXAMPLE_COMPONENT: string =
+  LAB_PACKS.flatMap((p) => p.spec.components).find((c) => c.kind === "worker")?.key ?? "";

@@ -35,7 +35,7 @@ export type ServiceName = (typeof SERVICES)[number];
 
 export type ComponentKind = "api" | "worker" | "infra" | "agent" | "proxy";
 
-export type ComponentRole = "loadbalancer" | "database" | "broker";
+export type ComponentRole = "loadbalancer" | "database" | "broker" | "identity";
 
 export interface ApiEndpoint {
   readonly port: number;
@@ -94,6 +94,15 @@ export interface ServiceSpec {
   /** The kolla image tag variable, e.g. `ironic_tag`. */
   readonly tagVar: string;
   readonly components: readonly Component[];
+  /**
+   * A host interface its agents need, set for all hosts (`network.<global>`) or per host
+   * (`interfaces.<field>`) on every host of `group`.
+   */
+  readonly hostInterface?: {
+    readonly global: string;
+    readonly field: "neutron_external";
+    readonly group: string;
+  };
   /** Services that must be enabled too. */
   readonly requires: readonly ServiceName[];
   /** Needs keystone unless the scenario runs the lab's noauth mode. */
@@ -123,8 +132,17 @@ export interface ServicePack {
    * its image tags, which kroll writes for every service): a titled section, or nothing.
    */
   readonly globals?: (g: GlobalsContext) => GlobalsSection | undefined;
+  /**
+   * Every globals.yml key `globals` may write, with what sets it: an operator's override of one
+   * is refused, naming that instead.
+   */
+  readonly managedGlobals?: readonly (readonly [key: string, setBy: string])[];
   /** passwords.yml's key for the password of its admin user (a role holder's: root, broker). */
   readonly adminPassword?: string;
+  /** Its passwords.yml keys whose values are UUIDs, not passwords. */
+  readonly uuidPasswords?: readonly string[];
+  /** kolla also reads `<service>/<host>/<component>.conf` for it, last (nova). */
+  readonly perHostComponentConf?: boolean;
   /** It has a database of its own (named after it, with a user of that name). */
   readonly database?: boolean;
   /**

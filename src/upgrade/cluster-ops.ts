@@ -28,7 +28,7 @@ export interface ClusterOpsOptions {
   readonly dbRootPassword: string | undefined;
   /** Where a service's API component answers (through the VIP when HAProxy runs). */
   readonly apiUrl: (service: ServiceName, component: string) => string | undefined;
-  /** Sent as X-Auth-Token when an API wants keystone auth (OS_AUTH_TOKEN). */
+  /** Sent as X-Auth-Token when an API wants a token from the identity service (OS_AUTH_TOKEN). */
   readonly authToken: string | undefined;
   /** Node addresses (the database listens on its node's address). */
   readonly addresses: ReadonlyMap<string, string>;

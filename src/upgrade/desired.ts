@@ -44,7 +44,7 @@ export function desiredState(
   const order = upgradeOrder(s);
   for (const svc of order) {
     const recipe = RECIPES[svc];
-    for (const comp of componentsFor(svc, s.kolla.release, { keepalived: vipFailoverEnabled(s) })) {
+    for (const comp of componentsFor(svc, s.kolla.release, { optional: vipFailoverEnabled(s) })) {
       for (const host of hostsOfGroup(layout, comp.group, nodes)) {
         const grace = s.upgrade.stop_grace_per_component[comp.key] ?? s.upgrade.stop_grace;
         targets.push({

@@ -572,7 +572,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
 
   /**
    * What cuts a wait of this track short: the stop request, while the track has changed
-   * nothing that a wait must see through (after a replacement, its waits finish the step).
+   * nothing that a wait must see through (after a container is replaced, its waits finish the step).
    */
   function cutBy(st: TrackState): AbortSignal | undefined {
     return st.committed ? undefined : deps.stop;

@@ -145,7 +145,7 @@ export function parseJournal(text: string): JournalRecord[] {
   return out;
 }
 
-/** One line per action, for people: "wave 12 ironic/apis node2 recreate ironic_api → …:proposed". */
+/** One line per action, for people: "wave 12 <service>/apis node2 recreate <container> → …:proposed". */
 export function describeAction(a: Action): string {
   switch (a.kind) {
     case "pull":

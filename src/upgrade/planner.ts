@@ -6,7 +6,7 @@
  * plays the same planner against a model of the cluster for `kroll plan`.
  *
  * Each call looks, in this order, at:
- *   1. repairs: a container left aside by an interrupted replacement, a backend left drained;
+ *   1. repairs: a container left aside by an interrupted swap, a backend left drained;
  *   2. pulls: every image the upgrade needs, on every node, before anything stops;
  *   3. checkpoints whose step is done;
  *   4. the first service in upgrade order with work left, and in it the first stage of its
@@ -17,7 +17,7 @@ import { isServiceName } from "../services/catalogue.js";
 import type { ServiceName } from "../services/catalogue.js";
 import { LABELS } from "../deploy/render.js";
 import { maxUnavailableOf, quorumCap } from "./fenceposts.js";
-import { packOf, recipeFor } from "../services/catalogue.js";
+import { packOf, packWithRole, recipeFor } from "../services/catalogue.js";
 import type { MemberWait } from "../services/types.js";
 import type { Recipe, Stage } from "../services/catalogue.js";
 import { ASIDE_SUFFIX, PIN_LABEL, asideName } from "./types.js";
@@ -85,9 +85,11 @@ function viewOf(d: Desired, o: Observed): View {
 const liveOf = (v: View, t: Target): ObservedContainer | undefined => v.cur.get(t);
 /** Runs, and Docker says healthy (or the image has no healthcheck). */
 /** Running and healthy, or running without a healthcheck (the same test the waits use). */
-/** The loadbalancer's container name (kolla's `haproxy`). */
+/** The loadbalancer's container name (from the pack that holds the role). */
 const lbContainer = (v: View): string =>
-  v.d.targets.find((t) => t.role === "loadbalancer")?.container ?? "haproxy";
+  v.d.targets.find((t) => t.role === "loadbalancer")?.container ??
+  packWithRole("loadbalancer")?.component.container ??
+  "";
 
 export const isAvailable = (c: ObservedContainer | undefined): boolean => isRunningHealthy(c);
 const isPending = (v: View, t: Target): boolean => {
@@ -95,7 +97,7 @@ const isPending = (v: View, t: Target): boolean => {
   return c !== undefined && c.image !== t.image;
 };
 /**
- * Started with the release pin and not unpinned since. A replacement drops the label; a reload
+ * Started with the release pin and not unpinned since. A new container drops the label; a reload
  * in place cannot (labels are fixed at creation), so the container's own copy of its config
  * says it (`pinConfigured`, false once the reload laid it out again), and, where that was not
  * read, this journal's marker.
@@ -152,7 +154,7 @@ function repairWave(v: View): Wave | undefined {
         ? [{ kind: "ready", lbs: notReady, backend: t.backend, server: t.node }]
         : [];
     if (aside) {
-      // An interrupted replacement. A new container that is up on its target image is kept
+      // An interrupted swap. A new container that is up on its target image is kept
       // (the old one goes); anything else rolls that node back to the old container.
       if (cur && cur.image === t.image && isAvailable(cur)) {
         tracks.push({
@@ -185,7 +187,7 @@ function repairWave(v: View): Wave | undefined {
         actions: isAvailable(cur) ? ready : [waitHealthy(v, t), ...ready],
       });
     }
-    // A drained server whose old container is stopped stays drained: its replacement (the
+    // A drained server whose old container is stopped stays drained: its successor (the
     // next wave of its service) drains it again, replaces it and makes it ready.
   }
   if (v.d.vipManaged && v.o.vipHolder === undefined && v.d.loadbalancers.length > 0) {
@@ -544,7 +546,7 @@ interface ReplaceOpts {
 }
 
 /**
- * One node's replacement, rolling: (VIP away) → drain its backends on every loadbalancer →
+ * One node's swap, rolling: (VIP away) → drain its backends on every loadbalancer →
  * wait for their sessions to end → per container: config, recreate (old kept aside), healthy
  * (and Galera Synced / RabbitMQ booted) → backends UP → ready → retire the old containers.
  * kolla-ansible: config and recreate only (stop, remove, create, start), nothing else.
@@ -556,7 +558,7 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
   // Rolling: the VIP holder's HAProxy is replaced in place, the new one taking over the
   // listeners before the old one soft-stops (overlap), so the VIP never moves: a move sends
   // every established connection through it (clients' keep-alive, services' database
-  // connections) to a host that resets it. kolla-ansible's way moves it, as keepalived would.
+  // connections) to a host that resets it. kolla-ansible's way moves it, as VRRP would.
   if (o.vipLast && d.vipManaged && !v.rolling && (v.o.vipHolder ?? lbs[0]) === node) {
     const to = lbs.find(
       (lb) =>
@@ -566,7 +568,9 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
     );
     if (to !== undefined) actions.push({ kind: "moveVip", from: node, to, vip: d.vip });
     else
-      v.notes.push(`haproxy: no other loadbalancer to take the VIP from ${node}; expect an outage`);
+      v.notes.push(
+        `loadbalancer: no other loadbalancer to take the VIP from ${node}; expect an outage`,
+      );
   }
   const drained = v.rolling && d.drain && lbs.length > 0;
   const apis = drained ? ts.filter((t) => t.backend !== undefined) : [];
@@ -586,7 +590,7 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       timeoutMs: t.role === "database" ? Math.min(d.drainTimeoutMs, 30_000) : d.drainTimeoutMs,
       force: t.role === "database",
       // The lab's clients recycle connections after 10 s; closing idle ones from the first
-      // second cut a heat-engine's connection between two statements of its session (run of
+      // second cut an engine's database connection between two statements of its session (run of
       // 2026-12-05: "This Connection is closed", HTTP 500 on a stack delete).
       ...(t.role === "database"
         ? { closeIdle: { node, container: t.container, afterMs: 12_000 } }
@@ -994,7 +998,7 @@ export function simulate(d: Desired, initial: Observed, maxWaves = 100_000): Sim
   throw new Error(`the plan did not finish within ${maxWaves} waves (a planner bug)`);
 }
 
-/** Containers an observation holds aside (renamed by an interrupted replacement). */
+/** Containers an observation holds aside (renamed by an interrupted swap). */
 export function asideContainers(o: Observed): ObservedContainer[] {
   return o.containers.filter((c) => c.name.endsWith(ASIDE_SUFFIX));
 }

@@ -39,10 +39,10 @@ export interface Target {
   readonly stopGraceS: number;
   /** The config hash `kroll deploy` renders for the target (kept as a label when known). */
   readonly configHash: string | undefined;
-  /** An RPC server on shared topic queues (heat-engine): drained at the broker before it stops. */
+  /** An RPC server on shared topic queues (an engine): drained at the broker before it stops. */
   readonly rpc: RpcServer | undefined;
   /**
-   * A member of a hash ring kept in the database (ironic-conductor): the name it registers under
+   * A member of a hash ring kept in the database (a conductor): the name it registers under
    * (its `[DEFAULT] host`, the node's address in kroll's layout). Taken out of the ring before it
    * stops (see the `ringOut` action).
    */
@@ -59,11 +59,11 @@ export interface Desired {
   readonly targets: readonly Target[];
   readonly loadbalancers: readonly string[];
   readonly vip: string;
-  /** No keepalived: kroll holds the VIP itself and moves it off a loadbalancer it replaces. */
+  /** No VRRP daemon: kroll holds the VIP itself and moves it off a loadbalancer it replaces. */
   readonly vipManaged: boolean;
   /** The database server the loadbalancer sends traffic to (the others are `backup`). */
   readonly databaseActive: string | undefined;
-  /** Release pins held while a service is mixed (ironic: pin_release_version). */
+  /** Release pins held while a service is mixed (its recipe's `pin`: the option and file). */
   readonly pins: Readonly<Partial<Record<ServiceName, string>>>;
   readonly maxUnavailable: IntOrPercent;
   readonly maxUnavailablePerGroup: Readonly<Record<string, IntOrPercent>>;
@@ -182,7 +182,7 @@ export type Action =
       readonly brokers: readonly { readonly node: string; readonly container: string }[];
     }
   /**
-   * Before an ironic-conductor stops: its row of hardware types is deleted from the conductors'
+   * Before a conductor stops: its row of hardware types is deleted from the conductors'
    * registry in the database, so the APIs' hash ring (read for every request in kroll's lab) no
    * longer sends it work while it keeps running; then kroll waits `settleMs` for requests already
    * routed, and until it holds no node's reservation. Ironic 2023.1's own stop clears its node

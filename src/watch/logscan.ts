@@ -24,7 +24,7 @@ const SPECIFIC: readonly [LogFinding, RegExp][] = [
 export function scanLogLine(line: string): LogFinding | undefined {
   for (const [name, re] of SPECIFIC) if (re.test(line)) return name;
   if (/^Traceback \(most recent call last\)/.test(line.trim())) return "Traceback";
-  // oslo.log: "2026-11-22 01:02:03.456 7 ERROR ironic.conductor.manager [...] ..."
+  // oslo.log: "2026-11-22 01:02:03.456 7 ERROR oslo_messaging.rpc.server [...] ..."
   if (/\s(ERROR|CRITICAL)\s/.test(` ${line} `)) return "ERROR";
   return undefined;
 }

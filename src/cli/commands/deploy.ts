@@ -7,6 +7,7 @@ import type { DeployReport } from "../../deploy/deploy.js";
 import type { DeployPlan } from "../../deploy/render.js";
 import { DEPLOYABLE, renderDeploy } from "../../deploy/render.js";
 import { writeKollaInputs } from "../../inventory/emit.js";
+import { VIP_FAILOVER, vipFailoverRequested } from "../../scenario/derived.js";
 import { readScenario } from "../../scenario/read.js";
 import type { LoadedScenario } from "../../scenario/read.js";
 import type { CommandContext } from "../context.js";
@@ -45,15 +46,14 @@ export function checkDeployable(loaded: LoadedScenario): void {
       },
     ]);
   }
-  if (s.network.enable_keepalived === true) {
+  if (vipFailoverRequested(s)) {
     throw new ConfigError([
       {
         file: loaded.file,
         line: 0,
         column: 0,
-        path: "network.enable_keepalived",
-        message:
-          "kroll deploy does not run keepalived yet: set network.enable_keepalived: false, and kroll adds the VIP on the first loadbalancer host itself",
+        path: VIP_FAILOVER.field,
+        message: `kroll deploy does not run ${VIP_FAILOVER.daemon} yet: set ${VIP_FAILOVER.field}: false, and kroll adds the VIP on the first loadbalancer host itself`,
       },
     ]);
   }

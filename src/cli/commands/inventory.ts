@@ -4,7 +4,7 @@ import { EXIT, formatIssue, UsageError } from "../../core/errors.js";
 import { hostsOfGroup, layoutFor } from "../../kolla/layout.js";
 import { overrideLayers, writeKollaInputs } from "../../inventory/emit.js";
 import { buildConfigTree, explainOption } from "../../inventory/overrides.js";
-import { serviceOf } from "../../services/catalogue.js";
+import { EXAMPLE_COMPONENT, serviceOf } from "../../services/catalogue.js";
 import { PHASES } from "../../inventory/phase.js";
 import type { Phase } from "../../inventory/phase.js";
 import { CATALOGUE } from "../../services/catalogue.js";
@@ -89,7 +89,7 @@ function explain(
   const m = /^([a-z0-9-]+):([^.]+)\.(.+)$/.exec(spec);
   if (!m)
     throw new UsageError(
-      `--explain takes COMPONENT:SECTION.OPTION, e.g. ironic-conductor:DEFAULT.debug; got "${spec}"`,
+      `--explain takes COMPONENT:SECTION.OPTION, e.g. ${EXAMPLE_COMPONENT}:DEFAULT.debug; got "${spec}"`,
     );
   const [, component = "", section = "", option = ""] = m;
   const service = serviceOf(component);

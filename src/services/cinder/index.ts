@@ -17,4 +17,5 @@ export const PACK: ServicePack = {
     needsKeystone: true,
   },
   recipe: CINDER,
+  uuidPasswords: ["cinder_rbd_secret_uuid"],
 };

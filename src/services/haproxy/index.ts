@@ -22,6 +22,9 @@ export const PACK: ServicePack = {
   recipe: HAPROXY,
   render: renderHaproxy,
   globals: haproxyGlobals,
+  managedGlobals: [
+    ["haproxy_socket_level_admin", "kroll drains HAProxy backends, so the socket is admin-level"],
+  ],
   loadbalancer: createLoadbalancerOps,
   // The servers of the backends (kroll's own `monitor` listener for the healthcheck has none).
   readServers: async (shell, timeoutMs) =>

@@ -21,3 +21,9 @@ export function ironicGlobals(g: GlobalsContext): GlobalsSection {
     ]);
   return { title: "Ironic rolling upgrade", keys };
 }
+
+export const IRONIC_MANAGED_GLOBALS: readonly (readonly [string, string])[] = [
+  ["ironic_enable_rolling_upgrade", "upgrade.pins.ironic"],
+  ["openstack_previous_release_name", "upgrade.pins.ironic"],
+  ["ironic_pin_release_version", "upgrade.pins.ironic"],
+];

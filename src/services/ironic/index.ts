@@ -4,7 +4,7 @@ import type { ServicePack } from "../types.js";
 import { ironicSmoke, IRONIC_KEPT } from "./kept.js";
 import { IRONIC_LOAD } from "./load.js";
 import { NO_WAIT_STATES, ringOut } from "./ops.js";
-import { ironicGlobals } from "./globals.js";
+import { IRONIC_MANAGED_GLOBALS, ironicGlobals } from "./globals.js";
 import { renderIronic } from "./render.js";
 import { IRONIC, IRONIC_KOLLA } from "./recipe.js";
 
@@ -30,6 +30,7 @@ export const PACK: ServicePack = {
   smoke: { api: "ironic-api", run: ironicSmoke },
   idle: NO_WAIT_STATES,
   globals: ironicGlobals,
+  managedGlobals: IRONIC_MANAGED_GLOBALS,
   ringOut,
   database: true,
   lab: {

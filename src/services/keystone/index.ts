@@ -8,7 +8,10 @@ export const PACK: ServicePack = {
     name: "keystone",
     tagVar: "keystone_tag",
     components: [
-      component("keystone", "api", { api: apiEndpoint(5000, "keystone_internal_back", "/v3") }),
+      component("keystone", "api", {
+        api: apiEndpoint(5000, "keystone_internal_back", "/v3"),
+        role: "identity",
+      }),
       component("keystone-ssh", "worker", { group: "keystone" }),
       component("keystone-fernet", "worker", { group: "keystone" }),
     ],

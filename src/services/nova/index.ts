@@ -26,4 +26,5 @@ export const PACK: ServicePack = {
     needsKeystone: true,
   },
   recipe: NOVA,
+  perHostComponentConf: true,
 };
