@@ -59,6 +59,14 @@ module.exports = {
       },
     },
     {
+      name: "engines-read-the-registry",
+      severity: "error",
+      comment:
+        "Outside src/services/, a pack is reached only through the registry's catalogue and the contract (services/catalogue.ts, services/types.ts): no engine imports a pack's folder.",
+      from: { path: "^src/", pathNot: "^src/services/" },
+      to: { path: "^src/services/[^/]+/" },
+    },
+    {
       name: "packs-are-apart",
       severity: "error",
       comment: "A pack imports no other pack: what it needs of another comes through its deps.",

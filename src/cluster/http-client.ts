@@ -16,6 +16,8 @@ export interface HttpOutcome {
   readonly requestId: string | undefined;
   readonly errorClass: ErrorClass | undefined;
   readonly error: string | undefined;
+  /** The value of the request's `readHeader`, when it asked for one. */
+  readonly header?: string | undefined;
 }
 
 export interface HttpRequest {
@@ -29,6 +31,8 @@ export interface HttpRequest {
   /** Statuses that count as success (default 2xx and 3xx). */
   readonly expect?: readonly number[];
   readonly signal?: AbortSignal;
+  /** A response header to return in `header` (read on new connections only, not kept-alive). */
+  readonly readHeader?: string;
 }
 
 /**
@@ -254,16 +258,19 @@ export function httpRequest(r: HttpRequest): Promise<HttpOutcome> {
             error: e.message,
           }),
         );
-        res.on("end", () =>
+        res.on("end", () => {
+          const o = outcome(
+            res.statusCode ?? 0,
+            body,
+            [res.headers["x-openstack-request-id"]].flat()[0],
+            r.expect,
+          );
           finish(
-            outcome(
-              res.statusCode ?? 0,
-              body,
-              [res.headers["x-openstack-request-id"]].flat()[0],
-              r.expect,
-            ),
-          ),
-        );
+            r.readHeader === undefined
+              ? o
+              : { ...o, header: [res.headers[r.readHeader.toLowerCase()]].flat()[0] },
+          );
+        });
       },
     );
     const timer = setTimeout(() => {

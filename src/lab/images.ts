@@ -12,7 +12,7 @@ import type { Clock } from "../core/clock.js";
 import { EnvironmentError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "./docker-cli.js";
-import { fetchText } from "../cluster/http.js";
+import { httpRequest } from "../cluster/http-client.js";
 import type { Progress } from "./progress.js";
 import { explainBuildFailure, resolveLabVersions } from "./apt.js";
 import type { AptMirror } from "./mirror.js";
@@ -238,24 +238,18 @@ async function registryHas(ref: string, cli: DockerCli): Promise<boolean> {
   });
   if (local.code !== 0) return false;
   const digests = JSON.parse(local.stdout) as string[];
-  try {
-    const res = await fetchText(
-      `http://${PUSH_REGISTRY}/v2/${repo}/manifests/${tag}`,
-      {
-        method: "HEAD",
-        headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
-      },
-      5_000,
-    );
-    const digest = res.headers.get("docker-content-digest");
-    return (
-      res.status === 200 &&
-      digest !== null &&
-      digests.includes(`${PUSH_REGISTRY}/${repo}@${digest}`)
-    );
-  } catch {
-    return false;
-  }
+  const res = await httpRequest({
+    method: "HEAD",
+    url: `http://${PUSH_REGISTRY}/v2/${repo}/manifests/${tag}`,
+    headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
+    timeoutMs: 5_000,
+    readHeader: "docker-content-digest",
+  });
+  return (
+    res.status === 200 &&
+    res.header !== undefined &&
+    digests.includes(`${PUSH_REGISTRY}/${repo}@${res.header}`)
+  );
 }
 
 /** PURE. The versions label ("<source> <version> (<suite>)") → service and version. */

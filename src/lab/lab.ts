@@ -16,7 +16,7 @@ import { pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { LoadedScenario } from "../scenario/read.js";
 import type { DockerCli } from "./docker-cli.js";
-import { fetchText } from "../cluster/http.js";
+import { httpRequest, okJson } from "../cluster/http-client.js";
 import { ensureEngine } from "./engine.js";
 import { aptMirror } from "./mirror.js";
 import { buildLabImages, pushLabImages, VERSIONS_LABEL } from "./images.js";
@@ -275,11 +275,10 @@ export async function labUp(
     `${paths.registryDir}:/var/lib/docker-registry`,
   ]);
   await pollUntil(deps.clock, "the lab registry to answer on 127.0.0.1:5000", 30_000, async () => {
-    try {
-      return (await fetchText("http://127.0.0.1:5000/v2/", {}, 2_000)).status === 200;
-    } catch {
-      return false;
-    }
+    return (
+      (await httpRequest({ method: "GET", url: "http://127.0.0.1:5000/v2/", timeoutMs: 2_000 }))
+        .status === 200
+    );
   });
   logger.debug("lab up: pushing to the registry");
   const pushed = await pushLabImages(cli, images.plan, deps.progress);
@@ -501,14 +500,12 @@ export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabSt
     });
     return r.code === 0 ? r.stdout.trim() : "absent";
   };
-  let repositories: string[] = [];
-  try {
-    const res = await fetchText("http://127.0.0.1:5000/v2/_catalog", {}, 2_000);
-    if (res.status === 200)
-      repositories = (JSON.parse(res.text) as { repositories?: string[] }).repositories ?? [];
-  } catch {
-    repositories = [];
-  }
+  const catalog = await httpRequest({
+    method: "GET",
+    url: "http://127.0.0.1:5000/v2/_catalog",
+    timeoutMs: 2_000,
+  });
+  const repositories = okJson<{ repositories: string[] }>(catalog)?.repositories ?? [];
   const nodes: LabStatus["nodes"] = [];
   for (const n of layout.nodes) {
     const st = await state(n.container);

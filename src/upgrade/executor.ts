@@ -12,7 +12,8 @@
  */
 import { waitHealthy as waitUntilHealthy } from "../cluster/wait-healthy.js";
 import type { Clock } from "../core/clock.js";
-import { RunFailedError, UsageError } from "../core/errors.js";
+import { RunFailedError, TimeoutError, UsageError } from "../core/errors.js";
+import { PollAborted, pollUntil } from "../core/poll.js";
 import type { Logger } from "../core/logger.js";
 import type { JournalRecord, JournalSink } from "./journal.js";
 import { describeAction } from "./journal.js";
@@ -588,22 +589,18 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     probe: () => Promise<boolean>,
     signal?: AbortSignal,
   ): Promise<void> {
-    const deadline = clock.now() + timeoutMs;
-    let lastError = "";
-    for (;;) {
-      if (signal?.aborted) throw new StopRequested("stopped on request");
-      try {
-        if (await probe()) return;
-        lastError = "";
-      } catch (e: unknown) {
-        lastError = e instanceof Error ? e.message : String(e);
-      }
-      if (clock.now() >= deadline)
+    await pollUntil(clock, what, timeoutMs, probe, {
+      intervalMs: pollMs,
+      signal,
+      tolerateErrors: true,
+    }).catch((e: unknown) => {
+      if (e instanceof PollAborted) throw new StopRequested("stopped on request");
+      if (e instanceof TimeoutError)
         throw new RunFailedError(
-          `timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last: ${lastError})` : ""}`,
+          `timed out after ${timeoutMs / 1000} s waiting for ${e.operation}`,
         );
-      await clock.sleep(pollMs, signal).catch(() => undefined);
-    }
+      throw e;
+    });
   }
 
   // ---------------------------------------------------------------- undo

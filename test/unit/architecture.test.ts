@@ -16,7 +16,7 @@ function cruise(cwd: string): { code: number | null; out: string } {
 describe("architecture: the import rules (.dependency-cruiser.cjs)", function () {
   this.timeout(60_000);
 
-  it("fail on an import against the direction, a pack importing an engine or another pack, and a cycle, naming each", () => {
+  it("fail on an import against the direction, a pack importing an engine or another pack, an engine reaching into a pack, and a cycle, naming each", () => {
     const r = cruise(join(ROOT, "test", "fixtures", "architecture"));
     expect(r.code, r.out).to.not.equal(0);
     expect(r.out).to.match(
@@ -28,6 +28,9 @@ describe("architecture: the import rules (.dependency-cruiser.cjs)", function ()
     );
     expect(r.out).to.match(
       /packs-are-apart: src\/services\/alpha\/index\.ts → src\/services\/beta\/index\.ts/,
+    );
+    expect(r.out).to.match(
+      /engines-read-the-registry: src\/deploy\/engine\.ts → src\/services\/beta\/index\.ts/,
     );
     // beta imports nothing: a pack on its own is fine.
     expect(r.out).to.not.match(/src\/services\/beta\/index\.ts →/);

@@ -6,6 +6,7 @@ import { okJson } from "../../cluster/http-client.js";
 import type { HttpOutcome } from "../../cluster/http-client.js";
 import type { Clock } from "../../core/clock.js";
 import { RunFailedError } from "../../core/errors.js";
+import { pollUntil } from "../../core/poll.js";
 import type { Observation, Send } from "../types.js";
 
 export const STACKS_ROUTE = "/v1/{tenant}/stacks";
@@ -95,22 +96,26 @@ export async function waitStack(
   deadlineMs: number,
   pollMs: number,
 ): Promise<StackView | undefined> {
-  const end = clock.now() + deadlineMs;
   let last = "";
-  for (;;) {
-    const v = await readStack(send, s);
-    if (v === undefined && goal === undefined) return undefined;
-    if (v) {
-      last = `${v.stack_status}${v.stack_status_reason ? ` (${v.stack_status_reason})` : ""}`;
-      if (v.stack_status === goal) return v;
-      if (goal === undefined && v.stack_status === "DELETE_COMPLETE") return undefined;
-      if (v.stack_status.endsWith("_FAILED"))
+  let seen: StackView | undefined;
+  await pollUntil(
+    clock,
+    () => `stack ${s.name} still ${last || "unknown"} (wanted ${goal ?? "gone"})`,
+    deadlineMs,
+    async () => {
+      seen = await readStack(send, s);
+      if (seen === undefined) return goal === undefined;
+      last = `${seen.stack_status}${seen.stack_status_reason ? ` (${seen.stack_status_reason})` : ""}`;
+      if (seen.stack_status === goal) return true;
+      if (goal === undefined && seen.stack_status === "DELETE_COMPLETE") {
+        seen = undefined;
+        return true;
+      }
+      if (seen.stack_status.endsWith("_FAILED"))
         throw new RunFailedError(`stack ${s.name} went ${last} instead of ${goal ?? "gone"}`);
-    }
-    if (clock.now() > end)
-      throw new RunFailedError(
-        `stack ${s.name} still ${last || "unknown"} after ${deadlineMs / 1000} s (wanted ${goal ?? "gone"})`,
-      );
-    await clock.sleep(pollMs);
-  }
+      return false;
+    },
+    pollMs,
+  );
+  return seen;
 }

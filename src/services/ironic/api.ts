@@ -6,6 +6,7 @@ import { okJson } from "../../cluster/http-client.js";
 import type { HttpOutcome } from "../../cluster/http-client.js";
 import type { Clock } from "../../core/clock.js";
 import { RunFailedError } from "../../core/errors.js";
+import { pollUntil } from "../../core/poll.js";
 import type { Observation, Send } from "../types.js";
 
 /**
@@ -94,23 +95,24 @@ export async function waitNode(
   deadlineMs: number,
   pollMs: number,
 ): Promise<NodeView | undefined> {
-  const end = clock.now() + deadlineMs;
   let last = "";
-  for (;;) {
-    const n = await readNode(send, uuid);
-    if (n === undefined && goal === undefined) return undefined;
-    if (n) {
-      last = `${n.provision_state}${n.last_error ? ` (${n.last_error})` : ""}`;
-      if (n.provision_state === goal && !n.target_provision_state) return n;
-      if (/fail|error/.test(n.provision_state))
+  let seen: NodeView | undefined;
+  await pollUntil(
+    clock,
+    () => `node ${uuid} still ${last || "unknown"} (wanted ${goal ?? "gone"})`,
+    deadlineMs,
+    async () => {
+      seen = await readNode(send, uuid);
+      if (seen === undefined) return goal === undefined;
+      last = `${seen.provision_state}${seen.last_error ? ` (${seen.last_error})` : ""}`;
+      if (seen.provision_state === goal && !seen.target_provision_state) return true;
+      if (/fail|error/.test(seen.provision_state))
         throw new RunFailedError(`node ${uuid} went ${last} instead of ${goal ?? "gone"}`);
-    }
-    if (clock.now() > end)
-      throw new RunFailedError(
-        `node ${uuid} still ${last || "unknown"} after ${deadlineMs / 1000} s (wanted ${goal ?? "gone"})`,
-      );
-    await clock.sleep(pollMs);
-  }
+      return false;
+    },
+    pollMs,
+  );
+  return seen;
 }
 
 /** A provision-state change accepted (202) and taken to `goal`. */
