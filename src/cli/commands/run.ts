@@ -16,7 +16,7 @@ import { NO_CHANGE } from "../../lab/versions.js";
 import { labLayout, labUp } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { startLoad } from "../../load/session.js";
-import type { LoadResult, LoadSession } from "../../load/session.js";
+import type { LoadResult } from "../../load/session.js";
 import { spansFromJournal } from "../../report/model.js";
 import { readScenario } from "../../scenario/read.js";
 import type { Scenario } from "../../scenario/schema.js";
@@ -28,14 +28,14 @@ import type { ContainerState, Phase, RunReport, VersionChange } from "../../run/
 import { createResources, keptServices, verifyResources } from "../../run/resources.js";
 import { scrubber, secretValues } from "../../run/scrub.js";
 import { readExistingPasswords } from "../../inventory/read.js";
-import type { KeptResource, ResourceCheck } from "../../run/resources.js";
+import type { ResourceCheck } from "../../run/resources.js";
 import { runUpgrade } from "../../upgrade/executor.js";
 import type { UpgradeOutcome } from "../../upgrade/executor.js";
 import { journalForReport } from "../../upgrade/journal.js";
 import { JOURNAL, createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
 import type { Wave } from "../../upgrade/types.js";
 import { startWatchers, TROUBLE } from "../../watch/watcher.js";
-import type { Watchers, WatchRecord } from "../../watch/watcher.js";
+import type { WatchRecord } from "../../watch/watcher.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
@@ -43,6 +43,9 @@ import type { ClusterSession } from "./cluster-session.js";
 import { checkDeployable, deployStable, kollaDirFor } from "./deploy.js";
 import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
 import { softStopOnSignals } from "../signals.js";
+import { runGate, timedPhase } from "../../gate/workflow.js";
+import type { GateResult } from "../../gate/workflow.js";
+import type { UpgradeSetup } from "./upgrade-setup.js";
 import { recordedStuck } from "../../watch/detectors.js";
 
 interface Values {
@@ -57,30 +60,15 @@ interface Values {
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   const startedAt = systemClock.now();
   const phases: Phase[] = [];
-  const phase = async <T>(
-    name: string,
-    fn: () => Promise<T>,
-    ok?: (v: T) => string,
-  ): Promise<T> => {
-    const from = systemClock.now();
-    progress.phase = name;
-    ctx.logger.info(`run: ${name}`);
-    try {
-      const v = await fn();
-      phases.push({ name, from, to: systemClock.now(), ok: true, message: ok ? ok(v) : "done" });
-      return v;
-    } catch (e) {
-      phases.push({
-        name,
-        from,
-        to: systemClock.now(),
-        ok: false,
-        message: e instanceof Error ? e.message : String(e),
-      });
-      throw e;
-    }
-  };
   const progress = { phase: "starting", wave: "" };
+  const phase = <T>(name: string, fn: () => Promise<T>, ok?: (v: T) => string): Promise<T> =>
+    timedPhase(
+      { clock: systemClock, logger: ctx.logger, onPhase: (n) => (progress.phase = n) },
+      phases,
+      name,
+      fn,
+      ok,
+    );
 
   // ---- the scenario; the lab first when this is the lab's template
   let file = ctx.positionals[0] ?? "";
@@ -177,23 +165,11 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     offSignals();
     throw e;
   });
-  const kept: KeptResource[] = [];
-  let resources: ResourceCheck[] = [];
-  let outcome: UpgradeOutcome | undefined;
-  let loadResult: LoadResult | undefined;
-  let watched: readonly WatchRecord[] = [];
-  let containers: ContainerState[] = [];
-  let setupError: string | undefined;
-  let load: LoadSession | undefined;
-  let watchers: Watchers | undefined;
-  let ticker: NodeJS.Timeout | undefined;
   const resDeps = {
     services: keptServices(s),
     clock: systemClock,
     deadlineMs: 5 * 60_000,
   };
-  let journalPath = "";
-  let report: RunReport | undefined;
   // The secrets as they stand before the deploy (the lab wrote them), so even a failed deploy's
   // report is scrubbed; read again once the deploy has filled any that were missing.
   let scrub = scrubber(
@@ -203,76 +179,85 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       ),
     ),
   );
+  const tty = process.stderr.isTTY === true;
+  let ticker: NodeJS.Timeout | undefined;
+  let result: GateResult<UpgradeSetup>;
   try {
-    await phase(
-      "deploy",
-      async () =>
+    result = await runGate<UpgradeSetup>({
+      clock: systemClock,
+      logger: ctx.logger,
+      stop: stop.signal,
+      onPhase: (name) => {
+        progress.phase = name;
+        if (name === "verify" && ticker) {
+          clearInterval(ticker);
+          ticker = undefined;
+          if (tty) process.stderr.write("\r\x1b[K");
+        }
+      },
+      deploy: async () =>
         (await deployStable(ctx, loaded, session, ctx.values["kolla-dir"], adopt, stop.signal))
           .report,
-      (r) =>
-        r.changed
-          ? `${r.units.filter((u) => u.action !== "unchanged" && u.action !== "adopted").length} containers deployed`
-          : r.units.some((u) => u.action === "adopted")
-            ? `${r.units.filter((u) => u.action === "adopted").length} containers adopted as they are`
-            : "already on stable",
-    );
-    stopped("the deploy; no resource created, no load started");
-    const setup = await prepareUpgrade(ctx, file, strategy, ctx.values["kolla-dir"], true, adopt);
-    const d = setup.desired;
-    scrub = scrubber(secretValues(setup.passwords));
-    createRunDir(runDir, {
-      scenario: s.name,
-      file: setup.loaded.file,
-      strategy: d.strategy,
-      started: new Date(startedAt).toISOString(),
-      ...(adopt ? { adopt } : {}),
-    });
-    journalPath = relative(ctx.cwd, join(runDir, "journal.jsonl"));
-    await phase(
-      "resources",
-      () => createResources(resDeps, utcStamp(startedAt).toLowerCase(), kept),
-      () => `${kept.length} created: ${kept.map((k) => k.name).join(", ")}`,
-    );
-    stopped("the resources were created (they are removed now); no load started");
-
-    // ---- load, watchers and the upgrade
-    watchers = startWatchers({
-      scenario: s.name,
-      nodes: s.cluster.nodes.map((n) => n.name),
-      loadbalancers: d.loadbalancers,
-      cluster: session.cluster,
-      dockers: session.dockers,
-      clock: systemClock,
-      logger: ctx.logger,
-    });
-    load = startLoad(s, {
-      clock: systemClock,
-      logger: ctx.logger,
-      durationMs: s.load.max_duration,
-    });
-    const tty = process.stderr.isTTY === true;
-    const l = load;
-    ticker = setInterval(
-      () => {
-        const line = `[${Math.round((systemClock.now() - startedAt) / 1000)} s] ${progress.phase}${progress.wave ? ` · ${progress.wave}` : ""} · requests ${l.recorder.requests - l.recorder.failed} ok / ${l.recorder.failed} failed · ${l.recorder.openOperations} open operations`;
-        if (tty)
-          process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
-        else ctx.logger.info(line);
+      prepare: async () => {
+        const setup = await prepareUpgrade(
+          ctx,
+          file,
+          strategy,
+          ctx.values["kolla-dir"],
+          true,
+          adopt,
+        );
+        scrub = scrubber(secretValues(setup.passwords));
+        createRunDir(runDir, {
+          scenario: s.name,
+          file: setup.loaded.file,
+          strategy: setup.desired.strategy,
+          started: new Date(startedAt).toISOString(),
+          ...(adopt ? { adopt } : {}),
+        });
+        return setup;
       },
-      tty ? 1_000 : 30_000,
-    );
-    const journal = openRunJournal(runDir, {
-      ts: systemClock.now(),
-      scenario: s.name,
-      file: setup.loaded.file,
-      strategy: d.strategy,
-      resumed: false,
-    });
-    try {
-      outcome = await phase(
-        "upgrade",
-        () =>
-          runUpgrade(d, {
+      resources: {
+        create: (kept) => createResources(resDeps, utcStamp(startedAt).toLowerCase(), kept),
+        verify: (kept) => verifyResources(resDeps, kept),
+      },
+      startWatchers: (setup) =>
+        startWatchers({
+          scenario: s.name,
+          nodes: s.cluster.nodes.map((n) => n.name),
+          loadbalancers: setup.desired.loadbalancers,
+          cluster: session.cluster,
+          dockers: session.dockers,
+          clock: systemClock,
+          logger: ctx.logger,
+        }),
+      startLoad: () => {
+        const l = startLoad(s, {
+          clock: systemClock,
+          logger: ctx.logger,
+          durationMs: s.load.max_duration,
+        });
+        ticker = setInterval(
+          () => {
+            const line = `[${Math.round((systemClock.now() - startedAt) / 1000)} s] ${progress.phase}${progress.wave ? ` · ${progress.wave}` : ""} · requests ${l.recorder.requests - l.recorder.failed} ok / ${l.recorder.failed} failed · ${l.recorder.openOperations} open operations`;
+            if (tty)
+              process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
+            else ctx.logger.info(line);
+          },
+          tty ? 1_000 : 30_000,
+        );
+        return l;
+      },
+      upgrade: async (setup, l) => {
+        const journal = openRunJournal(runDir, {
+          ts: systemClock.now(),
+          scenario: s.name,
+          file: setup.loaded.file,
+          strategy: setup.desired.strategy,
+          resumed: false,
+        });
+        try {
+          return await runUpgrade(setup.desired, {
             adopt,
             ops: opsFor(ctx, setup, session),
             clock: systemClock,
@@ -302,74 +287,50 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
                   ? `wave ${n} ${w.service} ${w.step} on ${[...new Set(w.tracks.map((t) => t.node))].join(", ")}`
                   : "";
             },
-          }),
-        (o) => `${o.status}: ${o.message}`,
-      );
-    } finally {
-      journal.close();
-    }
-    loadResult = await phase(
-      "drain",
-      () => l.stop(),
-      (r) => `${r.summary.requests} requests; operations followed to the end`,
-    );
-    clearInterval(ticker);
-    if (tty) process.stderr.write("\r\x1b[K");
-    watched = await watchers.stop();
-    watchers = undefined;
-    resources = await phase(
-      "verify",
-      async () => {
-        const checks = await verifyResources(resDeps, kept);
-        kept.length = 0;
-        // What kroll deployed (a lab's single RabbitMQ broker: not the other two hosts).
-        const deployed = setup.deployable;
-        containers = await containerStates(
+          });
+        } finally {
+          journal.close();
+        }
+      },
+      // What kroll deployed (a lab's single broker: not the other two hosts).
+      containers: (setup) =>
+        containerStates(
           session,
           s,
-          setup.desired.targets.filter((t) => deployed?.has(`${t.node} ${t.container}`) ?? true),
-        );
-        return checks;
-      },
-      (c) => `${c.filter((x) => x.ok).length} of ${c.length} resource checks passed`,
-    );
-  } catch (e) {
-    setupError = e instanceof Error ? e.message : String(e);
-    throw e;
+          setup.desired.targets.filter(
+            (t) => setup.deployable?.has(`${t.node} ${t.container}`) ?? true,
+          ),
+        ),
+    });
   } finally {
     if (ticker) clearInterval(ticker);
-    if (load && !loadResult) loadResult = await load.stop().catch(() => undefined);
-    if (watchers) watched = await watchers.stop().catch(() => []);
-    // Whatever happened, the resources created for the run are removed (or said to remain).
-    if (kept.length > 0) {
-      const left = await verifyResources(resDeps, kept).catch(() => []);
-      resources = [...resources, ...left];
-    }
     offSignals();
     session.close();
-    if (journalPath !== "" || setupError !== undefined) {
-      report = writeReports(ctx, {
-        s,
-        file: loaded.file,
-        strategy: effStrategy,
-        runDir,
-        startedAt,
-        phases,
-        outcome,
-        loadResult,
-        watched,
-        resources,
-        containers,
-        setupError,
-        allowed: learnt?.allowedMs,
-        versions,
-        scrub,
-      });
-      if (setupError === undefined) printSummary(ctx, report, runDir);
-      else
-        ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);
-    }
   }
+  const setupError = result.error?.message;
+  let report: RunReport | undefined;
+  if (result.setup !== undefined || setupError !== undefined) {
+    report = writeReports(ctx, {
+      s,
+      file: loaded.file,
+      strategy: effStrategy,
+      runDir,
+      startedAt,
+      phases: [...phases, ...result.phases],
+      outcome: result.outcome,
+      loadResult: result.load,
+      watched: result.watched,
+      resources: [...result.resources],
+      containers: [...result.containers],
+      setupError,
+      allowed: learnt?.allowedMs,
+      versions,
+      scrub,
+    });
+    if (setupError === undefined) printSummary(ctx, report, runDir);
+    else ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);
+  }
+  if (result.error !== undefined) throw result.error;
   if (stop.signal.aborted)
     throw new InterruptedError(
       `run of "${s.name}" interrupted by a signal: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
