@@ -37,15 +37,14 @@ function fakes(): Fakes {
     name: "kroll-keep-t-1",
     data: {},
   };
-  const load = (): LoadSession =>
-    ({
-      failure: () => undefined,
-      recorder: undefined as never,
-      stop: () => {
-        calls.push("load.stop");
-        return Promise.resolve({ summary: { requests: 10 } } as unknown as LoadResult);
-      },
-    }) as LoadSession;
+  const load = (): LoadSession => ({
+    failure: () => undefined,
+    recorder: undefined as never,
+    stop: () => {
+      calls.push("load.stop");
+      return Promise.resolve({ summary: { requests: 10 } } as unknown as LoadResult);
+    },
+  });
   return {
     calls,
     stop,
