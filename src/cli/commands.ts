@@ -155,7 +155,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "plan",
     summary: "print every wave of the upgrade, as `kroll upgrade` would run it",
     usage:
-      "kroll plan SCENARIO [--offline] [--strategy rolling|kolla-ansible] [--json] [--verbose]",
+      "kroll plan SCENARIO [--change SERVICE=PATH]... [--offline] [--strategy rolling|kolla-ansible] [--json] [--verbose]",
     help: [
       "Observes the cluster (read-only) and prints the waves the upgrade would run from its",
       "current state: the same planner and the same actions as `kroll upgrade`, played against",
@@ -163,6 +163,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       "(their passwords) and generated in memory.",
       "",
       "Options:",
+      "  --change SERVICE=PATH   plan the upgrade a change under review gets in `kroll run`:",
+      "                          only its service moves, to the change's image (not built here)",
       "  --offline               do not connect: assume every container runs its stable image",
       "  --strategy S            rolling (kroll's recipes) or kolla-ansible (the baseline)",
       "  --verbose               every action of every wave",
@@ -171,6 +173,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "  --accept-new-host-keys  trust hosts not yet in known_hosts",
     ].join("\n"),
     options: {
+      change: { type: "string", multiple: true },
       offline: { type: "boolean" },
       strategy: { type: "string" },
       verbose: { type: "boolean", short: "v" },
@@ -185,7 +188,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "run",
     summary: "the gate job: deploy stable, keep resources, upgrade under load, verify, verdict",
     usage:
-      "kroll run SCENARIO [--strategy rolling|kolla-ansible] [--run-dir DIR] [--json] [--accept-new-host-keys]",
+      "kroll run SCENARIO [--change SERVICE=PATH]... [--strategy rolling|kolla-ansible] [--run-dir DIR] [--json] [--accept-new-host-keys]",
     help: [
       "One command for a gate job or a rehearsal: (lab scenario: the lab is brought up first)",
       "deploy the stable images → create resources that must survive (Ironic nodes in active,",
@@ -199,6 +202,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       "page). Each run's summary stays under report.dir for `kroll history`.",
       "",
       "Options:",
+      "  --change SERVICE=PATH   the change under review: a git checkout of the service's",
+      "                          repository (as Zuul prepares it) or a patch in git format; its",
+      "                          images are built from stable plus the change, only it is",
+      "                          upgraded, and the report names it (repeatable; kolla.changes)",
       "  --strategy S            rolling (default: the scenario's) or kolla-ansible (baseline)",
       "  --run-dir DIR           where the reports go (default: <report.dir>/<name>-<strategy>-<time>)",
       "  --json                  print the verdict and checks as JSON",
@@ -214,6 +221,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Example: kroll run scenarios/lab.yaml",
     ].join("\n"),
     options: {
+      change: { type: "string", multiple: true },
       strategy: { type: "string" },
       "run-dir": { type: "string" },
       json: { type: "boolean" },

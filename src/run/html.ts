@@ -283,6 +283,7 @@ th{background:#f5f5f5} tr.bad td{background:#ffebee} tr.rec td{background:#fff8e
 <p id="summary">Strategy <b>${esc(r.strategy)}</b>; ${time(r.startedAt)}–${time(r.endedAt)} UTC (${secs(r.endedAt - r.startedAt)}); ${esc(r.reason)}.
 ${load ? `Load: <b>${load.requests}</b> requests, <b>${load.failed}</b> failed; ${load.operationsDone} operations done, ${r.operations.filter((o) => o.status === "failed").length} failed, ${r.operations.filter((o) => o.status === "stuck").length} stuck.` : "No load ran."}
 ${r.upgrade ? `Upgrade: ${esc(r.upgrade.status)}, ${r.upgrade.waves} waves — ${esc(r.upgrade.message)}.` : ""}</p>
+${r.changes && r.changes.length > 0 ? `<p id="changes">Change under test: ${r.changes.map((c) => `${esc(c.service)} ${c.kind === "patch" ? "patch" : "commit"} <code>${esc(c.id)}</code> ${esc(c.subject)}`).join("; ")}.</p>` : ""}
 ${r.versions && r.versions.length > 0 ? `<p id="versions">Versions: ${r.versions.map((v) => `${esc(v.service)} <code>${esc(v.stable)}</code> → <code>${esc(v.proposed)}</code>${v.stable === v.proposed ? ` (${NO_CHANGE})` : ""}`).join("; ")}.</p>` : ""}
 <h2>Timeline</h2><p>${legend} <span class="sw" style="background:#d32f2f"></span>failed / unavailable <span class="sw" style="background:#7b1fa2"></span>rollback <span class="sw" style="background:#ffb74d"></span>drain</p>
 ${svg}

@@ -99,6 +99,18 @@ export interface RunIdentity {
   readonly phases: readonly Phase[];
   /** What the upgrade moves from and to, per service (the lab: Debian versions resolved at build). */
   readonly versions?: readonly VersionChange[] | undefined;
+  /** The changes under review the proposed images were built from (`--change`). */
+  readonly changes?: readonly ChangeUnderTest[] | undefined;
+}
+
+export interface ChangeUnderTest {
+  readonly service: string;
+  readonly kind: "patch" | "checkout";
+  /** The commit id, or the patch's sha256 (12 hex digits). */
+  readonly id: string;
+  readonly subject: string;
+  /** The images built from it. */
+  readonly images: readonly string[];
 }
 
 export interface VersionChange {
@@ -457,6 +469,7 @@ export function buildRunReport(i: RunInputs): RunReport {
     startedAt: i.startedAt,
     endedAt: i.endedAt,
     ...(i.versions === undefined ? {} : { versions: i.versions }),
+    ...(i.changes === undefined || i.changes.length === 0 ? {} : { changes: i.changes }),
     verdict,
     exitCode: verdict === "pass" ? 0 : 1,
     reason:

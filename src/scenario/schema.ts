@@ -174,6 +174,12 @@ export const Kolla = z.strictObject({
   target: Tag,
   /** Per-service tags, when a service's images are tagged differently. */
   tags: z.partialRecord(ServiceName, TagPair).default({}),
+  /**
+   * Changes under review (`kroll run --change SERVICE=PATH` adds to them): per service, a git
+   * checkout of its repository or a patch in git format, relative to this file. Its images are
+   * built from stable plus the change, and only the changed services are upgraded.
+   */
+  changes: z.partialRecord(ServiceName, z.string().min(1)).default({}),
   /** Per-host, per-service tags (inventory host vars): pin one host to its own image. */
   host_tags: z.record(NodeName, z.partialRecord(ServiceName, TagPair)).default({}),
   /** keystone: a normal cloud. noauth: the lab's keystone-free Ironic and Heat. */

@@ -170,6 +170,11 @@ export interface ServicePack {
    * state): a recipe's `waitIdle` stage asks it until it answers nothing.
    */
   readonly idle?: IdleCheck;
+  /**
+   * Its Python package as the images hold it (Debian's dist-packages): a change under review is
+   * built over it (`--change`).
+   */
+  readonly python?: { readonly package: string };
   /** How the lab builds its images from Debian's packages; absent: not in the lab. */
   readonly lab?: LabImages;
   /** The loadbalancer role's chores on a live cluster (HAProxy). */

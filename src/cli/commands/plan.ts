@@ -11,8 +11,13 @@ import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
 import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
+import { readScenario } from "../../scenario/read.js";
+import { changeTag } from "../../change/build.js";
+import { readChanges } from "../../change/read.js";
+import { withChanges } from "../../change/scenario.js";
 
 interface Values {
+  change?: string[];
   json?: boolean;
   offline?: boolean;
   verbose?: boolean;
@@ -22,12 +27,19 @@ interface Values {
 }
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
+  // Changes under review: the plan moves only their services, to the tag their build will have.
+  const read = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
+  const changes = readChanges(read.scenario, read.dir, ctx.values.change ?? [], ctx.cwd).map(
+    (c) => ({ service: c.service, tag: changeTag(c) }),
+  );
   const setup = await prepareUpgrade(
     ctx,
     ctx.positionals[0] ?? "",
     parseStrategy(ctx.values.strategy),
     ctx.values["kolla-dir"],
     false,
+    false,
+    (s) => withChanges(s, changes),
   );
   const d = setup.desired;
   let initial: Observed;

@@ -47,8 +47,14 @@ import { runGate, timedPhase } from "../../gate/workflow.js";
 import type { GateResult } from "../../gate/workflow.js";
 import type { UpgradeSetup } from "./upgrade-setup.js";
 import { recordedStuck } from "../../watch/detectors.js";
+import { buildChange, describeChange } from "../../change/build.js";
+import type { BuiltChange } from "../../change/build.js";
+import { readChanges } from "../../change/read.js";
+import { withChanges } from "../../change/scenario.js";
+import { PUSH_REGISTRY } from "../../lab/recipes.js";
 
 interface Values {
+  change?: string[];
   strategy?: string;
   "run-dir"?: string;
   "kolla-dir"?: string;
@@ -76,6 +82,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   for (const w of first.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const strategy = parseStrategy(ctx.values.strategy);
   const adopt = ctx.values.adopt === true;
+  // Changes under review: read (and refused, exit 2) before anything is built or deployed.
+  const changes = readChanges(first.scenario, first.dir, ctx.values.change ?? [], ctx.cwd);
   const lab = first.scenario.cluster.lab;
   let versions: VersionChange[] | undefined;
   if (lab) {
@@ -113,6 +121,24 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       if (versions?.length === 0) versions = undefined;
     }
   }
+  // The change's images: from each stable image plus the change, pushed where the nodes pull.
+  const built: BuiltChange[] = [];
+  for (const c of changes) {
+    const k = first.scenario.kolla;
+    const stableTag = k.tags[c.service]?.stable ?? k.stable;
+    const registry = lab ? PUSH_REGISTRY : (k.registry ?? "quay.io");
+    built.push(
+      await phase(
+        `change ${c.service}`,
+        () =>
+          buildChange({ cli: createDockerCli(), logger: ctx.logger }, c, {
+            from: (image) => `${registry}/${k.namespace}/${image}:${stableTag}`,
+            to: (image, tag) => `${registry}/${k.namespace}/${image}:${tag}`,
+          }),
+        (b) => `${b.images.map((i) => i.ref).join(", ")} built and pushed (${describeChange(c)})`,
+      ),
+    );
+  }
   // From here on a stop request (SIGINT, SIGTERM, SIGHUP) ends the run at the next safe point
   // (never mid-container: the deploy, the resources, the upgrade), with a report of what it
   // did. Before, while the lab builds, the signal ends kroll at once (a build resumes).
@@ -134,7 +160,9 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     offSignals();
     throw e;
   }
-  let s: Scenario = loaded.scenario;
+  // Only what the changes touch is upgraded: their services to the change's images.
+  const changed = (x: Scenario): Scenario => withChanges(x, built);
+  let s: Scenario = changed(loaded.scenario);
   const effStrategy = strategy ?? s.upgrade.strategy;
   const runDir =
     ctx.values["run-dir"] !== undefined
@@ -206,6 +234,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
           ctx.values["kolla-dir"],
           true,
           adopt,
+          changed,
         );
         scrub = scrubber(secretValues(setup.passwords));
         createRunDir(runDir, {
@@ -325,6 +354,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       setupError,
       allowed: learnt?.allowedMs,
       versions,
+      changes: built,
       scrub,
     });
     if (setupError === undefined) printSummary(ctx, report, runDir);
@@ -397,6 +427,8 @@ function writeReports(
     setupError: string | undefined;
     allowed: number | undefined;
     versions: VersionChange[] | undefined;
+    /** The changes under review the proposed images were built from. */
+    changes: readonly BuiltChange[];
     /** Replaces every passwords.yml value in what is written. */
     scrub: (text: string) => string;
   },
@@ -437,6 +469,13 @@ function writeReports(
     allowedDisruptionMs: i.allowed,
     recordedStuck: recordedStuck(i.s.slo),
     versions: i.versions,
+    changes: i.changes.map((c) => ({
+      service: c.service,
+      kind: c.kind,
+      id: c.id,
+      subject: c.subject,
+      images: c.images.map((x) => x.ref),
+    })),
   });
   const formats = i.s.report.formats;
   const out = (name: string, text: string): void =>
@@ -535,6 +574,10 @@ function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string)
     table([
       ["  scenario", r.scenario],
       ["  strategy", r.strategy],
+      ...(r.changes ?? []).map((c) => [
+        `  change`,
+        `${c.service} ${c.kind === "patch" ? "patch" : "commit"} ${c.id} ${c.subject}`,
+      ]),
       ...(r.versions ?? []).map((v) => [
         `  ${v.service}`,
         `${v.stable} → ${v.proposed}${v.stable === v.proposed ? ` (${NO_CHANGE})` : ""}`,

@@ -11,6 +11,7 @@ import { placeholderSecretSource } from "../../inventory/secrets.js";
 import { frontUrl, vipPrefix } from "../../scenario/derived.js";
 import { readScenario } from "../../scenario/read.js";
 import type { LoadedScenario } from "../../scenario/read.js";
+import type { Scenario } from "../../scenario/schema.js";
 import { packWithRole } from "../../services/catalogue.js";
 import { createClusterOps } from "../../upgrade/cluster-ops.js";
 import { desiredState } from "../../upgrade/desired.js";
@@ -43,8 +44,11 @@ export async function prepareUpgrade(
   write = true,
   /** --adopt: the kolla directory may be an operator's (only missing files written). */
   adopt = false,
+  /** What the command changes in the scenario as read (changes under review). */
+  transform: (s: Scenario) => Scenario = (s) => s,
 ): Promise<UpgradeSetup> {
-  const loaded = await readScenario(file, ctx.cwd);
+  const read = await readScenario(file, ctx.cwd);
+  const loaded = { ...read, scenario: transform(read.scenario) };
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
   const request = {

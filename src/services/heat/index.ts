@@ -27,6 +27,7 @@ export const PACK: ServicePack = {
   recipe: HEAT,
   kollaRecipe: HEAT_KOLLA,
   render: renderHeat,
+  python: { package: "heat" },
   load: HEAT_LOAD,
   kept: HEAT_KEPT,
   smoke: { api: "heat-api", run: heatSmoke },

@@ -25,6 +25,7 @@ export const PACK: ServicePack = {
   recipe: IRONIC,
   kollaRecipe: IRONIC_KOLLA,
   render: renderIronic,
+  python: { package: "ironic" },
   load: IRONIC_LOAD,
   kept: IRONIC_KEPT,
   smoke: { api: "ironic-api", run: ironicSmoke },

@@ -1,0 +1,152 @@
+/**
+ * EFFECT. Builds the proposed images of a change under review: each component image of the
+ * service from its stable image plus the change, installed over the Python package the image
+ * holds (as kolla-build's `type: local` source would), labelled with the change, tagged
+ * `change-<id>` and pushed. A patch is applied here, to the files the stable image holds, so a
+ * conflict is exit 2 naming the file and the hunk; a checkout's package replaces the image's.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { EnvironmentError, UsageError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { DockerCli } from "../lab/docker-cli.js";
+import { packOf } from "../services/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
+import { applyFile, PatchError } from "./patch.js";
+import type { Change } from "./read.js";
+
+/** Where Debian's python3-<service> packages install (and kolla's Debian images hold them). */
+export const SITE_PACKAGES = "/usr/lib/python3/dist-packages";
+export const CHANGE_LABEL = "org.openstack.kroll.change";
+
+/** The tag of a change's images: `change-` and its id's first 12 characters. */
+export const changeTag = (c: Pick<Change, "id">): string =>
+  `change-${c.id.replace(/[^0-9a-zA-Z]/g, "").slice(0, 12) || "uncommitted"}`;
+
+/** How the report and the image label name a change. */
+export const describeChange = (c: Change): string =>
+  `${c.service} ${c.kind === "patch" ? "patch" : "commit"} ${c.id}${c.subject ? `: ${c.subject}` : ""}`;
+
+export interface BuiltChange {
+  readonly service: ServiceName;
+  readonly kind: Change["kind"];
+  readonly id: string;
+  readonly subject: string;
+  readonly tag: string;
+  /** Each component image and the reference it was pushed as. */
+  readonly images: readonly { readonly image: string; readonly ref: string }[];
+  /** Files of the patch outside the Python package, not built (release notes, tests). */
+  readonly ignored: readonly string[];
+}
+
+export async function buildChange(
+  deps: { readonly cli: DockerCli; readonly logger: Logger },
+  change: Change,
+  refs: {
+    /** The stable image of a component image, as this Docker engine pulls it. */
+    readonly from: (image: string) => string;
+    /** Where the change's image of it is pushed. */
+    readonly to: (image: string, tag: string) => string;
+  },
+): Promise<BuiltChange> {
+  const { cli } = deps;
+  const log = deps.logger.child({ service: change.service });
+  const images = (packOf(change.service).lab?.images ?? []).map((i) => i.image);
+  const pkg = packOf(change.service).python?.package ?? change.service;
+  const tag = changeTag(change);
+  const first = images[0];
+  if (first === undefined)
+    throw new UsageError(`--change ${change.service}: kroll knows no image of it to build from`);
+  for (const image of images) {
+    if ((await cli.run(["image", "inspect", refs.from(image)], { timeoutMs: 20_000 })).code !== 0)
+      await cli.ok(["pull", refs.from(image)], {
+        timeoutMs: 10 * 60_000,
+        what: `pulling ${refs.from(image)} to build the change on`,
+      });
+  }
+
+  const ctx = mkdtempSync(join(tmpdir(), "kroll-change-"));
+  try {
+    const files = join(ctx, "files");
+    mkdirSync(files, { recursive: true });
+    const removes: string[] = [];
+    if (change.kind === "checkout") {
+      cpSync(change.packageDir, join(files, pkg), {
+        recursive: true,
+        filter: (src) => !src.includes("__pycache__") && !src.endsWith(".pyc"),
+      });
+      removes.push(`${SITE_PACKAGES}/${pkg}`);
+    } else {
+      for (const f of change.patch.files) {
+        const source =
+          f.from === undefined ? undefined : await catFile(cli, refs.from(first), f.from);
+        let text: string | undefined;
+        try {
+          text = applyFile(f, source);
+        } catch (e) {
+          if (e instanceof PatchError)
+            throw new UsageError(`--change ${change.service}=${change.path}: ${e.message}`);
+          throw e;
+        }
+        if (text === undefined) removes.push(`${SITE_PACKAGES}/${f.from ?? ""}`);
+        else {
+          const out = join(files, f.to ?? "");
+          mkdirSync(dirname(out), { recursive: true });
+          writeFileSync(out, text);
+        }
+      }
+    }
+    const built: { image: string; ref: string }[] = [];
+    for (const image of images) {
+      const from = refs.from(image);
+      const user = (
+        await cli.ok(["image", "inspect", "--format", "{{.Config.User}}", from], {
+          timeoutMs: 20_000,
+        })
+      ).trim();
+      writeFileSync(
+        join(ctx, "Dockerfile"),
+        [
+          `FROM ${from}`,
+          "USER root",
+          ...(removes.length > 0 ? [`RUN rm -rf ${removes.join(" ")}`] : []),
+          `COPY files/ ${SITE_PACKAGES}/`,
+          `LABEL ${CHANGE_LABEL}=${JSON.stringify(describeChange(change))}`,
+          ...(user !== "" ? [`USER ${user}`] : []),
+          "",
+        ].join("\n"),
+      );
+      const ref = refs.to(image, tag);
+      log.info(`building ${ref} from ${from} + ${describeChange(change)}`);
+      await cli.ok(["build", "-q", "-t", ref, ctx], {
+        timeoutMs: 10 * 60_000,
+        what: `building ${ref}`,
+      });
+      await cli.ok(["push", ref], { timeoutMs: 10 * 60_000, what: `pushing ${ref}` });
+      built.push({ image, ref });
+    }
+    return {
+      service: change.service,
+      kind: change.kind,
+      id: change.id,
+      subject: change.subject,
+      tag,
+      images: built,
+      ignored: change.kind === "patch" ? change.ignored : [],
+    };
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+}
+
+/** A file of the package as the image holds it; undefined when it has none. */
+async function catFile(cli: DockerCli, image: string, path: string): Promise<string | undefined> {
+  const r = await cli.run(
+    ["run", "--rm", "--network", "none", "--entrypoint", "cat", image, `${SITE_PACKAGES}/${path}`],
+    { timeoutMs: 60_000 },
+  );
+  if (r.code === 0) return r.stdout;
+  if (/No such file/.test(r.stderr)) return undefined;
+  throw new EnvironmentError(`reading ${path} from ${image}: ${r.stderr.trim()}`);
+}
