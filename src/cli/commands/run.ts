@@ -5,7 +5,6 @@
  * and every container → verdict and reports (summary.json, events.jsonl, junit.xml,
  * report.html) in the run directory. Exit 0 pass, 1 fail, 2 bad input, 3 environment.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import { EXIT, InterruptedError, RunFailedError, formatIssue } from "../../core/errors.js";
@@ -16,26 +15,19 @@ import { NO_CHANGE } from "../../lab/versions.js";
 import { labLayout, labUp } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { startLoad } from "../../load/session.js";
-import type { LoadResult } from "../../load/session.js";
-import { spansFromJournal } from "../../report/model.js";
 import { readScenario } from "../../scenario/read.js";
 import type { Scenario } from "../../scenario/schema.js";
 import { allowedDisruptionMs, readHistory } from "../../run/history.js";
-import { reportHtml } from "../../run/html.js";
-import { junitXml } from "../../run/junit.js";
-import { buildRunReport, describeCause } from "../../run/model.js";
+import { writeRunReports } from "../../run/write.js";
+import { describeCause } from "../../run/model.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "../../run/model.js";
 import { createResources, keptServices, verifyResources } from "../../run/resources.js";
 import { scrubber, secretValues } from "../../run/scrub.js";
 import { readExistingPasswords } from "../../inventory/read.js";
-import type { ResourceCheck } from "../../run/resources.js";
 import { runUpgrade } from "../../upgrade/executor.js";
-import type { UpgradeOutcome } from "../../upgrade/executor.js";
-import { journalForReport } from "../../upgrade/journal.js";
-import { JOURNAL, createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
+import { createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
 import type { Wave } from "../../upgrade/types.js";
-import { startWatchers, TROUBLE } from "../../watch/watcher.js";
-import type { WatchRecord } from "../../watch/watcher.js";
+import { startWatchers } from "../../watch/watcher.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
@@ -46,7 +38,6 @@ import { softStopOnSignals } from "../signals.js";
 import { runGate, timedPhase } from "../../gate/workflow.js";
 import type { GateResult } from "../../gate/workflow.js";
 import type { UpgradeSetup } from "./upgrade-setup.js";
-import { recordedStuck } from "../../watch/detectors.js";
 import { buildChange, describeChange } from "../../change/build.js";
 import type { BuiltChange } from "../../change/build.js";
 import { readChanges } from "../../change/read.js";
@@ -339,7 +330,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const setupError = result.error?.message;
   let report: RunReport | undefined;
   if (result.setup !== undefined || setupError !== undefined) {
-    report = writeReports(ctx, {
+    report = writeRunReports(ctx.cwd, {
       s,
       file: loaded.file,
       strategy: effStrategy,
@@ -408,125 +399,6 @@ async function containerStates(
         (c.health === "healthy" || c.health === "none"),
     };
   });
-}
-
-function writeReports(
-  ctx: CommandContext<Values>,
-  i: {
-    s: Scenario;
-    file: string;
-    strategy: string;
-    runDir: string;
-    startedAt: number;
-    phases: Phase[];
-    outcome: UpgradeOutcome | undefined;
-    loadResult: LoadResult | undefined;
-    watched: readonly WatchRecord[];
-    resources: ResourceCheck[];
-    containers: ContainerState[];
-    setupError: string | undefined;
-    allowed: number | undefined;
-    versions: VersionChange[] | undefined;
-    /** The changes under review the proposed images were built from. */
-    changes: readonly BuiltChange[];
-    /** Replaces every passwords.yml value in what is written. */
-    scrub: (text: string) => string;
-  },
-): RunReport {
-  mkdirSync(i.runDir, { recursive: true });
-  let text: string | undefined;
-  try {
-    text = readFileSync(join(i.runDir, JOURNAL), "utf8");
-  } catch {
-    text = undefined;
-  }
-  const { records: journal, problem: journalProblem } = journalForReport(
-    text,
-    i.phases.some((p) => p.name === "upgrade"),
-  );
-  const lr = i.loadResult;
-  const report = buildRunReport({
-    scenario: i.s.name,
-    nodes: i.s.cluster.nodes.map((n) => n.name),
-    file: i.file,
-    strategy: i.strategy,
-    runDir: relative(ctx.cwd, i.runDir),
-    startedAt: i.startedAt,
-    endedAt: systemClock.now(),
-    phases: i.phases,
-    journal,
-    journalProblem,
-    spans: spansFromJournal(journal),
-    outcome: i.outcome,
-    load: lr
-      ? { summary: lr.summary, polls: lr.polls, slo: lr.slo, startedAt: lr.startedAt }
-      : undefined,
-    watched: i.watched,
-    trouble: TROUBLE,
-    resources: i.resources,
-    containers: i.containers,
-    setupError: i.setupError,
-    allowedDisruptionMs: i.allowed,
-    recordedStuck: recordedStuck(i.s.slo),
-    versions: i.versions,
-    changes: i.changes.map((c) => ({
-      service: c.service,
-      kind: c.kind,
-      id: c.id,
-      subject: c.subject,
-      images: c.images.map((x) => x.ref),
-    })),
-  });
-  const formats = i.s.report.formats;
-  const out = (name: string, text: string): void =>
-    writeFileSync(join(i.runDir, name), i.scrub(text));
-  out("summary.json", `${JSON.stringify(report, null, 1)}\n`);
-  if (formats.includes("junit")) out("junit.xml", junitXml(report));
-  if (formats.includes("html")) out("report.html", reportHtml(report));
-  if (formats.includes("events")) out("events.jsonl", eventLines(report, journal, i.watched));
-  return report;
-}
-
-/** The timeline, one JSON object per line, in time order. */
-function eventLines(
-  r: RunReport,
-  journal: readonly { type: string; ts: number }[],
-  watched: readonly WatchRecord[],
-): string {
-  const ev: { t: number; kind: string; [k: string]: unknown }[] = [
-    ...r.phases.map((p) => ({ t: p.from, kind: "phase", ...p })),
-    ...journal
-      .filter((j) => j.type !== "run")
-      .map((j) => ({ ...j, t: j.ts, kind: `upgrade.${j.type}` })),
-    ...watched.map((w) => ({ ...w, t: w.at, kind: `watch.${w.kind}` })),
-    ...(r.load?.failures ?? []).map((f) => ({
-      t: f.at,
-      kind: "request.failed",
-      what: f.what,
-      cause: f.cause,
-    })),
-    ...r.operations.map((o) => ({ ...o, t: o.endedAt, kind: `operation.${o.status}` })),
-    ...r.disruption.flatMap((d) =>
-      d.outages.map((o) => ({
-        t: o.from,
-        kind: "unavailable",
-        backend: d.backend,
-        via: d.via,
-        connection: d.connection,
-        ...o,
-      })),
-    ),
-    ...(r.load?.perSecond ?? []).map((p) => ({
-      t: (r.load?.startedAt ?? 0) + p.s * 1000,
-      kind: "second",
-      ...p,
-    })),
-  ];
-  return ev
-    .sort((a, b) => a.t - b.t)
-    .map((e) => JSON.stringify(e))
-    .join("\n")
-    .concat("\n");
 }
 
 function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string): void {

@@ -1,0 +1,141 @@
+/**
+ * EFFECT. A run's reports, written into its run directory from what the run saw: summary.json,
+ * junit.xml, report.html and events.jsonl (as the scenario's report.formats ask), every
+ * passwords.yml value scrubbed.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { BuiltChange } from "../change/build.js";
+import type { LoadResult } from "../load/session.js";
+import { spansFromJournal } from "../report/model.js";
+import type { Scenario } from "../scenario/schema.js";
+import type { UpgradeOutcome } from "../upgrade/executor.js";
+import { journalForReport } from "../upgrade/journal.js";
+import { JOURNAL } from "../upgrade/write.js";
+import { recordedStuck } from "../watch/detectors.js";
+import { TROUBLE } from "../watch/watcher.js";
+import type { WatchRecord } from "../watch/watcher.js";
+import { reportHtml } from "./html.js";
+import { junitXml } from "./junit.js";
+import { buildRunReport } from "./model.js";
+import type { ContainerState, Phase, RunReport, VersionChange } from "./model.js";
+import type { ResourceCheck } from "./resources.js";
+
+export function writeRunReports(
+  cwd: string,
+  i: {
+    s: Scenario;
+    file: string;
+    strategy: string;
+    runDir: string;
+    startedAt: number;
+    phases: Phase[];
+    outcome: UpgradeOutcome | undefined;
+    loadResult: LoadResult | undefined;
+    watched: readonly WatchRecord[];
+    resources: ResourceCheck[];
+    containers: ContainerState[];
+    setupError: string | undefined;
+    allowed: number | undefined;
+    versions: VersionChange[] | undefined;
+    /** The changes under review the proposed images were built from. */
+    changes: readonly BuiltChange[];
+    /** Replaces every passwords.yml value in what is written. */
+    scrub: (text: string) => string;
+  },
+): RunReport {
+  mkdirSync(i.runDir, { recursive: true });
+  let text: string | undefined;
+  try {
+    text = readFileSync(join(i.runDir, JOURNAL), "utf8");
+  } catch {
+    text = undefined;
+  }
+  const { records: journal, problem: journalProblem } = journalForReport(
+    text,
+    i.phases.some((p) => p.name === "upgrade"),
+  );
+  const lr = i.loadResult;
+  const report = buildRunReport({
+    scenario: i.s.name,
+    nodes: i.s.cluster.nodes.map((n) => n.name),
+    file: i.file,
+    strategy: i.strategy,
+    runDir: relative(cwd, i.runDir),
+    startedAt: i.startedAt,
+    endedAt: Date.now(),
+    phases: i.phases,
+    journal,
+    journalProblem,
+    spans: spansFromJournal(journal),
+    outcome: i.outcome,
+    load: lr
+      ? { summary: lr.summary, polls: lr.polls, slo: lr.slo, startedAt: lr.startedAt }
+      : undefined,
+    watched: i.watched,
+    trouble: TROUBLE,
+    resources: i.resources,
+    containers: i.containers,
+    setupError: i.setupError,
+    allowedDisruptionMs: i.allowed,
+    recordedStuck: recordedStuck(i.s.slo),
+    versions: i.versions,
+    changes: i.changes.map((c) => ({
+      service: c.service,
+      kind: c.kind,
+      id: c.id,
+      subject: c.subject,
+      images: c.images.map((x) => x.ref),
+    })),
+  });
+  const formats = i.s.report.formats;
+  const out = (name: string, text: string): void =>
+    writeFileSync(join(i.runDir, name), i.scrub(text));
+  out("summary.json", `${JSON.stringify(report, null, 1)}\n`);
+  if (formats.includes("junit")) out("junit.xml", junitXml(report));
+  if (formats.includes("html")) out("report.html", reportHtml(report));
+  if (formats.includes("events")) out("events.jsonl", eventLines(report, journal, i.watched));
+  return report;
+}
+
+/** The timeline, one JSON object per line, in time order. */
+function eventLines(
+  r: RunReport,
+  journal: readonly { type: string; ts: number }[],
+  watched: readonly WatchRecord[],
+): string {
+  const ev: { t: number; kind: string; [k: string]: unknown }[] = [
+    ...r.phases.map((p) => ({ t: p.from, kind: "phase", ...p })),
+    ...journal
+      .filter((j) => j.type !== "run")
+      .map((j) => ({ ...j, t: j.ts, kind: `upgrade.${j.type}` })),
+    ...watched.map((w) => ({ ...w, t: w.at, kind: `watch.${w.kind}` })),
+    ...(r.load?.failures ?? []).map((f) => ({
+      t: f.at,
+      kind: "request.failed",
+      what: f.what,
+      cause: f.cause,
+    })),
+    ...r.operations.map((o) => ({ ...o, t: o.endedAt, kind: `operation.${o.status}` })),
+    ...r.disruption.flatMap((d) =>
+      d.outages.map((o) => ({
+        t: o.from,
+        kind: "unavailable",
+        backend: d.backend,
+        via: d.via,
+        connection: d.connection,
+        ...o,
+      })),
+    ),
+    ...(r.load?.perSecond ?? []).map((p) => ({
+      t: (r.load?.startedAt ?? 0) + p.s * 1000,
+      kind: "second",
+      ...p,
+    })),
+  ];
+  return ev
+    .sort((a, b) => a.t - b.t)
+    .map((e) => JSON.stringify(e))
+    .join("\n")
+    .concat("\n");
+}
