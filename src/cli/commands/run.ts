@@ -43,6 +43,7 @@ import type { BuiltChange } from "../../change/build.js";
 import { readChanges } from "../../change/read.js";
 import { withChanges } from "../../change/scenario.js";
 import { PUSH_REGISTRY } from "../../lab/recipes.js";
+import { LAB_PACKS } from "../../services/catalogue.js";
 
 interface Values {
   change?: string[];
@@ -151,6 +152,13 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     offSignals();
     throw e;
   }
+  // With changes, only their services move: from their stable version to it plus the change.
+  if (versions && built.length > 0)
+    versions = versions.flatMap((v) => {
+      const svc = LAB_PACKS.find((p) => p.lab.source === v.service)?.spec.name;
+      const c = built.find((b) => b.service === svc);
+      return c ? [{ ...v, proposed: `${v.stable} + ${c.kind} ${c.id}` }] : [];
+    });
   // Only what the changes touch is upgraded: their services to the change's images.
   const changed = (x: Scenario): Scenario => withChanges(x, built);
   let s: Scenario = changed(loaded.scenario);
