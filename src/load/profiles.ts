@@ -134,16 +134,7 @@ export async function runPackProfile(
     clock: ctx.clock,
     stop: ctx.stop,
     send,
-    reads: async (read) => {
-      await runOpenLoop({
-        schedule: ctx.schedule,
-        maxInFlight: p.concurrency,
-        maxRequests: ctx.maxRequests,
-        clock: ctx.clock,
-        signal: ctx.stop,
-        send: read,
-      });
-    },
+    reads: (read) => openLoop(ctx, p.concurrency, read),
     follow: (op, observe, judge) => follow(ctx, p.name, service, op, observe, judge),
   };
   await spec.run(p, kit);
@@ -152,19 +143,28 @@ export async function runPackProfile(
 export async function runHttpProfile(p: HttpProfile, ctx: ProfileContext): Promise<void> {
   const send = sender(p.name, { ...ctx, url: "" }, p.concurrency);
   const path = new URL(p.url).pathname;
+  await openLoop(ctx, p.concurrency, async (_k, due) => {
+    await send(path, p.method, p.url, {
+      ...(p.body !== undefined ? { body: p.body } : {}),
+      headers: p.headers,
+      expect: p.expect,
+      due,
+    });
+  });
+}
+
+/** A profile's reads: the open loop at its schedule, `concurrency` in flight, until the stop. */
+async function openLoop(
+  ctx: ProfileContext,
+  concurrency: number,
+  send: (k: number, due: number) => Promise<void>,
+): Promise<void> {
   await runOpenLoop({
     schedule: ctx.schedule,
-    maxInFlight: p.concurrency,
+    maxInFlight: concurrency,
     maxRequests: ctx.maxRequests,
     clock: ctx.clock,
     signal: ctx.stop,
-    send: async (_k, due) => {
-      await send(path, p.method, p.url, {
-        ...(p.body !== undefined ? { body: p.body } : {}),
-        headers: p.headers,
-        expect: p.expect,
-        due,
-      });
-    },
+    send,
   });
 }
