@@ -19,7 +19,7 @@ import type { Logger } from "../core/logger.js";
 import { vipPrefix } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { packOf, packWithRole } from "../services/catalogue.js";
-import type { BringUpKit, DeployUnit } from "../services/types.js";
+import type { BringUpKit, DeployUnit, MemberWait } from "../services/types.js";
 import { LABELS } from "./render.js";
 import type { ContainerUnit, DeployPlan, ServicePlan } from "./render.js";
 
@@ -254,21 +254,10 @@ export async function deploy(
     const member = pack.bringUp ? undefined : pack.member;
     if (member !== undefined)
       for (const u of sp.units)
-        await waitFor(
-          clock,
-          `${sp.service} on ${u.node} ${member.what}`,
-          120_000,
-          async () =>
-            (
-              await member.check({
-                shell: cluster.shell(u.node),
-                container: u.container,
-                address: u.address,
-                size: sp.units.length,
-                dbRootPassword: plan.secrets.dbRoot,
-              })
-            ).ok,
-        );
+        await waitMemberBack(deps, plan, member, u, sp.units.length, {
+          what: `${sp.service} on ${u.node} ${member.what}`,
+          timeoutMs: 120_000,
+        });
     for (const u of sp.units)
       report.push({
         node: u.node,
@@ -383,23 +372,33 @@ function bringUpKit(deps: DeployDeps, sp: ServicePlan, plan: DeployPlan): BringU
     apply: (u) => replace(docker(u.node), unitOf(u), u.action),
     async waitMember(u, size) {
       if (!member) return;
-      await waitFor(
-        deps.clock,
-        `${sp.service} on ${u.node} ${member.what} (${size})`,
-        180_000,
-        async () =>
-          (
-            await member.check({
-              shell: cluster.shell(u.node),
-              container: u.container,
-              address: u.address,
-              size,
-              dbRootPassword: plan.secrets.dbRoot,
-            })
-          ).ok,
-      );
+      await waitMemberBack(deps, plan, member, u, size, {
+        what: `${sp.service} on ${u.node} ${member.what} (${size})`,
+        timeoutMs: 180_000,
+      });
     },
   };
+}
+
+/** Waits until a member is back as its pack says, in a cluster of `size` members. */
+function waitMemberBack(
+  deps: DeployDeps,
+  plan: DeployPlan,
+  member: MemberWait,
+  u: { readonly node: string; readonly container: string; readonly address: string },
+  size: number,
+  o: { readonly what: string; readonly timeoutMs: number },
+): Promise<void> {
+  return waitFor(deps.clock, o.what, o.timeoutMs, async () => {
+    const r = await member.check({
+      shell: deps.cluster.shell(u.node),
+      container: u.container,
+      address: u.address,
+      size,
+      dbRootPassword: plan.secrets.dbRoot,
+    });
+    return r.ok;
+  });
 }
 
 /** The last lines a container wrote (Docker keeps them on stderr here), joined for a message. */
