@@ -6,7 +6,17 @@
  * that drop established connections).
  */
 import { request } from "node:http";
-import { Pool } from "undici";
+import { createRequire } from "node:module";
+import type * as Undici from "undici";
+import type { Pool } from "undici";
+
+/**
+ * undici, loaded by the first keep-alive pool (the load and its pollers): every command that
+ * reads a scenario imports this module through the service packs, and most never pool.
+ */
+let undici: typeof Undici | undefined;
+const loadUndici = (): typeof Undici =>
+  (undici ??= createRequire(import.meta.url)("undici") as typeof Undici);
 
 export type ErrorClass = "refused" | "reset" | "timeout" | "5xx" | "4xx" | "wrong-body" | "other";
 
@@ -50,7 +60,7 @@ export function keepAliveAgent(connections: number): KeepAlive {
     pool(origin) {
       let p = pools.get(origin);
       if (!p) {
-        p = new Pool(origin, { connections, pipelining: 1 });
+        p = new (loadUndici().Pool)(origin, { connections, pipelining: 1 });
         pools.set(origin, p);
       }
       return p;
