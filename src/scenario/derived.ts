@@ -77,9 +77,6 @@ export const LOADBALANCER_GLOBALS: readonly {
   { key: "enable_keepalived", field: "network.enable_keepalived", value: vipFailoverEnabled },
 ];
 
-/** kolla's switch for the loadbalancer service itself (written with the other switches above). */
-export const LOADBALANCER_SWITCH = "enable_haproxy";
-
 /** kolla's host variables for a node's interfaces (`cluster.nodes[].interfaces`). */
 export const INTERFACE_VARS: readonly (readonly [
   field: "network" | "api" | "tunnel" | "neutron_external",
