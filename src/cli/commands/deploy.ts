@@ -64,6 +64,7 @@ export async function stablePlan(
   ctx: CommandContext<unknown>,
   loaded: LoadedScenario,
   kollaDirOverride?: string,
+  adopt = false,
 ): Promise<DeployPlan> {
   const gen = await writeKollaInputs({
     loaded,
@@ -71,6 +72,7 @@ export async function stablePlan(
     home: ctx.home,
     cwd: ctx.cwd,
     phase: "stable",
+    adopt,
   });
   return renderDeploy({
     scenario: loaded.scenario,
@@ -80,7 +82,10 @@ export async function stablePlan(
   });
 }
 
-/** Writes the stable-phase kolla inputs and deploys the stable images (shared with `kroll run`). */
+/**
+ * Writes the stable-phase kolla inputs and deploys the stable images (shared with `kroll run`
+ * and `kroll lab smoke`, which gives the plan it already made).
+ */
 export async function deployStable(
   ctx: CommandContext<unknown>,
   loaded: LoadedScenario,
@@ -88,23 +93,11 @@ export async function deployStable(
   kollaDirOverride: string | undefined,
   adopt = false,
   stop?: AbortSignal,
+  planned?: DeployPlan,
 ): Promise<{ report: DeployReport; plan: DeployPlan; kollaDir: string }> {
   const s = loaded.scenario;
   const kollaDir = kollaDirFor(loaded, ctx.cwd, kollaDirOverride);
-  const gen = await writeKollaInputs({
-    loaded,
-    outDir: kollaDir,
-    home: ctx.home,
-    cwd: ctx.cwd,
-    phase: "stable",
-    adopt,
-  });
-  const plan = renderDeploy({
-    scenario: s,
-    tree: gen.tree,
-    passwords: gen.passwords.values,
-    phase: "stable",
-  });
+  const plan = planned ?? (await stablePlan(ctx, loaded, kollaDirOverride, adopt));
   const report = await deploy(
     {
       cluster: session.cluster,

@@ -16,6 +16,7 @@ import { createProgress } from "../../lab/progress.js";
 import { readScenario } from "../../scenario/read.js";
 import { openSession } from "./cluster-session.js";
 import { deployStable, stablePlan } from "./deploy.js";
+import type { DeployPlan } from "../../deploy/render.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 
@@ -167,16 +168,19 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       const lab = await readScenario(labPaths(stateDir).scenario, ctx.cwd);
       const session = await openSession(lab.scenario, ctx.logger, false);
       try {
-        let deployed: Awaited<ReturnType<typeof deployStable>> | undefined;
-        const once = async () => (deployed ??= await deployStable(ctx, lab, session, undefined));
+        // One plan (one write of the kolla inputs) for the footprint and the deploy.
+        let planned: Promise<DeployPlan> | undefined;
+        const plan = (): Promise<DeployPlan> => (planned ??= stablePlan(ctx, lab));
         const r = await labSmoke(
           {
             cluster: session.cluster,
             dockers: session.dockers,
             logger: ctx.logger,
             clock: systemClock,
-            plan: async () => stablePlan(ctx, lab),
-            deploy: async () => (await once()).report,
+            plan,
+            deploy: async () =>
+              (await deployStable(ctx, lab, session, undefined, false, undefined, await plan()))
+                .report,
           },
           lab.scenario,
         );
