@@ -82,9 +82,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "lab",
     summary:
-      "the embedded lab on the local Docker engine: up, down, status, smoke, engine, versions",
+      "the embedded lab on the local Docker engine: up, down, reset, status, smoke, engine, versions",
     usage:
-      "kroll lab up|down|status|smoke|engine|versions [SCENARIO] [--nodes N] [--keep-images] [--json]",
+      "kroll lab up|down|reset|status|smoke|engine|versions [SCENARIO] [--nodes N] [--keep-images] [--json]",
     help: [
       "Builds and runs kroll's lab on this machine's Docker engine: a registry (Debian's",
       "docker-registry) and N nodes that each run sshd and their own Docker engine, with kolla",
@@ -95,6 +95,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       "           and nodes, write <state_dir>/scenario.yaml and <state_dir>/kolla/",
       "  down     remove every container, network and volume the lab made (by label), and its",
       "           images unless --keep-images",
+      "  reset    empty the nodes of what was deployed on them (every container and volume in",
+      "           their engines, /etc/kolla, the VIP); nodes, images and registry stay",
       "  status   nodes, addresses, engine versions, registry, image tags",
       "  smoke    on empty nodes: deploy the lab's cloud from the stable images as `kroll deploy`",
       "           does, run each service's proof through the VIP (a fake-hardware node to active,",

@@ -51,6 +51,11 @@ export interface LabLayout {
   readonly registryContainer: string;
   readonly nodes: readonly { name: string; address: string; container: string; volume: string }[];
   readonly stateDir: string;
+  /**
+   * Where `kroll lab up` writes this scenario for the lab's nodes: `scenario.yaml` for the
+   * lab's own, `<scenario>.yaml` beside it for another scenario on the same lab.
+   */
+  readonly scenarioFile: string;
 }
 
 export interface LabPaths {
@@ -97,9 +102,10 @@ export function labLayout(loaded: LoadedScenario, count: number): LabLayout {
       },
     ]);
   }
-  const prefix = `kroll-${s.name}`;
+  const name = lab.name ?? s.name;
+  const prefix = `kroll-${name}`;
   return {
-    name: s.name,
+    name,
     prefix,
     network: prefix,
     subnet: lab.subnet,
@@ -113,6 +119,7 @@ export function labLayout(loaded: LoadedScenario, count: number): LabLayout {
       volume: `${prefix}-node${i + 1}-docker`,
     })),
     stateDir: lab.state_dir,
+    scenarioFile: join(lab.state_dir, name === s.name ? "scenario.yaml" : `${s.name}.yaml`),
   };
 }
 
@@ -399,7 +406,50 @@ export function writeLabScenario(loaded: LoadedScenario, layout: LabLayout, path
   );
   doc.setIn(["kolla", "config_dirs"], doc.createNode(loaded.scenario.kolla.config_dirs.map(rel)));
   doc.commentBefore = ` Written by \`kroll lab up\` from ${loaded.file}: the lab's ${layout.nodes.length} nodes. Edit the template, not this file.\n${doc.commentBefore ?? ""}`;
-  writeFileSync(paths.scenario, doc.toString({ lineWidth: 0 }));
+  writeFileSync(layout.scenarioFile, doc.toString({ lineWidth: 0 }));
+}
+
+/**
+ * Empties the lab's nodes of what was deployed on them: every container and volume in each
+ * node's engine, `/etc/kolla`, and any address on eth0 but the node's own (a VIP). The nodes,
+ * their pulled images, the registry and the keys stay, so the next deploy starts from nothing
+ * in seconds — the gate's efficacy cases each start this way (a case's schema migration must
+ * not meet the next case). Everything in a node's engine is the lab's: kroll made the node.
+ */
+export async function labReset(
+  deps: Pick<LabDeps, "cli">,
+  layout: LabLayout,
+): Promise<{ node: string; containers: number; volumes: number }[]> {
+  const out: { node: string; containers: number; volumes: number }[] = [];
+  for (const n of layout.nodes) {
+    const st = await containerState(deps.cli, n.container);
+    if (!st?.running) continue;
+    const r = await deps.cli.ok(
+      [
+        "exec",
+        n.container,
+        "sh",
+        "-c",
+        [
+          "set -e",
+          'ids=$(docker ps -aq); echo "containers $(echo $ids | wc -w)"',
+          '[ -z "$ids" ] || docker rm -f -v $ids >/dev/null',
+          'vols=$(docker volume ls -q); echo "volumes $(echo $vols | wc -w)"',
+          '[ -z "$vols" ] || docker volume rm -f $vols >/dev/null',
+          "rm -rf /etc/kolla",
+          "for a in $(ip -o -4 addr show dev eth0 | awk '{print $4}'); do",
+          '  [ "${a%/*}" = "$1" ] || ip addr del "$a" dev eth0; done',
+        ].join("\n"),
+        "reset",
+        n.address,
+      ],
+      { timeoutMs: 180_000, what: `emptying lab node ${n.name}` },
+    );
+    const count = (what: string): number =>
+      Number(new RegExp(`^${what} (\\d+)$`, "m").exec(r)?.[1] ?? 0);
+    out.push({ node: n.name, containers: count("containers"), volumes: count("volumes") });
+  }
+  return out;
 }
 
 export interface LabDownReport {

@@ -78,7 +78,7 @@ async function follow(
   const { kind, id, verb, goal, deadlineMs } = followed;
   const acceptedAt = ctx.clock.now();
   const op = { goal, acceptedAt, deadline: acceptedAt + deadlineMs };
-  ctx.recorder.operationStarted();
+  ctx.recorder.operationStarted(acceptedAt);
   let last: Observation = { state: "unknown" };
   const record = (status: "done" | "failed" | "stuck", state: string, reason: string): void =>
     ctx.recorder.operation({

@@ -82,6 +82,18 @@ export interface LoadSummary {
   readonly operations: readonly OperationRecord[];
   /** Failed requests not kept because the bound was reached. */
   readonly failuresDropped: number;
+  /**
+   * Requests that asked for an API microversion, counted per microversion, second (by due
+   * time) and answer (HTTP status; 0 when none came): what the pin checks read.
+   */
+  readonly microversions: readonly MicroversionCount[];
+}
+
+export interface MicroversionCount {
+  readonly microversion: string;
+  readonly s: number;
+  readonly status: number;
+  readonly count: number;
 }
 
 const histogram = (digits: 2 | 3 = 3): hdr.Histogram =>
@@ -111,7 +123,11 @@ export class Recorder {
   private readonly operations: OperationRecord[] = [];
   private readonly byClass = new Map<string, number>();
   private dropped = 0;
+  /** "<microversion> <second> <status>" → count (a few entries a second at most). */
+  private readonly mvCounts = new Map<string, number>();
   private openOps = 0;
+  /** When each operation still followed was accepted. */
+  private readonly openAccepted: number[] = [];
   private count = 0;
   private failedCount = 0;
   /** Called for every failed request and every failed or stuck operation (the live SLO check). */
@@ -130,7 +146,12 @@ export class Recorder {
     this.routes.set(r.route, route);
     route.count++;
     route.h.recordValue(ms);
-    const bucket = this.second(Math.floor((r.dueAt - this.start) / 1000));
+    const sec = Math.floor((r.dueAt - this.start) / 1000);
+    if (r.microversion !== undefined) {
+      const k = `${r.microversion} ${sec} ${r.status ?? 0}`;
+      this.mvCounts.set(k, (this.mvCounts.get(k) ?? 0) + 1);
+    }
+    const bucket = this.second(sec);
     if (bucket.h) bucket.h.recordValue(ms);
     else if (bucket.done && ms > bucket.done.maxMs) bucket.done = { ...bucket.done, maxMs: ms };
     if (r.errorClass === undefined) {
@@ -165,8 +186,17 @@ export class Recorder {
   }
 
   /** An accepted operation is being followed (until its operation() record). */
-  operationStarted(): void {
+  operationStarted(acceptedAt?: number): void {
     this.openOps++;
+    if (acceptedAt !== undefined) this.openAccepted.push(acceptedAt);
+  }
+
+  /**
+   * Operations accepted at or before `t` and still followed: a checkpoint waits for those to
+   * end (the ones the load keeps starting meanwhile never let "every operation" reach 0).
+   */
+  openAcceptedBy(t: number): number {
+    return this.openAccepted.filter((a) => a <= t).length;
   }
 
   /** Operations accepted and still being followed (the progress view). */
@@ -176,6 +206,8 @@ export class Recorder {
 
   operation(o: OperationRecord): void {
     this.openOps = Math.max(0, this.openOps - 1);
+    const i = this.openAccepted.indexOf(o.acceptedAt);
+    if (i >= 0) this.openAccepted.splice(i, 1);
     this.operations.push(o);
     if (o.status !== "done") this.onFailure?.(o);
   }
@@ -214,6 +246,10 @@ export class Recorder {
       failures: [...this.failures],
       operations: [...this.operations],
       failuresDropped: this.dropped,
+      microversions: [...this.mvCounts].map(([k, count]) => {
+        const [microversion = "", sec = "0", status = "0"] = k.split(" ");
+        return { microversion, s: Number(sec), status: Number(status), count };
+      }),
     };
   }
 }

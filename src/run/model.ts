@@ -8,6 +8,10 @@ import type { Interval } from "../report/intervals.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
 import { attribute, causeOver, rankOf, toAttribution } from "../report/model.js";
 import { hazardHint } from "./hazards.js";
+import type { CrossVersionFinding } from "./crossversion.js";
+import { crossVersionFindings } from "./crossversion.js";
+import type { PinCheck } from "./pins.js";
+import { pinChecks } from "./pins.js";
 import type { ActionSpan, Attribution } from "../report/model.js";
 import type { UpgradeOutcome } from "../upgrade/executor.js";
 import type { JournalRecord } from "../upgrade/journal.js";
@@ -46,6 +50,9 @@ export interface StepResult {
   readonly firstFailure: string | undefined;
   /** The known-hazard hint of the first failure that has one. */
   readonly hint: string | undefined;
+  /** Cross-version findings in this step's window (src/run/crossversion.ts), and the first. */
+  readonly crossVersion: number;
+  readonly firstCrossVersion: string | undefined;
 }
 
 export interface Disruption {
@@ -158,6 +165,8 @@ export interface RunReport extends RunIdentity {
   };
   readonly loadbalancer: readonly Extract<WatchRecord, { kind: "loadbalancer" }>[];
   readonly allowedDisruptionMs: number | undefined;
+  /** What the watchers saw that means two versions could not work together (first 200). */
+  readonly crossVersion: readonly CrossVersionFinding[];
   readonly checks: readonly Check[];
 }
 
@@ -166,7 +175,13 @@ export function stepsFromJournal(
   records: readonly JournalRecord[],
 ): Omit<
   StepResult,
-  "failedRequests" | "unavailableMs" | "failedOperations" | "firstFailure" | "hint"
+  | "failedRequests"
+  | "unavailableMs"
+  | "failedOperations"
+  | "firstFailure"
+  | "hint"
+  | "crossVersion"
+  | "firstCrossVersion"
 >[] {
   const out = new Map<number, ReturnType<typeof stepsFromJournal>[number]>();
   const actions = new Map<number, number>();
@@ -259,6 +274,8 @@ export interface RunInputs extends RunIdentity {
   readonly allowedDisruptionMs: number | undefined;
   /** Stuck operations the scenario records rather than fails: their kinds and SLO keys. */
   readonly recordedStuck: readonly { readonly kind: string; readonly sloKey: string }[];
+  /** Pinned APIs whose answers above the pin are checked (`upgrade.pins` with a load reading the newest microversion). */
+  readonly pins?: readonly PinCheck[];
 }
 
 export function buildRunReport(i: RunInputs): RunReport {
@@ -291,11 +308,15 @@ export function buildRunReport(i: RunInputs): RunReport {
       .map((x) => ({ ...x, cause: cause(x.from) })),
   }));
   const vipOutages = disruption.filter((d) => d.via === "vip").flatMap((d) => d.outages);
+  const crossVersion = crossVersionFindings(i.watched, spans);
   const steps: StepResult[] = stepsFromJournal(i.journal).map((s) => {
     const mine = (c: Attribution | undefined): boolean => c?.wave === s.wave;
     const fr = failures.filter((f) => mine(f.cause));
+    const cv = crossVersion.filter((f) => mine(f.cause));
     return {
       ...s,
+      crossVersion: cv.length,
+      firstCrossVersion: cv[0] ? `${cv[0].node} ${cv[0].what}` : undefined,
       failedRequests: fr.length,
       unavailableMs: vipOutages.filter((o) => mine(o.cause)).reduce((n, o) => n + o.to - o.from, 0),
       failedOperations: operations.filter(
@@ -345,6 +366,7 @@ export function buildRunReport(i: RunInputs): RunReport {
     const breached = (n: string): boolean => slo.some((x) => x.slo === n);
     const bad =
       s.status === "failed" ||
+      s.crossVersion > 0 ||
       (s.failedRequests > 0 && breached("max_failed_requests")) ||
       (s.unavailableMs > 0 && breached("max_disruption")) ||
       (s.failedOperations > 0 &&
@@ -356,6 +378,9 @@ export function buildRunReport(i: RunInputs): RunReport {
         : "",
       s.unavailableMs ? `${(s.unavailableMs / 1000).toFixed(1)} s unavailable through the VIP` : "",
       s.failedOperations ? `${s.failedOperations} operation(s) failed or stuck` : "",
+      s.crossVersion
+        ? `${s.crossVersion} cross-version finding(s) in its window (first: ${s.firstCrossVersion ?? ""})`
+        : "",
       s.hint ?? "",
     ].filter(Boolean);
     checks.push({
@@ -369,6 +394,27 @@ export function buildRunReport(i: RunInputs): RunReport {
   }
   if (i.journalProblem)
     checks.push({ suite: "steps", name: "upgrade journal", ok: false, message: i.journalProblem });
+  if (i.journal.length > 0 || crossVersion.length > 0)
+    checks.push({
+      suite: "steps",
+      name: "cross-version: no RPC, object or data errors, crashes or tracebacks between versions",
+      ok: crossVersion.length === 0,
+      message:
+        crossVersion.length === 0
+          ? "the watchers saw no finding of versions that cannot work together"
+          : `${crossVersion.length} finding(s): ${crossVersion
+              .slice(0, 5)
+              .map((f) => `${f.node} ${f.what.slice(0, 160)} — under ${describeCause(f.cause)}`)
+              .join("; ")}${crossVersion.length > 5 ? "; …" : ""}`,
+    });
+  for (const p of pinChecks(
+    i.pins ?? [],
+    spans,
+    i.load?.summary.microversions ?? [],
+    i.load?.startedAt,
+    i.load === undefined ? undefined : i.endedAt,
+  ))
+    checks.push({ suite: "steps", name: p.name, ok: p.ok, message: p.message });
   if (i.outcome && i.outcome.status !== "done")
     checks.push({
       suite: "steps",
@@ -516,6 +562,7 @@ export function buildRunReport(i: RunInputs): RunReport {
       (w): w is Extract<WatchRecord, { kind: "loadbalancer" }> => w.kind === "loadbalancer",
     ),
     allowedDisruptionMs: i.allowedDisruptionMs,
+    crossVersion: crossVersion.slice(0, 200),
     checks,
   };
 }

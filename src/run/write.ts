@@ -9,6 +9,9 @@ import type { BuiltChange } from "../change/build.js";
 import type { LoadResult } from "../load/session.js";
 import { spansFromJournal } from "../report/model.js";
 import type { Scenario } from "../scenario/schema.js";
+import { packOf } from "../services/catalogue.js";
+import type { ServiceName } from "../services/catalogue.js";
+import type { PinCheck } from "./pins.js";
 import type { UpgradeOutcome } from "../upgrade/executor.js";
 import { journalForReport } from "../upgrade/journal.js";
 import { JOURNAL } from "../upgrade/write.js";
@@ -79,6 +82,7 @@ export function writeRunReports(
     setupError: i.setupError,
     allowedDisruptionMs: i.allowed,
     recordedStuck: recordedStuck(i.s.slo),
+    pins: pinsToCheck(i.s),
     versions: i.versions,
     changes: i.changes.map((c) => ({
       service: c.service,
@@ -96,6 +100,26 @@ export function writeRunReports(
   if (formats.includes("html")) out("report.html", reportHtml(report));
   if (formats.includes("events")) out("events.jsonl", eventLines(report, journal, i.watched));
   return report;
+}
+
+/**
+ * The pins whose answers can be checked: a service pinned during the upgrade whose load reads
+ * more than one microversion (the first, newest, is above the pin).
+ */
+export function pinsToCheck(s: Scenario): PinCheck[] {
+  const out: PinCheck[] = [];
+  for (const [service, release] of Object.entries(s.upgrade.pins)) {
+    if (release === undefined) continue;
+    const api = packOf(service as ServiceName).load?.api;
+    const comp = packOf(service as ServiceName).spec.components.find((c) => c.key === api);
+    for (const p of s.load.profiles) {
+      const mvs = (p as { microversions?: unknown }).microversions;
+      if (p.kind !== service || !Array.isArray(mvs) || mvs.length < 2 || !comp) continue;
+      out.push({ service, release, apiContainer: comp.container, newest: String(mvs[0]) });
+      break;
+    }
+  }
+  return out;
 }
 
 /** The timeline, one JSON object per line, in time order. */

@@ -107,6 +107,16 @@ const LabVersionPins = z.strictObject(
 );
 
 export const LabSettings = z.strictObject({
+  /**
+   * The lab this scenario runs on (default: the scenario's name). Scenarios naming the same lab
+   * share its nodes, registry and images: the gate scenarios run on the lab `lab.yaml` builds.
+   */
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, {
+      error: "expected a short lowercase name (letters, digits, '-'), e.g. lab",
+    })
+    .optional(),
   /** The lab network kroll creates; node addresses must be inside it. */
   subnet: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/, {
     error: 'expected an IPv4 subnet such as "172.30.92.0/24"',
@@ -228,8 +238,17 @@ export const Checkpoint = z.strictObject({
   node: NodeName.optional(),
   /** Hold for this long. */
   hold: Duration.optional(),
-  /** Or hold until the load's current phase and the checks have finished. */
+  /**
+   * Or hold until the load has settled (every operation accepted so far ended), and with
+   * `checks-passed` then run `checks`: one failing fails the checkpoint, which stops the upgrade
+   * there (`upgrade.on_failure`), before the next step widens the damage.
+   */
   until: z.enum(["load-settled", "checks-passed"]).optional(),
+  /** What `until: checks-passed` runs: no SLO breached so far; no cross-version finding so far. */
+  checks: z
+    .array(z.enum(["slo", "cross-version"]))
+    .min(1)
+    .default(["slo", "cross-version"]),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 

@@ -6,6 +6,8 @@
 export type LogFinding =
   | "UnsupportedVersion"
   | "IncompatibleObjectVersion"
+  | "RemoteError"
+  | "Deserialization"
   | "MessagingTimeout"
   | "NodeNotLocked"
   | "cannot-resume"
@@ -15,15 +17,31 @@ export type LogFinding =
 const SPECIFIC: readonly [LogFinding, RegExp][] = [
   ["UnsupportedVersion", /\bUnsupportedVersion\b/],
   ["IncompatibleObjectVersion", /\bIncompatibleObjectVersion\b/],
+  // An RPC server asked for a method or an argument it does not have: oslo.messaging's
+  // NoSuchMethod, or the endpoint's own TypeError (a keyword the other version added or dropped).
+  [
+    "RemoteError",
+    /\bNoSuchMethod\b|\bRPCVersionCapError\b|Endpoint does not support RPC method|got an unexpected keyword argument|missing \d+ required (positional|keyword-only) argument/,
+  ],
+  // Data one version wrote that the other cannot read back.
+  [
+    "Deserialization",
+    /\b(Failed to|cannot|could not|unable to) (deserialize|deserialise|decode)\b|\bObjectActionError\b|\bJSONDecodeError\b|\bUnknownFieldError\b/i,
+  ],
   ["MessagingTimeout", /\bMessagingTimeout\b/],
   ["NodeNotLocked", /\bNodeNotLocked\b/],
   ["cannot-resume", /can(?:'|no)t be resumed/i],
 ];
 
+/** Terminal colours (kolla's images log with them). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+export const stripAnsi = (line: string): string => line.replace(ANSI, "");
+
 /** The most specific finding of a line, or undefined. */
 export function scanLogLine(line: string): LogFinding | undefined {
   for (const [name, re] of SPECIFIC) if (re.test(line)) return name;
-  if (/^Traceback \(most recent call last\)/.test(line.trim())) return "Traceback";
+  // Bare (a crashing process's stderr) or behind oslo.log's record prefix.
+  if (/(^|\s)Traceback \(most recent call last\)/.test(line.trim())) return "Traceback";
   // oslo.log: "2026-11-22 01:02:03.456 7 ERROR oslo_messaging.rpc.server [...] ..."
   if (/\s(ERROR|CRITICAL)\s/.test(` ${line} `)) return "ERROR";
   return undefined;
@@ -32,6 +50,8 @@ export function scanLogLine(line: string): LogFinding | undefined {
 const RANK: Readonly<Record<LogFinding, number>> = {
   UnsupportedVersion: 0,
   IncompatibleObjectVersion: 0,
+  RemoteError: 0,
+  Deserialization: 0,
   MessagingTimeout: 0,
   NodeNotLocked: 0,
   "cannot-resume": 0,
@@ -62,7 +82,8 @@ export function scanLogLines(
   const out: LogRecordFinding[] = [];
   let key: string | undefined;
   let cur: LogRecordFinding | undefined;
-  for (const { container, text } of lines) {
+  for (const { container, text: raw } of lines) {
+    const text = stripAnsi(raw);
     const finding = scanLogLine(text);
     const prefix = RECORD.exec(text)?.[1];
     const k = prefix === undefined ? undefined : `${container} ${prefix}`;
@@ -91,8 +112,8 @@ function sortableStamp(ts: string): string | undefined {
 }
 
 /**
- * Reads one poll's output (`<container> <timestamp> <text>` per line, the script prefixing the
- * name) against each container's cursor: lines at or before it were read by an earlier poll
+ * Reads one poll's output (`<id>/<name> <timestamp> <text>` per line, the script prefixing the
+ * container's id and name) against each container's cursor: lines at or before it were read by an earlier poll
  * (`--since` takes whole seconds' overlap), later ones are returned and move it. A cursor per
  * container, so one container's late lines never hide another's.
  */
@@ -104,14 +125,18 @@ export function readStampedLogs(
   for (const line of stdout.split("\n")) {
     const sp = line.indexOf(" ");
     if (sp <= 0) continue;
-    const container = line.slice(0, sp);
+    // "<id>/<name>": the cursor is the container's (by id), the finding names it.
+    const token = line.slice(0, sp);
+    const slash = token.indexOf("/");
+    const key = slash < 0 ? token : token.slice(0, slash);
+    const container = slash < 0 ? token : token.slice(slash + 1);
     const rest = line.slice(sp + 1);
     const sp2 = rest.indexOf(" ");
     const ts = sortableStamp(sp2 < 0 ? rest : rest.slice(0, sp2));
     if (ts === undefined) continue;
-    const last = cursors.get(container);
+    const last = cursors.get(key);
     if (last !== undefined && ts <= last) continue;
-    cursors.set(container, ts);
+    cursors.set(key, ts);
     out.push({ container, text: sp2 < 0 ? "" : rest.slice(sp2 + 1) });
   }
   return out;

@@ -24,6 +24,9 @@ import { WATCHED_ACTIONS } from "./records.js";
 export type { WatchRecord, WatcherName } from "./records.js";
 export { TROUBLE, WATCHED_ACTIONS, blindGaps } from "./records.js";
 
+/** How often each node's container logs are read (by default). */
+export const LOG_POLL_MS = 5_000;
+
 export interface Watchers {
   records(): readonly WatchRecord[];
   stop(): Promise<readonly WatchRecord[]>;
@@ -174,25 +177,25 @@ export function startWatchers(deps: {
     // Per node and container: the last log line read (docker's timestamp).
     const cursors = new Map<string, string>();
     // A failed read loses nothing: the next one starts at each container's cursor.
-    return every(deps.logEveryMs ?? 5_000, "logs", node, true, async () => {
-      const r = await deps.cluster
-        .shell(node)
-        .exec(
+    return every(deps.logEveryMs ?? LOG_POLL_MS, "logs", node, true, async () => {
+      const r = await deps.cluster.shell(node).exec(
+        [
+          "sh",
+          "-c",
           [
-            "sh",
-            "-c",
-            [
-              'lbl=$1; def=$2; shift 2; for c in $(docker ps -a --filter "label=$lbl" --format "{{.Names}}"); do',
-              '  s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$c" ] && s=${kv#*=}; done',
-              '  docker logs --timestamps --since "$s" "$c" 2>&1 | sed "s|^|$c |"; done',
-            ].join("\n"),
-            "scan",
-            `${LABELS.scenario}=${deps.scenario}`,
-            start,
-            ...[...cursors].map(([c, ts]) => `${c}=${ts}`),
-          ],
-          { timeoutMs: 30_000 },
-        );
+            // Each line is prefixed "<id>/<name> ": the cursor follows the container's
+            // id, so a container renamed aside (`<name>_kroll_old`) is not read again.
+            'lbl=$1; def=$2; shift 2; for c in $(docker ps -a --filter "label=$lbl" --format "{{.ID}}/{{.Names}}"); do',
+            '  id=${c%%/*}; s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$id" ] && s=${kv#*=}; done',
+            '  docker logs --timestamps --since "$s" "$id" 2>&1 | sed "s|^|$c |"; done',
+          ].join("\n"),
+          "scan",
+          `${LABELS.scenario}=${deps.scenario}`,
+          start,
+          ...[...cursors].map(([c, ts]) => `${c}=${ts}`),
+        ],
+        { timeoutMs: 30_000 },
+      );
       const lines = readStampedLogs(r.stdout, cursors);
       for (const f of scanLogLines(lines)) {
         logs++;

@@ -10,7 +10,15 @@ import { ensureEngine } from "../../lab/engine.js";
 import { ensureDebianBase } from "../../lab/images.js";
 import { aptMirror } from "../../lab/mirror.js";
 import { NO_CHANGE } from "../../lab/versions.js";
-import { labDown, labLayout, labPaths, labStatus, labUp, MAX_NODES } from "../../lab/lab.js";
+import {
+  labDown,
+  labLayout,
+  labReset,
+  labPaths,
+  labStatus,
+  labUp,
+  MAX_NODES,
+} from "../../lab/lab.js";
 import type { LabDeps } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { readScenario } from "../../scenario/read.js";
@@ -26,13 +34,13 @@ interface Values {
   json?: boolean;
 }
 
-const ACTIONS = ["up", "down", "status", "smoke", "engine", "versions"] as const;
+const ACTIONS = ["up", "down", "reset", "status", "smoke", "engine", "versions"] as const;
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   const action = ctx.positionals[0] ?? "";
   if (!(ACTIONS as readonly string[]).includes(action)) {
     throw new UsageError(
-      `lab takes one of ${ACTIONS.join(", ")}, got "${action}"\nusage: kroll lab up|down|status|smoke|engine|versions [SCENARIO]`,
+      `lab takes one of ${ACTIONS.join(", ")}, got "${action}"\nusage: kroll lab up|down|reset|status|smoke|engine|versions [SCENARIO]`,
     );
   }
   const cli = createDockerCli();
@@ -102,7 +110,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     case "up": {
       const t0 = Date.now();
       const r = await labUp(deps, template, layout.nodes.length);
-      const lab = await readScenario(r.paths.scenario, ctx.cwd);
+      const lab = await readScenario(r.layout.scenarioFile, ctx.cwd);
       const kolla = await writeKollaInputs({
         loaded: lab,
         outDir: r.paths.kollaDir,
@@ -124,7 +132,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         `  images: ${r.images.built.length} built, ${r.images.upToDate.length} up to date, ${r.pushed.length} pushed`,
       );
       ctx.out.line(
-        `  scenario: ${rel(r.paths.scenario)} (kroll validate / inventory / deploy use it as it is)`,
+        `  scenario: ${rel(r.layout.scenarioFile)} (kroll validate / inventory / deploy use it as it is)`,
       );
       ctx.out.line(`  kolla inputs: ${rel(r.paths.kollaDir)}/ (${kolla.files.length} files)`);
       ctx.out.line(`  ssh: ${rel(r.paths.sshKey)}, known_hosts ${rel(r.paths.knownHosts)}`);
@@ -134,6 +142,15 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       const r = await labDown(deps, layout, ctx.values["keep-images"] === true);
       ctx.out.line(
         `lab "${layout.name}" is down: removed ${r.containers} containers, ${r.volumes} volumes, ${r.networks} networks, ${r.images} images${ctx.values["keep-images"] ? " (images kept)" : ""}`,
+      );
+      return EXIT.ok;
+    }
+    case "reset": {
+      const r = await labReset(deps, layout);
+      ctx.out.line(
+        r.length === 0
+          ? `lab "${layout.name}" has no running node: nothing to reset`
+          : `lab "${layout.name}" reset: ${r.map((n) => `${n.node} ${n.containers} containers, ${n.volumes} volumes`).join("; ")} removed (images, registry and keys kept)`,
       );
       return EXIT.ok;
     }

@@ -27,7 +27,9 @@ import { readExistingPasswords } from "../../inventory/read.js";
 import { runUpgrade } from "../../upgrade/executor.js";
 import { createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
 import type { Wave } from "../../upgrade/types.js";
-import { startWatchers } from "../../watch/watcher.js";
+import { LOG_POLL_MS, startWatchers } from "../../watch/watcher.js";
+import type { Watchers } from "../../watch/watcher.js";
+import { crossVersionFindings } from "../../run/crossversion.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
@@ -101,7 +103,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         (x) =>
           `${x.nodes.length} nodes, registry ${x.registry}, ${x.images.built.length} images built`,
       );
-      file = relative(ctx.cwd, r.paths.scenario);
+      file = relative(ctx.cwd, r.layout.scenarioFile);
       versions = r.images.resolution.services.map((v) => ({
         service: v.service,
         stable: v.stable.version,
@@ -210,6 +212,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   let ticker: NodeJS.Timeout | undefined;
   let result: GateResult<UpgradeSetup>;
   try {
+    let liveWatchers: Watchers | undefined;
     result = await runGate<UpgradeSetup>({
       clock: systemClock,
       logger: ctx.logger,
@@ -250,7 +253,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         verify: (kept) => verifyResources(resDeps, kept),
       },
       startWatchers: (setup) =>
-        startWatchers({
+        (liveWatchers = startWatchers({
           scenario: s.name,
           nodes: s.cluster.nodes.map((n) => n.name),
           loadbalancers: setup.desired.loadbalancers,
@@ -258,7 +261,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
           dockers: session.dockers,
           clock: systemClock,
           logger: ctx.logger,
-        }),
+        })),
       startLoad: () => {
         const l = startLoad(s, {
           clock: systemClock,
@@ -295,19 +298,36 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
             onFailure: s.upgrade.on_failure,
             failure: () => l.failure(),
             awaitCheckpoint: async (name, until, signal) => {
-              // load-settled: every operation accepted so far has ended; checks-passed: no SLO
-              // breached so far (a breach already stops the upgrade through failure()).
-              const end = systemClock.now() + s.load.drain;
+              // Both wait for every operation accepted before it to end; checks-passed then runs
+              // the checkpoint's checks on what the load and the watchers saw so far (the logs
+              // read one poll later), and a failing one fails the checkpoint.
+              const t0 = systemClock.now();
+              const end = t0 + s.load.drain;
               while (
-                until === "load-settled" &&
-                l.recorder.openOperations > 0 &&
+                l.recorder.openAcceptedBy(t0) > 0 &&
                 systemClock.now() < end &&
                 signal?.aborted !== true
               )
                 await systemClock.sleep(1_000, signal).catch(() => undefined);
               ctx.logger.info(
-                `checkpoint ${name}: ${until} (${l.recorder.openOperations} operations open)`,
+                `checkpoint ${name}: ${until} (${l.recorder.openAcceptedBy(t0)} operations accepted before it still open)`,
               );
+              if (until !== "checks-passed") return;
+              await systemClock.sleep(LOG_POLL_MS + 1_000, signal).catch(() => undefined);
+              const checks = s.upgrade.checkpoints.find((c) => c.name === name)?.checks ?? [];
+              const failed: string[] = [];
+              const breach = l.failure();
+              if (checks.includes("slo") && breach !== undefined) failed.push(`slo: ${breach}`);
+              const cv = checks.includes("cross-version")
+                ? crossVersionFindings(liveWatchers?.records() ?? [], [])
+                : [];
+              if (cv.length > 0)
+                failed.push(
+                  `cross-version: ${cv.length} finding(s), first ${cv[0]?.node ?? ""} ${cv[0]?.what.slice(0, 200) ?? ""}`,
+                );
+              if (failed.length > 0)
+                throw new Error(`checkpoint ${name}: checks failed: ${failed.join("; ")}`);
+              ctx.logger.info(`checkpoint ${name}: ${checks.join(", ")} passed`);
             },
             onWave: (w: Wave, n: number, event) => {
               progress.wave =

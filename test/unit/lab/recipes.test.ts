@@ -145,6 +145,48 @@ describe("lab/lab.labLayout", () => {
       ["node3", "172.30.92.13", "kroll-lab-node3", "kroll-lab-node3-docker"],
     ]);
   });
+  it("puts a scenario naming another lab (cluster.lab.name) on that lab's nodes, its own scenario file beside the lab's", () => {
+    const cluster = (lab: object) => ({
+      lab: { subnet: "172.30.92.0/24", ...lab },
+      nodes: [
+        {
+          name: "node1",
+          address: "172.30.92.11",
+          roles: ["control", "network", "compute"] as ("control" | "network" | "compute")[],
+        },
+      ],
+    });
+    const net = { internal_vip: "172.30.92.250" };
+    const own = labLayout(load(aScenario({ name: "lab", cluster: cluster({}), network: net })), 2);
+    const gate = labLayout(
+      load(aScenario({ name: "ironic-gate", cluster: cluster({ name: "lab" }), network: net })),
+      2,
+    );
+    expect([own.name, own.prefix, own.scenarioFile]).to.deep.equal([
+      "lab",
+      "kroll-lab",
+      "/inventories/lab/scenario.yaml",
+    ]);
+    expect([
+      gate.name,
+      gate.registryContainer,
+      gate.nodes[1]?.container,
+      gate.scenarioFile,
+    ]).to.deep.equal([
+      "lab",
+      "kroll-lab-registry",
+      "kroll-lab-node2",
+      "/inventories/lab/ironic-gate.yaml",
+    ]);
+    const alone = labLayout(
+      load(aScenario({ name: "ironic-gate", cluster: cluster({}), network: net })),
+      1,
+    );
+    expect([alone.name, alone.scenarioFile]).to.deep.equal([
+      "ironic-gate",
+      "/inventories/lab/scenario.yaml",
+    ]);
+  });
   it("refuses a scenario that is not a lab", () => {
     expect(() => labLayout(load(aScenario()), 2)).to.throw(/not a lab scenario: cluster.lab/);
   });

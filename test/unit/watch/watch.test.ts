@@ -45,8 +45,9 @@ describe("watch/logscan", () => {
       text,
     }));
     const found = scanLogLines(lines);
+    // The traceback behind oslo.log's prefix is seen as one (the record names its first line).
     expect(found.map((f) => `${f.container} ${f.finding} ${f.lines}`)).to.deep.equal([
-      "ironic_api ERROR 73",
+      "ironic_api Traceback 73",
       "ironic_api MessagingTimeout 2",
       "heat_api ERROR 1",
     ]);
@@ -83,6 +84,45 @@ describe("watch/logscan.readStampedLogs", () => {
       { container: "ironic_api", text: "DELETE /v1/nodes/x" },
     ]);
     expect(cursors.get("ironic_api")).to.equal("2026-11-22T15:00:03.000000000Z");
+  });
+  it("follows a container by its id: renamed aside (<name>_kroll_old), its lines are not read again", () => {
+    const cursors = new Map<string, string>();
+    const before =
+      "a1b2/ironic_conductor 2026-11-22T15:00:01Z 2026-11-22 15:00:01.000 1 ERROR x boom";
+    expect(readStampedLogs(before, cursors)).to.deep.equal([
+      { container: "ironic_conductor", text: "2026-11-22 15:00:01.000 1 ERROR x boom" },
+    ]);
+    const after = [
+      "a1b2/ironic_conductor_kroll_old 2026-11-22T15:00:01Z 2026-11-22 15:00:01.000 1 ERROR x boom",
+      "a1b2/ironic_conductor_kroll_old 2026-11-22T15:00:04Z stopping",
+      "c3d4/ironic_conductor 2026-11-22T15:00:01Z starting",
+    ].join("\n");
+    expect(readStampedLogs(after, cursors)).to.deep.equal([
+      { container: "ironic_conductor_kroll_old", text: "stopping" },
+      { container: "ironic_conductor", text: "starting" },
+    ]);
+  });
+  it("finds a traceback behind oslo.log's prefix and terminal colours, and the RPC errors of two versions", () => {
+    const esc = String.fromCharCode(27);
+    expect(
+      scanLogLine(
+        `${esc}[01;31m2026-11-22 01:02:03.456 7 ERROR ironic.x Traceback (most recent call last):${esc}[00m`,
+      ),
+    ).to.equal("Traceback");
+    expect(
+      scanLogLine("TypeError: do_node_deploy() got an unexpected keyword argument 'configdrive'"),
+    ).to.equal("RemoteError");
+    expect(
+      scanLogLine(
+        "oslo_messaging.rpc.client.RPCVersionCapError: Requested message version, 1.56 is incompatible",
+      ),
+    ).to.equal("RemoteError");
+    expect(scanLogLine("NoSuchMethod: Endpoint does not support RPC method frobnicate")).to.equal(
+      "RemoteError",
+    );
+    expect(scanLogLine("heat ... json.decoder.JSONDecodeError: Expecting value")).to.equal(
+      "Deserialization",
+    );
   });
   it("skips lines without a timestamp (an empty line, a message docker printed)", () => {
     const cursors = new Map<string, string>();

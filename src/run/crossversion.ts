@@ -1,0 +1,110 @@
+/**
+ * PURE. What the watchers saw that means two versions could not work together — the findings
+ * the mixed-version window must not have, each tied to the step in flight:
+ *   - an RPC the other side does not know (UnsupportedVersion, NoSuchMethod, an unexpected or
+ *     missing argument), an object of a version it cannot read (IncompatibleObjectVersion), data
+ *     it cannot decode;
+ *   - a container that died without being stopped (a non-zero exit with no kill before it, an
+ *     OOM kill): a crash, or a restart loop;
+ *   - a traceback in a service's log while one of that service's own steps is in flight, but
+ *     the reconnects every replacement of a database, broker or loadbalancer causes.
+ * Recorded either way; a run fails on them (the `cross-version` check and the step's own).
+ */
+import type { ActionSpan, Attribution } from "../report/model.js";
+import { attribute, toAttribution } from "../report/model.js";
+import type { WatchRecord } from "../watch/records.js";
+
+export interface CrossVersionFinding {
+  readonly at: number;
+  readonly node: string;
+  readonly container: string;
+  readonly kind: "rpc" | "object" | "data" | "died" | "traceback";
+  readonly what: string;
+  readonly cause: Attribution | undefined;
+}
+
+/** Log findings that mean versions disagree wherever they show. */
+const ALWAYS: Readonly<Record<string, CrossVersionFinding["kind"]>> = {
+  UnsupportedVersion: "rpc",
+  RemoteError: "rpc",
+  IncompatibleObjectVersion: "object",
+  Deserialization: "data",
+};
+
+/**
+ * Tracebacks a replacement causes in every client of what it replaced: reconnecting to the
+ * database or the broker, a worker told to stop. Not a disagreement between versions.
+ */
+const TRANSIENT =
+  /Database connection was found disconnected|DBConnectionError|Lost connection to (MySQL|server)|MySQL server has gone away|AMQP server .* is unreachable|Connection reset by peer|ConnectionResetError|ConnectionRefusedError|SIGTERM received|Caught SIGTERM|MessagingTimeout|heartbeat/i;
+
+/** The service a kolla container belongs to: `ironic_conductor_kroll_old` → ironic. */
+export const serviceOfContainer = (container: string): string => container.split("_")[0] ?? "";
+
+const base = (container: string): string => container.replace(/_kroll_old$/, "");
+
+/** The last action that ended before `at`: whose window `at` falls in. */
+function windowOf(spans: readonly ActionSpan[], at: number): Attribution | undefined {
+  let best: ActionSpan | undefined;
+  for (const s of spans)
+    if (s.to !== undefined && s.to <= at && (best?.to === undefined || s.to > best.to)) best = s;
+  return best ? toAttribution(best) : undefined;
+}
+
+/** How long before a death a kill or stop still explains it (a long stop grace). */
+const STOPPED_WITHIN_MS = 15 * 60_000;
+
+export function crossVersionFindings(
+  watched: readonly WatchRecord[],
+  spans: readonly ActionSpan[],
+): CrossVersionFinding[] {
+  const out: CrossVersionFinding[] = [];
+  // In flight, else the window the last action left the cluster in (between two steps the
+  // cluster still runs the mix the earlier one made).
+  const cause = (at: number): Attribution | undefined =>
+    attribute(spans, at)[0] ?? windowOf(spans, at);
+  const stoppedAt = new Map<string, number>();
+  for (const w of watched) {
+    if (w.kind === "container") {
+      const key = `${w.node} ${base(w.container)}`;
+      if (w.action === "kill" || w.action === "stop") stoppedAt.set(key, w.at);
+      const stopped = stoppedAt.get(key);
+      const unexplained = stopped === undefined || w.at - stopped > STOPPED_WITHIN_MS;
+      if ((w.action === "oom" || (w.action === "die" && (w.exitCode ?? 0) !== 0)) && unexplained)
+        out.push({
+          at: w.at,
+          node: w.node,
+          container: w.container,
+          kind: "died",
+          what: `${w.container} ${w.action === "oom" ? "killed out of memory" : `exited ${w.exitCode ?? "?"} without being stopped`}`,
+          cause: cause(w.at),
+        });
+      continue;
+    }
+    if (w.kind !== "log") continue;
+    const always = ALWAYS[w.finding];
+    if (always !== undefined) {
+      out.push({
+        at: w.at,
+        node: w.node,
+        container: w.container,
+        kind: always,
+        what: `${w.finding}: ${w.line.slice(0, 300)}`,
+        cause: cause(w.at),
+      });
+      continue;
+    }
+    if (w.finding !== "Traceback" || TRANSIENT.test(w.line)) continue;
+    const c = cause(w.at);
+    if (c === undefined || c.service !== serviceOfContainer(w.container)) continue;
+    out.push({
+      at: w.at,
+      node: w.node,
+      container: w.container,
+      kind: "traceback",
+      what: `Traceback: ${w.line.slice(0, 300)}`,
+      cause: c,
+    });
+  }
+  return out;
+}

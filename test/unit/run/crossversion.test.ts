@@ -1,0 +1,270 @@
+import { expect } from "chai";
+import { Recorder } from "../../../src/load/recorder.js";
+import { spansFromJournal } from "../../../src/report/model.js";
+import type { ActionSpan } from "../../../src/report/model.js";
+import { crossVersionFindings } from "../../../src/run/crossversion.js";
+import { buildRunReport } from "../../../src/run/model.js";
+import type { RunInputs } from "../../../src/run/model.js";
+import { pinChecks } from "../../../src/run/pins.js";
+import type { JournalRecord } from "../../../src/upgrade/journal.js";
+import type { WatchRecord } from "../../../src/watch/records.js";
+
+const rec = (r: Record<string, unknown>): JournalRecord => r as unknown as JournalRecord;
+
+/** One wave of one recreate on `container`: wave start/end and the action's start/end. */
+function wave(
+  n: number,
+  service: string,
+  step: string,
+  node: string,
+  container: string,
+  from: number,
+  to: number,
+): JournalRecord[] {
+  const action = { kind: "recreate", node, container, image: "x:change" };
+  const base = { wave: n, service, step, why: step, nodes: [node] };
+  return [
+    rec({ type: "wave", ts: from, ...base, event: "start" }),
+    rec({
+      type: "action",
+      ts: from,
+      wave: n,
+      track: 0,
+      index: 0,
+      event: "start",
+      rollback: false,
+      action,
+    }),
+    rec({
+      type: "action",
+      ts: to,
+      wave: n,
+      track: 0,
+      index: 0,
+      event: "done",
+      rollback: false,
+      action,
+    }),
+    rec({ type: "wave", ts: to, ...base, event: "done" }),
+  ];
+}
+
+// Ironic's rolling upgrade, shortened: conductors 10–20 s and 20–30 s, APIs 40–50 s and
+// 50–60 s, the unpin of both APIs 80–85 s and 85–90 s.
+const journal = [
+  ...wave(3, "ironic", "conductors", "node1", "ironic_conductor", 10_000, 20_000),
+  ...wave(4, "ironic", "conductors", "node2", "ironic_conductor", 20_000, 30_000),
+  ...wave(6, "ironic", "apis", "node1", "ironic_api", 40_000, 50_000),
+  ...wave(7, "ironic", "apis", "node2", "ironic_api", 50_000, 60_000),
+  ...wave(10, "ironic", "unpin", "node1", "ironic_api", 80_000, 85_000),
+  ...wave(11, "ironic", "unpin", "node2", "ironic_api", 85_000, 90_000),
+];
+const spans: ActionSpan[] = spansFromJournal(journal);
+
+const log = (at: number, container: string, finding: string, line: string): WatchRecord =>
+  ({ kind: "log", at, node: "node2", container, finding, line }) as WatchRecord;
+const event = (at: number, container: string, action: string, exitCode?: number): WatchRecord => ({
+  kind: "container",
+  at,
+  node: "node1",
+  container,
+  action,
+  image: "x",
+  exitCode,
+});
+
+describe("cross-version findings", () => {
+  it("keeps RPC, object and data errors wherever they show, tied to the step in flight or the window it left", () => {
+    const f = crossVersionFindings(
+      [
+        log(
+          15_000,
+          "ironic_conductor",
+          "RemoteError",
+          "TypeError: do_node_deploy() got an unexpected keyword argument 'configdrive'",
+        ),
+        log(
+          35_000,
+          "ironic_api",
+          "IncompatibleObjectVersion",
+          "Version 1.38 of Node is not supported",
+        ),
+        log(36_000, "ironic_api", "ERROR", "something else"),
+        log(37_000, "ironic_api", "MessagingTimeout", "Timed out waiting for a reply"),
+      ],
+      spans,
+    );
+    expect(f.map((x) => [x.kind, x.cause?.wave, x.cause?.step])).to.deep.equal([
+      ["rpc", 3, "conductors"],
+      // 35 s: between waves 4 and 6, the cluster in the mix wave 4 left.
+      ["object", 4, "conductors"],
+    ]);
+  });
+
+  it("keeps a traceback of a service only while one of its own steps is in flight, and never a reconnect", () => {
+    const f = crossVersionFindings(
+      [
+        log(12_000, "ironic_conductor", "Traceback", "Exception during message handling"),
+        log(
+          13_000,
+          "ironic_api",
+          "Traceback",
+          "Database connection was found disconnected; reconnecting",
+        ),
+        log(14_000, "heat_engine", "Traceback", "heat's own trouble, not Ironic's step"),
+      ],
+      spans,
+    );
+    expect(f.map((x) => [x.kind, x.container, x.cause?.wave])).to.deep.equal([
+      ["traceback", "ironic_conductor", 3],
+    ]);
+  });
+
+  it("counts a container that died without a kill before it, and an OOM kill, but not a stop or a one-shot's exit 0", () => {
+    const f = crossVersionFindings(
+      [
+        event(11_000, "ironic_conductor", "kill"),
+        event(11_500, "ironic_conductor", "die", 143),
+        event(12_000, "ironic_conductor_kroll_old", "die", 137),
+        event(16_000, "ironic_conductor", "die", 1),
+        event(17_000, "ironic_api_kolla_upgrade", "die", 0),
+        event(18_000, "ironic_api", "oom"),
+      ],
+      spans,
+    );
+    // 16 s: 4.5 s after the kill of the old one — still explained? No: the new container
+    // started meanwhile; a kill explains deaths within 15 minutes, so only the OOM counts.
+    expect(f.map((x) => [x.kind, x.container])).to.deep.equal([["died", "ironic_api"]]);
+    const crash = crossVersionFindings([event(16_000, "ironic_conductor", "die", 1)], spans);
+    expect(crash.map((x) => [x.kind, x.what])).to.deep.equal([
+      ["died", "ironic_conductor exited 1 without being stopped"],
+    ]);
+  });
+});
+
+function inputs(over: Partial<RunInputs>, mv?: (r: Recorder) => void): RunInputs {
+  const r = new Recorder(0);
+  mv?.(r);
+  return {
+    scenario: "ironic-gate",
+    nodes: ["node1", "node2"],
+    file: "ironic-gate.yaml",
+    strategy: "rolling",
+    runDir: "runs/x",
+    startedAt: 0,
+    endedAt: 120_000,
+    phases: [],
+    journal,
+    journalProblem: undefined,
+    spans,
+    outcome: undefined,
+    load: { summary: r.summary(), polls: [], slo: { breaches: [], recorded: [] }, startedAt: 0 },
+    watched: [],
+    trouble: [],
+    resources: [],
+    containers: [],
+    setupError: undefined,
+    allowedDisruptionMs: undefined,
+    recordedStuck: [],
+    ...over,
+  };
+}
+
+describe("a cross-version finding fails its step", () => {
+  it("fails the step in whose window it showed and the cross-version check; a clean run passes both", () => {
+    const clean = buildRunReport(inputs({}));
+    expect(clean.verdict).to.equal("pass");
+    const cv = clean.checks.find((c) => c.name.startsWith("cross-version"));
+    expect(cv?.ok).to.equal(true);
+
+    const bad = buildRunReport(
+      inputs({
+        watched: [
+          log(
+            25_000,
+            "ironic_conductor",
+            "RemoteError",
+            "got an unexpected keyword argument 'configdrive'",
+          ),
+        ],
+      }),
+    );
+    expect(bad.verdict).to.equal("fail");
+    const failed = bad.checks.filter((c) => !c.ok).map((c) => c.name);
+    expect(failed).to.include("wave 4: ironic conductors on node2");
+    expect(failed.some((n) => n.startsWith("cross-version"))).to.equal(true);
+    expect(failed).to.not.include("wave 3: ironic conductors on node1");
+    const step = bad.steps.find((s) => s.wave === 4);
+    expect(step?.crossVersion).to.equal(1);
+    expect(bad.crossVersion[0]?.cause?.wave).to.equal(4);
+  });
+});
+
+describe("pinned API checks", () => {
+  const pins = [{ service: "ironic", release: "zed", apiContainer: "ironic_api", newest: "1.82" }];
+  /** Reads at 1.82 every 500 ms: `statusAt(t)` answers each. */
+  const reads = (statusAt: (t: number) => number) => (r: Recorder) => {
+    for (let t = 0; t < 120_000; t += 500)
+      r.request({
+        profile: "ironic",
+        method: "GET",
+        route: "GET /v1/nodes",
+        dueAt: t,
+        finishedAt: t + 5,
+        status: statusAt(t),
+        errorClass: undefined,
+        error: undefined,
+        requestId: undefined,
+        microversion: "1.82",
+      });
+  };
+  const run = (statusAt: (t: number) => number) => {
+    const r = new Recorder(0);
+    reads(statusAt)(r);
+    return pinChecks(pins, spans, r.summary().microversions, 0, 120_000);
+  };
+  // Stable unpinned until the APIs move (200), pinned from 60 s to 80 s (406), unpinned after 90 s.
+  const right = (t: number): number => (t >= 50_000 && t < 85_000 ? 406 : 200);
+
+  it("passes a pin that answers 406 above it while every API is pinned, and 200 once unpinned", () => {
+    const r = run(right);
+    expect(r.map((x) => x.ok)).to.deep.equal([true, true]);
+    expect(r[0]?.message).to.match(/read\(s\) at 1\.82 answered 406 .* none 200/);
+  });
+
+  it("fails a pin that caps nothing (200 while pinned)", () => {
+    const r = run(() => 200);
+    expect(r[0]?.ok).to.equal(false);
+    expect(r[0]?.message).to.match(/the pin caps nothing: \d+ read\(s\) at 1\.82 answered 200/);
+  });
+
+  it("fails a pin that never lets go (406 after the unpin)", () => {
+    const r = run((t) => (t >= 50_000 ? 406 : 200));
+    expect(r[0]?.ok).to.equal(true);
+    expect(r[1]?.ok).to.equal(false);
+    expect(r[1]?.message).to.match(/the pin never let go/);
+  });
+
+  it("fails the run through the report when the pin is broken", () => {
+    const report = buildRunReport(
+      inputs(
+        { pins },
+        reads(() => 200),
+      ),
+    );
+    expect(report.verdict).to.equal("fail");
+    expect(report.checks.find((c) => c.name.includes("answers 406 while pinned"))?.ok).to.equal(
+      false,
+    );
+  });
+
+  it("says 'not reached' when the upgrade stopped before the APIs were pinned", () => {
+    const early = spansFromJournal(journal.slice(0, 8));
+    const r = new Recorder(0);
+    reads(() => 200)(r);
+    const out = pinChecks(pins, early, r.summary().microversions, 0, 120_000);
+    expect(out.map((x) => [x.ok, x.message.startsWith("not reached")])).to.deep.equal([
+      [true, true],
+    ]);
+  });
+});
