@@ -36,7 +36,8 @@ export interface GatePorts<Setup> {
     create(kept: KeptResource[]): Promise<void>;
     verify(kept: readonly KeptResource[]): Promise<ResourceCheck[]>;
   };
-  startWatchers(setup: Setup): Watchers;
+  /** The watchers, the resources kept across the upgrade among what they watch. */
+  startWatchers(setup: Setup, kept: readonly KeptResource[]): Watchers;
   startLoad(): LoadSession;
   upgrade(setup: Setup, load: LoadSession): Promise<UpgradeOutcome>;
   /** Each container the scenario lays out, as it stands after the upgrade. */
@@ -119,7 +120,7 @@ export async function runGate<Setup>(p: GatePorts<Setup>): Promise<GateResult<Se
     );
     stopped("the resources were created (they are removed now); no load started");
 
-    watchers = p.startWatchers(s);
+    watchers = p.startWatchers(s, kept);
     const l = (load = p.startLoad());
     outcome = await phase(
       "upgrade",

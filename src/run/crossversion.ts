@@ -63,13 +63,21 @@ export function crossVersionFindings(
   // cluster still runs the mix the earlier one made).
   const cause = (at: number): Attribution | undefined =>
     attribute(spans, at)[0] ?? windowOf(spans, at);
+  // Per node, container (its name before it was renamed aside) and image: an old and a new
+  // container of one name run different images, so the old one's stop never explains the new
+  // one's death; a start after the last stop means that stop was for an earlier life.
   const stoppedAt = new Map<string, number>();
+  const startedAt = new Map<string, number>();
   for (const w of watched) {
     if (w.kind === "container") {
-      const key = `${w.node} ${base(w.container)}`;
+      const key = `${w.node} ${base(w.container)} ${w.image}`;
       if (w.action === "kill" || w.action === "stop") stoppedAt.set(key, w.at);
+      if (w.action === "start" || w.action === "create") startedAt.set(key, w.at);
       const stopped = stoppedAt.get(key);
-      const unexplained = stopped === undefined || w.at - stopped > STOPPED_WITHIN_MS;
+      const unexplained =
+        stopped === undefined ||
+        w.at - stopped > STOPPED_WITHIN_MS ||
+        (startedAt.get(key) ?? Number.NEGATIVE_INFINITY) > stopped;
       if ((w.action === "oom" || (w.action === "die" && (w.exitCode ?? 0) !== 0)) && unexplained)
         out.push({
           at: w.at,
@@ -79,6 +87,19 @@ export function crossVersionFindings(
           what: `${w.container} ${w.action === "oom" ? "killed out of memory" : `exited ${w.exitCode ?? "?"} without being stopped`}`,
           cause: cause(w.at),
         });
+      continue;
+    }
+    if (w.kind === "kept") {
+      // Data of a resource kept across the upgrade changed: lost by the step whose window it
+      // was first seen in (a migration, new code writing it in another form).
+      out.push({
+        at: w.at,
+        node: "",
+        container: `${w.resource} ${w.name}`,
+        kind: "data",
+        what: `kept ${w.what}`,
+        cause: cause(w.at),
+      });
       continue;
     }
     if (w.kind !== "log") continue;

@@ -249,6 +249,12 @@ export function reportHtml(r: RunReport): string {
         `<tr class="${c.ok ? "ok" : "bad"}"><td>${esc(c.node)}</td><td>${esc(c.container)}</td><td>${esc(c.image)}</td><td>${esc(c.state)}</td><td>${esc(c.health)}</td></tr>`,
     )
     .join("");
+  const crossRows = (r.crossVersion ?? [])
+    .map(
+      (f) =>
+        `<tr class="bad"><td>${time(f.at)}</td><td>${esc(f.kind)}</td><td>${esc(`${f.node} ${f.container}`)}</td><td>${esc(f.what)}</td><td>${causeLink(f.cause)}</td></tr>`,
+    )
+    .join("");
   const troubleRows = r.watch.trouble
     .slice(0, 200)
     .map(
@@ -302,6 +308,8 @@ ${table("disruption", ["backend", "via", "connections", "probes", "unavailable m
 ${table("resources", ["result", "kind", "name", "check", "detail"], resRows, "no resources were kept")}
 <h2>Containers at the end</h2>
 ${table("containers", ["node", "container", "image", "state", "health"], conRows, "not checked")}
+<h2 id="cross-version">Between versions (${(r.crossVersion ?? []).length})</h2>
+${table("cross-version", ["at", "kind", "where", "what", "in the window of"], crossRows, "no RPC, object or data error, crash or traceback between versions")}
 <h2>What the watchers saw</h2>
 <p>${r.watch.containerEvents} container events, ${r.watch.logFindings} log findings, ${r.watch.loadbalancerChanges} loadbalancer server state changes.</p>
 ${table("trouble", ["at", "event", "during"], troubleRows, "nothing")}

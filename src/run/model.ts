@@ -342,6 +342,7 @@ export function buildRunReport(i: RunInputs): RunReport {
       (w): w is Exclude<WatchRecord, { kind: "gap" }> =>
         (w.kind === "container" && i.trouble.includes(w.action)) ||
         w.kind === "log" ||
+        w.kind === "kept" ||
         (w.kind === "loadbalancer" && w.status !== "UP"),
     )
     .slice(0, 500)
@@ -352,7 +353,9 @@ export function buildRunReport(i: RunInputs): RunReport {
           ? `${w.lb}: ${w.backend}/${w.server} ${w.previous} → ${w.status}`
           : w.kind === "log"
             ? `${w.node} ${w.container} ${w.finding}: ${w.line.slice(0, 200)}`
-            : `${w.node} ${w.container} ${w.action}`,
+            : w.kind === "kept"
+              ? `${w.resource} ${w.name}: ${w.what}`
+              : `${w.node} ${w.container} ${w.action}`,
       cause: cause(w.at),
     }));
 

@@ -11,6 +11,7 @@ import { frontUrl } from "../scenario/derived.js";
 import type { Scenario } from "../scenario/schema.js";
 import { KEPT_PACKS } from "../services/catalogue.js";
 import type { KeptKit, KeptResource, KeptSpec } from "../services/types.js";
+import type { WatchRecord } from "../watch/records.js";
 
 export type { KeptResource };
 
@@ -112,4 +113,49 @@ export async function verifyResources(
     }),
   );
   return all.flat();
+}
+
+/**
+ * While the upgrade runs: every `everyMs`, each kept resource's data as its API shows it
+ * (read-only, the pack's `drift`), and a record the first time it differs from what was kept —
+ * the time tells the report which step's window lost it. A read that fails is tried again.
+ */
+export function watchKept(
+  d: ResourceDeps,
+  kept: readonly KeptResource[],
+  everyMs = 5_000,
+): { stop(): Promise<WatchRecord[]> } {
+  const out: WatchRecord[] = [];
+  const seen = new Set<string>();
+  const stop = new AbortController();
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      await d.clock.sleep(everyMs, stop.signal).catch(() => undefined);
+      if (stop.signal.aborted) break;
+      await Promise.all(
+        kept.map(async (k) => {
+          const svc = d.services.find((x) => x.service === k.service);
+          if (!svc?.spec.drift || seen.has(k.id)) return;
+          const what = await svc.spec.drift(kitFor(d, svc.url), k).catch(() => undefined);
+          if (what === undefined) return;
+          seen.add(k.id);
+          out.push({
+            kind: "kept",
+            at: d.clock.now(),
+            service: k.service,
+            resource: k.kind,
+            name: k.name,
+            what,
+          });
+        }),
+      );
+    }
+  })();
+  return {
+    async stop() {
+      stop.abort();
+      await loop;
+      return out;
+    },
+  };
 }

@@ -331,6 +331,11 @@ export type LoadProfile = HttpProfile | PackProfile;
 export const Load = z.strictObject({
   enabled: z.boolean().default(true),
   ramp: Duration.prefault("10s"),
+  /**
+   * After the upgrade: keep the whole load running this long before the drain, so the new
+   * cluster is measured under load too (and an unpin is seen to take effect).
+   */
+  after: Duration.prefault("0s"),
   /** After the upgrade: keep following accepted operations this long before calling them stuck. */
   drain: Duration.prefault("2m"),
   /** Hard bounds: the load stops by itself at whichever comes first. */

@@ -670,6 +670,12 @@ export interface KeptSpec {
    * is removed) — each through `step`.
    */
   verify(kit: KeptKit, k: KeptResource, step: KeptStep): Promise<void>;
+  /**
+   * Read-only, during the upgrade: how the resource's data now differs from what was kept
+   * (undefined: the same, or the resource could not be read this time). A change is tied to
+   * the step in whose window it was first seen: a migration that loses data names its step.
+   */
+  drift?(kit: KeptKit, k: KeptResource): Promise<string | undefined>;
 }
 
 // ------------------------------------------------------------------ role chores

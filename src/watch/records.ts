@@ -32,6 +32,15 @@ export type WatchRecord =
       readonly previous: string;
     }
   | {
+      /** A resource kept across the upgrade whose data changed (first seen at `at`). */
+      readonly kind: "kept";
+      readonly at: number;
+      readonly service: string;
+      readonly resource: string;
+      readonly name: string;
+      readonly what: string;
+    }
+  | {
       /** A span in which one watcher could not see; `at` its start. */
       readonly kind: "gap";
       readonly at: number;

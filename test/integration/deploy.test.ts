@@ -25,6 +25,7 @@ import type { ActionSpan } from "../../src/report/model.js";
 import { readScenario } from "../../src/scenario/read.js";
 import { startWatchers } from "../../src/watch/watcher.js";
 import { causeOver } from "../../src/run/model.js";
+import { changeGateTests } from "./change-gate.js";
 import { gateRunTests } from "./gate-run.js";
 
 const STATE = join(REPO, "inventories", "lab");
@@ -665,4 +666,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
   // ------------------------------------------------------------------ kroll run
 
   describe("kroll run", gateRunTests);
+
+  // Last: the gate scenario's lab is 2 of these nodes (the third goes).
+  describe("kroll run --change: the Ironic gate", changeGateTests);
 });

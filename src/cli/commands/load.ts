@@ -160,7 +160,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         `  ${o.status}: ${o.kind} ${o.id} ${o.verb} → ${o.goal}: ${o.state}${o.reason ? `: ${o.reason}` : ""}`,
       );
     const trouble = watched.filter(
-      (w): w is Exclude<WatchRecord, { kind: "gap" }> =>
+      (w): w is Extract<WatchRecord, { kind: "container" | "log" | "loadbalancer" }> =>
         (w.kind === "container" && TROUBLE.includes(w.action)) ||
         w.kind === "log" ||
         w.kind === "loadbalancer",

@@ -30,6 +30,7 @@ import type { Wave } from "../../upgrade/types.js";
 import { LOG_POLL_MS, startWatchers } from "../../watch/watcher.js";
 import type { Watchers } from "../../watch/watcher.js";
 import { crossVersionFindings } from "../../run/crossversion.js";
+import { watchKept } from "../../run/resources.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
 import { openSession } from "./cluster-session.js";
@@ -252,8 +253,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         create: (kept) => createResources(resDeps, utcStamp(startedAt).toLowerCase(), kept),
         verify: (kept) => verifyResources(resDeps, kept),
       },
-      startWatchers: (setup) =>
-        (liveWatchers = startWatchers({
+      startWatchers: (setup, kept) => {
+        const w = startWatchers({
           scenario: s.name,
           nodes: s.cluster.nodes.map((n) => n.name),
           loadbalancers: setup.desired.loadbalancers,
@@ -261,7 +262,15 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
           dockers: session.dockers,
           clock: systemClock,
           logger: ctx.logger,
-        })),
+        });
+        // The kept resources' data, read while the upgrade runs: a loss names its step.
+        const k = watchKept(resDeps, kept);
+        liveWatchers = {
+          records: () => w.records(),
+          stop: async () => [...(await w.stop()), ...(await k.stop())],
+        };
+        return liveWatchers;
+      },
       startLoad: () => {
         const l = startLoad(s, {
           clock: systemClock,
@@ -288,7 +297,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
           resumed: false,
         });
         try {
-          return await runUpgrade(setup.desired, {
+          const outcome = await runUpgrade(setup.desired, {
             adopt,
             ops: opsFor(ctx, setup, session),
             clock: systemClock,
@@ -336,6 +345,12 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
                   : "";
             },
           });
+          // The new cluster under the whole load for load.after, before the drain.
+          if (s.load.after > 0 && !stop.signal.aborted) {
+            ctx.logger.info(`run: load kept ${s.load.after / 1000} s after the upgrade`);
+            await systemClock.sleep(s.load.after, stop.signal).catch(() => undefined);
+          }
+          return outcome;
         } finally {
           journal.close();
         }

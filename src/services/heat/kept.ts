@@ -33,6 +33,14 @@ export const HEAT_KEPT: KeptSpec = {
     );
     created({ service: "heat", kind: "heat-stack", id, name, data: { output: outputOf(v) } });
   },
+  async drift(kit, k) {
+    const view = await readStack(kit.send, k);
+    if (!view || view.stack_status !== "CREATE_COMPLETE") return undefined;
+    const now = outputOf(view);
+    return now === k.data.output
+      ? undefined
+      : `stack ${k.name} output changed: ${k.data.output ?? ""} → ${now}`;
+  },
   async verify(kit, k, step) {
     let view: StackView | undefined;
     const present = await step("present", async () => {

@@ -26,6 +26,14 @@ export const IRONIC_KEPT: KeptSpec = {
     ] as const)
       await provisionTo(kit.send, kit.clock, id, target, goal, kit.deadlineMs, kit.pollMs);
   },
+  async drift(kit, k) {
+    const view = await readNode(kit.send, k.id);
+    if (!view) return undefined;
+    const diff = Object.entries(k.data).filter(([key, v]) => view.extra[key] !== v);
+    return diff.length === 0
+      ? undefined
+      : `node ${k.name} extra changed: ${diff.map(([key, v]) => `${key}: ${JSON.stringify(v)} → ${JSON.stringify(view.extra[key])}`).join(", ")}`;
+  },
   async verify(kit, k, step) {
     let view: Awaited<ReturnType<typeof readNode>>;
     const present = await step("present", async () => {

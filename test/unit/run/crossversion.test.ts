@@ -6,6 +6,9 @@ import { crossVersionFindings } from "../../../src/run/crossversion.js";
 import { buildRunReport } from "../../../src/run/model.js";
 import type { RunInputs } from "../../../src/run/model.js";
 import { pinChecks } from "../../../src/run/pins.js";
+import { watchKept } from "../../../src/run/resources.js";
+import type { KeptSpec } from "../../../src/services/types.js";
+import { fakeClock } from "../../fakes/fake-clock.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { WatchRecord } from "../../../src/watch/records.js";
 
@@ -63,13 +66,19 @@ const spans: ActionSpan[] = spansFromJournal(journal);
 
 const log = (at: number, container: string, finding: string, line: string): WatchRecord =>
   ({ kind: "log", at, node: "node2", container, finding, line }) as WatchRecord;
-const event = (at: number, container: string, action: string, exitCode?: number): WatchRecord => ({
+const event = (
+  at: number,
+  container: string,
+  action: string,
+  exitCode?: number,
+  image = "x:stable",
+): WatchRecord => ({
   kind: "container",
   at,
   node: "node1",
   container,
   action,
-  image: "x",
+  image,
   exitCode,
 });
 
@@ -123,21 +132,25 @@ describe("cross-version findings", () => {
   it("counts a container that died without a kill before it, and an OOM kill, but not a stop or a one-shot's exit 0", () => {
     const f = crossVersionFindings(
       [
+        // The old conductor stopped and renamed aside: its death is explained.
         event(11_000, "ironic_conductor", "kill"),
         event(11_500, "ironic_conductor", "die", 143),
         event(12_000, "ironic_conductor_kroll_old", "die", 137),
-        event(16_000, "ironic_conductor", "die", 1),
-        event(17_000, "ironic_api_kolla_upgrade", "die", 0),
-        event(18_000, "ironic_api", "oom"),
+        // The new one (another image) started, then exited 1 on its own.
+        event(13_000, "ironic_conductor", "start", undefined, "x:change"),
+        event(16_000, "ironic_conductor", "die", 1, "x:change"),
+        event(17_000, "ironic_api_kolla_upgrade", "die", 0, "x:change"),
+        event(18_000, "ironic_api", "oom", undefined, "x:change"),
+        // Restarted in place (same image) and stopped again later: explained.
+        event(19_000, "ironic_api", "start", undefined, "x:change"),
+        event(20_000, "ironic_api", "kill", undefined, "x:change"),
+        event(20_500, "ironic_api", "die", 143, "x:change"),
       ],
       spans,
     );
-    // 16 s: 4.5 s after the kill of the old one — still explained? No: the new container
-    // started meanwhile; a kill explains deaths within 15 minutes, so only the OOM counts.
-    expect(f.map((x) => [x.kind, x.container])).to.deep.equal([["died", "ironic_api"]]);
-    const crash = crossVersionFindings([event(16_000, "ironic_conductor", "die", 1)], spans);
-    expect(crash.map((x) => [x.kind, x.what])).to.deep.equal([
-      ["died", "ironic_conductor exited 1 without being stopped"],
+    expect(f.map((x) => [x.kind, x.what, x.cause?.wave])).to.deep.equal([
+      ["died", "ironic_conductor exited 1 without being stopped", 3],
+      ["died", "ironic_api killed out of memory", 3],
     ]);
   });
 });
@@ -266,5 +279,54 @@ describe("pinned API checks", () => {
     expect(out.map((x) => [x.ok, x.message.startsWith("not reached")])).to.deep.equal([
       [true, true],
     ]);
+  });
+});
+
+describe("kept resources watched during the upgrade", () => {
+  it("records the first change of a kept resource's data, once, and ties it to the window it showed in", async () => {
+    // Virtual time whose sleeps yield to the event loop (the watch loop never spins).
+    const base = fakeClock(0);
+    const clock = {
+      ...base,
+      sleep: async (ms: number) => {
+        base.advance(ms);
+        await new Promise((r) => setImmediate(r));
+      },
+    };
+    let reads = 0;
+    const spec: KeptSpec = {
+      api: "ironic-api",
+      count: 1,
+      create: () => Promise.resolve(),
+      verify: () => Promise.resolve(),
+      drift: () => {
+        reads++;
+        // Unchanged for 3 reads, unreadable once, then changed.
+        if (reads === 4) return Promise.reject(new Error("HTTP 503"));
+        return Promise.resolve(
+          reads < 4 ? undefined : "node n0 extra changed: kroll: x → undefined",
+        );
+      },
+    };
+    const kept = [{ service: "ironic", kind: "ironic-node", id: "n0", name: "n0", data: {} }];
+    const w = watchKept(
+      {
+        services: [{ service: "ironic", spec, url: "http://127.0.0.1:1" }],
+        clock,
+        deadlineMs: 1_000,
+      },
+      kept,
+      5_000,
+    );
+    // Let the loop run: virtual sleeps resolve at once.
+    for (let i = 0; i < 50 && reads < 8; i++) await new Promise((r) => setImmediate(r));
+    const recs = await w.stop();
+    expect(recs.map((r) => [r.kind, r.at])).to.deep.equal([["kept", 25_000]]);
+    // 25 s: between the conductors (ended 30 s)… in wave 4's flight.
+    const f = crossVersionFindings(recs, spans);
+    expect(f.map((x) => [x.kind, x.container, x.cause?.wave])).to.deep.equal([
+      ["data", "ironic-node n0", 4],
+    ]);
+    expect(f[0]?.what).to.equal("kept node n0 extra changed: kroll: x → undefined");
   });
 });
