@@ -124,7 +124,7 @@ export function watchKept(
   d: ResourceDeps,
   kept: readonly KeptResource[],
   everyMs = 5_000,
-): { stop(): Promise<WatchRecord[]> } {
+): { records(): readonly WatchRecord[]; stop(): Promise<WatchRecord[]> } {
   const out: WatchRecord[] = [];
   const seen = new Set<string>();
   const stop = new AbortController();
@@ -152,6 +152,7 @@ export function watchKept(
     }
   })();
   return {
+    records: () => out,
     async stop() {
       stop.abort();
       await loop;

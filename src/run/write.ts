@@ -20,6 +20,7 @@ import { TROUBLE } from "../watch/watcher.js";
 import type { WatchRecord } from "../watch/watcher.js";
 import { reportHtml } from "./html.js";
 import { junitXml } from "./junit.js";
+import { subunitV2 } from "./subunit.js";
 import { buildRunReport } from "./model.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "./model.js";
 import type { ResourceCheck } from "./resources.js";
@@ -97,6 +98,19 @@ export function writeRunReports(
     writeFileSync(join(i.runDir, name), i.scrub(text));
   out("summary.json", `${JSON.stringify(report, null, 1)}\n`);
   if (formats.includes("junit")) out("junit.xml", junitXml(report));
+  // Binary: the scrub runs on its text before it is encoded (a reason is the check's message).
+  if (formats.includes("subunit"))
+    writeFileSync(
+      join(i.runDir, "results.subunit"),
+      subunitV2({
+        ...report,
+        checks: report.checks.map((c) => ({
+          ...c,
+          message: i.scrub(c.message),
+          ...(c.detail === undefined ? {} : { detail: i.scrub(c.detail) }),
+        })),
+      }),
+    );
   if (formats.includes("html")) out("report.html", reportHtml(report));
   if (formats.includes("events")) out("events.jsonl", eventLines(report, journal, i.watched));
   return report;

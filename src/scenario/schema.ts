@@ -362,7 +362,8 @@ export const Slo = z.strictObject({
   on_breach: z.enum(["stop", "continue"]).default("stop"),
 });
 
-export const REPORT_FORMATS = ["json", "junit", "html", "events"] as const;
+/** subunit: `results.subunit`, subunit v2 (what OpenStack's jobs render as testr_results.html). */
+export const REPORT_FORMATS = ["json", "junit", "subunit", "html", "events"] as const;
 export const Report = z.strictObject({
   dir: z.string().min(1).default("runs"),
   formats: z

@@ -52,8 +52,18 @@ export function ensureChromium() {
   if (!has("chromium")) throw new Error("chromium still missing after installing it");
 }
 
+/** python-subunit, to read kroll's results.subunit back with subunit's own parser. */
+export function ensureSubunit() {
+  const ok = () =>
+    spawnSync("/usr/bin/python3", ["-c", "import subunit, testtools"], { stdio: "ignore" })
+      .status === 0;
+  if (!ok()) aptInstall(["python3-subunit"], "results.subunit is read back by python-subunit");
+  if (!ok()) throw new Error("python3 cannot import subunit after installing python3-subunit");
+}
+
 export function ensureAll() {
   ensureAnsible();
+  ensureSubunit();
   ensureChromium();
   ensureDocker();
 }

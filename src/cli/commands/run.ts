@@ -266,7 +266,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         // The kept resources' data, read while the upgrade runs: a loss names its step.
         const k = watchKept(resDeps, kept);
         liveWatchers = {
-          records: () => w.records(),
+          // A checkpoint's cross-version check sees the kept resources' data too.
+          records: () => [...w.records(), ...k.records()],
           stop: async () => [...(await w.stop()), ...(await k.stop())],
         };
         return liveWatchers;

@@ -32,7 +32,10 @@ describe("scenario/schema", () => {
       heat_stuck_stacks: "fail",
       on_breach: "stop",
     });
-    expect(s.report).to.deep.equal({ dir: "runs", formats: ["json", "junit", "html", "events"] });
+    expect(s.report).to.deep.equal({
+      dir: "runs",
+      formats: ["json", "junit", "subunit", "html", "events"],
+    });
     expect(s.cluster.nodes[0]?.ssh).to.deep.equal({ user: "root", port: 22 });
     expect(s.kolla).to.include({
       base_distro: "debian",
