@@ -38,6 +38,12 @@ const ALWAYS: Readonly<Record<string, CrossVersionFinding["kind"]>> = {
 const TRANSIENT =
   /Database connection was found disconnected|DBConnectionError|Lost connection to (MySQL|server)|MySQL server has gone away|AMQP server .* is unreachable|Connection reset by peer|ConnectionResetError|ConnectionRefusedError|SIGTERM received|Caught SIGTERM|MessagingTimeout|heartbeat/i;
 
+/**
+ * A traceback a service logs below ERROR is one it handled: eventlet's WSGI server logs a
+ * client that hung up on a stopping API at INFO, with its traceback.
+ */
+const QUIET = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \d+ (DEBUG|INFO|WARNING) /;
+
 /** The service a kolla container belongs to: `ironic_conductor_kroll_old` → ironic. */
 export const serviceOfContainer = (container: string): string => container.split("_")[0] ?? "";
 
@@ -115,7 +121,7 @@ export function crossVersionFindings(
       });
       continue;
     }
-    if (w.finding !== "Traceback" || TRANSIENT.test(w.line)) continue;
+    if (w.finding !== "Traceback" || TRANSIENT.test(w.line) || QUIET.test(w.line)) continue;
     const c = cause(w.at);
     if (c === undefined || c.service !== serviceOfContainer(w.container)) continue;
     out.push({

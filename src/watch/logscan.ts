@@ -65,7 +65,10 @@ const RECORD = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \d+ [A-Z]+ \S+)/;
 export interface LogRecordFinding {
   readonly container: string;
   readonly finding: LogFinding;
-  /** The record's first line (its message). */
+  /**
+   * The record's first line (its message); when a later line of it says more (the most
+   * specific finding), that line first and the first line after it.
+   */
   readonly line: string;
   /** How many log lines the record had (a traceback is one record of many lines). */
   readonly lines: number;
@@ -82,6 +85,7 @@ export function scanLogLines(
   const out: LogRecordFinding[] = [];
   let key: string | undefined;
   let cur: LogRecordFinding | undefined;
+  let first = "";
   for (const { container, text: raw } of lines) {
     const text = stripAnsi(raw);
     const finding = scanLogLine(text);
@@ -89,13 +93,20 @@ export function scanLogLines(
     const k = prefix === undefined ? undefined : `${container} ${prefix}`;
     if (cur && k !== undefined && k === key) {
       const better = finding !== undefined && RANK[finding] < RANK[cur.finding];
-      cur = { ...cur, lines: cur.lines + 1, ...(better ? { finding } : {}) };
+      // The line that says most goes first (`TypeError: … unexpected keyword argument` deep
+      // in a traceback), the record's first line after it.
+      cur = {
+        ...cur,
+        lines: cur.lines + 1,
+        ...(better ? { finding, line: `${text} (in: ${first})` } : {}),
+      };
       out[out.length - 1] = cur;
       continue;
     }
     key = k;
     cur = undefined;
     if (!finding) continue;
+    first = text;
     cur = { container, finding, line: text, lines: 1 };
     out.push(cur);
   }

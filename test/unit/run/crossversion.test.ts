@@ -110,7 +110,7 @@ describe("cross-version findings", () => {
     ]);
   });
 
-  it("keeps a traceback of a service only while one of its own steps is in flight, and never a reconnect", () => {
+  it("keeps a traceback of a service only while one of its own steps is in flight, logged at ERROR, and never a reconnect", () => {
     const f = crossVersionFindings(
       [
         log(12_000, "ironic_conductor", "Traceback", "Exception during message handling"),
@@ -121,6 +121,13 @@ describe("cross-version findings", () => {
           "Database connection was found disconnected; reconnecting",
         ),
         log(14_000, "heat_engine", "Traceback", "heat's own trouble, not Ironic's step"),
+        // eventlet's WSGI server logs a client that hung up at INFO, with its traceback.
+        log(
+          15_000,
+          "ironic_api_kroll_old",
+          "Traceback",
+          "2026-12-05 14:21:42.926 11 INFO eventlet.wsgi.server [None req-4014 - - - - - -] Traceback (most recent call last):",
+        ),
       ],
       spans,
     );

@@ -102,6 +102,21 @@ describe("watch/logscan.readStampedLogs", () => {
       { container: "ironic_conductor", text: "starting" },
     ]);
   });
+  it("puts the line that says most first: a TypeError deep in an RPC error's traceback", () => {
+    const p = "2026-12-05 14:28:38.242 10 ERROR ironic_lib.json_rpc.server";
+    const found = scanLogLines(
+      [
+        `${p} [req-1] Unexpected exception in RPC`,
+        `${p} Traceback (most recent call last):`,
+        `${p}   File "server.py", line 1, in f`,
+        `${p} TypeError: do_node_deploy() got an unexpected keyword argument 'configdrive'`,
+      ].map((text) => ({ container: "ironic_conductor", text })),
+    );
+    expect(found.map((f) => [f.finding, f.lines])).to.deep.equal([["RemoteError", 4]]);
+    expect(found[0]?.line).to.equal(
+      `${p} TypeError: do_node_deploy() got an unexpected keyword argument 'configdrive' (in: ${p} [req-1] Unexpected exception in RPC)`,
+    );
+  });
   it("finds a traceback behind oslo.log's prefix and terminal colours, and the RPC errors of two versions", () => {
     const esc = String.fromCharCode(27);
     expect(
