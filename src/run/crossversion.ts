@@ -116,7 +116,7 @@ export function crossVersionFindings(
         node: w.node,
         container: w.container,
         kind: always,
-        what: `${w.finding}: ${w.line.slice(0, 300)}`,
+        what: `${w.finding}: ${w.line}`,
         cause: cause(w.at),
       });
       continue;
@@ -129,7 +129,7 @@ export function crossVersionFindings(
       node: w.node,
       container: w.container,
       kind: "traceback",
-      what: `Traceback: ${w.line.slice(0, 300)}`,
+      what: `Traceback: ${w.line}`,
       cause: c,
     });
   }
