@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import type { RequestRecord } from "../src/load/recorder.js";
 import type { LoadedScenario } from "../src/scenario/read.js";
 import { parseScenarioText } from "../src/scenario/read.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
@@ -42,3 +43,17 @@ export function goldenScenario(release: string): LoadedScenario {
   );
   return parseScenarioText(text, "golden.yaml", "/scenarios");
 }
+
+/** A load request answered 200 in 5 ms, due at `dueAt` (GET /v1/nodes), with `over` on top. */
+export const aRequest = (dueAt: number, over: Partial<RequestRecord> = {}): RequestRecord => ({
+  profile: "ironic",
+  method: "GET",
+  route: "GET /v1/nodes",
+  dueAt,
+  finishedAt: dueAt + 5,
+  status: 200,
+  errorClass: undefined,
+  error: undefined,
+  requestId: undefined,
+  ...over,
+});

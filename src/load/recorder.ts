@@ -125,8 +125,7 @@ export class Recorder {
   private dropped = 0;
   /** "<microversion> <second> <status>" → count (a few entries a second at most). */
   private readonly mvCounts = new Map<string, number>();
-  private openOps = 0;
-  /** When each operation still followed was accepted. */
+  /** When each operation still followed was accepted (their count: openOperations). */
   private readonly openAccepted: number[] = [];
   private count = 0;
   private failedCount = 0;
@@ -186,9 +185,8 @@ export class Recorder {
   }
 
   /** An accepted operation is being followed (until its operation() record). */
-  operationStarted(acceptedAt?: number): void {
-    this.openOps++;
-    if (acceptedAt !== undefined) this.openAccepted.push(acceptedAt);
+  operationStarted(acceptedAt: number): void {
+    this.openAccepted.push(acceptedAt);
   }
 
   /**
@@ -201,11 +199,10 @@ export class Recorder {
 
   /** Operations accepted and still being followed (the progress view). */
   get openOperations(): number {
-    return this.openOps;
+    return this.openAccepted.length;
   }
 
   operation(o: OperationRecord): void {
-    this.openOps = Math.max(0, this.openOps - 1);
     const i = this.openAccepted.indexOf(o.acceptedAt);
     if (i >= 0) this.openAccepted.splice(i, 1);
     this.operations.push(o);

@@ -135,3 +135,24 @@ export function crossVersionFindings(
   }
   return out;
 }
+
+/**
+ * What a checkpoint's `checks` find so far (`until: checks-passed`), one line each: an SLO
+ * breach, and the cross-version findings in what the watchers recorded (no spans yet: the
+ * traceback rule, which needs the step in flight, waits for the report).
+ */
+export function checkpointFailures(
+  checks: readonly ("slo" | "cross-version")[],
+  breach: string | undefined,
+  watched: readonly WatchRecord[],
+): string[] {
+  const out: string[] = [];
+  if (checks.includes("slo") && breach !== undefined) out.push(`slo: ${breach}`);
+  const cv = checks.includes("cross-version") ? crossVersionFindings(watched, []) : [];
+  const first = cv[0];
+  if (first)
+    out.push(
+      `cross-version: ${cv.length} finding(s), first ${first.node} ${first.what.slice(0, 200)}`,
+    );
+  return out;
+}

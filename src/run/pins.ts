@@ -38,15 +38,14 @@ function count(
   loadStart: number,
   from: number,
   to: number,
-): { s200: number; s406: number; other: number } {
-  const r = { s200: 0, s406: 0, other: 0 };
+): { s200: number; s406: number } {
+  const r = { s200: 0, s406: 0 };
   for (const c of counts) {
     if (c.microversion !== mv) continue;
     const t = loadStart + c.s * 1000;
     if (t < from + EDGE_MS || t + 1000 > to - EDGE_MS) continue;
     if (c.status === 200) r.s200 += c.count;
     else if (c.status === 406) r.s406 += c.count;
-    else r.other += c.count;
   }
   return r;
 }

@@ -29,7 +29,7 @@ import { createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
 import type { Wave } from "../../upgrade/types.js";
 import { LOG_POLL_MS, startWatchers } from "../../watch/watcher.js";
 import type { Watchers } from "../../watch/watcher.js";
-import { crossVersionFindings } from "../../run/crossversion.js";
+import { checkpointFailures } from "../../run/crossversion.js";
 import { watchKept } from "../../run/resources.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
@@ -325,16 +325,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
               if (until !== "checks-passed") return;
               await systemClock.sleep(LOG_POLL_MS + 1_000, signal).catch(() => undefined);
               const checks = s.upgrade.checkpoints.find((c) => c.name === name)?.checks ?? [];
-              const failed: string[] = [];
-              const breach = l.failure();
-              if (checks.includes("slo") && breach !== undefined) failed.push(`slo: ${breach}`);
-              const cv = checks.includes("cross-version")
-                ? crossVersionFindings(liveWatchers?.records() ?? [], [])
-                : [];
-              if (cv.length > 0)
-                failed.push(
-                  `cross-version: ${cv.length} finding(s), first ${cv[0]?.node ?? ""} ${cv[0]?.what.slice(0, 200) ?? ""}`,
-                );
+              const failed = checkpointFailures(checks, l.failure(), liveWatchers?.records() ?? []);
               if (failed.length > 0)
                 throw new Error(`checkpoint ${name}: checks failed: ${failed.join("; ")}`);
               ctx.logger.info(`checkpoint ${name}: ${checks.join(", ")} passed`);

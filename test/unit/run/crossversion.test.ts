@@ -2,12 +2,13 @@ import { expect } from "chai";
 import { Recorder } from "../../../src/load/recorder.js";
 import { spansFromJournal } from "../../../src/report/model.js";
 import type { ActionSpan } from "../../../src/report/model.js";
-import { crossVersionFindings } from "../../../src/run/crossversion.js";
+import { checkpointFailures, crossVersionFindings } from "../../../src/run/crossversion.js";
 import { buildRunReport } from "../../../src/run/model.js";
 import type { RunInputs } from "../../../src/run/model.js";
 import { pinChecks } from "../../../src/run/pins.js";
 import { watchKept } from "../../../src/run/resources.js";
 import type { KeptSpec } from "../../../src/services/types.js";
+import { aRequest } from "../../builders.js";
 import { fakeClock } from "../../fakes/fake-clock.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { WatchRecord } from "../../../src/watch/records.js";
@@ -225,18 +226,7 @@ describe("pinned API checks", () => {
   /** Reads at 1.82 every 500 ms: `statusAt(t)` answers each. */
   const reads = (statusAt: (t: number) => number) => (r: Recorder) => {
     for (let t = 0; t < 120_000; t += 500)
-      r.request({
-        profile: "ironic",
-        method: "GET",
-        route: "GET /v1/nodes",
-        dueAt: t,
-        finishedAt: t + 5,
-        status: statusAt(t),
-        errorClass: undefined,
-        error: undefined,
-        requestId: undefined,
-        microversion: "1.82",
-      });
+      r.request(aRequest(t, { status: statusAt(t), microversion: "1.82" }));
   };
   const run = (statusAt: (t: number) => number) => {
     const r = new Recorder(0);
@@ -335,5 +325,21 @@ describe("kept resources watched during the upgrade", () => {
       ["data", "ironic-node n0", 4],
     ]);
     expect(f[0]?.what).to.equal("kept node n0 extra changed: kroll: x → undefined");
+  });
+});
+
+describe("a checkpoint's checks", () => {
+  it("names an SLO breach and the cross-version findings so far, each only when asked for", () => {
+    const rpc = [
+      log(15_000, "ironic_conductor", "RemoteError", "got an unexpected keyword argument 'x'"),
+    ];
+    expect(checkpointFailures(["slo", "cross-version"], undefined, [])).to.deep.equal([]);
+    expect(
+      checkpointFailures(["slo", "cross-version"], "1 of 9 requests failed", rpc),
+    ).to.deep.equal([
+      "slo: 1 of 9 requests failed",
+      "cross-version: 1 finding(s), first node2 RemoteError: got an unexpected keyword argument 'x'",
+    ]);
+    expect(checkpointFailures(["slo"], undefined, rpc)).to.deep.equal([]);
   });
 });

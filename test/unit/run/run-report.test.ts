@@ -10,6 +10,7 @@ import { buildRunReport, causeOfOperation, causeOver } from "../../../src/run/mo
 import type { RunInputs } from "../../../src/run/model.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { SloResult } from "../../../src/watch/detectors.js";
+import { aRequest } from "../../builders.js";
 
 const rec = (r: Record<string, unknown>): JournalRecord => r as unknown as JournalRecord;
 const recreate = (node: string, container: string, image: string) => ({
@@ -107,43 +108,21 @@ function inputs(
   over: Partial<RunInputs> & { failures?: number[]; failure504?: number[]; slo?: SloResult },
 ): RunInputs {
   const r = new Recorder(0);
-  for (let t = 0; t < 50_000; t += 500)
-    r.request({
-      profile: "ironic",
-      method: "GET",
-      route: "GET /v1/nodes",
-      dueAt: t,
-      finishedAt: t + 5,
-      status: 200,
-      errorClass: undefined,
-      error: undefined,
-      requestId: undefined,
-    });
+  for (let t = 0; t < 50_000; t += 500) r.request(aRequest(t));
   for (const t of over.failures ?? [])
-    r.request({
-      profile: "ironic",
-      method: "GET",
-      route: "GET /v1/nodes",
-      dueAt: t,
-      finishedAt: t + 5,
-      status: undefined,
-      errorClass: "refused",
-      error: "ECONNREFUSED",
-      requestId: undefined,
-    });
+    r.request(aRequest(t, { status: undefined, errorClass: "refused", error: "ECONNREFUSED" }));
   for (const t of over.failure504 ?? [])
-    r.request({
-      profile: "heat",
-      method: "GET",
-      route: "GET /v1/{tenant}/stacks/{name}/{id}",
-      dueAt: t,
-      finishedAt: t + 60_000,
-      status: 504,
-      errorClass: "5xx",
-      error: "HTTP 504: <html><body><h1>504 Gateway Time-out</h1>",
-      requestId: undefined,
-    });
-  r.operationStarted();
+    r.request(
+      aRequest(t, {
+        profile: "heat",
+        route: "GET /v1/{tenant}/stacks/{name}/{id}",
+        finishedAt: t + 60_000,
+        status: 504,
+        errorClass: "5xx",
+        error: "HTTP 504: <html><body><h1>504 Gateway Time-out</h1>",
+      }),
+    );
+  r.operationStarted(29_000);
   r.operation({
     profile: "heat",
     service: "heat",
