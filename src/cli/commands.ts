@@ -22,6 +22,8 @@ export interface CommandSpec {
   readonly options: OptionsConfig;
   readonly positionals: { readonly min: number; readonly max: number };
   readonly load: () => Promise<CommandModule>;
+  /** false: the command reads no scenario (`--set` is refused). */
+  readonly scenario?: false;
 }
 
 export const COMMANDS: readonly CommandSpec[] = [

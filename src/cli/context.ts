@@ -1,3 +1,4 @@
+import type { Setting } from "../scenario/settings.js";
 import type { Logger } from "../core/logger.js";
 import type { Output } from "./output.js";
 
@@ -10,4 +11,6 @@ export interface CommandContext<Values> {
   readonly out: Output;
   /** Where kroll is installed (the repo root): default kolla-overrides/ and lab recipes live here. */
   readonly home: string;
+  /** `--set key.path=value`: applied over every scenario the command reads. */
+  readonly sets: readonly Setting[];
 }

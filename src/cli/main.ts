@@ -6,9 +6,11 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import pkg from "../../package.json" with { type: "json" };
 import { ConfigError, EXIT, exitCodeFor, ToolError, UsageError } from "../core/errors.js";
 import { createStderrLogger } from "../core/logger.js";
+import { krollVersion } from "../core/version.js";
+import { parseSetting } from "../scenario/settings.js";
+import type { Setting } from "../scenario/settings.js";
 import type { LogLevel } from "../core/logger.js";
 import { COMMANDS, findCommand } from "./commands.js";
 import type { CommandSpec, OptionsConfig, OptionValues } from "./commands.js";
@@ -20,6 +22,7 @@ const GLOBAL_OPTIONS = {
   version: { type: "boolean", short: "V" },
   verbose: { type: "boolean", short: "v" },
   "log-format": { type: "string" },
+  set: { type: "string", multiple: true },
 } as const satisfies OptionsConfig;
 
 export type ParsedCommandLine =
@@ -32,6 +35,7 @@ export type ParsedCommandLine =
       positionals: string[];
       verbose: boolean;
       logFormat: "pretty" | "json";
+      sets: Setting[];
     };
 
 /** The command's name: the first word that is neither an option nor a global option's value. */
@@ -87,6 +91,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (format !== "pretty" && format !== "json") {
     throw new UsageError(`--log-format takes pretty or json, got "${String(format)}"`);
   }
+  const setArgs = (values.set ?? []) as string[];
+  if (setArgs.length > 0 && command.scenario === false)
+    throw new UsageError(`${command.name} reads no scenario: --set does not apply to it`);
+  const sets = setArgs.map(parseSetting);
   // A command's own option of the same name as a global one (plan --verbose) reaches it too.
   const own = command.options ?? {};
   const commandValues = Object.fromEntries(
@@ -98,6 +106,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     values: commandValues,
     positionals,
     verbose: values.verbose === true,
+    sets,
     logFormat: format,
   };
 }
@@ -117,6 +126,8 @@ export function usageText(command?: CommandSpec): string {
     "  -V, --version         print kroll's version",
     "  -v, --verbose         debug logs, and stack traces on errors",
     "  --log-format FORMAT   pretty (default) or json, for logs on stderr",
+    "  --set KEY.PATH=VALUE  set one scenario value over the file (repeatable; the value is",
+    "                        YAML; a number in the path is a list index): --set load.max_duration=20m",
     "",
     "Exit codes: 0 ok, 1 run failed, 2 bad input, 3 environment or remote error, 70 bug,",
     "130 interrupted (SIGINT, SIGTERM) after the current step was made safe.",
@@ -137,7 +148,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   try {
     const cmd = parseCommandLine(argv);
     if (cmd.kind === "version") {
-      deps.out.line(`kroll ${pkg.version}`);
+      deps.out.line(`kroll ${krollVersion()}`);
       return EXIT.ok;
     }
     if (cmd.kind === "help") {
@@ -160,6 +171,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       logger,
       out: deps.out,
       home: KROLL_HOME,
+      sets: cmd.sets,
     });
   } catch (e: unknown) {
     reportError(e, verbose, deps.writeErr);

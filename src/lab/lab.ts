@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { connect } from "node:net";
 import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
+import { applySettings } from "../scenario/settings.js";
 import { generateEd25519 } from "../cluster/ssh/keygen.js";
 import type { Clock } from "../core/clock.js";
 import { ConfigError, EnvironmentError } from "../core/errors.js";
@@ -392,6 +393,8 @@ export function writeLabScenario(loaded: LoadedScenario, layout: LabLayout, path
     readFileSync(join(loaded.dir, loaded.file.split("/").pop() ?? ""), "utf8"),
   );
   const rel = (abs: string): string => relative(paths.stateDir, abs) || ".";
+  // `--set` values given with the template hold in the lab's scenario too.
+  applySettings(doc, loaded.sets);
   doc.setIn(["cluster", "lab", "state_dir"], ".");
   doc.setIn(
     ["cluster", "nodes"],
@@ -405,7 +408,7 @@ export function writeLabScenario(loaded: LoadedScenario, layout: LabLayout, path
     ),
   );
   doc.setIn(["kolla", "config_dirs"], doc.createNode(loaded.scenario.kolla.config_dirs.map(rel)));
-  doc.commentBefore = ` Written by \`kroll lab up\` from ${loaded.file}: the lab's ${layout.nodes.length} nodes. Edit the template, not this file.\n${doc.commentBefore ?? ""}`;
+  doc.commentBefore = ` Written by \`kroll lab up\` from ${loaded.file}: the lab's ${layout.nodes.length} nodes. Edit the template, not this file.${loaded.sets.length > 0 ? `\n With --set ${loaded.sets.map((x) => x.text).join(" --set ")}` : ""}\n${doc.commentBefore ?? ""}`;
   writeFileSync(layout.scenarioFile, doc.toString({ lineWidth: 0 }));
 }
 

@@ -108,6 +108,20 @@ export interface RunIdentity {
   readonly versions?: readonly VersionChange[] | undefined;
   /** The changes under review the proposed images were built from (`--change`). */
   readonly changes?: readonly ChangeUnderTest[] | undefined;
+  /** kroll's own version (package.json). */
+  readonly kroll?: string | undefined;
+  /** What the run directory's logs/ holds (src/run/collect.ts). */
+  readonly logs?: CollectedSummary | undefined;
+}
+
+export interface CollectedSummary {
+  readonly files: number;
+  readonly bytes: number;
+  readonly maxTotalBytes: number;
+  /** Files not written: the total bound was reached. */
+  readonly leftOut: number;
+  /** Files of which only the end was kept. */
+  readonly cut: number;
 }
 
 export interface ChangeUnderTest {
@@ -519,6 +533,8 @@ export function buildRunReport(i: RunInputs): RunReport {
     endedAt: i.endedAt,
     ...(i.versions === undefined ? {} : { versions: i.versions }),
     ...(i.changes === undefined || i.changes.length === 0 ? {} : { changes: i.changes }),
+    ...(i.kroll === undefined ? {} : { kroll: i.kroll }),
+    ...(i.logs === undefined ? {} : { logs: i.logs }),
     verdict,
     exitCode: verdict === "pass" ? 0 : 1,
     reason:

@@ -18,6 +18,8 @@ import { JOURNAL } from "../upgrade/write.js";
 import { recordedStuck } from "../watch/detectors.js";
 import { TROUBLE } from "../watch/watcher.js";
 import type { WatchRecord } from "../watch/watcher.js";
+import { krollVersion } from "../core/version.js";
+import type { CollectIndex } from "./collect.js";
 import { reportHtml } from "./html.js";
 import { junitXml } from "./junit.js";
 import { subunitV2 } from "./subunit.js";
@@ -46,6 +48,8 @@ export function writeRunReports(
     changes: readonly BuiltChange[];
     /** Replaces every passwords.yml value in what is written. */
     scrub: (text: string) => string;
+    /** What logs/ holds (the collector's index). */
+    logs?: CollectIndex | undefined;
   },
 ): RunReport {
   mkdirSync(i.runDir, { recursive: true });
@@ -92,6 +96,14 @@ export function writeRunReports(
       subject: c.subject,
       images: c.images.map((x) => x.ref),
     })),
+    kroll: krollVersion(),
+    logs: i.logs && {
+      files: i.logs.files.length,
+      bytes: i.logs.bytes,
+      maxTotalBytes: i.logs.maxTotalBytes,
+      leftOut: i.logs.leftOut.length,
+      cut: i.logs.files.filter((f) => f.cut !== undefined).length,
+    },
   });
   const formats = i.s.report.formats;
   const out = (name: string, text: string): void =>

@@ -11,7 +11,9 @@ import type { z } from "zod";
 import { ConfigError } from "../core/errors.js";
 import type { Issue } from "../core/errors.js";
 import { checkInlinePaths } from "./inline-paths.js";
-import { createLocator, fromZodIssue, toIssue } from "./issues.js";
+import { createLocator, fromZodIssue, toIssue as toFileIssue } from "./issues.js";
+import { applySettings, settingAt } from "./settings.js";
+import type { Setting } from "./settings.js";
 import type { PathSegment, RawIssue } from "./issues.js";
 import { checkRules } from "./rules.js";
 import { Scenario } from "./schema.js";
@@ -23,9 +25,15 @@ export interface LoadedScenario {
   readonly dir: string;
   readonly scenario: Scenario;
   readonly warnings: readonly Issue[];
+  /** `--set` values applied over the file (a lab scenario written from it keeps them). */
+  readonly sets: readonly Setting[];
 }
 
-export async function readScenario(file: string, cwd = process.cwd()): Promise<LoadedScenario> {
+export async function readScenario(
+  file: string,
+  cwd = process.cwd(),
+  sets: readonly Setting[] = [],
+): Promise<LoadedScenario> {
   const shown = isAbsolute(file) ? relative(cwd, file) || file : file;
   let text: string;
   try {
@@ -40,7 +48,7 @@ export async function readScenario(file: string, cwd = process.cwd()): Promise<L
           : `cannot read (${code ?? String(e)})`;
     throw new ConfigError([{ file: shown, line: 0, column: 0, path: "", message: why }]);
   }
-  return parseScenarioText(text, shown, resolve(cwd, dirname(file)));
+  return parseScenarioText(text, shown, resolve(cwd, dirname(file)), sets);
 }
 
 /** A scenario is a small text file: a binary or a huge file is refused before parsing. */
@@ -55,7 +63,12 @@ export function scenarioTextProblem(text: string): string | undefined {
 }
 
 /** The pure part of readScenario: text in, scenario or every issue out. */
-export function parseScenarioText(text: string, file: string, dir: string): LoadedScenario {
+export function parseScenarioText(
+  text: string,
+  file: string,
+  dir: string,
+  sets: readonly Setting[] = [],
+): LoadedScenario {
   const notText = scenarioTextProblem(text);
   if (notText !== undefined)
     throw new ConfigError([{ file, line: 0, column: 0, path: "", message: notText }]);
@@ -75,7 +88,18 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
       }),
     );
   }
+  const setProblems = applySettings(doc, sets);
+  if (setProblems.length > 0)
+    throw new ConfigError(
+      setProblems.map((message) => ({ file, line: 0, column: 0, path: "", message })),
+    );
   const locator = createLocator(doc, lines);
+  // An issue in a value set on the command line says so (its node has no line in the file).
+  const toIssue = (f: string, r: RawIssue, loc: typeof locator): Issue => {
+    const i = toFileIssue(f, r, loc);
+    const set = settingAt(sets, i.path);
+    return set ? { ...i, message: `${i.message} (from --set ${set.text})` } : i;
+  };
   let data: unknown;
   try {
     // yaml's own bound on alias expansion (100) stops a "billion laughs" document.
@@ -116,6 +140,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     dir,
     scenario: resolvePaths(parsed.data, dir),
     warnings: sortIssues(warnings.map((r) => toIssue(file, r, locator))),
+    sets,
   };
 }
 

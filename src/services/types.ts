@@ -184,6 +184,14 @@ export interface ServicePack {
    * and sessions; the admin state is not read): what deploy waits on and the watchers follow.
    */
   readonly readServers?: (shell: NodeShell, timeoutMs: number) => Promise<ServerState[]>;
+  /**
+   * What a run directory keeps from a node running its role component at the end of a run (file
+   * name → text; HAProxy: `show stat`, `show info`). Read-only.
+   */
+  readonly endState?: (
+    shell: NodeShell,
+    timeoutMs: number,
+  ) => Promise<Readonly<Record<string, string>>>;
   /** The database role's chores (MariaDB). */
   readonly databaseServer?: DatabaseServer;
   /** The broker role's chores (RabbitMQ). */

@@ -38,6 +38,11 @@ export interface ClusterOpsOptions {
   readonly vipInterface: (node: string) => string;
   readonly vipPrefix: number;
   readonly scenario: string;
+  /**
+   * Told before kroll removes a container it replaced (`as`: the name its log is kept under):
+   * the run directory keeps its log. Never throws.
+   */
+  readonly beforeRemove?: (node: string, name: string, as: string) => Promise<void>;
 }
 
 const ONE_SHOT_TIMEOUT_MS = 15 * 60_000;
@@ -203,7 +208,10 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         if (a.overlap) await lbs.socketBack(a.node, a.container, aside);
         throw e;
       }
-      if (!a.keepAside) await dk.remove(aside);
+      if (!a.keepAside) {
+        await o.beforeRemove?.(a.node, aside, a.container);
+        await dk.remove(aside);
+      }
     },
 
     async restore(node, container) {
@@ -215,6 +223,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
         );
       const wasRunning = (await dk.inspect(aside))?.status === "running";
       await dk.stop(container, 10);
+      await o.beforeRemove?.(node, container, `${container}.rolled-back`);
       await dk.remove(container);
       await dk.rename(aside, container);
       // An overlapped old one never stopped; its admin socket goes back to the usual path.
@@ -227,6 +236,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       const old = await docker(node).inspect(aside);
       // Overlapped (HAProxy): its clients leave it first, then it exits by itself.
       if (old?.status === "running") await lbs.retireOverlapped(node, aside);
+      if (old !== undefined) await o.beforeRemove?.(node, aside, container);
       await docker(node).remove(aside);
     },
 

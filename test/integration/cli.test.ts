@@ -299,6 +299,34 @@ describe("integration: kroll plan --offline", function () {
     expect(t.stderr).to.match(/passwords\.yml lacks \d+ secrets; the plan uses placeholders/);
   });
 
+  it("takes --set KEY.PATH=VALUE over the scenario, checked like the file (exit 2 naming file, field and the --set)", async () => {
+    const j = await runKroll(
+      [
+        "plan",
+        "scenarios/lab.yaml",
+        "--offline",
+        "--json",
+        "--set",
+        "upgrade.strategy=kolla-ansible",
+      ],
+      { cwd: dir },
+    );
+    expect(j.code, j.stderr).to.equal(0);
+    expect((JSON.parse(j.stdout) as { strategy: string }).strategy).to.equal("kolla-ansible");
+    const bad = await runKroll(
+      ["validate", "scenarios/lab.yaml", "--set", "load.max_duration=soon"],
+      { cwd: dir },
+    );
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.match(
+      /^  scenarios\/lab\.yaml:\d+:\d+: load\.max_duration: .*\(from --set load\.max_duration=soon\)/m,
+    );
+    expect(bad.stderr).to.not.match(/at .*\.ts:\d+/);
+    const usage = await runKroll(["validate", "scenarios/lab.yaml", "--set", "oops"], { cwd: dir });
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.match(/--set takes KEY\.PATH=VALUE/);
+  });
+
   it("takes global options before the command, and its own --verbose after it", async () => {
     const j = await runKroll(
       ["--log-format", "json", "plan", "scenarios/lab.yaml", "--offline", "--verbose"],

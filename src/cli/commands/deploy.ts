@@ -114,7 +114,7 @@ export async function deployStable(
 }
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
-  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
+  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd, ctx.sets);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
   checkDeployable(loaded);

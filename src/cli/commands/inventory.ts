@@ -33,7 +33,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   if (values.host !== undefined && values.explain === undefined)
     throw new UsageError("--host goes with --explain");
 
-  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
+  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd, ctx.sets);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
   const layers = await overrideLayers(loaded, ctx.home, ctx.cwd);

@@ -59,7 +59,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     return EXIT.ok;
   }
   const file = ctx.positionals[1] ?? relative(ctx.cwd, join(ctx.home, "scenarios", "lab.yaml"));
-  const template = await readScenario(file, ctx.cwd);
+  const template = await readScenario(file, ctx.cwd, ctx.sets);
   for (const w of template.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const requested = ctx.values.nodes === undefined ? undefined : Number(ctx.values.nodes);
   if (
@@ -74,7 +74,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const stateDir = labLayout(template, 1).stateDir;
   const written = labPaths(stateDir).scenario;
   const current = existsSync(written)
-    ? (await readScenario(written, ctx.cwd)).scenario.cluster.nodes.length
+    ? (await readScenario(written, ctx.cwd, ctx.sets)).scenario.cluster.nodes.length
     : template.scenario.cluster.nodes.length;
   const layout = labLayout(template, requested ?? current);
 
@@ -110,7 +110,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     case "up": {
       const t0 = Date.now();
       const r = await labUp(deps, template, layout.nodes.length);
-      const lab = await readScenario(r.layout.scenarioFile, ctx.cwd);
+      const lab = await readScenario(r.layout.scenarioFile, ctx.cwd, ctx.sets);
       const kolla = await writeKollaInputs({
         loaded: lab,
         outDir: r.paths.kollaDir,
@@ -182,7 +182,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     }
     case "smoke": {
       const { labSmoke } = await import("../../lab/smoke.js");
-      const lab = await readScenario(labPaths(stateDir).scenario, ctx.cwd);
+      const lab = await readScenario(labPaths(stateDir).scenario, ctx.cwd, ctx.sets);
       const session = await openSession(lab.scenario, ctx.logger, false);
       try {
         // One plan (one write of the kolla inputs) for the footprint and the deploy.

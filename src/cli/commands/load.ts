@@ -68,7 +68,7 @@ interface Values {
 }
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
-  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
+  const loaded = await readScenario(ctx.positionals[0] ?? "", ctx.cwd, ctx.sets);
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
   const durationMs = parseDuration(ctx.values.duration ?? "60s");

@@ -28,7 +28,7 @@ interface Values {
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   // Changes under review: the plan moves only their services, to the tag their build will have.
-  const read = await readScenario(ctx.positionals[0] ?? "", ctx.cwd);
+  const read = await readScenario(ctx.positionals[0] ?? "", ctx.cwd, ctx.sets);
   const changes = readChanges(read.scenario, read.dir, ctx.values.change ?? [], ctx.cwd).map(
     (c) => ({ service: c.service, tag: changeTag(c) }),
   );

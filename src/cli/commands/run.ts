@@ -46,7 +46,9 @@ import type { BuiltChange } from "../../change/build.js";
 import { readChanges } from "../../change/read.js";
 import { withChanges } from "../../change/scenario.js";
 import { PUSH_REGISTRY } from "../../lab/recipes.js";
-import { LAB_PACKS } from "../../services/catalogue.js";
+import { LAB_PACKS, SERVICES, packOf } from "../../services/catalogue.js";
+import { createCollector } from "../../run/collect.js";
+import type { CollectIndex, Collector } from "../../run/collect.js";
 
 interface Values {
   change?: string[];
@@ -73,7 +75,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
 
   // ---- the scenario; the lab first when this is the lab's template
   let file = ctx.positionals[0] ?? "";
-  const first = await readScenario(file, ctx.cwd);
+  const first = await readScenario(file, ctx.cwd, ctx.sets);
   for (const w of first.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const strategy = parseStrategy(ctx.values.strategy);
   const adopt = ctx.values.adopt === true;
@@ -143,7 +145,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     if (stop.signal.aborted) throw new InterruptedError(`run stopped on request after ${after}`);
   };
   const loaded = await (
-    file === ctx.positionals[0] ? Promise.resolve(first) : readScenario(file, ctx.cwd)
+    file === ctx.positionals[0] ? Promise.resolve(first) : readScenario(file, ctx.cwd, ctx.sets)
   ).catch((e: unknown) => {
     offSignals();
     throw e;
@@ -209,6 +211,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       ),
     ),
   );
+  // Everything a failed run needs (logs of every container, retired ones included, configs,
+  // inspect), scrubbed and bounded, in <runDir>/logs/.
+  const collector = createCollector(runDir, {
+    scenario: s.name,
+    scenarioLabel: LABELS.scenario,
+    scrub: (t) => scrub(t),
+  });
+  let setupSeen: UpgradeSetup | undefined;
   const tty = process.stderr.isTTY === true;
   let ticker: NodeJS.Timeout | undefined;
   let result: GateResult<UpgradeSetup>;
@@ -240,6 +250,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
           changed,
         );
         scrub = scrubber(secretValues(setup.passwords));
+        setupSeen = setup;
         createRunDir(runDir, {
           scenario: s.name,
           file: setup.loaded.file,
@@ -300,7 +311,9 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         try {
           const outcome = await runUpgrade(setup.desired, {
             adopt,
-            ops: opsFor(ctx, setup, session),
+            ops: opsFor(ctx, setup, session, (node, name, as) =>
+              collector.retired(session.cluster.shell(node), name, as),
+            ),
             clock: systemClock,
             logger: ctx.logger,
             journal,
@@ -360,6 +373,20 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   } finally {
     if (ticker) clearInterval(ticker);
     offSignals();
+  }
+  let logs: CollectIndex | undefined;
+  try {
+    ctx.logger.info(
+      `run: collecting logs, configs and container state into ${relative(ctx.cwd, runDir)}/logs/`,
+    );
+    logs = await collectRun(
+      collector,
+      session,
+      s,
+      setupSeen,
+      kollaDirFor(loaded, ctx.cwd, ctx.values["kolla-dir"]),
+    );
+  } finally {
     session.close();
   }
   const setupError = result.error?.message;
@@ -382,6 +409,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       versions,
       changes: built,
       scrub,
+      logs,
     });
     if (setupError === undefined) printSummary(ctx, report, runDir);
     else ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);
@@ -395,6 +423,45 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   throw new RunFailedError(
     `run of "${s.name}" failed: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
   );
+}
+
+/**
+ * The end of the run into logs/: every node's containers (those the scenario lays out there, and
+ * any labelled with it), /etc/kolla, docker ps, the role holders' own state (HAProxy's stats),
+ * and the kolla inputs used.
+ */
+async function collectRun(
+  collector: Collector,
+  session: ClusterSession,
+  s: Scenario,
+  setup: UpgradeSetup | undefined,
+  kollaDir: string,
+): Promise<CollectIndex> {
+  const targets = setup?.desired.targets ?? [];
+  const withState = SERVICES.flatMap((svc) => {
+    const p = packOf(svc);
+    return p.endState
+      ? p.spec.components.map((c) => ({ container: c.container, read: p.endState! }))
+      : [];
+  });
+  await collector.final(
+    s.cluster.nodes.map((n) => {
+      const names = targets.filter((t) => t.node === n.name).map((t) => t.container);
+      const shell = session.cluster.shell(n.name);
+      return {
+        shell,
+        names,
+        extras: async () => {
+          const out: Record<string, string> = {};
+          for (const w of withState.filter((x) => names.includes(x.container)))
+            Object.assign(out, await w.read(shell, 20_000).catch(() => ({})));
+          return out;
+        },
+      };
+    }),
+  );
+  collector.inputs(kollaDir);
+  return collector.close();
 }
 
 /** Each container the scenario lays out: on its target image (held-back ones on stable), running, healthy. */

@@ -12,7 +12,7 @@ interface Values {
 }
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
-  const s = (await readScenario(ctx.positionals[0] ?? "", ctx.cwd)).scenario;
+  const s = (await readScenario(ctx.positionals[0] ?? "", ctx.cwd, ctx.sets)).scenario;
   const session = await openSession(s, ctx.logger, ctx.values["accept-new-host-keys"] === true);
   try {
     const rows = (

@@ -47,7 +47,7 @@ export async function prepareUpgrade(
   /** What the command changes in the scenario as read (changes under review). */
   transform: (s: Scenario) => Scenario = (s) => s,
 ): Promise<UpgradeSetup> {
-  const read = await readScenario(file, ctx.cwd);
+  const read = await readScenario(file, ctx.cwd, ctx.sets);
   const loaded = { ...read, scenario: transform(read.scenario) };
   for (const w of loaded.warnings) ctx.out.note(`warning: ${formatIssue(w)}`);
   const s = loaded.scenario;
@@ -98,6 +98,7 @@ export function opsFor(
   ctx: CommandContext<unknown>,
   setup: UpgradeSetup,
   session: ClusterSession,
+  beforeRemove?: (node: string, name: string, as: string) => Promise<void>,
 ): UpgradeOps {
   const s = setup.loaded.scenario;
   const addresses = new Map(s.cluster.nodes.map((n) => [n.name, n.address]));
@@ -120,5 +121,6 @@ export function opsFor(
       s.cluster.nodes.find((n) => n.name === node)?.interfaces?.network ?? s.network.interface,
     vipPrefix: vipPrefix(s),
     scenario: s.name,
+    ...(beforeRemove ? { beforeRemove } : {}),
   });
 }

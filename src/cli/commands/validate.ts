@@ -5,7 +5,7 @@ import type { CommandContext } from "../context.js";
 export async function run(ctx: CommandContext<{ json?: boolean }>): Promise<number> {
   const file = ctx.positionals[0] ?? "";
   try {
-    const loaded = await readScenario(file, ctx.cwd);
+    const loaded = await readScenario(file, ctx.cwd, ctx.sets);
     const s = loaded.scenario;
     if (ctx.values.json) {
       ctx.out.json({ file: loaded.file, valid: true, errors: [], warnings: loaded.warnings });

@@ -33,6 +33,13 @@ export const PACK: ServicePack = {
       await haproxyRuntime(shell)("show stat", timeoutMs),
       new Map(),
     ).filter((s) => s.backend !== "monitor"),
+  endState: async (shell, timeoutMs) => {
+    const ask = haproxyRuntime(shell);
+    return {
+      "haproxy-show-stat.csv": await ask("show stat", timeoutMs),
+      "haproxy-show-info.txt": await ask("show info", timeoutMs),
+    };
+  },
   lab: {
     source: "haproxy",
     packages: ["haproxy"],
