@@ -143,7 +143,9 @@ export function createCollector(
     ]);
     if (log !== undefined) put(`${shell.node}/${dir}/${as}.log`, log);
     const inspect = await read(shell, ["docker", "inspect", name]);
-    if (inspect !== undefined) put(`${shell.node}/inspect/${as}.json`, inspect);
+    // A retired one's inspect sits beside its log; the final state's under inspect/.
+    const at = dir === "containers" ? "inspect" : dir;
+    if (inspect !== undefined) put(`${shell.node}/${at}/${as}.json`, inspect);
   };
 
   return {
@@ -156,6 +158,7 @@ export function createCollector(
           const sh = n.shell;
           const ps = await read(sh, ["docker", "ps", "-a", "--no-trunc"]);
           if (ps !== undefined) put(`${sh.node}/docker-ps.txt`, ps);
+          const all = await read(sh, ["docker", "ps", "-a", "--format", "{{.Names}}"]);
           const labelled = await read(sh, [
             "docker",
             "ps",
@@ -167,7 +170,8 @@ export function createCollector(
           ]);
           const names = new Set([
             ...(labelled ?? "").split("\n").filter((x) => x.trim() !== ""),
-            ...n.names,
+            // The scenario's own names that are there (a lab's single broker is on one node).
+            ...n.names.filter((x) => (all ?? "").split("\n").includes(x)),
           ]);
           for (const name of [...names].sort()) await container(sh, name, "containers");
           await kollaConfig(sh);

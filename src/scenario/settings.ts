@@ -59,10 +59,8 @@ export function applySettings(doc: Document, sets: readonly Setting[]): string[]
 /** The setting an issue at `path` (dotted) came from, if any. */
 export function settingAt(sets: readonly Setting[], issuePath: string): Setting | undefined {
   const path = issuePath.replace(/\[(\d+)\]/g, ".$1");
-  return [...sets]
-    .reverse()
-    .find((s) => {
-      const p = s.path.join(".");
-      return path === p || path.startsWith(`${p}.`) || p.startsWith(`${path}.`);
-    });
+  return [...sets].reverse().find((s) => {
+    const p = s.path.join(".");
+    return path === p || path.startsWith(`${p}.`) || p.startsWith(`${path}.`);
+  });
 }

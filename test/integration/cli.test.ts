@@ -319,7 +319,7 @@ describe("integration: kroll plan --offline", function () {
     );
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.match(
-      /^  scenarios\/lab\.yaml:\d+:\d+: load\.max_duration: .*\(from --set load\.max_duration=soon\)/m,
+      /^ {2}scenarios\/lab\.yaml:\d+:\d+: load\.max_duration: .*\(from --set load\.max_duration=soon\)/m,
     );
     expect(bad.stderr).to.not.match(/at .*\.ts:\d+/);
     const usage = await runKroll(["validate", "scenarios/lab.yaml", "--set", "oops"], { cwd: dir });

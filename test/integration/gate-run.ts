@@ -47,15 +47,35 @@ function summaryOf(dir: string, r: { stderr: string }): RunReport {
 }
 
 async function status(): Promise<
-  { container: string; tag: string; health: string; state: string }[]
+  { node: string; container: string; tag: string; health: string; state: string }[]
 > {
   const st = await runKroll(["status", SCENARIO, "--json"]);
   expect(st.code, st.stderr).to.equal(0);
   return (
     JSON.parse(st.stdout) as {
-      containers: { container: string; tag: string; health: string; state: string }[];
+      containers: { node: string; container: string; tag: string; health: string; state: string }[];
     }
   ).containers;
+}
+
+/** Every passwords.yml value (8 characters or more) found in the run directory or in `texts`. */
+function leaksIn(dir: string, texts: [string, string][]): string[] {
+  const secrets = secretValues(
+    parse(readFileSync(join(STATE, "kolla", "passwords.yml"), "utf8")) as Record<string, unknown>,
+  );
+  expect(secrets.length, "passwords.yml has secrets to look for").to.be.above(50);
+  const all: [string, string][] = [
+    ...texts,
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !e.name.endsWith(".png"))
+      .map((e): [string, string] => {
+        const f = join(e.parentPath, e.name);
+        return [f, readFileSync(f, "utf8")];
+      }),
+  ];
+  return all.flatMap(([where, text]) =>
+    secrets.filter((v) => text.includes(v)).map((v) => `${where}: ${v.slice(0, 4)}…`),
+  );
 }
 
 export function gateRunTests(): void {
@@ -126,6 +146,46 @@ export function gateRunTests(): void {
       new Set(["stable/running/healthy"]),
     );
     expect(s.resources.filter((c) => c.check === "cleanup" && !c.ok)).to.deep.equal([]);
+    // Everything the failed run needs is in its directory: every container's log as it ended,
+    // the rolled-back conductor's (taken before kroll removed it), inspect, /etc/kolla, HAProxy's
+    // stats, the kolla inputs (not passwords.yml); bounded, and not one secret.
+    const logs = join(dir, "logs");
+    const index = JSON.parse(readFileSync(join(logs, "index.json"), "utf8")) as {
+      files: { path: string }[];
+      bytes: number;
+      maxTotalBytes: number;
+      leftOut: string[];
+    };
+    expect(index.leftOut).to.deep.equal([]);
+    expect(index.bytes).to.be.at.most(index.maxTotalBytes);
+    expect(s.logs).to.deep.include({ files: index.files.length, bytes: index.bytes });
+    for (const c of cs) {
+      expect(
+        existsSync(join(logs, c.node, "containers", `${c.container}.log`)),
+        `${c.node} ${c.container}`,
+      ).to.equal(true);
+      expect(
+        existsSync(join(logs, c.node, "inspect", `${c.container}.json`)),
+        `${c.node} ${c.container}`,
+      ).to.equal(true);
+    }
+    expect(
+      readFileSync(join(logs, String(node), "retired", "ironic_conductor.rolled-back.log"), "utf8"),
+    ).to.include("kroll test: ironic-conductor broken on purpose");
+    expect(
+      readFileSync(
+        join(logs, String(node), "etc-kolla", "ironic-conductor", "ironic.conf"),
+        "utf8",
+      ),
+    ).to.match(/^\[DEFAULT\]/m);
+    expect(index.files.map((f) => f.path)).to.include.members([
+      "node1/haproxy-show-stat.csv",
+      "node1/docker-ps.txt",
+      "kolla-inputs/globals.yml",
+      "kolla-inputs/multinode",
+    ]);
+    expect(index.files.filter((f) => f.path.endsWith("passwords.yml"))).to.deep.equal([]);
+    expect(leaksIn(dir, [])).to.deep.equal([]);
   });
 
   it("reports the kolla-ansible baseline as failed, with the failures tied to the steps that caused them", async () => {
@@ -319,24 +379,13 @@ export function gateRunTests(): void {
     // No secret anywhere: not in the run directory (reports, journal, events), not on the
     // terminal. Every value of the lab's passwords.yml (8 characters or more), key pairs line
     // by line.
-    const secrets = secretValues(
-      parse(readFileSync(join(STATE, "kolla", "passwords.yml"), "utf8")) as Record<string, unknown>,
-    );
-    expect(secrets.length, "passwords.yml has secrets to look for").to.be.above(50);
-    const texts: [string, string][] = [
-      ["stdout", r.stdout],
-      ["stderr", r.stderr],
-      ...readdirSync(passDir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.endsWith(".png"))
-        .map((e): [string, string] => {
-          const f = join(e.parentPath, e.name);
-          return [f, readFileSync(f, "utf8")];
-        }),
-    ];
-    const leaks = texts.flatMap(([where, text]) =>
-      secrets.filter((v) => text.includes(v)).map((v) => `${where}: ${v.slice(0, 4)}…`),
-    );
-    expect(leaks, "secrets found in the run's output").to.deep.equal([]);
+    expect(
+      leaksIn(passDir, [
+        ["stdout", r.stdout],
+        ["stderr", r.stderr],
+      ]),
+      "secrets found in the run's output",
+    ).to.deep.equal([]);
     // The run store: kroll history lists every run of this suite.
     const h = await runKroll(["history", SCENARIO, "--dir", RUNS, "--json"]);
     expect(h.code, h.stderr).to.equal(0);
@@ -387,5 +436,32 @@ export function gateRunTests(): void {
       expect(text, id).to.include(`id="${id}"`);
     expect(text).to.match(/>(PASS|FAIL)</);
     expect((text.match(/<rect /g) ?? []).length).to.be.above(50);
+  });
+
+  it("re-renders a run's reports from its summary.json, and puts the rolling run beside its kolla-ansible baseline", async () => {
+    expect(passDir, "the passing run ran").to.not.equal("");
+    const base = join(RUNS, "kolla-ansible");
+    rmSync(join(passDir, "junit.xml"));
+    const re = await runKroll(["report", passDir]);
+    expect(re.code, re.stderr).to.equal(0);
+    expect(readFileSync(join(passDir, "junit.xml"), "utf8")).to.match(/<testsuites/);
+    const c = await runKroll(["report", passDir, "--compare", base, "--json"]);
+    expect(c.code, c.stderr).to.equal(0);
+    const cmp = JSON.parse(c.stdout) as {
+      a: { strategy: string; requests: number };
+      b: { strategy: string; verdict: string };
+      steps: { step: string; a?: { failedRequests: number }; b?: { failedRequests: number } }[];
+      disruption: { api: string }[];
+      html: string;
+    };
+    expect(cmp.a.strategy).to.equal("rolling");
+    expect(cmp.b).to.deep.include({ strategy: "kolla-ansible", verdict: "fail" });
+    expect(cmp.a.requests).to.be.above(0);
+    expect(cmp.steps.some((x) => x.step.startsWith("ironic "))).to.equal(true);
+    expect(cmp.disruption.some((d) => d.api.endsWith(" via vip"))).to.equal(true);
+    const html = readFileSync(join(passDir, "compare.html"), "utf8");
+    expect(html).to.include('id="steps"');
+    const t = await runKroll(["report", passDir, "--compare", base]);
+    expect(t.stdout).to.match(/^verdict\s+PASS\s+FAIL\s*$/m);
   });
 }

@@ -13,7 +13,8 @@ interface Values {
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   const file = ctx.positionals[0];
-  const scenario = file !== undefined ? (await readScenario(file, ctx.cwd, ctx.sets)).scenario : undefined;
+  const scenario =
+    file !== undefined ? (await readScenario(file, ctx.cwd, ctx.sets)).scenario : undefined;
   const root = resolve(ctx.cwd, ctx.values.dir ?? scenario?.report.dir ?? "runs");
   const entries = readHistory(root, scenario?.name);
   const groups = new Map<string, typeof entries>();

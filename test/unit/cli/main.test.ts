@@ -93,13 +93,15 @@ describe("cli/main.parseCommandLine", () => {
   const bad: [string[], RegExp][] = [
     [
       ["frobnicate"],
-      /unknown command "frobnicate"; commands: validate, inventory, lab, deploy, plan, run, history, upgrade, load, status/,
+      /unknown command "frobnicate"; commands: validate, inventory, lab, deploy, plan, run, history, report, upgrade, load, status/,
     ],
     [["validate"], /validate takes 1 argument, got 0/],
     [["validate", "a", "b"], /validate takes 1 argument, got 2/],
     [["validate", "a", "--nope"], /Unknown option '--nope'/],
     [["inventory", "a", "-o"], /Option '-o, --out <value>' argument missing/],
     [["validate", "a", "--log-format", "xml"], /--log-format takes pretty or json/],
+    [["validate", "a", "--set", "x"], /--set takes KEY\.PATH=VALUE/],
+    [["report", "runs/x", "--set", "a.b=1"], /report reads no scenario: --set does not apply/],
   ];
   for (const [argv, msg] of bad) {
     it(`rejects ${JSON.stringify(argv)} with a usage error`, () => {

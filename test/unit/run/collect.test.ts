@@ -63,6 +63,8 @@ describe("run/collect", () => {
       if (a.startsWith("docker ps -a --no-trunc"))
         return "CONTAINER ID   IMAGE\nabc   ironic-api\n";
       if (a.startsWith("docker ps -a --filter")) return "ironic_api\nironic_api_kroll_old\n";
+      if (a.startsWith("docker ps -a --format"))
+        return "ironic_api\nironic_api_kroll_old\nhaproxy\n";
       if (a.includes("docker logs")) return `log of ${argv[4]} password=${SECRET}\n`;
       if (argv[0] === "docker" && argv[1] === "inspect") return `[{"Name":"/${argv[2]}"}]`;
       if (argv[3] === "kolla-config") {
@@ -95,6 +97,10 @@ describe("run/collect", () => {
     // An adopted container (not labelled) named by the scenario is collected too.
     expect(read("node1/containers/haproxy.log")).to.include("log of haproxy");
     expect(read("node1/inspect/ironic_api.json")).to.include('"/ironic_api"');
+    expect(read("node1/retired/ironic_conductor.json")).to.include("_kroll_old");
+    // A name of the scenario's that is not on this node is no problem.
+    expect(existsSync(join(logs, "node1/containers/rabbitmq.log"))).to.equal(false);
+    expect(idx.problems).to.deep.equal([]);
     expect(read("node1/docker-ps.txt")).to.include("ironic-api");
     expect(read("node1/etc-kolla/ironic-api/ironic.conf")).to.include("[database]");
     expect(read("node1/etc-kolla/ironic-api/config.json")).to.equal("{}\n");
