@@ -9,6 +9,8 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -249,6 +251,41 @@ describe("integration: kroll as a program", function () {
     );
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^kroll \d+\.\d+\.\d+\n$/);
+  });
+  it("runs the build made at install (dist/), and the sources through tsx once they are newer", function () {
+    this.timeout(180_000);
+    const dir = mkdtempSync(join(tmpdir(), "kroll-dist-"));
+    try {
+      for (const d of ["bin", "src", "scripts", "scenarios", "kolla-overrides", "lab"])
+        cpSync(join(REPO, d), join(dir, d), { recursive: true });
+      for (const f of ["package.json", "tsconfig.json", "tsconfig.build.json"])
+        cpSync(join(REPO, f), join(dir, f));
+      symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+      const build = spawnSync(process.execPath, ["scripts/build.mjs"], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+      expect(build.status, build.stderr).to.equal(0);
+      // Without its sources, the build alone validates a scenario (kolla layouts included).
+      cpSync(join(dir, "src"), join(dir, "src.away"), { recursive: true });
+      rmSync(join(dir, "src"), { recursive: true });
+      const kroll = (...args: string[]) =>
+        spawnSync(process.execPath, ["bin/kroll.js", ...args], { cwd: dir, encoding: "utf8" });
+      const v = kroll("validate", "scenarios/lab.yaml");
+      expect(v.status, v.stderr).to.equal(0);
+      expect(v.stdout).to.match(/valid/);
+      expect(v.stderr).to.equal("");
+      // Sources edited after the build win: a broken build is not run.
+      cpSync(join(dir, "src.away"), join(dir, "src"), { recursive: true });
+      writeFileSync(join(dir, "dist", "cli", "main.js"), "throw new Error('stale build ran');\n");
+      const later = new Date(Date.now() + 5_000);
+      utimesSync(join(dir, "src", "core", "version.ts"), later, later);
+      const s = kroll("--version");
+      expect(s.status, s.stderr).to.equal(0);
+      expect(s.stdout).to.match(/^kroll \d+\.\d+\.\d+\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("stamps its log lines with the time when stderr is not a terminal", async () => {
     const r = await runKroll(["lab", "engine", "--verbose"]);
