@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import type { RequestRecord } from "../src/load/recorder.js";
+import type { RunReport } from "../src/run/model.js";
 import type { LoadedScenario } from "../src/scenario/read.js";
 import { parseScenarioText } from "../src/scenario/read.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
@@ -57,3 +58,37 @@ export const aRequest = (dueAt: number, over: Partial<RequestRecord> = {}): Requ
   requestId: undefined,
   ...over,
 });
+
+/** A run report with nothing in it but what `over` sets. */
+export function aRunReport(over: Partial<RunReport> = {}): RunReport {
+  return {
+    version: 1,
+    scenario: "lab",
+    nodes: ["node1"],
+    file: "s.yaml",
+    strategy: "rolling",
+    runDir: "runs/a",
+    startedAt: 0,
+    endedAt: 100_000,
+    phases: [{ name: "upgrade", from: 10_000, to: 70_000, ok: true, message: "" }],
+    verdict: "pass",
+    exitCode: 0,
+    reason: "",
+    upgrade: undefined,
+    steps: [],
+    spans: [],
+    load: undefined,
+    operations: [],
+    disruption: [],
+    slo: [],
+    recorded: [],
+    resources: [],
+    containers: [],
+    watch: { containerEvents: 0, logFindings: 0, loadbalancerChanges: 0, trouble: [] },
+    loadbalancer: [],
+    allowedDisruptionMs: undefined,
+    crossVersion: [],
+    checks: [],
+    ...over,
+  };
+}

@@ -182,6 +182,8 @@ export interface RunReport extends RunIdentity {
   /** What the watchers saw that means two versions could not work together (first 200). */
   readonly crossVersion: readonly CrossVersionFinding[];
   readonly checks: readonly Check[];
+  /** What a passing run should still say (src/run/warnings.ts): near misses, recorded, not checked. */
+  readonly warnings?: readonly string[];
 }
 
 /** Steps (waves) from the journal: when each ran, on which nodes, how it ended. */

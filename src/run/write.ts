@@ -21,6 +21,7 @@ import type { WatchRecord } from "../watch/watcher.js";
 import { krollVersion } from "../core/version.js";
 import type { CollectIndex } from "./collect.js";
 import { reportHtml } from "./html.js";
+import { runWarnings } from "./warnings.js";
 import { junitXml } from "./junit.js";
 import { subunitV2 } from "./subunit.js";
 import { buildRunReport } from "./model.js";
@@ -64,7 +65,7 @@ export function writeRunReports(
     i.phases.some((p) => p.name === "upgrade"),
   );
   const lr = i.loadResult;
-  const report = buildRunReport({
+  const built = buildRunReport({
     scenario: i.s.name,
     nodes: i.s.cluster.nodes.map((n) => n.name),
     file: i.file,
@@ -105,6 +106,7 @@ export function writeRunReports(
       cut: i.logs.files.filter((f) => f.cut !== undefined).length,
     },
   });
+  const report: RunReport = { ...built, warnings: runWarnings(built, i.s.slo) };
   const formats = i.s.report.formats;
   const out = (name: string, text: string): void =>
     writeFileSync(join(i.runDir, name), i.scrub(text));

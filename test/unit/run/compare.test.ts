@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { compareHtml, compareRuns } from "../../../src/run/compare.js";
 import type { RunReport } from "../../../src/run/model.js";
+import { aRunReport } from "../../builders.js";
 
 type Step = RunReport["steps"][number];
 const step = (wave: number, service: string, name: string, failed: number, ms: number): Step => ({
@@ -23,38 +24,7 @@ const step = (wave: number, service: string, name: string, failed: number, ms: n
   firstCrossVersion: undefined,
 });
 
-function run(over: Partial<RunReport>): RunReport {
-  return {
-    version: 1,
-    scenario: "lab",
-    nodes: ["node1"],
-    file: "s.yaml",
-    strategy: "rolling",
-    runDir: "runs/a",
-    startedAt: 0,
-    endedAt: 100_000,
-    phases: [{ name: "upgrade", from: 10_000, to: 70_000, ok: true, message: "" }],
-    verdict: "pass",
-    exitCode: 0,
-    reason: "",
-    upgrade: undefined,
-    steps: [],
-    spans: [],
-    load: undefined,
-    operations: [],
-    disruption: [],
-    slo: [],
-    recorded: [],
-    resources: [],
-    containers: [],
-    watch: { containerEvents: 0, logFindings: 0, loadbalancerChanges: 0, trouble: [] },
-    loadbalancer: [],
-    allowedDisruptionMs: undefined,
-    crossVersion: [],
-    checks: [],
-    ...over,
-  };
-}
+const run = aRunReport;
 
 describe("run/compare", () => {
   const rolling = run({
