@@ -14,5 +14,7 @@ const modules = new URL("../node_modules/", import.meta.url);
 if (existsSync(modules))
   writeFileSync(
     new URL(".kroll-installed", modules),
-    `${createHash("sha256").update(readFileSync(new URL("../package-lock.json", import.meta.url))).digest("hex")}\n`,
+    `${createHash("sha256")
+      .update(readFileSync(new URL("../package-lock.json", import.meta.url)))
+      .digest("hex")}\n`,
   );
