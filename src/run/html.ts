@@ -8,6 +8,8 @@
 import type { Attribution } from "../report/model.js";
 import type { RunReport } from "./model.js";
 import { describeCause } from "./model.js";
+import type { ChartAssets } from "./chart-assets.js";
+import { REPORT_SCRIPT } from "./html-script.js";
 import { NO_CHANGE } from "../lab/versions.js";
 import { SERVICES } from "../services/catalogue.js";
 
@@ -44,7 +46,11 @@ const secs = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)
 const causeLink = (a: Attribution | undefined): string =>
   a ? `<a href="#wave-${a.wave}">${esc(describeCause(a))}</a>` : "outside any upgrade step";
 
-export function reportHtml(r: RunReport): string {
+/**
+ * `chart`: the charting library to inline (src/run/chart-assets.ts); without it the page has
+ * its static picture only (and no script at all).
+ */
+export function reportHtml(r: RunReport, chart?: ChartAssets): string {
   const t0 = r.startedAt;
   const t1 = Math.max(r.endedAt, t0 + 1);
   const x = (t: number): number =>
@@ -65,7 +71,10 @@ export function reportHtml(r: RunReport): string {
     title: string,
     cls = "",
   ): string =>
-    `<rect x="${x(from).toFixed(1)}" y="${y + 2}" width="${Math.max(1.5, x(to) - x(from)).toFixed(1)}" height="${h - 4}" fill="${fill}" class="${cls}"><title>${esc(title)}</title></rect>`;
+    `<rect x="${x(from).toFixed(1)}" y="${y + 2}" width="${Math.max(1.5, x(to) - x(from)).toFixed(1)}" height="${h - 4}" fill="${fill}" class="${cls}" data-f="${from}" data-t="${to}"><title>${esc(title)}</title></rect>`;
+  /** A mark linked to the upgrade step it belongs to (its row in the steps table). */
+  const linked = (wave: number | undefined, body: string): string =>
+    wave === undefined ? body : `<a href="#wave-${wave}">${body}</a>`;
 
   // Axis: a tick per minute (or per 10 s on short runs).
   const span = t1 - t0;
@@ -83,7 +92,7 @@ export function reportHtml(r: RunReport): string {
       .map(
         (p) =>
           bar(p.from, p.to, ROW, p.ok ? "#cfd8dc" : "#e57373", `${p.name}: ${p.message}`) +
-          `<text x="${x(p.from) + 3}" y="${y + 15}" class="in">${esc(p.name)}</text>`,
+          `<text x="${x(p.from) + 3}" y="${y + 15}" class="in" data-f="${p.from}" data-t="${p.to}">${esc(p.name)}</text>`,
       )
       .join(""),
   );
@@ -96,39 +105,55 @@ export function reportHtml(r: RunReport): string {
       n,
       spans
         .map((s) =>
-          bar(
-            s.from,
-            s.to ?? t1,
-            ROW,
-            s.failed ? "#d32f2f" : s.rollback ? "#7b1fa2" : colour(s.service),
-            `wave ${s.wave} ${s.service} ${s.step}: ${s.description}${s.failed ? " (failed)" : ""}${s.rollback ? " (rollback)" : ""}, ${secs((s.to ?? t1) - s.from)}`,
-            `act ${s.kind}`,
+          linked(
+            s.wave,
+            bar(
+              s.from,
+              s.to ?? t1,
+              ROW,
+              s.failed ? "#d32f2f" : s.rollback ? "#7b1fa2" : colour(s.service),
+              `wave ${s.wave} ${s.service} ${s.step}: ${s.description}${s.failed ? " (failed)" : ""}${s.rollback ? " (rollback)" : ""}, ${secs((s.to ?? t1) - s.from)}`,
+              `act ${s.kind}`,
+            ),
           ),
         )
         .join(""),
     );
   }
-  // The loadbalancers: each backend server's non-UP periods, from the state changes the watchers saw.
-  const servers = new Map<string, { at: number; status: string }[]>();
+  // One lane per loadbalancer host: a thin row per backend server, its non-UP periods as the
+  // watchers saw them on that loadbalancer.
+  const byLb = new Map<string, Map<string, { at: number; status: string }[]>>();
   for (const h of r.loadbalancer) {
+    const servers = byLb.get(h.lb) ?? new Map<string, { at: number; status: string }[]>();
     const k = `${h.backend}/${h.server}`;
-    const list = servers.get(k) ?? [];
-    list.push({ at: h.at, status: h.status });
-    servers.set(k, list);
+    servers.set(k, [...(servers.get(k) ?? []), { at: h.at, status: h.status }]);
+    byLb.set(h.lb, servers);
   }
-  for (const [k, changes] of [...servers].sort()) {
+  for (const [lb, servers] of [...byLb].sort()) {
+    const keys = [...servers.keys()].sort();
+    const SUB = 6;
     const parts: string[] = [];
-    changes.forEach((c, i) => {
-      if (c.status === "UP" || c.status.startsWith("UP ")) return;
-      const end = changes[i + 1]?.at ?? t1;
-      const fill = c.status.includes("DRAIN")
-        ? "#ffb74d"
-        : c.status.includes("MAINT")
-          ? "#90a4ae"
-          : "#e53935";
-      parts.push(bar(c.at, end, 14, fill, `${k}: ${c.status} for ${secs(end - c.at)}`, "hap"));
+    keys.forEach((k, row) => {
+      const changes = servers.get(k) ?? [];
+      changes.forEach((c, i) => {
+        if (c.status === "UP" || c.status.startsWith("UP ")) return;
+        const end = changes[i + 1]?.at ?? t1;
+        const fill = c.status.includes("DRAIN")
+          ? "#ffb74d"
+          : c.status.includes("MAINT")
+            ? "#90a4ae"
+            : "#e53935";
+        parts.push(
+          `<rect x="${x(c.at).toFixed(1)}" y="${y + 2 + row * SUB}" width="${Math.max(1.5, x(end) - x(c.at)).toFixed(1)}" height="${SUB - 1}" fill="${fill}" class="hap" data-f="${c.at}" data-t="${end}"><title>${esc(`${lb}: ${k}: ${c.status} for ${secs(end - c.at)}`)}</title></rect>`,
+        );
+      });
     });
-    lane(`lb-${k}`, `lb ${k}`, parts.join(""), 14);
+    lane(
+      `lane-lb-${lb}`,
+      `loadbalancer ${lb} (${keys.length} servers)`,
+      parts.join(""),
+      Math.max(14, keys.length * SUB + 4),
+    );
   }
   for (const d of r.disruption.filter((x) => x.via === "vip")) {
     lane(
@@ -137,21 +162,27 @@ export function reportHtml(r: RunReport): string {
       bar(t0, t1, 14, "#e8f5e9", `${d.backend} via the VIP: ${d.samples} probes`) +
         d.outages
           .map((o) =>
-            bar(
-              o.from,
-              o.to,
-              14,
-              "#d32f2f",
-              `unavailable ${secs(o.to - o.from)}: ${o.message} — ${describeCause(o.cause)}`,
-              "outage",
+            linked(
+              o.cause?.wave,
+              bar(
+                o.from,
+                o.to,
+                14,
+                "#d32f2f",
+                `unavailable ${secs(o.to - o.from)}: ${o.message} — ${describeCause(o.cause)}`,
+                "outage",
+              ),
             ),
           )
           .join(""),
       14,
     );
   }
-  // Requests per second (ok and failed stacked) and latency p50/p99.
+  // Requests per second (ok and failed stacked) and latency p50/p99 (log scale): their own
+  // picture, which the page's charts replace when its script runs.
   const load = r.load;
+  const timelineRows = rows.length;
+  const loadTop = y;
   if (load) {
     const per = load.perSecond;
     const maxRate = Math.max(1, ...per.map((p) => p.ok + p.failed));
@@ -174,33 +205,61 @@ export function reportHtml(r: RunReport): string {
         .join(""),
       H,
     );
-    const maxLat = Math.max(1, ...per.map((p) => p.p99Ms));
+    const maxLat = Math.max(10, ...per.map((p) => p.p99Ms));
+    // Log scale from 1 ms: one 60 s timeout does not flatten every other second.
+    const ly = (ms: number): number =>
+      y + H - (Math.log10(Math.max(1, ms)) / Math.log10(maxLat)) * (H - 4);
     const line = (key: "p50Ms" | "p99Ms"): string =>
       per
-        .map(
-          (p) =>
-            `${x(load.startedAt + p.s * 1000).toFixed(1)},${(y + H - (p[key] / maxLat) * (H - 4)).toFixed(1)}`,
-        )
+        .map((p) => `${x(load.startedAt + p.s * 1000).toFixed(1)},${ly(p[key]).toFixed(1)}`)
         .join(" ");
     lane(
       "latency",
-      `latency p50/p99 (max ${maxLat} ms)`,
+      `latency p50/p99, log (max ${maxLat} ms)`,
       `<polyline points="${line("p99Ms")}" fill="none" stroke="#e65100" stroke-width="1.2"><title>p99 per second</title></polyline><polyline points="${line("p50Ms")}" fill="none" stroke="#1565c0" stroke-width="1.2"><title>p50 per second</title></polyline>`,
       H,
     );
   }
+  const loadRows = rows.splice(timelineRows);
+  const loadH = y - loadTop + 8;
+  y = loadTop;
   lane(
     "operations",
     "unfinished operations",
     r.operations
-      .map(
-        (o) =>
-          `<circle cx="${x(o.endedAt).toFixed(1)}" cy="${y + ROW / 2}" r="5" fill="${o.status === "stuck" ? "#ff8f00" : "#d32f2f"}" class="op"><title>${esc(`${o.status} ${o.kind} ${o.id} ${o.verb}: ${o.state} ${o.reason} — ${describeCause(o.cause)}`)}</title></circle>`,
+      .map((o) =>
+        linked(
+          o.cause?.wave,
+          `<circle cx="${x(o.endedAt).toFixed(1)}" cy="${y + ROW / 2}" r="5" fill="${o.status === "stuck" ? "#ff8f00" : "#d32f2f"}" class="op" data-f="${o.endedAt}"><title>${esc(`${o.status} ${o.kind} ${o.id} ${o.verb}: ${o.state} ${o.reason} — ${describeCause(o.cause)}`)}</title></circle>`,
+        ),
       )
       .join(""),
   );
   const svgH = y + 8;
-  const svg = `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${svgH}" viewBox="0 0 ${W} ${svgH}" role="img" aria-label="run timeline">${ticks.join("")}${rows.join("")}</svg>`;
+  const svg = `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${svgH}" viewBox="0 0 ${W} ${svgH}" role="img" aria-label="run timeline"><g id="ticks">${ticks.join("")}</g>${rows.join("")}</svg>`;
+  // The load's picture, shifted to its own SVG's top.
+  const loadSvg =
+    loadRows.length === 0
+      ? ""
+      : `<svg id="load-static" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${loadH}" viewBox="0 ${loadTop - 4} ${W} ${loadH}" role="img" aria-label="request rate and latency">${loadRows.join("")}</svg>`;
+  const images = [
+    ...new Map(r.containers.filter((c) => c.imageId).map((c) => [c.image, c.imageId ?? ""])),
+  ].sort();
+  const pageData = load
+    ? {
+        label: LABEL,
+        width: W,
+        t0,
+        t1,
+        seconds: load.perSecond.map((p) => (load.startedAt + p.s * 1000) / 1000),
+        ok: load.perSecond.map((p) => p.ok),
+        failed: load.perSecond.map((p) => p.failed),
+        p50: load.perSecond.map((p) => (p.p50Ms > 0 ? p.p50Ms : null)),
+        p99: load.perSecond.map((p) => (p.p99Ms > 0 ? p.p99Ms : null)),
+      }
+    : { label: LABEL, width: W, t0, t1, seconds: [], ok: [], failed: [], p50: [], p99: [] };
+  // Inline JSON and scripts: nothing in them may close the script element.
+  const inline = (text: string): string => text.replace(/<\/(script)/gi, "<\\/$1");
 
   const failedChecks = r.checks.filter((c) => !c.ok);
   const checkRows = [...failedChecks, ...r.checks.filter((c) => c.ok)]
@@ -272,7 +331,9 @@ export function reportHtml(r: RunReport): string {
 
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>kroll run ${esc(r.scenario)}: ${r.verdict.toUpperCase()}</title>
+${chart ? `<style>${chart.css}</style>` : ""}
 <style>
+#timeline{cursor:grab;user-select:none} #timeline a rect:hover{stroke:#000;stroke-width:1}
 body{font:14px/1.4 system-ui,sans-serif;margin:16px 24px;color:#222}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 6px} .hint{color:#666}
 .verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:bold}
@@ -290,9 +351,13 @@ th{background:#f5f5f5} tr.bad td{background:#ffebee} tr.rec td{background:#fff8e
 ${load ? `Load: <b>${load.requests}</b> requests, <b>${load.failed}</b> failed; ${load.operationsDone} operations done, ${r.operations.filter((o) => o.status === "failed").length} failed, ${r.operations.filter((o) => o.status === "stuck").length} stuck.` : "No load ran."}
 ${r.upgrade ? `Upgrade: ${esc(r.upgrade.status)}, ${r.upgrade.waves} waves — ${esc(r.upgrade.message)}.` : ""}</p>
 ${r.changes && r.changes.length > 0 ? `<p id="changes">Change under test: ${r.changes.map((c) => `${esc(c.service)} ${c.kind === "patch" ? "patch" : "commit"} <code>${esc(c.id)}</code> ${esc(c.subject)}`).join("; ")}.</p>` : ""}
+<p id="meta">${r.kroll ? `kroll ${esc(r.kroll)}` : "kroll (version not recorded)"}${images.length > 0 ? `; images: ${images.map(([ref, id]) => `<code title="${esc(id)}">${esc(ref.split("/").pop() ?? ref)} ${esc(id.replace(/^sha256:/, "").slice(0, 12))}</code>`).join(", ")}` : ""}${r.logs ? `; logs: ${r.logs.files} files, ${(r.logs.bytes / 1048576).toFixed(1)} MiB in logs/ (bound ${(r.logs.maxTotalBytes / 1048576).toFixed(0)} MiB${r.logs.leftOut ? `, ${r.logs.leftOut} left out` : ""})` : ""}.</p>
+${(r.warnings ?? []).length > 0 ? `<ul id="warnings">${(r.warnings ?? []).map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : ""}
 ${r.versions && r.versions.length > 0 ? `<p id="versions">Versions: ${r.versions.map((v) => `${esc(v.service)} <code>${esc(v.stable)}</code> → <code>${esc(v.proposed)}</code>${v.stable === v.proposed ? ` (${NO_CHANGE})` : ""}`).join("; ")}.</p>` : ""}
-<h2>Timeline</h2><p>${legend} <span class="sw" style="background:#d32f2f"></span>failed / unavailable <span class="sw" style="background:#7b1fa2"></span>rollback <span class="sw" style="background:#ffb74d"></span>drain</p>
+<h2>Timeline</h2><p>${legend} <span class="sw" style="background:#d32f2f"></span>failed / unavailable <span class="sw" style="background:#7b1fa2"></span>rollback <span class="sw" style="background:#ffb74d"></span>drain${chart ? ` <small class="hint">wheel: zoom · drag: pan · double click: the whole run · a bar: its step</small>` : ""}</p>
 ${svg}
+${loadSvg}
+${chart ? `<div id="charts" style="display:none"><div id="chart-rate"></div><div id="chart-latency"></div></div>` : ""}
 <h2>Checks (${failedChecks.length} failed of ${r.checks.length})</h2>
 ${table("checks", ["result", "suite", "check", "detail"], checkRows, "no checks")}
 <h2>Upgrade steps</h2>
@@ -313,6 +378,13 @@ ${table("cross-version", ["at", "kind", "where", "what", "in the window of"], cr
 <h2>What the watchers saw</h2>
 <p>${r.watch.containerEvents} container events, ${r.watch.logFindings} log findings, ${r.watch.loadbalancerChanges} loadbalancer server state changes.</p>
 ${table("trouble", ["at", "event", "during"], troubleRows, "nothing")}
+${
+  chart
+    ? `<script type="application/json" id="kroll-data">${inline(JSON.stringify(pageData))}</script>
+<script>${inline(chart.script)}</script>
+<script>${inline(REPORT_SCRIPT)}</script>`
+    : ""
+}
 </body></html>
 `;
 }

@@ -70,6 +70,8 @@ export interface ContainerState {
   readonly container: string;
   readonly image: string;
   readonly want: string;
+  /** The image's id (sha256:…), as the node's engine has it. */
+  readonly imageId?: string;
   readonly state: string;
   readonly health: string;
   readonly ok: boolean;

@@ -20,6 +20,7 @@ import { TROUBLE } from "../watch/watcher.js";
 import type { WatchRecord } from "../watch/watcher.js";
 import { krollVersion } from "../core/version.js";
 import type { CollectIndex } from "./collect.js";
+import { chartAssets } from "./chart-assets.js";
 import { reportHtml } from "./html.js";
 import { runWarnings } from "./warnings.js";
 import { junitXml } from "./junit.js";
@@ -125,7 +126,7 @@ export function writeRunReports(
         })),
       }),
     );
-  if (formats.includes("html")) out("report.html", reportHtml(report));
+  if (formats.includes("html")) out("report.html", reportHtml(report, chartAssets()));
   if (formats.includes("events")) out("events.jsonl", eventLines(report, journal, i.watched));
   return report;
 }

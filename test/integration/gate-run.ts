@@ -15,7 +15,16 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseDocument } from "yaml";
 import type { RunReport } from "../../src/run/model.js";
@@ -405,6 +414,11 @@ export function gateRunTests(): void {
       "--no-sandbox",
       "--disable-gpu",
       "--hide-scrollbars",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), "kroll-chromium-"))}`,
       "--window-size=1300,2000",
     ];
     const shot = spawnSync("chromium", [...args, `--screenshot=${png}`, `file://${html}`], {
@@ -436,6 +450,22 @@ export function gateRunTests(): void {
       expect(text, id).to.include(`id="${id}"`);
     expect(text).to.match(/>(PASS|FAIL)</);
     expect((text.match(/<rect /g) ?? []).length).to.be.above(50);
+    // One lane per loadbalancer host; bars linked to their steps; kroll's version and the
+    // images' ids in the header.
+    expect(text).to.match(/id="lane-lb-node\d"/);
+    expect(text).to.match(/<a href="#wave-\d+"><rect /);
+    expect(text).to.match(/id="meta">kroll \d+\.\d+\.\d+; images: .*[0-9a-f]{12}/);
+    // The script ran: uPlot drew the rate and latency charts (canvas), the page can zoom.
+    expect(text).to.include('data-zoomable="1"');
+    expect(text).to.match(/id="chart-latency"[^]*<canvas/);
+    // Zoomed by its address (#zoom=FROM,TO, seconds from the start): the bars move.
+    const zoomed = spawnSync("chromium", [...args, "--dump-dom", `file://${html}#zoom=60,120`], {
+      timeout: 120_000,
+    }).stdout.toString();
+    expect(zoomed).to.include('data-range="60,120"');
+    const firstBar = (dom: string): string | undefined =>
+      /id="lane-node1"[^]*?<rect x="([\d.]+)"/.exec(dom)?.[1];
+    expect(firstBar(zoomed)).to.not.equal(firstBar(text));
   });
 
   it("re-renders a run's reports from its summary.json, and puts the rolling run beside its kolla-ansible baseline", async () => {

@@ -9,6 +9,7 @@ import { join, relative, resolve } from "node:path";
 import { ConfigError, EXIT } from "../../core/errors.js";
 import { compareHtml, compareRuns } from "../../run/compare.js";
 import type { StepSide } from "../../run/compare.js";
+import { chartAssets } from "../../run/chart-assets.js";
 import { reportHtml } from "../../run/html.js";
 import { junitXml } from "../../run/junit.js";
 import { REPORT_VERSION } from "../../run/model.js";
@@ -60,7 +61,7 @@ function render(ctx: CommandContext<Values>): number {
   const dir = resolve(ctx.cwd, ctx.positionals[0] ?? "");
   const a = readRunSummary(dir, ctx.cwd);
   if (ctx.values.compare === undefined) {
-    writeFileSync(join(dir, "report.html"), reportHtml(a));
+    writeFileSync(join(dir, "report.html"), reportHtml(a, chartAssets()));
     writeFileSync(join(dir, "junit.xml"), junitXml(a));
     writeFileSync(join(dir, "results.subunit"), subunitV2(a));
     const rel = relative(ctx.cwd, dir) || ".";

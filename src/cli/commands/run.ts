@@ -476,12 +476,20 @@ async function containerStates(
     heldBack: boolean;
   }[],
 ): Promise<ContainerState[]> {
-  const seen = new Map<string, { image: string; status: string; health: string }>();
+  const seen = new Map<
+    string,
+    { image: string; imageId: string; status: string; health: string }
+  >();
   await Promise.all(
     s.cluster.nodes.map(async (n) => {
       for (const c of (await session.dockers.get(n.name)?.list({ [LABELS.scenario]: s.name })) ??
         [])
-        seen.set(`${n.name} ${c.name}`, { image: c.image, status: c.status, health: c.health });
+        seen.set(`${n.name} ${c.name}`, {
+          image: c.image,
+          imageId: c.imageId,
+          status: c.status,
+          health: c.health,
+        });
     }),
   );
   return targets.map((t) => {
@@ -491,6 +499,7 @@ async function containerStates(
       node: t.node,
       container: t.container,
       image: c?.image ?? "(missing)",
+      ...(c?.imageId ? { imageId: c.imageId } : {}),
       want,
       state: c?.status ?? "missing",
       health: c?.health ?? "-",

@@ -446,6 +446,30 @@ describe("run/html", () => {
     expect(html).to.include('href="#wave-3"');
     expect(html).to.include('class="outage"');
   });
+
+  it("inlines the chart library and its data, and nothing can close a script early", () => {
+    const r = buildRunReport(inputs({ failures: [12_100] }));
+    const html = reportHtml(r, {
+      script: "window.uPlot = function () {}; // '</script><b>x</b>'",
+      css: ".uplot{}",
+    });
+    const scripts = html.match(/<script[^>]*>/g) ?? [];
+    expect(scripts).to.have.length(3);
+    // Every script element closes where it should: no "</script" inside one.
+    expect(html.split("</script>")).to.have.length(4);
+    const data = JSON.parse(/id="kroll-data">([^]*?)<\/script>/.exec(html)?.[1] ?? "{}") as {
+      seconds: number[];
+      p99: (number | null)[];
+      t0: number;
+    };
+    expect(data.t0).to.equal(r.startedAt);
+    expect(data.seconds.length).to.equal(r.load?.perSecond.length);
+    // Bars and marks carry their times, for the script's zoom.
+    expect(html).to.match(/<rect [^>]*data-f="\d+" data-t="\d+"/);
+    expect(html).to.include('id="charts"');
+    // Latency is drawn on a log scale in the static picture too.
+    expect(html).to.match(/latency p50\/p99, log/);
+  });
 });
 
 describe("run/history: OpenShift's allowed disruption", () => {
