@@ -143,7 +143,8 @@ export function changeGateTests(): void {
     for (const a of artifacts) expect(existsSync(join(job.logRoot, a.url)), a.url).to.equal(true);
     expect(results?.zuul?.warnings).to.be.an("array");
     expect(existsSync(join(job.logRoot, "kroll", "logs", "index.json"))).to.equal(true);
-    const tag = `change-${s.changes?.[0]?.id ?? "?"}`;
+    // The images' tag: the change's id, 12 characters (a commit's or a patch's hash).
+    const tag = `change-${(s.changes?.[0]?.id ?? "?").slice(0, 12)}`;
     // Only Ironic moved; everything else still on stable.
     const moved = s.containers.filter((c) => !c.image.endsWith(":stable"));
     expect(new Set(moved.map((c) => c.container))).to.deep.equal(

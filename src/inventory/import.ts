@@ -1,0 +1,332 @@
+/**
+ * PURE. `kroll import`: an operator's kolla-ansible files — the Ansible INI inventory
+ * (`multinode`), `globals.yml`, `passwords.yml` — read into a scenario, without writing to them.
+ * kolla-ansible's defaults stand where globals.yml is silent (the services of
+ * `enable_openstack_core`, HAProxy and keepalived on, `network_interface: eth0`, quay.io's
+ * `openstack.kolla` images tagged `<release>-<distro>-<version>`). What kroll cannot take over
+ * is said in `notes`; what it needs and the files lack is an ImportProblem naming the file and
+ * the key (the command makes them exit 2).
+ */
+import { parse } from "yaml";
+import { isRelease } from "../kolla/releases.js";
+import { SERVICES } from "../services/catalogue.js";
+
+export interface ImportFile {
+  /** As given (for messages). */
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface ImportProblem {
+  readonly file: string;
+  readonly key: string;
+  readonly message: string;
+}
+
+export class ImportError extends Error {
+  readonly problems: readonly ImportProblem[];
+  constructor(problems: readonly ImportProblem[]) {
+    super(problems.map((p) => `${p.file}: ${p.key}: ${p.message}`).join("\n"));
+    this.problems = problems;
+  }
+}
+
+export interface ImportedScenario {
+  /** The scenario, as its YAML file holds it. */
+  readonly scenario: Record<string, unknown>;
+  readonly notes: readonly string[];
+  /** The passwords.yml values, checked to be a mapping. */
+  readonly passwords: Readonly<Record<string, unknown>>;
+}
+
+/** kolla-ansible's role groups in `multinode`: a host's roles in the scenario. */
+const ROLE_GROUPS = ["control", "network", "compute", "monitoring", "storage"] as const;
+
+/** Services `enable_openstack_core` turns on (kolla-ansible's group_vars), with the infra ones. */
+const DEFAULT_ON = new Set([
+  "haproxy",
+  "mariadb",
+  "memcached",
+  "rabbitmq",
+  "keystone",
+  "glance",
+  "placement",
+  "nova",
+  "neutron",
+  "heat",
+]);
+
+/** The version part of kolla's default image tag suffix, per base distro. */
+const DISTRO_TAG: Readonly<Record<string, string>> = {
+  debian: "debian-bookworm",
+  ubuntu: "ubuntu-noble",
+  rocky: "rocky-9",
+  centos: "centos-stream9",
+};
+
+/** globals.yml keys the scenario takes over (anything else is kept in kolla.globals). */
+const MAPPED = new Set([
+  "openstack_release",
+  "kolla_base_distro",
+  "openstack_tag",
+  "openstack_tag_suffix",
+  "docker_registry",
+  "docker_registry_insecure",
+  "docker_namespace",
+  "kolla_internal_vip_address",
+  "kolla_external_vip_address",
+  "network_interface",
+  "api_interface",
+  "neutron_external_interface",
+  "enable_haproxy",
+  "enable_keepalived",
+  "keepalived_virtual_router_id",
+  "enable_openstack_core",
+  "kolla_enable_tls_internal",
+  "kolla_enable_tls_external",
+]);
+
+interface Host {
+  readonly name: string;
+  readonly vars: Record<string, string>;
+}
+
+/** Ansible's INI inventory: hosts with their vars per group, `:children`, `:vars`. */
+export function parseIniInventory(f: ImportFile): {
+  groups: Map<string, Host[]>;
+  children: Map<string, string[]>;
+  groupVars: Map<string, Record<string, string>>;
+} {
+  const groups = new Map<string, Host[]>();
+  const children = new Map<string, string[]>();
+  const groupVars = new Map<string, Record<string, string>>();
+  let section: { kind: "hosts" | "children" | "vars"; name: string } | undefined;
+  f.text.split("\n").forEach((raw, i) => {
+    const line = raw.replace(/\s[#;].*$/, "").trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) return;
+    const header = /^\[([^\]:]+)(?::(children|vars))?\]$/.exec(line);
+    if (header) {
+      const name = header[1] ?? "";
+      const kind = header[2] === "children" ? "children" : header[2] === "vars" ? "vars" : "hosts";
+      section = { kind, name };
+      if (kind === "hosts" && !groups.has(name)) groups.set(name, []);
+      return;
+    }
+    if (line.startsWith("[") || section === undefined)
+      throw new ImportError([
+        {
+          file: f.file,
+          key: `line ${i + 1}`,
+          message: `expected an Ansible INI inventory ([group] and host lines), got "${line.slice(0, 60)}"`,
+        },
+      ]);
+    if (section.kind === "children") {
+      children.set(section.name, [...(children.get(section.name) ?? []), line]);
+      return;
+    }
+    const [first = "", ...rest] = line.split(/\s+/);
+    const vars = Object.fromEntries(
+      rest.map((kv) => {
+        const eq = kv.indexOf("=");
+        return eq === -1
+          ? [kv, "true"]
+          : [kv.slice(0, eq), kv.slice(eq + 1).replace(/^["']|["']$/g, "")];
+      }),
+    );
+    if (section.kind === "vars") {
+      const eq = line.indexOf("=");
+      groupVars.set(section.name, {
+        ...(groupVars.get(section.name) ?? {}),
+        [line.slice(0, eq).trim()]: line
+          .slice(eq + 1)
+          .trim()
+          .replace(/^["']|["']$/g, ""),
+      });
+      return;
+    }
+    for (const name of expandHostPattern(first))
+      groups.get(section.name)?.push({ name, vars: { ...vars } });
+  });
+  return { groups, children, groupVars };
+}
+
+/** `control[01:03]` → control01, control02, control03 (Ansible's numeric ranges). */
+export function expandHostPattern(p: string): string[] {
+  const m = /^(.*)\[(\d+):(\d+)\](.*)$/.exec(p);
+  if (!m) return [p];
+  const [, pre = "", a = "", b = "", post = ""] = m;
+  const out: string[] = [];
+  for (let n = Number(a); n <= Number(b); n++)
+    out.push(`${pre}${String(n).padStart(a.length, "0")}${post}`);
+  return out;
+}
+
+const truthy = (v: unknown): boolean =>
+  v === true || (typeof v === "string" && ["yes", "true", "on", "1"].includes(v.toLowerCase()));
+
+export function importKolla(i: {
+  readonly name: string;
+  readonly inventory: ImportFile;
+  readonly globals: ImportFile;
+  readonly passwords: ImportFile;
+  /** The operator's /etc/kolla/config, as the scenario file will name it. */
+  readonly configDir?: string;
+}): ImportedScenario {
+  const problems: ImportProblem[] = [];
+  const notes: string[] = [];
+  const yamlOf = (f: ImportFile): Record<string, unknown> => {
+    let v: unknown;
+    try {
+      v = parse(f.text);
+    } catch (e) {
+      problems.push({
+        file: f.file,
+        key: "",
+        message: `not YAML (${e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e)})`,
+      });
+      return {};
+    }
+    if (v === null || v === undefined) return {};
+    if (typeof v !== "object" || Array.isArray(v)) {
+      problems.push({ file: f.file, key: "", message: "expected a mapping of keys to values" });
+      return {};
+    }
+    return v as Record<string, unknown>;
+  };
+  const g = yamlOf(i.globals);
+  const passwords = yamlOf(i.passwords);
+  const inv = parseIniInventory(i.inventory);
+
+  // ---- nodes: every host of a role group, with its roles and how kroll reaches it
+  const hosts = new Map<string, { vars: Record<string, string>; roles: string[] }>();
+  for (const role of ROLE_GROUPS)
+    for (const h of inv.groups.get(role) ?? []) {
+      const e = hosts.get(h.name) ?? { vars: {}, roles: [] };
+      Object.assign(e.vars, inv.groupVars.get(role) ?? {}, h.vars);
+      e.roles.push(role);
+      hosts.set(h.name, e);
+    }
+  if (hosts.size === 0)
+    problems.push({
+      file: i.inventory.file,
+      key: "[control]",
+      message: `no host in any of the groups ${ROLE_GROUPS.join(", ")}; expected kolla-ansible's multinode inventory`,
+    });
+  const allVars = inv.groupVars.get("all") ?? {};
+  const nodes = [...hosts].map(([name, h]) => {
+    const v = { ...allVars, ...h.vars };
+    const key = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
+    if (v.ansible_password !== undefined)
+      notes.push(`${name}: ansible_password is not used; kroll logs in with an SSH key`);
+    return {
+      name: name.replace(/[^A-Za-z0-9-]/g, "-"),
+      address: v.ansible_host ?? name,
+      ssh: {
+        user: v.ansible_user ?? "root",
+        ...(v.ansible_port ? { port: Number(v.ansible_port) } : {}),
+        ...(key ? { private_key: key } : {}),
+      },
+      roles: h.roles,
+    };
+  });
+
+  // ---- kolla: release, images
+  const str = (k: string): string | undefined =>
+    g[k] === undefined || g[k] === null ? undefined : String(g[k]);
+  const release = str("openstack_release");
+  if (release === undefined || !isRelease(release))
+    problems.push({
+      file: i.globals.file,
+      key: "openstack_release",
+      message:
+        release === undefined
+          ? "not set; kroll needs the release the cluster runs (set it there, or --set kolla.release=2025.1)"
+          : `"${release}" is not a release kroll knows`,
+    });
+  const distro = str("kolla_base_distro") ?? "rocky";
+  const tag =
+    str("openstack_tag") ??
+    `${release ?? "?"}${str("openstack_tag_suffix") ?? `-${DISTRO_TAG[distro] ?? distro}`}`;
+  if (str("openstack_tag") === undefined)
+    notes.push(`kolla.stable: ${tag}, kolla-ansible's default tag for ${distro}`);
+  notes.push(
+    `kolla.target is the stable tag (a re-pull of the same tag); set the images to upgrade to with --set kolla.target=TAG`,
+  );
+
+  // ---- services: kolla-ansible's defaults, then each enable_<service>
+  const services = SERVICES.filter((s) => {
+    const v = g[`enable_${s}`];
+    return v === undefined ? DEFAULT_ON.has(s) : truthy(v);
+  });
+  const unknown = Object.keys(g)
+    .filter((k) => /^enable_/.test(k) && truthy(g[k]))
+    .map((k) => k.slice("enable_".length))
+    .filter((s) => !(SERVICES as readonly string[]).includes(s) && s !== "openstack_core");
+  if (unknown.length > 0)
+    notes.push(`enabled in globals.yml, not upgraded by kroll (no pack): ${unknown.join(", ")}`);
+
+  // ---- network
+  const vip = str("kolla_internal_vip_address");
+  if (vip === undefined)
+    problems.push({
+      file: i.globals.file,
+      key: "kolla_internal_vip_address",
+      message:
+        "not set; kroll sends its load through the VIP (set it there, or --set network.internal_vip=ADDRESS)",
+    });
+  const haproxy = g.enable_haproxy === undefined ? true : truthy(g.enable_haproxy);
+  const network: Record<string, unknown> = {
+    internal_vip: vip ?? "0.0.0.0",
+    interface: str("network_interface") ?? "eth0",
+    ...(str("kolla_external_vip_address")
+      ? { external_vip: str("kolla_external_vip_address") }
+      : {}),
+    ...(str("api_interface") && str("api_interface") !== "{{ network_interface }}"
+      ? { api_interface: str("api_interface") }
+      : {}),
+    ...(str("neutron_external_interface")
+      ? { neutron_external_interface: str("neutron_external_interface") }
+      : {}),
+    enable_haproxy: haproxy,
+    enable_keepalived: g.enable_keepalived === undefined ? haproxy : truthy(g.enable_keepalived),
+    ...(g.keepalived_virtual_router_id !== undefined
+      ? { keepalived_router_id: Number(g.keepalived_virtual_router_id) }
+      : {}),
+  };
+  if (truthy(g.kolla_enable_tls_internal) || truthy(g.kolla_enable_tls_external))
+    notes.push("TLS is on in globals.yml: kroll's scenario needs network.tls set by hand");
+
+  // ---- globals kroll does not map: kept as they are
+  const kept = Object.fromEntries(
+    Object.entries(g).filter(([k]) => !MAPPED.has(k) && !/^enable_/.test(k)),
+  );
+  if (problems.length > 0) throw new ImportError(problems);
+  const empty = Object.entries(passwords).filter(([, v]) => v === null || v === "").length;
+  if (empty > 0)
+    notes.push(
+      `${i.passwords.file}: ${empty} keys without a value (kroll generates them when it writes the kolla inputs)`,
+    );
+  return {
+    scenario: {
+      name: i.name,
+      description: `imported by kroll from ${i.inventory.file}, ${i.globals.file} and ${i.passwords.file}`,
+      cluster: { nodes },
+      kolla: {
+        release,
+        base_distro: distro,
+        registry: str("docker_registry") ?? "quay.io",
+        ...(truthy(g.docker_registry_insecure) ? { registry_insecure: true } : {}),
+        namespace: str("docker_namespace") ?? "openstack.kolla",
+        stable: tag,
+        target: tag,
+        auth: services.includes("keystone") ? "keystone" : "noauth",
+        ...(i.configDir !== undefined ? { config_dirs: [i.configDir] } : {}),
+        ...(Object.keys(kept).length > 0 ? { globals: kept } : {}),
+      },
+      network,
+      services,
+    },
+    notes,
+    passwords,
+  };
+}
