@@ -88,7 +88,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
         cursor: { sync: { key: "kroll" } },
         scales: { x: { time: true }, y: y },
         series: [{}].concat(series),
-        axes: [{}, { size: 60 }],
+        axes: [{}, { size: L - 8 }],
         hooks: { setScale: [function (u, key) {
           if (key === "x" && !busy && u.scales.x.min != null)
             setRange(u.scales.x.min * 1000, u.scales.x.max * 1000, u);
