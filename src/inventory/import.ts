@@ -171,7 +171,10 @@ export function importKolla(i: {
   readonly passwords: ImportFile;
   /** The operator's /etc/kolla/config, as the scenario file will name it. */
   readonly configDir?: string;
+  /** Scenario values given on the command line (`--set`), by dotted path: not needed from the files. */
+  readonly given?: Readonly<Record<string, unknown>>;
 }): ImportedScenario {
+  const given = new Set(Object.keys(i.given ?? {}));
   const problems: ImportProblem[] = [];
   const notes: string[] = [];
   const yamlOf = (f: ImportFile): Record<string, unknown> => {
@@ -218,9 +221,21 @@ export function importKolla(i: {
     const key = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
     if (v.ansible_password !== undefined)
       notes.push(`${name}: ansible_password is not used; kroll logs in with an SSH key`);
+    // Per-host interfaces, as kolla-ansible reads them from the inventory.
+    const interfaces = Object.fromEntries(
+      (
+        [
+          ["network", "network_interface"],
+          ["api", "api_interface"],
+          ["tunnel", "tunnel_interface"],
+          ["neutron_external", "neutron_external_interface"],
+        ] as const
+      ).flatMap(([k, ansible]) => (h.vars[ansible] ? [[k, h.vars[ansible]]] : [])),
+    );
     return {
       name: name.replace(/[^A-Za-z0-9-]/g, "-"),
       address: v.ansible_host ?? name,
+      ...(Object.keys(interfaces).length > 0 ? { interfaces } : {}),
       ssh: {
         user: v.ansible_user ?? "root",
         ...(v.ansible_port ? { port: Number(v.ansible_port) } : {}),
@@ -231,10 +246,20 @@ export function importKolla(i: {
   });
 
   // ---- kolla: release, images
-  const str = (k: string): string | undefined =>
-    g[k] === undefined || g[k] === null ? undefined : String(g[k]);
-  const release = str("openstack_release");
-  if (release === undefined || !isRelease(release))
+  const str = (k: string): string | undefined => {
+    const x = g[k];
+    return typeof x === "string" || typeof x === "number" || typeof x === "boolean"
+      ? String(x)
+      : undefined;
+  };
+  const givenRelease = i.given?.["kolla.release"];
+  const release =
+    typeof givenRelease === "number"
+      ? givenRelease.toFixed(1)
+      : typeof givenRelease === "string"
+        ? givenRelease
+        : str("openstack_release");
+  if ((release === undefined || !isRelease(release)) && !given.has("kolla.release"))
     problems.push({
       file: i.globals.file,
       key: "openstack_release",
@@ -249,9 +274,10 @@ export function importKolla(i: {
     `${release ?? "?"}${str("openstack_tag_suffix") ?? `-${DISTRO_TAG[distro] ?? distro}`}`;
   if (str("openstack_tag") === undefined)
     notes.push(`kolla.stable: ${tag}, kolla-ansible's default tag for ${distro}`);
-  notes.push(
-    `kolla.target is the stable tag (a re-pull of the same tag); set the images to upgrade to with --set kolla.target=TAG`,
-  );
+  if (!given.has("kolla.target"))
+    notes.push(
+      `kolla.target is the stable tag (a re-pull of the same tag); set the images to upgrade to with --set kolla.target=TAG`,
+    );
 
   // ---- services: kolla-ansible's defaults, then each enable_<service>
   const services = SERVICES.filter((s) => {
@@ -267,12 +293,28 @@ export function importKolla(i: {
 
   // ---- network
   const vip = str("kolla_internal_vip_address");
-  if (vip === undefined)
+  if (vip === undefined && !given.has("network.internal_vip"))
     problems.push({
       file: i.globals.file,
       key: "kolla_internal_vip_address",
       message:
         "not set; kroll sends its load through the VIP (set it there, or --set network.internal_vip=ADDRESS)",
+    });
+  if (
+    services.includes("neutron") &&
+    str("neutron_external_interface") === undefined &&
+    !given.has("network.neutron_external_interface") &&
+    nodes.some(
+      (n) =>
+        n.roles.some((r) => r === "network" || r === "compute") &&
+        !("interfaces" in n && n.interfaces.neutron_external),
+    )
+  )
+    problems.push({
+      file: i.globals.file,
+      key: "neutron_external_interface",
+      message:
+        "not set (nor on every network and compute host in the inventory); neutron needs it (set it there, or --set network.neutron_external_interface=eth1)",
     });
   const haproxy = g.enable_haproxy === undefined ? true : truthy(g.enable_haproxy);
   const network: Record<string, unknown> = {
@@ -312,7 +354,7 @@ export function importKolla(i: {
       description: `imported by kroll from ${i.inventory.file}, ${i.globals.file} and ${i.passwords.file}`,
       cluster: { nodes },
       kolla: {
-        release,
+        release: release ?? "2025.1",
         base_distro: distro,
         registry: str("docker_registry") ?? "quay.io",
         ...(truthy(g.docker_registry_insecure) ? { registry_insecure: true } : {}),

@@ -63,7 +63,11 @@ export const IntOrPercent = z.union(
 );
 
 export const ServiceName = z.enum(SERVICES);
-export const Release = z.enum(RELEASES);
+/** A release; `2025.1` unquoted (a YAML number, as `--set kolla.release=2025.1` gives it) is read as "2025.1". */
+export const Release = z.preprocess(
+  (v) => (typeof v === "number" ? v.toFixed(1) : v),
+  z.enum(RELEASES),
+);
 export const Role = z.enum(ROLES);
 
 // ---------------------------------------------------------------- cluster

@@ -16,7 +16,7 @@ import {
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { FIXTURES, REPO } from "../builders.js";
 import { limited, runKroll } from "../support/run-kroll.js";
 
@@ -238,6 +238,101 @@ describe("integration: kroll inventory", function () {
     expect(r.stderr).to.equal(
       'error: 1 problem found:\n  scenarios/lab/kolla-config/heat.conf:2:1: line 2: expected "[section]" or "key = value"\n',
     );
+  });
+});
+
+describe("integration: kroll import", function () {
+  this.timeout(120_000);
+  const SAMPLE = join(REPO, "..", "shared", "reference", "kolla-ansible-inventories", "2025.1");
+
+  it("imports kolla-ansible's 2025.1 sample multinode and globals.yml with generated passwords; validate and plan --offline take the result; the operator's files are untouched", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kroll-import-"));
+    // The operator's files: the upstream samples, passwords filled as kolla-genpwd would.
+    cpSync(join(SAMPLE, "multinode"), join(dir, "multinode"));
+    cpSync(join(SAMPLE, "globals.yml"), join(dir, "globals.yml"));
+    const pw = parse(readFileSync(join(SAMPLE, "passwords.yml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    for (const k of Object.keys(pw)) if (pw[k] === null) pw[k] = `pw-${k}-${k.length}x7Qz`;
+    writeFileSync(join(dir, "passwords.yml"), stringify(pw));
+    const before = ["multinode", "globals.yml", "passwords.yml"].map((f) =>
+      readFileSync(join(dir, f), "utf8"),
+    );
+    const args = [
+      "--inventory",
+      "multinode",
+      "--globals",
+      "globals.yml",
+      "--passwords",
+      "passwords.yml",
+    ];
+    // The sample sets neither the VIP nor the release: exit 2, naming globals.yml and the keys.
+    const lacking = await runKroll(["import", ...args, "-o", "site.yaml"], { cwd: dir });
+    expect(lacking.code).to.equal(2);
+    expect(lacking.stderr).to.match(/globals\.yml: openstack_release: not set/);
+    expect(lacking.stderr).to.match(/globals\.yml: kolla_internal_vip_address: not set/);
+    expect(existsSync(join(dir, "site.yaml"))).to.equal(false);
+    const r = await runKroll(
+      [
+        "import",
+        ...args,
+        "-o",
+        "site.yaml",
+        "--name",
+        "site",
+        "--set",
+        "kolla.release=2025.1",
+        "--set",
+        "network.internal_vip=10.10.10.254",
+        "--set",
+        "network.neutron_external_interface=eth1",
+        "--set",
+        "kolla.target=2025.2-rocky-9",
+      ],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/site\.yaml: scenario "site", kolla 2025\.1, 8 nodes/);
+    const v = await runKroll(["validate", "site.yaml"], { cwd: dir });
+    expect(v.code, v.stderr).to.equal(0);
+    const s = parse(readFileSync(join(dir, "site.yaml"), "utf8")) as {
+      cluster: { nodes: { name: string; roles: string[] }[] };
+      kolla: { stable: string; target: string };
+    };
+    expect(s.cluster.nodes.map((n) => `${n.name}:${n.roles.join("+")}`)).to.deep.equal([
+      "control01:control",
+      "control02:control",
+      "control03:control",
+      "network01:network",
+      "network02:network",
+      "compute01:compute",
+      "monitoring01:monitoring",
+      "storage01:storage",
+    ]);
+    expect(s.kolla).to.deep.include({ stable: "2025.1-rocky-9", target: "2025.2-rocky-9" });
+    const plan = await runKroll(["plan", "site.yaml", "--offline", "--json"], { cwd: dir });
+    expect(plan.code, plan.stderr).to.equal(0);
+    const waves = (JSON.parse(plan.stdout) as { waves: { service: string }[] }).waves;
+    expect(new Set(waves.map((w) => w.service))).to.include.members([
+      "keystone",
+      "nova",
+      "neutron",
+    ]);
+    // Their secrets kept where kroll keeps this scenario's kolla inputs, 0600; their files untouched.
+    const kept = join(dir, "inventories", "site", "kolla", "passwords.yml");
+    expect(statSync(kept).mode & 0o777).to.equal(0o600);
+    expect(
+      (parse(readFileSync(kept, "utf8")) as Record<string, unknown>).database_password,
+    ).to.equal(pw.database_password);
+    expect(
+      ["multinode", "globals.yml", "passwords.yml"].map((f) => readFileSync(join(dir, f), "utf8")),
+    ).to.deep.equal(before);
+    // Never over an existing scenario.
+    const again = await runKroll(["import", ...args, "-o", "site.yaml"], { cwd: dir });
+    expect(again.code).to.equal(2);
+    expect(again.stderr).to.match(/the file exists/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -93,7 +93,7 @@ describe("cli/main.parseCommandLine", () => {
   const bad: [string[], RegExp][] = [
     [
       ["frobnicate"],
-      /unknown command "frobnicate"; commands: validate, inventory, lab, deploy, plan, run, history, report, upgrade, load, status/,
+      /unknown command "frobnicate"; commands: validate, inventory, lab, deploy, plan, run, history, import, report, upgrade, load, status/,
     ],
     [["validate"], /validate takes 1 argument, got 0/],
     [["validate", "a", "b"], /validate takes 1 argument, got 2/],

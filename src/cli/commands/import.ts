@@ -1,0 +1,140 @@
+/**
+ * Composition root of `kroll import`: an operator's kolla-ansible files read into a scenario
+ * (src/inventory/import.ts). Their files are only read; kroll writes the scenario (-o, never over
+ * an existing file) and, beside its own kolla inputs for that scenario, their passwords.yml
+ * (mode 0600, so a later deploy or upgrade keeps their secrets). `--set` applies over the
+ * result, and the result is checked as `kroll validate` would.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
+import { stringify } from "yaml";
+import { ConfigError, EXIT, UsageError } from "../../core/errors.js";
+import { ImportError, importKolla } from "../../inventory/import.js";
+import type { ImportFile } from "../../inventory/import.js";
+import { renderPasswords } from "../../inventory/passwords.js";
+import { writeFilesAtomically } from "../../inventory/write.js";
+import { parseScenarioText } from "../../scenario/read.js";
+import type { CommandContext } from "../context.js";
+
+interface Values {
+  inventory?: string;
+  globals?: string;
+  passwords?: string;
+  "config-dir"?: string;
+  out?: string;
+  name?: string;
+  json?: boolean;
+}
+
+export async function run(ctx: CommandContext<Values>): Promise<number> {
+  const v = ctx.values;
+  const need = (opt: "inventory" | "globals" | "passwords" | "out"): string => {
+    const x = v[opt];
+    if (x === undefined)
+      throw new UsageError(
+        `import needs --${opt}\nusage: kroll import --inventory multinode --globals globals.yml --passwords passwords.yml [--config-dir DIR] -o SCENARIO`,
+      );
+    return x;
+  };
+  const read = (opt: "inventory" | "globals" | "passwords"): ImportFile => {
+    const file = need(opt);
+    try {
+      return { file, text: readFileSync(resolve(ctx.cwd, file), "utf8") };
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw new ConfigError([
+        {
+          file,
+          line: 0,
+          column: 0,
+          path: "",
+          message:
+            code === "ENOENT" ? `no such file (--${opt})` : `cannot read (${code ?? String(e)})`,
+        },
+      ]);
+    }
+  };
+  const out = resolve(ctx.cwd, need("out"));
+  if (existsSync(out))
+    throw new UsageError(`-o ${v.out ?? ""}: the file exists; kroll import writes a new scenario`);
+  const name = v.name ?? "imported";
+  const configDir = v["config-dir"];
+  if (
+    configDir !== undefined &&
+    !statSync(resolve(ctx.cwd, configDir), { throwIfNoEntry: false })?.isDirectory()
+  )
+    throw new UsageError(`--config-dir ${configDir}: not a directory`);
+  let imported;
+  try {
+    imported = importKolla({
+      name,
+      inventory: read("inventory"),
+      globals: read("globals"),
+      passwords: read("passwords"),
+      given: Object.fromEntries(ctx.sets.map((x) => [x.path.join("."), x.value])),
+      // As the scenario file names it: relative to where it is written.
+      ...(configDir !== undefined
+        ? { configDir: relative(dirname(out), resolve(ctx.cwd, configDir)) || "." }
+        : {}),
+    });
+  } catch (e) {
+    if (e instanceof ImportError)
+      throw new ConfigError(
+        e.problems.map((p) => ({
+          file: p.file,
+          line: 0,
+          column: 0,
+          path: p.key,
+          message: p.message,
+        })),
+      );
+    throw e;
+  }
+  const text = `# yaml-language-server: $schema=${relative(dirname(out), resolve(ctx.home, "scenarios", "scenario.schema.json"))}\n#\n# Written by \`kroll import\`. ${imported.notes.length > 0 ? `What it could not take over:\n${imported.notes.map((n) => `#   - ${n}`).join("\n")}` : ""}\n${stringify(imported.scenario, { lineWidth: 0 })}`;
+  // Checked as validate checks it (with --set applied), before anything is written.
+  let loaded;
+  try {
+    loaded = parseScenarioText(text, relative(ctx.cwd, out), dirname(out), ctx.sets);
+  } catch (e) {
+    // Nothing was written: the issues name the scenario kroll would have written.
+    if (e instanceof ConfigError)
+      throw new ConfigError(
+        e.issues.map((x) => ({ ...x, file: `${x.file} (not written)`, line: 0, column: 0 })),
+      );
+    throw e;
+  }
+  await mkdir(dirname(out), { recursive: true });
+  let final = text;
+  if (ctx.sets.length > 0) {
+    const { parseDocument } = await import("yaml");
+    const { applySettings } = await import("../../scenario/settings.js");
+    const doc = parseDocument(text);
+    applySettings(doc, ctx.sets);
+    final = doc.toString({ lineWidth: 0 });
+  }
+  await writeFile(out, final, { flag: "wx" });
+  // Their secrets where kroll keeps this scenario's kolla inputs (not their /etc/kolla).
+  const kollaDir = resolve(ctx.cwd, "inventories", loaded.scenario.name, "kolla");
+  await writeFilesAtomically(kollaDir, [
+    { path: "passwords.yml", content: renderPasswords(imported.passwords), mode: 0o600 },
+  ]);
+  const rel = relative(ctx.cwd, out);
+  if (v.json) {
+    ctx.out.json({
+      scenario: rel,
+      name: loaded.scenario.name,
+      nodes: loaded.scenario.cluster.nodes.length,
+      services: loaded.scenario.services,
+      passwords: relative(ctx.cwd, resolve(kollaDir, "passwords.yml")),
+      notes: imported.notes,
+    });
+    return EXIT.ok;
+  }
+  ctx.out.line(
+    `${rel}: scenario "${loaded.scenario.name}", kolla ${loaded.scenario.kolla.release}, ${loaded.scenario.cluster.nodes.length} nodes, services ${loaded.scenario.services.join(", ")}`,
+  );
+  ctx.out.line(`passwords: ${relative(ctx.cwd, resolve(kollaDir, "passwords.yml"))} (0600)`);
+  for (const n of imported.notes) ctx.out.line(`note: ${n}`);
+  return EXIT.ok;
+}
