@@ -297,6 +297,7 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         ti,
         r.st,
         r.outcome === "failed" || ctl.halt === "hard" ? deps.onFailure : "stop",
+        w.tracks[ti]?.actions ?? [],
       );
       leftDrained.push(...left);
     }
@@ -615,8 +616,23 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     ti: number,
     st: TrackState,
     mode: "rollback" | "stop",
+    actions: readonly Action[],
   ): Promise<TrackState["drained"]> {
     const steps: Action[] = [];
+    // A server the track had made ready again (its new container in service) is drained again
+    // before its container is put back: a database member stopped for the rollback would
+    // otherwise cut the queries in flight on it (seen on a two-member Galera gate run).
+    const redrained: Action[] = [];
+    if (mode === "rollback" && st.recreated.length > 0)
+      for (const a of actions) {
+        if (a.kind !== "drain") continue;
+        if (st.drained.some((d) => d.backend === a.backend && d.server === a.server)) continue;
+        const wait = actions.find(
+          (x) => x.kind === "waitDrained" && x.backend === a.backend && x.server === a.server,
+        );
+        steps.push(a, ...(wait ? [wait] : []));
+        redrained.push(a);
+      }
     if (mode === "rollback") {
       const reverted = new Set<SetConfigAction>();
       const revert = (node: string, container: string): void => {
@@ -648,6 +664,9 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         if (!reverted.has(c.a)) steps.push({ ...c.a, value: c.previous });
     }
     for (const dr of st.drained) steps.push({ kind: "ready", ...dr });
+    for (const a of redrained)
+      if (a.kind === "drain")
+        steps.push({ kind: "ready", lbs: a.lbs, backend: a.backend, server: a.server });
     // An RPC server taken off its shared queues but not replaced consumes again once restarted.
     for (const r of st.rpcDrained) steps.push({ kind: "restart", ...r });
     const scratch: TrackState = {

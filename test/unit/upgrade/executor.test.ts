@@ -192,6 +192,40 @@ describe("executor.runUpgrade", () => {
     expect(fake.drained()).to.deep.equal([]);
   });
 
+  it("drains a server it had made ready again before putting its old container back", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    let failure: string | undefined;
+    fake.onCall = (c) => {
+      if (/^set \S+ ironic_api_back\/node1 ready/.test(c))
+        failure = "1 accepted operation ended failed";
+    };
+    const records: JournalRecord[] = [];
+    const out = await runUpgrade(d, deps(fake, records, { failure: () => failure }));
+    expect(out.status).to.equal("failed");
+    expect(out.rolledBack).to.deep.equal([{ node: "node1", container: "ironic_api" }]);
+    const undone = records
+      .filter((r) => r.type === "action" && r.rollback && r.event === "done")
+      .map((r) => (r as { action: { kind: string } }).action.kind);
+    expect(undone.slice(0, 2)).to.deep.equal(["drain", "waitDrained"]);
+    expect(undone.indexOf("restore")).to.be.above(1);
+    expect(undone.at(-1)).to.equal("ready");
+    // On the loadbalancers: drained before the old one is back, ready after it is healthy.
+    const restore = fake.calls.findIndex((c) => c.startsWith("restore node1 ironic_api"));
+    expect(restore, fake.calls.join("\n")).to.be.above(0);
+    const redrain = fake.calls.findLastIndex(
+      (c, i) => i < restore && /^set \S+ ironic_api_back\/node1 drain/.test(c),
+    );
+    const readyAgain = fake.calls.findIndex(
+      (c, i) => i > restore && /^set \S+ ironic_api_back\/node1 ready/.test(c),
+    );
+    expect(redrain).to.be.above(
+      fake.calls.findIndex((c) => /ironic_api_back\/node1 ready/.test(c)),
+    );
+    expect(readyAgain).to.be.above(restore);
+    expect(fake.drained()).to.deep.equal([]);
+  });
+
   it("with on_failure: stop, leaves the new container but readies its backend", async () => {
     const d = desired();
     const fake = new FakeCluster(d);
