@@ -1,7 +1,10 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { labLayout, labPaths, writeLabScenario } from "../../../src/lab/lab.js";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { labLayout } from "../../../src/lab/lab.js";
+import { readScenario } from "../../../src/scenario/read.js";
+import { parseSetting } from "../../../src/scenario/settings.js";
 import { aptMirror } from "../../../src/lab/mirror.js";
 import { recipeHash } from "../../../src/lab/read.js";
 import { kollaRef, labImagePlan, SERVICE_IMAGES } from "../../../src/lab/recipes.js";
@@ -189,5 +192,27 @@ describe("lab/lab.labLayout", () => {
   });
   it("refuses a scenario that is not a lab", () => {
     expect(() => labLayout(load(aScenario()), 2)).to.throw(/not a lab scenario: cluster.lab/);
+  });
+});
+
+describe("lab/lab.writeLabScenario", () => {
+  it("keeps --set values given with the template in the lab's scenario it writes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kroll-labscn-"));
+    cpSync(join(REPO, "scenarios"), join(dir, "scenarios"), { recursive: true });
+    const template = await readScenario(join(dir, "scenarios", "lab.yaml"), dir, [
+      parseSetting("load.max_duration=7m"),
+      parseSetting("slo.max_failed_requests=2"),
+    ]);
+    const layout = labLayout(template, 3);
+    const paths = labPaths(layout.stateDir);
+    mkdirSync(layout.stateDir, { recursive: true });
+    writeLabScenario(template, layout, paths);
+    const written = await readScenario(layout.scenarioFile, dir);
+    expect(written.scenario.load.max_duration).to.equal(7 * 60_000);
+    expect(written.scenario.slo.max_failed_requests).to.equal(2);
+    expect(readFileSync(layout.scenarioFile, "utf8")).to.include(
+      "With --set load.max_duration=7m --set slo.max_failed_requests=2",
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });
