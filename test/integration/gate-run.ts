@@ -458,14 +458,26 @@ export function gateRunTests(): void {
     // The script ran: uPlot drew the rate and latency charts (canvas), the page can zoom.
     expect(text).to.include('data-zoomable="1"');
     expect(text).to.match(/id="chart-latency"[^]*<canvas/);
-    // Zoomed by its address (#zoom=FROM,TO, seconds from the start): the bars move.
-    const zoomed = spawnSync("chromium", [...args, "--dump-dom", `file://${html}#zoom=60,120`], {
-      timeout: 120_000,
-    }).stdout.toString();
-    expect(zoomed).to.include('data-range="60,120"');
-    const firstBar = (dom: string): string | undefined =>
-      /id="lane-node1"[^]*?<rect x="([\d.]+)"/.exec(dom)?.[1];
-    expect(firstBar(zoomed)).to.not.equal(firstBar(text));
+    // Zoomed by its address (#zoom=FROM,TO, seconds from the start) around node1's first bar:
+    // that bar moves and widens.
+    const bar =
+      /id="lane-node1"[^]*?<rect x="([\d.]+)" [^>]*?width="([\d.]+)"[^>]*? data-f="(\d+)"/.exec(
+        text,
+      );
+    const t0 = Number(/"t0":(\d+)/.exec(text)?.[1]);
+    expect(bar, "a bar on node1").to.not.equal(null);
+    const from = Math.max(0, Math.floor((Number(bar?.[3]) - t0) / 1000) - 5);
+    const zoomed = spawnSync(
+      "chromium",
+      [...args, "--dump-dom", `file://${html}#zoom=${from},${from + 30}`],
+      { timeout: 120_000 },
+    ).stdout.toString();
+    expect(zoomed).to.include(`data-range="${from},${from + 30}"`);
+    const moved = new RegExp(
+      `<rect x="([\\d.]+)" [^>]*?width="([\\d.]+)"[^>]*? data-f="${bar?.[3]}"`,
+    ).exec(zoomed);
+    expect(Number(moved?.[1])).to.not.equal(Number(bar?.[1]));
+    expect(Number(moved?.[2])).to.be.above(Number(bar?.[2]));
   });
 
   it("re-renders a run's reports from its summary.json, and puts the rolling run beside its kolla-ansible baseline", async () => {
