@@ -11,10 +11,9 @@ writeFileSync(new URL("../dist/.built", import.meta.url), `${new Date().toISOStr
 // The lock file node_modules was installed from (sha256), so that a job's ensure-kroll can leave
 // an installed checkout alone instead of emptying node_modules with another `npm ci`.
 const modules = new URL("../node_modules/", import.meta.url);
-if (existsSync(modules))
+const lock = new URL("../package-lock.json", import.meta.url);
+if (existsSync(modules) && existsSync(lock))
   writeFileSync(
     new URL(".kroll-installed", modules),
-    `${createHash("sha256")
-      .update(readFileSync(new URL("../package-lock.json", import.meta.url)))
-      .digest("hex")}\n`,
+    `${createHash("sha256").update(readFileSync(lock)).digest("hex")}\n`,
   );

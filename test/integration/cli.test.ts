@@ -353,7 +353,7 @@ describe("integration: kroll as a program", function () {
     try {
       for (const d of ["bin", "src", "scripts", "scenarios", "kolla-overrides", "lab"])
         cpSync(join(REPO, d), join(dir, d), { recursive: true });
-      for (const f of ["package.json", "tsconfig.json", "tsconfig.build.json"])
+      for (const f of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"])
         cpSync(join(REPO, f), join(dir, f));
       symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
       const build = spawnSync(process.execPath, ["scripts/build.mjs"], {
