@@ -4,6 +4,7 @@
  * requests and failures, failures and unavailability per step (steps matched by service and step
  * name, the waves of one step added up), disruption per API and the checks that differ.
  */
+import { esc } from "./html.js";
 import type { RunReport } from "./model.js";
 
 export interface CompareSide {
@@ -122,9 +123,6 @@ export function compareRuns(a: RunReport, b: RunReport): RunComparison {
       .map((check) => ({ check, a: ca.get(check), b: cb.get(check) })),
   };
 }
-
-const esc = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** The comparison as one self-contained HTML page (tables only, no script). */
 export function compareHtml(c: RunComparison): string {

@@ -13,7 +13,7 @@ import { REPORT_SCRIPT } from "./html-script.js";
 import { NO_CHANGE } from "../lab/versions.js";
 import { SERVICES } from "../services/catalogue.js";
 
-const esc = (s: string): string =>
+export const esc = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** One colour per service, in the registry's site order (Tableau 10 and four more). */
@@ -63,6 +63,18 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
     );
     y += h + 4;
   };
+  /** A period from..to at `top`, `height` high; its times ride along for the page's zoom. */
+  const rect = (
+    from: number,
+    to: number,
+    top: number,
+    height: number,
+    fill: string,
+    title: string,
+    cls: string,
+  ): string =>
+    `<rect x="${x(from).toFixed(1)}" y="${top}" width="${Math.max(1.5, x(to) - x(from)).toFixed(1)}" height="${height}" fill="${fill}" class="${cls}" data-f="${from}" data-t="${to}"><title>${esc(title)}</title></rect>`;
+  /** A period filling the current lane (`h` high). */
   const bar = (
     from: number,
     to: number,
@@ -70,8 +82,7 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
     fill: string,
     title: string,
     cls = "",
-  ): string =>
-    `<rect x="${x(from).toFixed(1)}" y="${y + 2}" width="${Math.max(1.5, x(to) - x(from)).toFixed(1)}" height="${h - 4}" fill="${fill}" class="${cls}" data-f="${from}" data-t="${to}"><title>${esc(title)}</title></rect>`;
+  ): string => rect(from, to, y + 2, h - 4, fill, title, cls);
   /** A mark linked to the upgrade step it belongs to (its row in the steps table). */
   const linked = (wave: number | undefined, body: string): string =>
     wave === undefined ? body : `<a href="#wave-${wave}">${body}</a>`;
@@ -144,7 +155,15 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
             ? "#90a4ae"
             : "#e53935";
         parts.push(
-          `<rect x="${x(c.at).toFixed(1)}" y="${y + 2 + row * SUB}" width="${Math.max(1.5, x(end) - x(c.at)).toFixed(1)}" height="${SUB - 1}" fill="${fill}" class="hap" data-f="${c.at}" data-t="${end}"><title>${esc(`${lb}: ${k}: ${c.status} for ${secs(end - c.at)}`)}</title></rect>`,
+          rect(
+            c.at,
+            end,
+            y + 2 + row * SUB,
+            SUB - 1,
+            fill,
+            `${lb}: ${k}: ${c.status} for ${secs(end - c.at)}`,
+            "hap",
+          ),
         );
       });
     });

@@ -8,13 +8,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
-import { stringify } from "yaml";
+import { parseDocument, stringify } from "yaml";
 import { ConfigError, EXIT, UsageError } from "../../core/errors.js";
 import { ImportError, importKolla } from "../../inventory/import.js";
 import type { ImportFile } from "../../inventory/import.js";
 import { renderPasswords } from "../../inventory/passwords.js";
 import { writeFilesAtomically } from "../../inventory/write.js";
 import { parseScenarioText } from "../../scenario/read.js";
+import { applySettings } from "../../scenario/settings.js";
 import type { CommandContext } from "../context.js";
 
 interface Values {
@@ -92,10 +93,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     throw e;
   }
   const text = `# yaml-language-server: $schema=${relative(dirname(out), resolve(ctx.home, "scenarios", "scenario.schema.json"))}\n#\n# Written by \`kroll import\`. ${imported.notes.length > 0 ? `What it could not take over:\n${imported.notes.map((n) => `#   - ${n}`).join("\n")}` : ""}\n${stringify(imported.scenario, { lineWidth: 0 })}`;
-  // Checked as validate checks it (with --set applied), before anything is written.
+  // The --set values written into the file, and the file checked as validate checks it (an
+  // issue on a set value names its --set), before anything is written.
+  const doc = parseDocument(text);
+  applySettings(doc, ctx.sets);
+  const final = ctx.sets.length > 0 ? doc.toString({ lineWidth: 0 }) : text;
   let loaded;
   try {
-    loaded = parseScenarioText(text, relative(ctx.cwd, out), dirname(out), ctx.sets);
+    loaded = parseScenarioText(final, relative(ctx.cwd, out), dirname(out), ctx.sets);
   } catch (e) {
     // Nothing was written: the issues name the scenario kroll would have written.
     if (e instanceof ConfigError)
@@ -105,14 +110,6 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     throw e;
   }
   await mkdir(dirname(out), { recursive: true });
-  let final = text;
-  if (ctx.sets.length > 0) {
-    const { parseDocument } = await import("yaml");
-    const { applySettings } = await import("../../scenario/settings.js");
-    const doc = parseDocument(text);
-    applySettings(doc, ctx.sets);
-    final = doc.toString({ lineWidth: 0 });
-  }
   await writeFile(out, final, { flag: "wx" });
   // Their secrets where kroll keeps this scenario's kolla inputs (not their /etc/kolla).
   const kollaDir = resolve(ctx.cwd, "inventories", loaded.scenario.name, "kolla");

@@ -439,10 +439,8 @@ async function collectRun(
 ): Promise<CollectIndex> {
   const targets = setup?.desired.targets ?? [];
   const withState = SERVICES.flatMap((svc) => {
-    const p = packOf(svc);
-    return p.endState
-      ? p.spec.components.map((c) => ({ container: c.container, read: p.endState! }))
-      : [];
+    const read = packOf(svc).endState;
+    return read ? packOf(svc).spec.components.map((c) => ({ container: c.container, read })) : [];
   });
   await collector.final(
     s.cluster.nodes.map((n) => {
