@@ -92,3 +92,21 @@ export function aRunReport(over: Partial<RunReport> = {}): RunReport {
     ...over,
   };
 }
+
+/** A disruption record: a backend probed through `via`, unavailable `ms` (longest `longest`). */
+export function aDisruption(
+  backend: string,
+  via: string,
+  ms: number,
+  longest = ms,
+): RunReport["disruption"][number] {
+  return {
+    backend,
+    via,
+    connection: "new",
+    samples: 9,
+    unavailableMs: ms,
+    longestMs: longest,
+    outages: [],
+  };
+}

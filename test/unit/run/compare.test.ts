@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { compareHtml, compareRuns } from "../../../src/run/compare.js";
 import type { RunReport } from "../../../src/run/model.js";
-import { aRunReport } from "../../builders.js";
+import { aDisruption, aRunReport } from "../../builders.js";
 
 type Step = RunReport["steps"][number];
 const step = (wave: number, service: string, name: string, failed: number, ms: number): Step => ({
@@ -29,17 +29,7 @@ const run = aRunReport;
 describe("run/compare", () => {
   const rolling = run({
     steps: [step(1, "ironic", "apis", 0, 0), step(2, "ironic", "apis", 0, 0)],
-    disruption: [
-      {
-        backend: "ironic_api",
-        via: "vip",
-        connection: "new",
-        samples: 9,
-        unavailableMs: 0,
-        longestMs: 0,
-        outages: [],
-      },
-    ],
+    disruption: [aDisruption("ironic_api", "vip", 0)],
     checks: [
       { suite: "slo", name: "max_failed_requests", ok: true, message: "" },
       { suite: "steps", name: "wave 1: ironic apis on node1", ok: true, message: "" },
@@ -51,17 +41,7 @@ describe("run/compare", () => {
     verdict: "fail",
     endedAt: 80_000,
     steps: [step(1, "ironic", "apis", 12, 4_000), step(2, "heat", "api", 3, 0)],
-    disruption: [
-      {
-        backend: "ironic_api",
-        via: "vip",
-        connection: "new",
-        samples: 9,
-        unavailableMs: 4_000,
-        longestMs: 4_000,
-        outages: [],
-      },
-    ],
+    disruption: [aDisruption("ironic_api", "vip", 4_000)],
     checks: [
       { suite: "slo", name: "max_failed_requests", ok: false, message: "15 failed" },
       { suite: "steps", name: "wave 7: ironic apis on node1", ok: false, message: "" },

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { runWarnings } from "../../../src/run/warnings.js";
 import { Slo } from "../../../src/scenario/schema.js";
-import { aRunReport } from "../../builders.js";
+import { aDisruption, aRunReport } from "../../builders.js";
 
 describe("run/warnings", () => {
   const load = {
@@ -19,33 +19,9 @@ describe("run/warnings", () => {
       aRunReport({
         load,
         disruption: [
-          {
-            backend: "ironic_api",
-            via: "vip",
-            connection: "new",
-            samples: 9,
-            unavailableMs: 9_000,
-            longestMs: 8_500,
-            outages: [],
-          },
-          {
-            backend: "heat_api",
-            via: "vip",
-            connection: "new",
-            samples: 9,
-            unavailableMs: 1_000,
-            longestMs: 1_000,
-            outages: [],
-          },
-          {
-            backend: "heat_api",
-            via: "node1",
-            connection: "new",
-            samples: 9,
-            unavailableMs: 9_900,
-            longestMs: 9_900,
-            outages: [],
-          },
+          aDisruption("ironic_api", "vip", 9_000, 8_500),
+          aDisruption("heat_api", "vip", 1_000),
+          aDisruption("heat_api", "node1", 9_900),
         ],
       }),
       slo,
