@@ -14,42 +14,39 @@ import { generateEd25519 } from "../../../src/cluster/ssh/keygen.js";
 import { TimeoutError } from "../../../src/core/errors.js";
 import { silentLogger } from "../../../src/core/logger.js";
 
-const { Server, utils } = ssh2;
+const { Server } = ssh2;
 
 /** Runs each exec for real; `hang`: never answers a channel request. */
 function sshServer(hang: () => boolean): Promise<{ port: number; close: () => Promise<void> }> {
   const clients = new Set<Connection>();
   const children = new Set<ChildProcess>();
-  const server = new Server(
-    { hostKeys: [utils.generateKeyPairSync("ed25519").private] },
-    (client) => {
-      clients.add(client);
-      client.on("authentication", (ctx) => ctx.accept());
-      client.on("session", (accept) =>
-        accept().on("exec", (acceptExec, _reject, info) => {
-          if (hang()) return;
-          const stream = acceptExec();
-          // A session of its own (setsid), as sshd starts every command.
-          const child = spawn("sh", ["-c", info.command], {
-            detached: true,
-            stdio: ["pipe", "pipe", "pipe"],
-          });
-          children.add(child);
-          child.on("exit", () => children.delete(child));
-          child.stdout.on("data", (d: Buffer) => stream.write(d));
-          child.stderr.on("data", (d: Buffer) => stream.stderr.write(d));
-          stream.on("data", (d: Buffer) => child.stdin.write(d));
-          stream.on("end", () => child.stdin.end());
-          child.on("close", (code) => {
-            stream.exit(code ?? 1);
-            stream.end();
-          });
-        }),
-      );
-      client.on("error", () => undefined);
-      client.on("close", () => clients.delete(client));
-    },
-  );
+  const server = new Server({ hostKeys: [generateEd25519("host").privateKey] }, (client) => {
+    clients.add(client);
+    client.on("authentication", (ctx) => ctx.accept());
+    client.on("session", (accept) =>
+      accept().on("exec", (acceptExec, _reject, info) => {
+        if (hang()) return;
+        const stream = acceptExec();
+        // A session of its own (setsid), as sshd starts every command.
+        const child = spawn("sh", ["-c", info.command], {
+          detached: true,
+          stdio: ["pipe", "pipe", "pipe"],
+        });
+        children.add(child);
+        child.on("exit", () => children.delete(child));
+        child.stdout.on("data", (d: Buffer) => stream.write(d));
+        child.stderr.on("data", (d: Buffer) => stream.stderr.write(d));
+        stream.on("data", (d: Buffer) => child.stdin.write(d));
+        stream.on("end", () => child.stdin.end());
+        child.on("close", (code) => {
+          stream.exit(code ?? 1);
+          stream.end();
+        });
+      }),
+    );
+    client.on("error", () => undefined);
+    client.on("close", () => clients.delete(client));
+  });
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () =>
       resolve({

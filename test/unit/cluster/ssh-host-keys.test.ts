@@ -11,7 +11,7 @@ import { connectSsh2NodeShell } from "../../../src/cluster/ssh/ssh2-node-shell.j
 import { generateEd25519 } from "../../../src/cluster/ssh/keygen.js";
 import { silentLogger } from "../../../src/core/logger.js";
 
-const { Server, utils } = ssh2;
+const { Server } = ssh2;
 
 /** An SSH server that accepts any client and answers every exec with "ok". */
 function sshServer(
@@ -50,8 +50,8 @@ function sshServer(
 describe("cluster/ssh host keys on reconnect (two servers on loopback)", function () {
   this.timeout(20_000);
   it("accepts a new host once, then refuses the same address showing another key", async () => {
-    const keyA = utils.generateKeyPairSync("ed25519").private;
-    const keyB = utils.generateKeyPairSync("ed25519").private;
+    const keyA = generateEd25519("host").privateKey;
+    const keyB = generateEd25519("host").privateKey;
     const a = await sshServer(keyA);
     const accepted: string[] = [];
     const shell = await connectSsh2NodeShell(
