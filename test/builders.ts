@@ -1,5 +1,5 @@
 /** Test builders: scenarios as data, in the style of Nomad's mock.Job(). */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
@@ -13,6 +13,16 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = join(REPO, "test", "fixtures");
 /** shared/ sits beside the checkout (CI clones main with shared/ next to it). */
 export const SHARED_REFERENCE = join(REPO, "..", "shared", "reference");
+
+/**
+ * The folder of a release's upstream kolla-ansible samples (multinode, passwords.yml): the
+ * shared reference's, or for a release it does not hold yet, the repository's own record of
+ * upstream's groups and keys (test/fixtures/kolla-ansible/README says where it was read).
+ */
+export const upstreamSamples = (release: string): string => {
+  const own = join(REPO, "test", "fixtures", "kolla-ansible", release);
+  return existsSync(own) ? own : join(SHARED_REFERENCE, "kolla-ansible-inventories", release);
+};
 
 /** A small valid scenario: 3 all-role nodes, ironic + heat in noauth mode behind haproxy. */
 export function aScenario(over: Partial<ScenarioInput> = {}): ScenarioInput {

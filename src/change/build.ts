@@ -1,8 +1,8 @@
 /**
  * EFFECT. Builds the proposed images of a change under review: each component image of the
- * service from its stable image plus the change, installed over the Python package the image
+ * service from its proposed (target) image plus the change, installed over the Python package the image
  * holds (as kolla-build's `type: local` source would), labelled with the change, tagged
- * `change-<id>` and pushed. A patch is applied here, to the files the stable image holds, so a
+ * `change-<id>` and pushed. A patch is applied here, to the files the proposed image holds, so a
  * conflict is exit 2 naming the file and the hunk; a checkout's package replaces the image's.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -44,7 +44,7 @@ export async function buildChange(
   deps: { readonly cli: DockerCli; readonly logger: Logger },
   change: Change,
   refs: {
-    /** The stable image of a component image, as this Docker engine pulls it. */
+    /** The image a component image of the change is built on (the target tag), as this Docker engine pulls it. */
     readonly from: (image: string) => string;
     /** Where the change's image of it is pushed. */
     readonly to: (image: string, tag: string) => string;

@@ -1,7 +1,7 @@
 /**
  * PURE. A change under review given as a patch in git format (`git format-patch`, `git diff`)
  * against a service's repository: which files of the Python package it touches, applied to
- * the files the stable image holds. jsdiff (`diff`) parses and applies the unified diff; this
+ * the files the proposed image holds. jsdiff (`diff`) parses and applies the unified diff; this
  * module applies it hunk by hunk so a conflict names its file and hunk.
  */
 import { createHash } from "node:crypto";
@@ -62,21 +62,21 @@ export const hunkHeader = (h: StructuredPatch["hunks"][number]): string =>
   `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
 
 /**
- * Applies one file's hunks to its text in the stable image, one after another; a hunk that fits
+ * Applies one file's hunks to its text in the proposed image, one after another; a hunk that fits
  * nowhere is a PatchError naming the file and the hunk (its number and header).
  */
 export function applyFile(f: PatchFile, source: string | undefined): string | undefined {
   const path = f.to ?? f.from ?? "?";
   if (f.to === undefined) return undefined; // deleted
   if (f.from !== undefined && source === undefined)
-    throw new PatchError(`${path}: the stable image has no such file`, path);
+    throw new PatchError(`${path}: the proposed image has no such file`, path);
   let text = source ?? "";
   f.patch.hunks.forEach((h, i) => {
     const one: StructuredPatch = { ...f.patch, hunks: [h] };
     const out = applyPatch(text, one);
     if (out === false)
       throw new PatchError(
-        `${path}: hunk ${i + 1} of ${f.patch.hunks.length} (${hunkHeader(h)}) does not apply to the stable image's file`,
+        `${path}: hunk ${i + 1} of ${f.patch.hunks.length} (${hunkHeader(h)}) does not apply to the proposed image's file`,
         path,
       );
     text = out;

@@ -28,6 +28,8 @@ export interface OneShotSpec {
    * waited: its result is taken (true, kroll upgrade's one-shots) or it is run again (false).
    */
   readonly takeEarlierResult?: boolean;
+  /** Given the one-shot's output (its last 60 lines) when it ended well. */
+  readonly onOutput?: (text: string) => void;
 }
 
 /** "done", or "left-running" when `signal` aborted while it ran (it goes on on the node). */
@@ -69,15 +71,17 @@ export async function runOneShot(
     if (st === undefined)
       throw new RunFailedError(`node ${sh.node}: ${spec.what}: the one-shot ${name} is gone`);
     if (st.status === "exited" || st.status === "dead") {
-      const tail = await sh
-        .exec(["docker", "logs", "--tail", "4", name], { timeoutMs: 30_000 })
-        .then((r) => `${r.stdout}${r.stderr}`.trim().split("\n").join(" | "))
+      const out = await sh
+        .exec(["docker", "logs", "--tail", "60", name], { timeoutMs: 30_000 })
+        .then((r) => `${r.stdout}${r.stderr}`.trim())
         .catch(() => "");
+      const tail = out.split("\n").slice(-4).join(" | ");
       await sh.exec(["docker", "rm", name], { timeoutMs: 30_000 }).catch(() => undefined);
       if (st.exit !== 0)
         throw new RunFailedError(
           `node ${sh.node}: ${spec.what}: one-shot of ${spec.image} exited ${st.exit}: ${tail}`,
         );
+      spec.onOutput?.(out);
       return "done";
     }
     if (signal?.aborted) {

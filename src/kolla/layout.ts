@@ -12,6 +12,7 @@ import r2024_2 from "./layouts/2024.2.json" with { type: "json" };
 import r2025_1 from "./layouts/2025.1.json" with { type: "json" };
 import r2025_2 from "./layouts/2025.2.json" with { type: "json" };
 import r2026_1 from "./layouts/2026.1.json" with { type: "json" };
+import r2026_2 from "./layouts/2026.2.json" with { type: "json" };
 
 /** The groups operators put hosts in; everything else is a `:children` group. */
 export const ROLES = ["control", "network", "compute", "monitoring", "storage"] as const;
@@ -40,6 +41,7 @@ const FILES: Record<Release, LayoutFile> = {
   "2025.1": r2025_1,
   "2025.2": r2025_2,
   "2026.1": r2026_1,
+  "2026.2": r2026_2,
 };
 
 const cache = new Map<Release, ReleaseLayout>();

@@ -12,6 +12,7 @@ export const RELEASES = [
   "2025.1",
   "2025.2",
   "2026.1",
+  "2026.2",
 ] as const;
 export type Release = (typeof RELEASES)[number];
 
@@ -38,6 +39,8 @@ export const RELEASE_TRAITS: Readonly<Record<Release, ReleaseTraits>> = {
   "2025.1": trait("2024.2", { proxysqlDefault: true }),
   "2025.2": trait("2025.1", { proxysqlDefault: true }),
   "2026.1": trait("2025.2", { proxysqlDefault: true, booleans: "true-false" }),
+  // kolla-ansible master of 2026-08-19 (stable/2026.2 not yet branched in the copy read).
+  "2026.2": trait("2026.1", { proxysqlDefault: true, booleans: "true-false" }),
 };
 
 function trait(previous: string, over: Partial<ReleaseTraits>): ReleaseTraits {

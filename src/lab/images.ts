@@ -4,7 +4,7 @@
  * The package versions are resolved from the archive first (after the Debian base exists), so
  * a version the archive lost fails here, by name, before any service image is built.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
@@ -14,13 +14,14 @@ import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "./docker-cli.js";
 import { httpRequest } from "../cluster/http-client.js";
 import type { Progress } from "./progress.js";
-import { explainBuildFailure, resolveLabVersions } from "./apt.js";
-import type { AptMirror } from "./mirror.js";
+import { checkInstallable, explainBuildFailure, resolveLabVersions } from "./apt.js";
+import type { AptMirror, LabSuites } from "./mirror.js";
 import { inDependencyOrder } from "./build-order.js";
 import { recipeHash } from "./read.js";
 import {
-  DEBIAN_IMAGE,
+  debianImage,
   HASH_LABEL,
+  HOST_SUITE,
   IMAGE_LABEL,
   kollaRef,
   labImagePlan,
@@ -29,7 +30,7 @@ import {
   serviceOf,
 } from "./recipes.js";
 import type { ImageBuild } from "./recipes.js";
-import { NO_CHANGE } from "./versions.js";
+import { NO_CHANGE, showVersion } from "./versions.js";
 import type { Resolution, VersionPins } from "./versions.js";
 
 /**
@@ -44,7 +45,17 @@ export function buildJobs(env: NodeJS.ProcessEnv = process.env): number {
 /** The label that records, on each service image, the service's version and its suite. */
 export const VERSIONS_LABEL = "org.openstack.kroll.versions";
 
-const debianHash = (m: AptMirror): string => `debootstrap minbase bookworm ${m.main}`;
+const debianHash = (m: AptMirror, suite: string): string =>
+  `debootstrap minbase ${suite} ${m.main}`;
+
+/**
+ * PURE. The debootstrap script for a suite: its own where this debootstrap has one, else sid's
+ * (bookworm's debootstrap has no script for forky; testing and unstable share sid's).
+ */
+export function debootstrapScript(suite: string, has: (path: string) => boolean): string[] {
+  const own = `/usr/share/debootstrap/scripts/${suite}`;
+  return has(own) ? [] : ["/usr/share/debootstrap/scripts/sid"];
+}
 
 export interface BuildReport {
   readonly resolution: Resolution;
@@ -67,9 +78,11 @@ export async function ensureDebianBase(
   logger: Logger,
   progress: Progress,
   mirror: AptMirror,
+  suite: string,
 ): Promise<boolean> {
-  const hash = debianHash(mirror);
-  if ((await labelOf(cli, DEBIAN_IMAGE)) === hash) return false;
+  const hash = debianHash(mirror, suite);
+  const image = debianImage(suite);
+  if ((await labelOf(cli, image)) === hash) return false;
   if (spawnSync("sh", ["-c", "command -v debootstrap"]).status !== 0) {
     if (process.getuid?.() !== 0)
       throw new EnvironmentError("debootstrap is missing: install Debian's debootstrap package");
@@ -89,11 +102,17 @@ export async function ensureDebianBase(
   }
   const root = mkdtempSync(join(tmpdir(), "kroll-debootstrap-"));
   try {
-    progress.step(`debootstrap bookworm (minbase) → ${DEBIAN_IMAGE}`);
+    progress.step(`debootstrap ${suite} (minbase) → ${image}`);
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
         "debootstrap",
-        ["--variant=minbase", "bookworm", join(root, "rootfs"), mirror.main],
+        [
+          "--variant=minbase",
+          suite,
+          join(root, "rootfs"),
+          mirror.main,
+          ...debootstrapScript(suite, existsSync),
+        ],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       let err = "";
@@ -104,7 +123,8 @@ export async function ensureDebianBase(
           ? resolve()
           : reject(
               new EnvironmentError(
-                `debootstrap bookworm from ${mirror.main} failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
+                `debootstrap ${suite} from ${mirror.main} failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}` +
+                  `; is ${suite} a Debian suite this mirror serves (cluster.lab.suites)?`,
               ),
             ),
       );
@@ -114,13 +134,7 @@ export async function ensureDebianBase(
     });
     const imp = spawn(
       "docker",
-      [
-        "import",
-        "--change",
-        `LABEL ${IMAGE_LABEL}=true ${HASH_LABEL}="${hash}"`,
-        "-",
-        DEBIAN_IMAGE,
-      ],
+      ["import", "--change", `LABEL ${IMAGE_LABEL}=true ${HASH_LABEL}="${hash}"`, "-", image],
       { stdio: ["pipe", "pipe", "pipe"] },
     );
     tar.stdout.pipe(imp.stdin);
@@ -145,27 +159,47 @@ export async function buildLabImages(opts: {
   progress: Progress;
   mirror: AptMirror;
   pins: VersionPins;
+  suites: LabSuites;
   /** Builds at a time (default: KROLL_BUILD_JOBS, else 3). */
   jobs?: number;
 }): Promise<BuildReport> {
-  const { cli, imagesDir, logger, progress, mirror } = opts;
+  const { cli, imagesDir, logger, progress, mirror, suites } = opts;
   const built: string[] = [];
   const upToDate: string[] = [];
-  if (await ensureDebianBase(cli, logger, progress, mirror)) built.push(DEBIAN_IMAGE);
-  else upToDate.push(DEBIAN_IMAGE);
-  progress.step(`resolving package versions from ${mirror.main}`);
-  const resolution = await resolveLabVersions(cli, mirror, opts.pins);
+  const bases = [...new Set([HOST_SUITE, suites.stable, suites.proposed])];
+  for (const suite of bases) {
+    if (await ensureDebianBase(cli, logger, progress, mirror, suite))
+      built.push(debianImage(suite));
+    else upToDate.push(debianImage(suite));
+  }
+  progress.step(
+    `resolving package versions from ${mirror.main} (${suites.stable} → ${suites.proposed})`,
+  );
+  const resolution = await resolveLabVersions(cli, mirror, opts.pins, suites);
   for (const v of resolution.services)
     logger.info(
-      `lab ${v.service}: stable ${v.stable.version} (${v.stable.suite}) → proposed ${v.proposed.version} (${v.proposed.suite})${v.unchanged ? `; ${NO_CHANGE}` : ""}`,
+      `lab ${v.service}: stable ${showVersion(v.stable, true)} from ${v.stable.suite} → proposed ${showVersion(v.proposed, true)} from ${v.proposed.suite}${v.unchanged ? `; ${NO_CHANGE}` : ""}`,
     );
   const plan = labImagePlan(resolution, mirror);
-  const hashes = new Map<string, string>([[DEBIAN_IMAGE, debianHash(mirror)]]);
+  const hashes = new Map<string, string>(bases.map((s) => [debianImage(s), debianHash(mirror, s)]));
 
   for (const b of plan)
     hashes.set(b.ref, recipeHash(imagesDir, b, hashes.get(b.parent ?? "") ?? ""));
+  // A tag with an image to build: its packages must install together in its suite (a
+  // transition in unstable can break that for days), said before the long part of the build.
+  for (const tag of ["stable", "proposed"] as const) {
+    const mine = plan.filter((b) => b.push && b.ref.endsWith(`:${tag}`));
+    const stale = await Promise.all(
+      mine.map(async (b) => (await labelOf(cli, b.ref)) !== hashes.get(b.ref)),
+    );
+    if (!stale.some(Boolean)) continue;
+    progress.step(`checking that the ${tag} packages install together from ${suites[tag]}`);
+    const pkgs = [...new Set(mine.flatMap((b) => b.packages.split(" ")))].filter((p) => p !== "");
+    await checkInstallable(cli, mirror, tag, suites[tag], pkgs);
+  }
   let n = 0;
-  await inDependencyOrder(plan, opts.jobs ?? buildJobs(), new Set([DEBIAN_IMAGE]), async (b) => {
+  const ready = new Set(bases.map(debianImage));
+  await inDependencyOrder(plan, opts.jobs ?? buildJobs(), ready, async (b) => {
     const hash = hashes.get(b.ref) ?? "";
     if ((await labelOf(cli, b.ref)) === hash) {
       upToDate.push(b.ref);
@@ -183,7 +217,7 @@ export async function buildLabImages(opts: {
       "-t",
       b.ref,
       "-f",
-      join(imagesDir, b.dir, b.dockerfile ?? "Dockerfile"),
+      join(imagesDir, b.dockerfile ?? join(b.dir, "Dockerfile")),
     ];
     for (const [k, v] of Object.entries(b.args)) args.push("--build-arg", `${k}=${v}`);
     args.push(join(imagesDir, b.dir));

@@ -19,7 +19,7 @@ import type { LoadedScenario } from "../scenario/read.js";
 import type { DockerCli } from "./docker-cli.js";
 import { httpRequest, okJson } from "../cluster/http-client.js";
 import { ensureEngine } from "./engine.js";
-import { aptMirror } from "./mirror.js";
+import { aptMirror, labSuites } from "./mirror.js";
 import { buildLabImages, pushLabImages, VERSIONS_LABEL } from "./images.js";
 import type { BuildReport } from "./images.js";
 import type { Progress } from "./progress.js";
@@ -265,6 +265,7 @@ export async function labUp(
     progress: deps.progress,
     mirror: aptMirror(lab),
     pins: lab?.versions ?? {},
+    suites: labSuites(lab),
   });
   logger.debug("lab up: registry");
   mkdirSync(paths.registryDir, { recursive: true });

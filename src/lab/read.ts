@@ -29,6 +29,11 @@ export function recipeHash(imagesDir: string, build: ImageBuild, parentHash: str
       .update("\n");
   for (const [k, v] of Object.entries(build.args).sort(([a], [b]) => (a < b ? -1 : 1)))
     h.update(`arg ${k}=${v}\n`);
-  h.update(`dockerfile ${build.dockerfile ?? "Dockerfile"}\nparent ${parentHash}\n`);
+  // A recipe outside the context (one recipe for many images) is part of the hash too.
+  if (build.dockerfile !== undefined)
+    h.update(`dockerfile ${build.dockerfile}\n`)
+      .update(readFileSync(join(imagesDir, build.dockerfile)))
+      .update("\n");
+  h.update(`parent ${parentHash}\n`);
   return h.digest("hex").slice(0, 16);
 }

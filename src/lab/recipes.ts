@@ -1,10 +1,12 @@
 /**
  * PURE. The lab's images as a build graph, in build order. Every image is named as kolla names
  * it (`<registry>/<namespace>/<image>:<tag>`), built locally (no registry outside is reachable)
- * and pushed to the lab registry. Two tags of every service image:
- *   stable:   Debian 12's release pool only (bookworm main);
- *   proposed: stable + one layer that adds bookworm-updates and bookworm-security and moves the
- *             service's packages to their proposed versions.
+ * and pushed to the lab registry. Two tags of every service image, each built whole from its own
+ * Debian suite (`cluster.lab.suites`, base image included):
+ *   stable:   the suite the lab deploys first (default forky: OpenStack 2026.1);
+ *   proposed: the suite it upgrades to (default sid: 2026.2).
+ * One parameterised recipe per kind of image: kolla/base per tag (lab/images/base), and every
+ * service image, a pack's base or a kolla image (lab/images/service), from its pack's `lab`.
  * The versions are resolved from the archive when the images are built (versions.ts), and are
  * build arguments, so they are part of every image's recipe hash: an image whose resolved
  * versions changed is rebuilt.
@@ -12,7 +14,7 @@
 import { sourcesList } from "./mirror.js";
 import type { AptMirror } from "./mirror.js";
 import { LAB_PACKS } from "../services/catalogue.js";
-import type { LabImages } from "../services/types.js";
+import type { ImageSetup, LabImages } from "../services/types.js";
 import type { LabService, LabVersions, Resolution } from "./versions.js";
 
 export const LAB_LABEL = "org.openstack.kroll.lab";
@@ -23,7 +25,11 @@ export const HASH_LABEL = "org.openstack.kroll.recipe-hash";
 export const PUSH_REGISTRY = "localhost:5000";
 export const NODE_REGISTRY_NAME = "kroll-registry";
 export const NAMESPACE = "kolla";
-export const DEBIAN_IMAGE = "kroll-lab/debian:bookworm";
+/** The Debian base image of a suite (debootstrap minbase, imported). */
+export const debianImage = (suite: string): string => `kroll-lab/debian:${suite}`;
+/** The suite of the lab's own machinery (nodes, registry): this machine's Debian. */
+export const HOST_SUITE = "bookworm";
+export const DEBIAN_IMAGE = debianImage(HOST_SUITE);
 export const NODE_IMAGE = "kroll-lab/node:latest";
 export const REGISTRY_IMAGE = "kroll-lab/registry:latest";
 
@@ -33,8 +39,9 @@ export type LabTag = (typeof LAB_TAGS)[number];
 export interface ImageBuild {
   /** Local reference, e.g. localhost:5000/kolla/<image>:stable. */
   readonly ref: string;
-  /** Recipe directory under lab/images/. */
+  /** The build context: a directory under lab/images/. */
   readonly dir: string;
+  /** The recipe, under lab/images/ (default: `<dir>/Dockerfile`). */
   readonly dockerfile?: string;
   /** The image this one is built FROM (its hash is part of this one's). */
   readonly parent?: string;
@@ -77,20 +84,27 @@ export function pinnedPackages(image: ServiceImage, v: LabVersions): string {
   return pinned(lab, lab.images.find((i) => i.image === image)?.packages ?? [], v);
 }
 
+/** The one recipe of every service image (lab/images/service/Dockerfile). */
+export const SERVICE_RECIPE = "service/Dockerfile";
+
+const setupArgs = (setup: ImageSetup | undefined): Record<string, string> => ({
+  ...(setup?.empty?.length ? { EMPTY: setup.empty.join(" ") } : {}),
+  ...(setup?.dirs?.length ? { DIRS: setup.dirs.join(" ") } : {}),
+  ...(setup?.owner ? { OWNER: setup.owner } : {}),
+});
+
 export function labImagePlan(versions: Resolution, mirror: AptMirror): ImageBuild[] {
-  const s = versions.stable;
   const label = (image: ServiceImage, tag: LabTag): string => {
     const v = versions.services.find((x) => x.service === serviceOf(image))?.[tag];
     return v === undefined ? "" : `${serviceOf(image)} ${v.version} (${v.suite})`;
   };
-  const base = kollaRef("base", "stable");
-  const stableSources = sourcesList(mirror, "stable");
+  const hostSources = sourcesList(mirror, HOST_SUITE);
   const plan: ImageBuild[] = [
     {
       ref: NODE_IMAGE,
       dir: "node",
       parent: DEBIAN_IMAGE,
-      args: { DEBIAN_IMAGE, APT_SOURCES: stableSources },
+      args: { DEBIAN_IMAGE, APT_SOURCES: hostSources },
       push: false,
       packages: "docker.io openssh-server python3",
     },
@@ -98,70 +112,69 @@ export function labImagePlan(versions: Resolution, mirror: AptMirror): ImageBuil
       ref: REGISTRY_IMAGE,
       dir: "registry",
       parent: DEBIAN_IMAGE,
-      args: { DEBIAN_IMAGE, APT_SOURCES: stableSources },
+      args: { DEBIAN_IMAGE, APT_SOURCES: hostSources },
       push: false,
       packages: "docker-registry",
     },
-    {
+  ];
+  for (const tag of LAB_TAGS) {
+    const suite = versions.suites[tag];
+    const v = versions[tag];
+    const base = kollaRef("base", tag);
+    plan.push({
       ref: base,
       dir: "base",
-      parent: DEBIAN_IMAGE,
-      args: { DEBIAN_IMAGE, APT_SOURCES: stableSources },
+      parent: debianImage(suite),
+      args: { DEBIAN_IMAGE: debianImage(suite), APT_SOURCES: sourcesList(mirror, suite) },
       push: false,
       packages: "python3 curl iproute2 procps socat",
-    },
-  ];
-  // Each pack's stable images: on the lab's base, or on the pack's own base image. An image
-  // that adds nothing to its own base takes no PACKAGES.
-  for (const { lab } of LAB_PACKS) {
-    let parent = base;
-    // What the pack's base carries; an image with nothing more takes no PACKAGES.
-    let inBase: string | undefined;
-    if (lab.base !== undefined) {
-      parent = kollaRef(lab.base.image, "stable");
-      inBase = pinned(lab, lab.base.packages, s);
-      plan.push({
-        ref: parent,
-        dir: lab.base.image,
-        parent: base,
-        args: {
-          BASE_IMAGE: base,
-          PACKAGES: inBase,
-          ...(lab.base.closure ? { CLOSURE: pinned(lab, lab.base.closure, s) } : {}),
-        },
-        push: false,
-        packages: inBase,
-      });
-    }
-    for (const image of lab.images) {
-      const packages = pinned(lab, image.packages, s);
-      plan.push({
-        ref: kollaRef(image.image, "stable"),
-        dir: image.image,
-        parent,
-        args: { BASE_IMAGE: parent, ...(packages === inBase ? {} : { PACKAGES: packages }) },
-        push: true,
-        packages,
-        versions: label(image.image, "stable"),
-      });
-    }
-  }
-  for (const image of SERVICE_IMAGES) {
-    const stable = kollaRef(image, "stable");
-    const packages = pinnedPackages(image, versions.proposed);
-    plan.push({
-      ref: kollaRef(image, "proposed"),
-      dir: "proposed",
-      parent: stable,
-      args: {
-        FROM_IMAGE: stable,
-        PACKAGES: packages,
-        APT_SOURCES: sourcesList(mirror, "proposed"),
-      },
-      push: true,
-      packages,
-      versions: label(image, "proposed"),
     });
+    // Each pack's images: on the tag's base, or on the pack's own base image. An image that
+    // adds nothing to its own base takes no PACKAGES.
+    for (const { lab } of LAB_PACKS) {
+      let parent = base;
+      let inBase: string | undefined;
+      if (lab.base !== undefined) {
+        parent = kollaRef(lab.base.image, tag);
+        inBase = pinned(lab, lab.base.packages, v);
+        plan.push({
+          ref: parent,
+          dir: lab.files ?? "service",
+          dockerfile: SERVICE_RECIPE,
+          parent: base,
+          args: {
+            BASE_IMAGE: base,
+            PACKAGES: inBase,
+            IMAGE: lab.base.image,
+            ...(lab.base.closure
+              ? { CLOSURE: pinned(lab, lab.base.closure, v), OWN: lab.packages.join(" ") }
+              : {}),
+            ...setupArgs(lab.base.setup),
+          },
+          push: false,
+          packages: inBase,
+        });
+      }
+      for (const image of lab.images) {
+        const packages = pinned(lab, image.packages, v);
+        const install = [packages, ...(image.extras ?? [])].join(" ");
+        plan.push({
+          ref: kollaRef(image.image, tag),
+          dir: lab.base === undefined ? (lab.files ?? "service") : "service",
+          dockerfile: SERVICE_RECIPE,
+          parent,
+          args: {
+            BASE_IMAGE: parent,
+            IMAGE: image.image,
+            ...(packages === inBase && image.extras === undefined ? {} : { PACKAGES: install }),
+            ...setupArgs(image.setup),
+          },
+          push: true,
+          packages,
+          versions: label(image.image, tag),
+        });
+      }
+    }
   }
   return plan;
 }

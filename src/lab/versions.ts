@@ -1,18 +1,21 @@
 /**
  * PURE. Which Debian package versions the lab's two tags carry, resolved from what the archive
- * serves today (never from a hand-kept list: security updates replace versions, and point
- * releases change the release pool):
- *   stable:   the newest version in bookworm's release pool (suite `bookworm`);
- *   proposed: the newest version across bookworm, bookworm-updates and bookworm-security.
- * Input is `apt-cache madison` output read inside the lab's Debian base image; exact versions
- * from the scenario (`cluster.lab.versions`) are checked against the same output.
+ * serves today (never from a hand-kept list: security updates replace versions, testing and
+ * unstable move every day): each tag takes the newest version in the suites of its own Debian
+ * suite (`cluster.lab.suites`; a released suite with its -updates and -security). Input is
+ * `apt-cache madison` output read inside the lab's Debian base image; exact versions from the
+ * scenario (`cluster.lab.versions`) are checked against the same output.
+ *
+ * Each OpenStack service's versions are placed in their release series (its pack's
+ * `lab.series`, from openstack/releases), and a pair the project does not support upgrading
+ * (backwards, or more than one release unless SLURP to SLURP) is a problem, before any build.
  */
 
+import { seriesOf, unsupportedUpgrade, upstreamOf } from "../kolla/series.js";
+import type { Series } from "../kolla/series.js";
 import { LAB_PACKS } from "../services/catalogue.js";
-
-/** The suites each tag may take a version from. */
-export const STABLE_SUITES = ["bookworm"] as const;
-export const PROPOSED_SUITES = ["bookworm", "bookworm-updates", "bookworm-security"] as const;
+import { DEFAULT_SUITES, suitesOf } from "./mirror.js";
+import type { LabSuites } from "./mirror.js";
 
 /**
  * Each lab service's versioned Debian packages (its pack's `lab`): the first names the version;
@@ -34,6 +37,17 @@ export interface VersionPins {
 /** What is said of a service whose stable and proposed versions are equal. */
 export const NO_CHANGE = "no change: only base libraries move";
 
+/** One tag's version of a service: where it came from, and its OpenStack release if any. */
+export interface TagVersion {
+  readonly version: string;
+  readonly suite: string;
+  readonly pinned: boolean;
+  /** The OpenStack release series (an OpenStack project's only). */
+  readonly series?: Series;
+  /** The series was inferred past the pack's table (one major a series). */
+  readonly extrapolated?: boolean;
+}
+
 export interface MadisonEntry {
   readonly pkg: string;
   readonly version: string;
@@ -44,13 +58,14 @@ export interface MadisonEntry {
 export interface ServiceResolution {
   readonly service: LabService;
   readonly packages: readonly string[];
-  readonly stable: { readonly version: string; readonly suite: string; readonly pinned: boolean };
-  readonly proposed: { readonly version: string; readonly suite: string; readonly pinned: boolean };
+  readonly stable: TagVersion;
+  readonly proposed: TagVersion;
   /** The two versions are equal: only the base libraries under it move. */
   readonly unchanged: boolean;
 }
 
 export interface Resolution {
+  readonly suites: LabSuites;
   readonly stable: LabVersions;
   readonly proposed: LabVersions;
   readonly services: readonly ServiceResolution[];
@@ -145,10 +160,11 @@ function pick(
   entries: readonly MadisonEntry[],
   service: LabService,
   tag: "stable" | "proposed",
+  suite: string,
   pin: string | undefined,
   where: string,
-): { version: string; suite: string; pinned: boolean } | ResolutionProblem {
-  const suites: readonly string[] = tag === "stable" ? STABLE_SUITES : PROPOSED_SUITES;
+): TagVersion | ResolutionProblem {
+  const suites: readonly string[] = suitesOf(suite);
   const [first = service, ...others] = LAB_PACKAGES[service] ?? [];
   const inSuites = (pkg: string): MadisonEntry[] =>
     entries.filter((e) => e.pkg === pkg && suites.includes(e.suite));
@@ -177,7 +193,30 @@ function pick(
           `is not in ${lookedAt}; the archive offers ${offered(entries, pkg)}`,
       );
   }
-  return { version: chosen.version, suite: chosen.suite, pinned: pin !== undefined };
+  const table = LAB_PACKS.find((p) => p.lab.source === service)?.lab.series;
+  if (table === undefined)
+    return { version: chosen.version, suite: chosen.suite, pinned: pin !== undefined };
+  const s = seriesOf(table, upstreamOf(chosen.version));
+  if (s === undefined)
+    return new ResolutionProblem(
+      `${service} ${chosen.version} (${tag}, from ${chosen.suite}): kroll can't tell which OpenStack ` +
+        `release it belongs to (it knows ${table.first.map(([v, r]) => `${r} from ${v}`).join(", ")}` +
+        `${table.through ? `, through ${table.through}` : ""}); pin cluster.lab.versions.${tag}.${service} ` +
+        `to a known version, or a newer kroll`,
+    );
+  return {
+    version: chosen.version,
+    suite: chosen.suite,
+    pinned: pin !== undefined,
+    series: s.series,
+    ...(s.extrapolated ? { extrapolated: true } : {}),
+  };
+}
+
+/** PURE. How a tag's version is shown: `35.0.1 (2026.1)`, the Debian version when asked. */
+export function showVersion(v: TagVersion, debian = false): string {
+  const shown = debian ? v.version : upstreamOf(v.version);
+  return v.series === undefined ? shown : `${shown} (${v.series}${v.extrapolated ? "?" : ""})`;
 }
 
 /** Every service's two versions, or every problem found (not just the first). */
@@ -185,15 +224,41 @@ export function resolveVersions(
   entries: readonly MadisonEntry[],
   pins: VersionPins = {},
   where = "the Debian mirror",
+  suites: LabSuites = DEFAULT_SUITES,
 ): Resolution | ResolutionProblem[] {
   const problems: ResolutionProblem[] = [];
   const services: ServiceResolution[] = [];
   for (const service of LAB_SERVICES) {
-    const stable = pick(entries, service, "stable", pins.stable?.[service], where);
-    const proposed = pick(entries, service, "proposed", pins.proposed?.[service], where);
+    const stable = pick(entries, service, "stable", suites.stable, pins.stable?.[service], where);
+    const proposed = pick(
+      entries,
+      service,
+      "proposed",
+      suites.proposed,
+      pins.proposed?.[service],
+      where,
+    );
     if (stable instanceof ResolutionProblem) problems.push(stable);
     if (proposed instanceof ResolutionProblem) problems.push(proposed);
     if (stable instanceof ResolutionProblem || proposed instanceof ResolutionProblem) continue;
+    if (compareDebianVersions(proposed.version, stable.version) < 0)
+      problems.push(
+        new ResolutionProblem(
+          `${service}: proposed ${proposed.version} (${suites.proposed}) is older than stable ` +
+            `${stable.version} (${suites.stable}); the lab upgrades, it does not downgrade: swap ` +
+            `cluster.lab.suites.stable and .proposed`,
+        ),
+      );
+    else if (stable.series !== undefined && proposed.series !== undefined) {
+      const why = unsupportedUpgrade(stable.series, proposed.series);
+      if (why !== undefined)
+        problems.push(
+          new ResolutionProblem(
+            `${service}: ${showVersion(stable)} → ${showVersion(proposed)} is not an upgrade ` +
+              `${service} supports: ${why}`,
+          ),
+        );
+    }
     services.push({
       service,
       packages: LAB_PACKAGES[service] ?? [],
@@ -205,7 +270,7 @@ export function resolveVersions(
   if (problems.length > 0) return problems;
   const of = (tag: "stable" | "proposed"): LabVersions =>
     Object.fromEntries(services.map((s) => [s.service, s[tag].version]));
-  return { stable: of("stable"), proposed: of("proposed"), services };
+  return { suites, stable: of("stable"), proposed: of("proposed"), services };
 }
 
 /** Every package `resolveVersions` needs madison to list. */

@@ -13,6 +13,7 @@ import {
 } from "../services/catalogue.js";
 import type { ServiceName } from "../services/catalogue.js";
 import { hasGroup, hostsOfGroup, layoutFor, rolesOfGroup } from "../kolla/layout.js";
+import { unsupportedUpgrade } from "../kolla/series.js";
 import { MANAGED_GLOBALS } from "./managed-globals.js";
 import { suggest } from "./issues.js";
 import type { RawIssue } from "./issues.js";
@@ -43,6 +44,17 @@ export function checkRules(s: Scenario): RuleFindings {
 
   const layout = layoutFor(s.kolla.release);
   const nodes = s.cluster.nodes;
+
+  // The stable release: before the target, at most one release behind (SLURP: two).
+  const from = s.kolla.stable_release;
+  if (from !== undefined) {
+    const why = unsupportedUpgrade(from, s.kolla.release);
+    if (why !== undefined)
+      err(
+        ["kolla", "stable_release"],
+        `${from} → ${s.kolla.release} (kolla.release) is not an upgrade OpenStack supports: ${why}`,
+      );
+  }
   const nodeNames = new Set(nodes.map((n) => n.name));
   const enabled = new Set<string>(s.services);
 

@@ -105,6 +105,9 @@ const AptUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
 const DebianVersion = z.string().regex(/^(\d+:)?[0-9][A-Za-z0-9.+~-]*$/, {
   error: 'expected a Debian version, e.g. "1:21.4.4-0+deb12u1"',
 });
+const Suite = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, {
+  error: 'expected a Debian suite name, e.g. "forky" or "sid"',
+});
 /** Keys: the lab's services as their packs name their versions (`lab.source`). */
 const LabVersionPins = z.strictObject(
   Object.fromEntries(LAB_PACKS.map((p) => [p.lab.source, DebianVersion.optional()])),
@@ -132,12 +135,17 @@ export const LabSettings = z.strictObject({
    * environment variable KROLL_APT_MIRROR overrides it. Default: Debian's own.
    */
   apt_mirror: AptUrl.optional(),
-  /** The security archive (bookworm-security); KROLL_APT_SECURITY_MIRROR overrides it. Default: `<apt_mirror>-security`. */
+  /** The security archive (e.g. trixie-security); KROLL_APT_SECURITY_MIRROR overrides it. Default: `<apt_mirror>-security`. */
   apt_security_mirror: AptUrl.optional(),
   /**
+   * The Debian suite each tag is built from, base image included: stable is deployed first,
+   * proposed is what the upgrade moves to. Default forky → sid (OpenStack 2026.1 → 2026.2).
+   * A released suite (bookworm, trixie) takes its -updates and -security too.
+   */
+  suites: z.strictObject({ stable: Suite.optional(), proposed: Suite.optional() }).optional(),
+  /**
    * Exact Debian versions, to reproduce an old run; by default each is resolved from the
-   * archive when the images are built (stable: bookworm's release pool; proposed: the newest
-   * in bookworm, bookworm-updates and bookworm-security).
+   * archive when the images are built: the newest in the tag's suite (`suites`).
    */
   versions: z
     .strictObject({ stable: LabVersionPins.optional(), proposed: LabVersionPins.optional() })
@@ -166,7 +174,13 @@ export const InlineConfig = z.record(
 );
 
 export const Kolla = z.strictObject({
+  /** The release the upgrade moves to (the target images', and the inventory layout's). */
   release: Release,
+  /**
+   * The release the stable images run: what release pins hold while versions mix. Default: the
+   * one before `release` (N → N+1); a SLURP upgrade names it (2025.1 → 2026.1).
+   */
+  stable_release: Release.optional(),
   base_distro: z.enum(["centos", "debian", "rocky", "ubuntu"]).default("debian"),
   /** `docker_registry`: host[:port] the nodes pull from. Absent: kolla's default (quay.io). */
   registry: z

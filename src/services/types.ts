@@ -3,6 +3,7 @@
  * service, in one folder, src/services/<service>/. Engines import this file; a pack imports
  * this file, kolla/, core/ and the cluster ports, never an engine.
  */
+import type { SeriesTable } from "../kolla/series.js";
 import type { z } from "zod";
 import type { HttpOutcome, SendOptions as RequestOptions } from "../cluster/http-client.js";
 import type { DockerApi, NodeShell } from "../cluster/ports.js";
@@ -329,20 +330,48 @@ export interface Hazard {
  * base image, or on the pack's own base; its `proposed` tag is one layer on `stable` that moves
  * its packages to the proposed versions.
  */
+/** What a lab image's recipe makes besides installing packages (kolla's image build steps). */
+export interface ImageSetup {
+  /** Directories created (and owned by `owner` when given). */
+  readonly dirs?: readonly string[];
+  /** `user:group` owning `dirs`. */
+  readonly owner?: string;
+  /** Directories emptied after the install (a package's own data a bootstrap makes anew). */
+  readonly empty?: readonly string[];
+}
+
 export interface LabImages {
   /** The name its versions go by (`kroll lab versions`, `cluster.lab.versions.<tag>.<name>`). */
   readonly source: string;
   /** Its Debian packages, built from one source: the first names the version, all must agree. */
   readonly packages: readonly string[];
+  /**
+   * The folder under lab/images/ with the pack's image files (its `kolla_extend_start`: the
+   * one-shot modes its recipe calls), copied into the pack's base image, or each image if none.
+   */
+  readonly files?: string;
   /** An image the service images share (not pushed): its packages, and any to resolve with them. */
   readonly base?: {
     readonly image: string;
     readonly packages: readonly string[];
-    /** Passed as CLOSURE: packages installed together so apt resolves one set of versions. */
+    /** Packages whose dependencies are installed first, in a layer of their own. */
     readonly closure?: readonly string[];
+    readonly setup?: ImageSetup;
   };
   /** The kolla images, each with the packages it carries (its base's included). */
-  readonly images: readonly { readonly image: string; readonly packages: readonly string[] }[];
+  readonly images: readonly {
+    readonly image: string;
+    readonly packages: readonly string[];
+    /** Unversioned packages installed beside (tools the image's scripts use). */
+    readonly extras?: readonly string[];
+    readonly setup?: ImageSetup;
+  }[];
+  /**
+   * An OpenStack project's release series by upstream version (openstack/releases), so the lab
+   * can say which release each tag carries and refuse an upgrade the project does not support.
+   * Absent for what is not an OpenStack project (MariaDB, RabbitMQ, HAProxy, memcached).
+   */
+  readonly series?: SeriesTable;
 }
 
 // ------------------------------------------------------------------ rendering

@@ -151,8 +151,9 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       await docker(node).pull(image);
     },
 
-    oneShot: (a, signal) =>
-      runOneShot(
+    oneShot: async (a, signal) => {
+      let output: string | undefined;
+      const r = await runOneShot(
         shell(a.node),
         {
           name: `${a.component.replaceAll("-", "_")}_${a.mode.toLowerCase()}`,
@@ -175,10 +176,13 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
           timeoutMs: ONE_SHOT_TIMEOUT_MS,
           // An upgrade's migration that ended while kroll was away (stopped, resumed) counts.
           takeEarlierResult: true,
+          onOutput: (text) => (output = text),
         },
         o.logger,
         signal,
-      ),
+      );
+      return r === "done" && output !== undefined ? { output } : r;
+    },
 
     serverStats: lbs.serverStats,
     setServer: lbs.setServer,

@@ -79,7 +79,8 @@ export function desiredState(
   const pins: Partial<Record<ServiceName, string>> = {};
   for (const svc of order) {
     if (RECIPES[svc].pin === undefined) continue;
-    pins[svc] = s.upgrade.pins[svc] ?? RELEASE_TRAITS[s.kolla.release].previous;
+    pins[svc] =
+      s.upgrade.pins[svc] ?? s.kolla.stable_release ?? RELEASE_TRAITS[s.kolla.release].previous;
   }
   return {
     scenario: s.name,

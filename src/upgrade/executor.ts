@@ -19,6 +19,7 @@ import type { JournalRecord, JournalSink } from "./journal.js";
 import { describeAction } from "./journal.js";
 import type { RecreateAction, ReloadAction, SetConfigAction, UpgradeOps } from "./ops.js";
 import { foreignContainers, nextWave } from "./planner.js";
+import { summarizeOneShot } from "./one-shot-output.js";
 import type { Action, Desired, Track, Wave } from "./types.js";
 
 export interface ExecutorDeps {
@@ -391,6 +392,11 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
             `${a.what}: the ${a.mode} one-shot on ${a.node} was left running to its end (never cut); a resume waits for it`,
           );
           throw new StopRequested("stopped on request");
+        }
+        // What it said (a status check's results, what the migrations migrated) in the report.
+        if (typeof r === "object") {
+          const said = summarizeOneShot(r.output);
+          if (said !== "") note(`${a.what} on ${a.node}: ${said}`);
         }
         return;
       }

@@ -29,7 +29,10 @@ export interface UpgradeOps {
    * earlier attempt still running (kroll stopped or timed out while it ran) is waited for, never
    * killed. When `signal` aborts kroll stops waiting and leaves it running: "left-running".
    */
-  oneShot(a: OneShotAction, signal?: AbortSignal): Promise<"done" | "left-running">;
+  oneShot(
+    a: OneShotAction,
+    signal?: AbortSignal,
+  ): Promise<"done" | "left-running" | { readonly output: string }>;
   serverStats(lb: string): Promise<ServerState[]>;
   setServer(lb: string, backend: string, server: string, admin: ServerAdmin): Promise<void>;
   /** Closes the sessions still open on a drained server. */

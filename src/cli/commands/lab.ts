@@ -8,8 +8,9 @@ import { createDockerCli } from "../../lab/docker-cli.js";
 import { resolveLabVersions } from "../../lab/apt.js";
 import { ensureEngine } from "../../lab/engine.js";
 import { ensureDebianBase } from "../../lab/images.js";
-import { aptMirror } from "../../lab/mirror.js";
-import { NO_CHANGE } from "../../lab/versions.js";
+import { aptMirror, labSuites } from "../../lab/mirror.js";
+import { NO_CHANGE, showVersion } from "../../lab/versions.js";
+import type { TagVersion } from "../../lab/versions.js";
 import {
   labDown,
   labLayout,
@@ -82,25 +83,27 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     case "versions": {
       const lab = template.scenario.cluster.lab;
       const mirror = aptMirror(lab);
+      const suites = labSuites(lab);
       await ensureEngine(cli, ctx.logger, systemClock);
-      await ensureDebianBase(cli, ctx.logger, deps.progress, mirror);
+      await ensureDebianBase(cli, ctx.logger, deps.progress, mirror, suites.proposed);
       deps.progress.done();
-      const r = await resolveLabVersions(cli, mirror, lab?.versions ?? {});
+      const r = await resolveLabVersions(cli, mirror, lab?.versions ?? {}, suites);
       if (ctx.values.json) {
-        ctx.out.json({ mirror, services: r.services });
+        ctx.out.json({ mirror, suites, services: r.services });
         return EXIT.ok;
       }
       ctx.out.line(
-        `the lab's Debian versions, resolved from ${mirror.main} (security: ${mirror.security})`,
+        `the lab's versions, ${suites.stable} → ${suites.proposed}, resolved from ${mirror.main} (security: ${mirror.security})`,
       );
+      const shown = (t: TagVersion): string =>
+        `${showVersion(t)}  ${t.version} (${t.suite}${t.pinned ? ", pinned" : ""})`;
       ctx.out.line(
         table([
-          ["  service", "packages", "stable", "proposed", ""],
+          ["  service", "stable", "proposed", ""],
           ...r.services.map((v) => [
             `  ${v.service}`,
-            v.packages.join(" "),
-            `${v.stable.version} (${v.stable.suite}${v.stable.pinned ? ", pinned" : ""})`,
-            `${v.proposed.version} (${v.proposed.suite}${v.proposed.pinned ? ", pinned" : ""})`,
+            shown(v.stable),
+            shown(v.proposed),
             v.unchanged ? NO_CHANGE : "",
           ]),
         ]),

@@ -118,18 +118,19 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       if (versions?.length === 0) versions = undefined;
     }
   }
-  // The change's images: from each stable image plus the change, pushed where the nodes pull.
+  // The change's images: from each proposed (target) image plus the change, so a change to
+  // today's code lands on the newest release the lab has, pushed where the nodes pull.
   const built: BuiltChange[] = [];
   for (const c of changes) {
     const k = first.scenario.kolla;
-    const stableTag = k.tags[c.service]?.stable ?? k.stable;
+    const targetTag = k.tags[c.service]?.target ?? k.target;
     const registry = lab ? PUSH_REGISTRY : (k.registry ?? "quay.io");
     built.push(
       await phase(
         `change ${c.service}`,
         () =>
           buildChange({ cli: createDockerCli(), logger: ctx.logger }, c, {
-            from: (image) => `${registry}/${k.namespace}/${image}:${stableTag}`,
+            from: (image) => `${registry}/${k.namespace}/${image}:${targetTag}`,
             to: (image, tag) => `${registry}/${k.namespace}/${image}:${tag}`,
           }),
         (b) => `${b.images.map((i) => i.ref).join(", ")} built and pushed (${describeChange(c)})`,

@@ -43,6 +43,13 @@ export const PACK: ServicePack = {
   lab: {
     source: "haproxy",
     packages: ["haproxy"],
-    images: [{ image: "haproxy", packages: ["haproxy"] }],
+    files: "haproxy",
+    images: [
+      {
+        image: "haproxy",
+        packages: ["haproxy"],
+        setup: { dirs: ["/run/haproxy", "/var/lib/kolla/haproxy", "/etc/haproxy/services.d"] },
+      },
+    ],
   },
 };

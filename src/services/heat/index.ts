@@ -36,15 +36,33 @@ export const PACK: ServicePack = {
   lab: {
     source: "heat",
     packages: ["python3-heat", "heat-common", "heat-api", "heat-engine"],
+    files: "heat",
     base: {
       image: "heat-base",
       packages: ["python3-heat", "heat-common"],
       closure: ["python3-heat", "heat-common", "heat-api", "heat-engine"],
+      setup: { dirs: ["/var/lib/heat", "/var/log/kolla/heat", "/etc/heat"] },
     },
     images: [
       { image: "heat-api", packages: ["python3-heat", "heat-common", "heat-api"] },
       { image: "heat-engine", packages: ["python3-heat", "heat-common", "heat-engine"] },
     ],
+    // openstack/releases deliverables/<series>/heat.yaml: one major per series (cycle-with-rc).
+    series: {
+      first: [
+        ["19.0.0", "zed"],
+        ["20.0.0", "2023.1"],
+        ["21.0.0", "2023.2"],
+        ["22.0.0", "2024.1"],
+        ["23.0.0", "2024.2"],
+        ["24.0.0", "2025.1"],
+        ["25.0.0", "2025.2"],
+        ["26.0.0", "2026.1"],
+        // Released with 2026.2 on 2026-09-30 (series_status.yaml; Debian's 27.0.0-1 that day).
+        ["27.0.0", "2026.2"],
+      ],
+      extrapolate: true,
+    },
   },
   hazards: [
     {

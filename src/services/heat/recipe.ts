@@ -13,6 +13,14 @@ export const HEAT: Recipe = {
   stages: [
     {
       kind: "oneShot",
+      id: "upgrade-check",
+      what: "heat-status upgrade check",
+      component: "heat-api",
+      on: "first",
+      mode: "KOLLA_UPGRADE_CHECK",
+    },
+    {
+      kind: "oneShot",
       id: "db-sync",
       what: "heat-manage db_sync",
       component: "heat-api",

@@ -1,4 +1,8 @@
-/** PURE. kroll's deploy of Heat: heat-api and heat-engine on the broker (heat-api-cfn not yet). */
+/**
+ * PURE. kroll's deploy of Heat: heat-api (under uWSGI, as kolla runs it) and heat-engine on the
+ * broker (heat-api-cfn not yet).
+ */
+import { uwsgiIni } from "../../kolla/uwsgi.js";
 import type { Component, IniObject, RenderContext, UnitRender } from "../types.js";
 
 export function renderHeat(comp: Component, ctx: RenderContext): UnitRender | undefined {
@@ -18,14 +22,28 @@ export function renderHeat(comp: Component, ctx: RenderContext): UnitRender | un
     heat_api: { bind_host: a, bind_port: 8004, workers: 2 },
     oslo_concurrency: { lock_path: "/var/lib/heat/lock" },
   };
+  const conf = { name: "heat.conf", dest: "/etc/heat/heat.conf", owner: "heat" };
+  const uwsgi = { name: "heat-api-uwsgi.ini", dest: "/etc/heat/heat-api-uwsgi.ini", owner: "heat" };
+  const logs = { path: "/var/log/kolla/heat", owner: "heat:heat" };
   return {
     files: [
       ctx.conf("heat.conf", ctx.merge(base)),
-      ctx.configJson(
-        `${comp.key} --config-file /etc/heat/heat.conf`,
-        [{ name: "heat.conf", dest: "/etc/heat/heat.conf", owner: "heat" }],
-        { path: "/var/log/kolla/heat", owner: "heat:heat" },
-      ),
+      ...(engine
+        ? [ctx.configJson("heat-engine --config-file /etc/heat/heat.conf", [conf], logs)]
+        : [
+            ctx.conf(
+              uwsgi.name,
+              uwsgiIni({
+                address: a,
+                port: 8004,
+                module: "heat.wsgi.api:application",
+                workers: 2,
+                threads: 4,
+                uid: "heat",
+              }),
+            ),
+            ctx.configJson(`uwsgi ${uwsgi.dest}`, [conf, uwsgi], logs),
+          ]),
     ],
     health: engine ? "healthcheck_port heat-engine 5672" : `healthcheck_curl http://${a}:8004`,
   };

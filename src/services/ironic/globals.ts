@@ -7,11 +7,12 @@
  */
 import type { GlobalsContext, GlobalsSection } from "../types.js";
 
-const NEW_PIN_VAR_FROM = ["2025.1", "2025.2", "2026.1"];
+const NEW_PIN_VAR_FROM = ["2025.1", "2025.2", "2026.1", "2026.2"];
+const NO_ROLLING_SWITCH = ["2026.1", "2026.2"];
 
 export function ironicGlobals(g: GlobalsContext): GlobalsSection {
   const keys: [string, string | boolean][] = [];
-  if (g.release !== "2026.1") keys.push(["ironic_enable_rolling_upgrade", true]);
+  if (!NO_ROLLING_SWITCH.includes(g.release)) keys.push(["ironic_enable_rolling_upgrade", true]);
   if (g.pin !== undefined)
     keys.push([
       NEW_PIN_VAR_FROM.includes(g.release)

@@ -37,11 +37,36 @@ export const PACK: ServicePack = {
   lab: {
     source: "ironic",
     packages: ["python3-ironic", "ironic-common"],
-    base: { image: "ironic-base", packages: ["python3-ironic", "ironic-common"] },
+    files: "ironic",
+    // The dependency closure first, Ironic itself on top: two versions share the first layer.
+    // The lab drives fake hardware only: ironic-conductor's PXE/IPMI tooling is left out.
+    base: {
+      image: "ironic-base",
+      packages: ["python3-ironic", "ironic-common"],
+      closure: ["python3-ironic", "ironic-common"],
+      setup: { dirs: ["/var/lib/ironic", "/var/log/kolla/ironic", "/etc/ironic"] },
+    },
     images: [
       { image: "ironic-api", packages: ["python3-ironic", "ironic-common"] },
       { image: "ironic-conductor", packages: ["python3-ironic", "ironic-common"] },
     ],
+    // openstack/releases deliverables/<series>/ironic.yaml: Ironic releases several times a
+    // series (cycle-with-intermediary), so a major past the table's is of an unknown series.
+    series: {
+      first: [
+        ["20.2.0", "zed"],
+        ["21.2.0", "2023.1"],
+        ["22.0.0", "2023.2"],
+        ["23.1.0", "2024.1"],
+        ["25.0.0", "2024.2"],
+        ["27.0.0", "2025.1"],
+        ["30.0.0", "2025.2"],
+        ["33.0.0", "2026.1"],
+        ["36.0.0", "2026.2"],
+      ],
+      // 39.0.0's own release mapping names it 2026.2 (ironic/common/release_mappings.py).
+      through: "39.99",
+    },
   },
   hazards: [
     {

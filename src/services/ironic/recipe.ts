@@ -27,6 +27,14 @@ export const IRONIC: Recipe = {
     { kind: "waitIdle", id: "no-wait-states", what: "no node in a *wait* provision state" },
     {
       kind: "oneShot",
+      id: "upgrade-check",
+      what: "ironic-status upgrade check",
+      component: "ironic-api",
+      on: "first",
+      mode: "KOLLA_UPGRADE_CHECK",
+    },
+    {
+      kind: "oneShot",
       id: "db-upgrade",
       what: "ironic-dbsync upgrade",
       component: "ironic-api",

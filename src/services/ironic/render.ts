@@ -1,7 +1,8 @@
 /**
  * PURE. kroll's deploy of Ironic: API and conductors talking json-rpc (no broker), each
- * conductor registered under its node's address.
+ * conductor registered under its node's address; the API under uWSGI, as kolla runs it.
  */
+import { uwsgiIni } from "../../kolla/uwsgi.js";
 import type { Component, IniObject, RenderContext, UnitRender } from "../types.js";
 
 export function renderIronic(comp: Component, ctx: RenderContext): UnitRender | undefined {
@@ -21,14 +22,32 @@ export function renderIronic(comp: Component, ctx: RenderContext): UnitRender | 
     json_rpc: { host_ip: a, port: 8089 },
     oslo_concurrency: { lock_path: "/var/lib/ironic/lock" },
   };
+  const conf = { name: "ironic.conf", dest: "/etc/ironic/ironic.conf", owner: "ironic" };
+  const uwsgi = {
+    name: "ironic-api-uwsgi.ini",
+    dest: "/etc/ironic/ironic-api-uwsgi.ini",
+    owner: "ironic",
+  };
+  const logs = { path: "/var/log/kolla/ironic", owner: "ironic:ironic" };
   return {
     files: [
       ctx.conf("ironic.conf", ctx.merge(base)),
-      ctx.configJson(
-        `${comp.key} --config-file /etc/ironic/ironic.conf`,
-        [{ name: "ironic.conf", dest: "/etc/ironic/ironic.conf", owner: "ironic" }],
-        { path: "/var/log/kolla/ironic", owner: "ironic:ironic" },
-      ),
+      ...(conductor
+        ? [ctx.configJson("ironic-conductor --config-file /etc/ironic/ironic.conf", [conf], logs)]
+        : [
+            ctx.conf(
+              uwsgi.name,
+              uwsgiIni({
+                address: a,
+                port: 6385,
+                module: "ironic.wsgi:application",
+                workers: 2,
+                threads: 4,
+                uid: "ironic",
+              }),
+            ),
+            ctx.configJson(`uwsgi ${uwsgi.dest}`, [conf, uwsgi], logs),
+          ]),
     ],
     volumes: conductor ? ["ironic:/var/lib/ironic/"] : [],
     health: conductor

@@ -30,7 +30,20 @@ export const PACK: ServicePack = {
   lab: {
     source: "mariadb-server",
     packages: ["mariadb-server"],
-    images: [{ image: "mariadb-server", packages: ["mariadb-server"] }],
+    files: "mariadb-server",
+    images: [
+      {
+        image: "mariadb-server",
+        packages: ["mariadb-server"],
+        // mariadb-server recommends galera-4; the SST (rsync) and the bootstrap need the rest.
+        extras: ["galera-4", "mariadb-client", "rsync", "lsof"],
+        setup: {
+          empty: ["/var/lib/mysql"],
+          dirs: ["/run/mysqld", "/var/log/kolla/mariadb"],
+          owner: "mysql:mysql",
+        },
+      },
+    ],
   },
   hazards: [
     {

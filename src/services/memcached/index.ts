@@ -20,6 +20,12 @@ export const PACK: ServicePack = {
   lab: {
     source: "memcached",
     packages: ["memcached"],
-    images: [{ image: "memcached", packages: ["memcached"] }],
+    images: [
+      {
+        image: "memcached",
+        packages: ["memcached"],
+        setup: { dirs: ["/var/log/kolla/memcached"], owner: "memcache" },
+      },
+    ],
   },
 };

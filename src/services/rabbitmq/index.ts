@@ -18,7 +18,14 @@ export const PACK: ServicePack = {
   lab: {
     source: "rabbitmq-server",
     packages: ["rabbitmq-server"],
-    images: [{ image: "rabbitmq", packages: ["rabbitmq-server"] }],
+    files: "rabbitmq",
+    images: [
+      {
+        image: "rabbitmq",
+        packages: ["rabbitmq-server"],
+        setup: { dirs: ["/var/log/kolla/rabbitmq"], owner: "rabbitmq:rabbitmq" },
+      },
+    ],
   },
   adminPassword: "rabbitmq_password",
   member: RABBIT_BOOTED,

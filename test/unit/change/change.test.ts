@@ -1,5 +1,5 @@
 /**
- * A change under review: a patch in git format applied hunk by hunk to the stable image's file
+ * A change under review: a patch in git format applied hunk by hunk to the proposed image's file
  * (a conflict names its file and hunk), and `--change SERVICE=PATH` read as a patch or a
  * checkout (a checkout without the package, or a patch outside it, refused clearly).
  */
@@ -76,7 +76,7 @@ describe("change: patches and checkouts", () => {
     ]);
   });
 
-  it("applies a file's hunks to the stable image's text", () => {
+  it("applies a file's hunks to the proposed image's text", () => {
     const [f] = parseGitPatch(PATCH).files;
     const out = applyFile(f!, MANAGER);
     expect(out).to.include("LOG.info('deploy %s', node_id)").and.not.include("LOG.debug");
@@ -89,10 +89,10 @@ describe("change: patches and checkouts", () => {
       .to.throw(PatchError)
       .with.property(
         "message",
-        "ironic/conductor/manager.py: hunk 1 of 1 (@@ -8,5 +8,5 @@) does not apply to the stable image's file",
+        "ironic/conductor/manager.py: hunk 1 of 1 (@@ -8,5 +8,5 @@) does not apply to the proposed image's file",
       );
     expect(() => applyFile(f!, undefined)).to.throw(
-      /ironic\/conductor\/manager\.py: the stable image has no such file/,
+      /ironic\/conductor\/manager\.py: the proposed image has no such file/,
     );
   });
 

@@ -54,7 +54,7 @@ describe("cluster/one-shot", () => {
     expect(await runOneShot(n.shell, spec, silentLogger)).to.equal("done");
     expect(n.calls.filter((c) => !c.includes(" inspect "))).to.deep.equal([
       "docker run -d --name ironic_api_kolla_upgrade --network host reg/kolla/ironic-api:proposed",
-      "docker logs --tail 4 ironic_api_kolla_upgrade",
+      "docker logs --tail 60 ironic_api_kolla_upgrade",
       "docker rm ironic_api_kolla_upgrade",
     ]);
   });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { renderInventory } from "../../../src/inventory/kolla-inventory.js";
 import { parseSampleInventory } from "../../../src/inventory/sample.js";
 import { RELEASES } from "../../../src/kolla/releases.js";
-import { goldenScenario, SHARED_REFERENCE } from "../../builders.js";
+import { goldenScenario, upstreamSamples } from "../../builders.js";
 
 describe("inventory/kolla-inventory", () => {
   for (const release of RELEASES) {
@@ -21,10 +21,7 @@ describe("inventory/kolla-inventory", () => {
       let upstream: ReturnType<typeof parseSampleInventory>;
       before(() => {
         upstream = parseSampleInventory(
-          readFileSync(
-            join(SHARED_REFERENCE, "kolla-ansible-inventories", release, "multinode"),
-            "utf8",
-          ),
+          readFileSync(join(upstreamSamples(release), "multinode"), "utf8"),
         );
       });
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { hostsOfGroup, layoutFor, rolesOfGroup } from "../../../src/kolla/layout.js";
 import { parseSampleInventory, parseSamplePasswords } from "../../../src/inventory/sample.js";
 import { RELEASES } from "../../../src/kolla/releases.js";
-import { SHARED_REFERENCE } from "../../builders.js";
+import { SHARED_REFERENCE, upstreamSamples } from "../../builders.js";
 
 const SAMPLES = join(SHARED_REFERENCE, "kolla-ansible-inventories");
 
@@ -19,7 +19,7 @@ describe("kolla/layout", () => {
   for (const release of RELEASES) {
     it(`${release}: groups and children are exactly upstream's`, () => {
       const sample = parseSampleInventory(
-        readFileSync(join(SAMPLES, release, "multinode"), "utf8"),
+        readFileSync(join(upstreamSamples(release), "multinode"), "utf8"),
       );
       const layout = layoutFor(release);
       expect(layout.hostGroups).to.deep.equal(sample.hostGroups.map((g) => g.name));
@@ -29,7 +29,7 @@ describe("kolla/layout", () => {
     });
     it(`${release}: passwords keys and key pairs are exactly upstream's`, () => {
       const sample = parseSamplePasswords(
-        readFileSync(join(SAMPLES, release, "passwords.yml"), "utf8"),
+        readFileSync(join(upstreamSamples(release), "passwords.yml"), "utf8"),
       );
       expect(layoutFor(release).passwords).to.deep.equal(sample);
     });

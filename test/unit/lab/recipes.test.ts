@@ -7,16 +7,21 @@ import { readScenario } from "../../../src/scenario/read.js";
 import { parseSetting } from "../../../src/scenario/settings.js";
 import { aptMirror } from "../../../src/lab/mirror.js";
 import { recipeHash } from "../../../src/lab/read.js";
-import { kollaRef, labImagePlan, SERVICE_IMAGES } from "../../../src/lab/recipes.js";
+import {
+  debianImage,
+  kollaRef,
+  labImagePlan,
+  SERVICE_IMAGES,
+  SERVICE_RECIPE,
+} from "../../../src/lab/recipes.js";
+import { LAB_PACKS } from "../../../src/services/catalogue.js";
 import { parseMadison, resolveVersions } from "../../../src/lab/versions.js";
 import { aScenario, load, REPO } from "../../builders.js";
 
 const IMAGES = join(REPO, "lab", "images");
-const resolution = resolveVersions(
-  parseMadison(
-    readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-11-21.txt"), "utf8"),
-  ),
-);
+const madison = (day: string): string =>
+  readFileSync(join(REPO, "test", "fixtures", "apt", `madison-${day}.txt`), "utf8");
+const resolution = resolveVersions(parseMadison(madison("2026-12-07")));
 if (Array.isArray(resolution)) throw new Error("the recorded archive does not resolve");
 const versions = resolution;
 const mirror = aptMirror(undefined, {});
@@ -34,65 +39,82 @@ describe("lab/recipes", () => {
     expect(plan.filter((b) => b.push)).to.have.length(SERVICE_IMAGES.length * 2);
   });
   it("orders builds so every parent comes first", () => {
-    const seen = new Set<string>(["kroll-lab/debian:bookworm"]);
+    const seen = new Set<string>(["bookworm", "forky", "sid"].map(debianImage));
     for (const b of plan) {
       expect(seen.has(b.parent ?? ""), `${b.ref} before its parent ${b.parent}`).to.equal(true);
       seen.add(b.ref);
     }
   });
-  it("builds proposed as one layer on top of stable, with the proposed pins", () => {
+  it("builds each tag whole from its own suite, base image included", () => {
+    const base = (tag: string) => plan.find((b) => b.ref === kollaRef("base", tag));
+    expect(base("stable")).to.deep.include({
+      parent: debianImage("forky"),
+      args: {
+        DEBIAN_IMAGE: debianImage("forky"),
+        APT_SOURCES: "deb http://deb.debian.org/debian forky main",
+      },
+    });
+    expect(base("proposed")?.parent).to.equal(debianImage("sid"));
     const p = plan.find((b) => b.ref === kollaRef("ironic-api", "proposed"));
-    expect(p).to.include({ dir: "proposed", parent: kollaRef("ironic-api", "stable") });
-    expect(p?.args.PACKAGES).to.equal(
-      "python3-ironic=1:21.4.4-0+deb12u2 ironic-common=1:21.4.4-0+deb12u2",
-    );
-    expect(
-      plan.find((b) => b.ref === kollaRef("mariadb-server", "stable"))?.args.PACKAGES,
-    ).to.equal("mariadb-server=1:10.11.18-0+deb12u1");
-    expect(plan.find((b) => b.ref === kollaRef("haproxy", "proposed"))?.args.PACKAGES).to.equal(
-      "haproxy=2.6.12-1+deb12u4",
+    expect(p).to.include({
+      dockerfile: SERVICE_RECIPE,
+      parent: kollaRef("ironic-base", "proposed"),
+    });
+    expect(plan.find((b) => b.ref === kollaRef("ironic-base", "proposed"))?.args).to.deep.include({
+      PACKAGES: "python3-ironic=1:39.0.0-6 ironic-common=1:39.0.0-6",
+      CLOSURE: "python3-ironic=1:39.0.0-6 ironic-common=1:39.0.0-6",
+      OWN: "python3-ironic ironic-common",
+      BASE_IMAGE: kollaRef("base", "proposed"),
+    });
+    // The node and the registry stay on this machine's own Debian.
+    expect(plan.find((b) => b.ref === "kroll-lab/node:latest")?.parent).to.equal(
+      debianImage("bookworm"),
     );
   });
-  it("builds with the versions resolved from the archive, labelled with their suite", () => {
-    expect(versions.stable).to.include({
-      ironic: "1:21.4.4-0+deb12u1",
-      "mariadb-server": "1:10.11.18-0+deb12u1",
-      haproxy: "2.6.12-1+deb12u3",
-      heat: "1:19.0.0-3",
+  it("passes a pack's image setup and extras to the one service recipe", () => {
+    const db = plan.find((b) => b.ref === kollaRef("mariadb-server", "stable"));
+    expect(db).to.include({ dir: "mariadb-server", dockerfile: SERVICE_RECIPE });
+    expect(db?.args).to.deep.include({
+      PACKAGES: "mariadb-server=1:11.8.9+ds-2 galera-4 mariadb-client rsync lsof",
+      EMPTY: "/var/lib/mysql",
+      DIRS: "/run/mysqld /var/log/kolla/mariadb",
+      OWNER: "mysql:mysql",
+      IMAGE: "mariadb-server",
     });
-    expect(versions.proposed).to.include({
-      ironic: "1:21.4.4-0+deb12u2",
-      "mariadb-server": "1:10.11.19-0+deb12u1",
-      haproxy: "2.6.12-1+deb12u4",
-    });
+    expect(db?.packages).to.equal("mariadb-server=1:11.8.9+ds-2");
+    // An image that adds nothing to its pack's base takes no PACKAGES, and no pack files.
+    const api = plan.find((b) => b.ref === kollaRef("ironic-api", "stable"));
+    expect(api?.args.PACKAGES).to.equal(undefined);
+    expect(api?.dir).to.equal("service");
+    expect(plan.find((b) => b.ref === kollaRef("ironic-base", "stable"))?.dir).to.equal("ironic");
+  });
+  it("labels each image with its version and suite", () => {
     expect(plan.find((b) => b.ref === kollaRef("ironic-conductor", "proposed"))?.versions).to.equal(
-      "ironic 1:21.4.4-0+deb12u2 (bookworm-security)",
+      "ironic 1:39.0.0-6 (sid)",
     );
     expect(plan.find((b) => b.ref === kollaRef("heat-api", "stable"))?.versions).to.equal(
-      "heat 1:19.0.0-3 (bookworm)",
+      "heat 1:26.0.1-1 (forky)",
     );
   });
   it("builds every image from the mirror it was given, so a change of mirror or resolution rebuilds", () => {
     const other = labImagePlan(versions, aptMirror({ apt_mirror: "http://m.ci/debian" }, {}));
     const base = other.find((b) => b.ref === kollaRef("base", "stable"));
-    expect(base?.args.APT_SOURCES).to.equal("deb http://m.ci/debian bookworm main");
-    const prop = other.find((b) => b.ref === kollaRef("haproxy", "proposed"));
-    expect(prop?.args.APT_SOURCES).to.include(
+    expect(base?.args.APT_SOURCES).to.equal("deb http://m.ci/debian forky main");
+    const node = other.find((b) => b.ref === "kroll-lab/node:latest");
+    expect(node?.args.APT_SOURCES).to.include(
       "deb http://m.ci/debian-security bookworm-security main",
     );
-    const today = resolveVersions(
-      parseMadison(
-        readFileSync(join(REPO, "test", "fixtures", "apt", "madison-2026-12-05.txt"), "utf8"),
-      ),
+    const moved = resolveVersions(
+      parseMadison(madison("2026-12-07").replaceAll("1:39.0.0-6", "1:39.0.1-1")),
     );
-    if (Array.isArray(today)) throw new Error("the recorded archive does not resolve");
-    const ref = kollaRef("ironic-api", "proposed");
+    if (Array.isArray(moved)) throw new Error("the edited archive does not resolve");
+    const ref = kollaRef("ironic-base", "proposed");
     const a = plan.find((b) => b.ref === ref);
-    const b = labImagePlan(today, mirror).find((x) => x.ref === ref);
-    if (!a || !b) throw new Error("no ironic-api:proposed");
+    const b = labImagePlan(moved, mirror).find((x) => x.ref === ref);
+    if (!a || !b) throw new Error("no ironic-base:proposed");
     expect(recipeHash(IMAGES, a, "p")).to.not.equal(recipeHash(IMAGES, b, "p"));
   });
-  it("hashes recipes by content, arguments and parent", () => {
+  it("hashes recipes by content, arguments, the shared recipe and parent", () => {
     const b = plan.find((x) => x.ref === kollaRef("haproxy", "stable"));
     if (!b) throw new Error("no haproxy");
     const h = recipeHash(IMAGES, b, "parent-1");
@@ -102,21 +124,45 @@ describe("lab/recipes", () => {
     expect(
       recipeHash(IMAGES, { ...b, args: { ...b.args, PACKAGES: "haproxy=other" } }, "parent-1"),
     ).to.not.equal(h);
+    const { dockerfile: _shared, ...own } = b;
+    expect(recipeHash(IMAGES, own, "parent-1")).to.not.equal(h);
   });
-  it("ships a kolla_start that honours the one-shot modes and both config strategies", () => {
+  it("ships a kolla_start that honours both config strategies", () => {
     const setConfigs = readFileSync(join(IMAGES, "base", "kolla_set_configs"), "utf8");
     expect(setConfigs)
       .to.include("COPY_ALWAYS")
       .and.include("COPY_ONCE")
       .and.include("/run_command");
-    for (const img of ["ironic-base", "heat-base", "mariadb-server"]) {
-      expect(readFileSync(join(IMAGES, img, "kolla_extend_start"), "utf8"), img).to.include(
-        "KOLLA_BOOTSTRAP",
+  });
+  it("has every one-shot mode a recipe calls in its image's start script", () => {
+    // The modes each pack's recipes (rolling and kolla-ansible) run as one-shots, against the
+    // kolla_extend_start its images carry (the pack's `lab.files`, else the base image's).
+    const checked: string[] = [];
+    for (const pack of LAB_PACKS) {
+      const recipes = [pack.recipe, pack.kollaRecipe].filter((r) => r !== undefined);
+      const modes = new Set(
+        recipes.flatMap((r) => r.stages.flatMap((st) => (st.kind === "oneShot" ? [st.mode] : []))),
       );
+      if (pack.spec.name === "mariadb") modes.add("KOLLA_BOOTSTRAP"); // its deploy's bring-up
+      if (modes.size === 0) continue;
+      const dir = pack.lab.files;
+      expect(dir, `${pack.spec.name}: one-shot modes but no lab.files`).to.not.equal(undefined);
+      const script = readFileSync(join(IMAGES, dir ?? "", "kolla_extend_start"), "utf8");
+      for (const m of modes) {
+        expect(script, `${pack.spec.name}: ${m} in lab/images/${dir}/kolla_extend_start`).to.match(
+          new RegExp(`\\b${m}\\b(?!_)`),
+        );
+        checked.push(`${pack.spec.name} ${m}`);
+      }
     }
-    expect(readFileSync(join(IMAGES, "ironic-base", "kolla_extend_start"), "utf8"))
-      .to.include("online_data_migrations")
-      .and.include("KOLLA_OSM");
+    expect(checked).to.include.members([
+      "ironic KOLLA_UPGRADE_CHECK",
+      "ironic KOLLA_UPGRADE",
+      "ironic KOLLA_OSM",
+      "heat KOLLA_UPGRADE_CHECK",
+      "heat KOLLA_UPGRADE",
+      "mariadb KOLLA_BOOTSTRAP",
+    ]);
   });
 });
 

@@ -44,7 +44,16 @@ describe("planner: recipe tables (rolling, 3 all-role nodes)", () => {
     ["glance", ["expand", "migrate", "apis", "contract", "done"]],
     [
       "ironic",
-      ["no-wait-states", "db-upgrade", "conductors", "apis", "unpin", "online-migrations", "done"],
+      [
+        "no-wait-states",
+        "upgrade-check",
+        "db-upgrade",
+        "conductors",
+        "apis",
+        "unpin",
+        "online-migrations",
+        "done",
+      ],
     ],
     [
       "cinder",
@@ -78,7 +87,7 @@ describe("planner: recipe tables (rolling, 3 all-role nodes)", () => {
       ],
     ],
     ["neutron", ["expand", "servers", "agents", "contract", "done"]],
-    ["heat", ["db-sync", "engines", "apis", "last-engine", "done"]],
+    ["heat", ["upgrade-check", "db-sync", "engines", "apis", "last-engine", "done"]],
   ];
   for (const [svc, expected] of table) {
     it(`${svc}: ${expected.join(" → ")}`, () => {
