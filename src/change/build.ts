@@ -38,6 +38,28 @@ export interface BuiltChange {
   readonly images: readonly { readonly image: string; readonly ref: string }[];
   /** Files of the patch outside the Python package, not built (release notes, tests). */
   readonly ignored: readonly string[];
+  /** What the build could not take from the change, for the report and the terminal. */
+  readonly notes: readonly string[];
+}
+
+/** Files that say what a service needs installed: a change to them is not built. */
+const PACKAGING = /^(requirements\.txt|setup\.cfg|setup\.py|pyproject\.toml|bindep\.txt)$/;
+
+/**
+ * PURE. What a change carries that its images do not: the images keep the proposed release's
+ * Python packages from Debian, so new or moved requirements and entry points are not installed.
+ */
+export function packagingNotes(c: Change): string[] {
+  if (c.kind === "checkout")
+    return [
+      `${c.service}: only the ${c.service}/ package of the checkout is built; its requirements.txt and setup.cfg are not installed (the image keeps the proposed release's Debian packages and entry points)`,
+    ];
+  const touched = c.ignored.filter((f) => PACKAGING.test(f));
+  return touched.length === 0
+    ? []
+    : [
+        `${c.service}: the change edits ${touched.join(", ")}, which kroll does not install: the image keeps the proposed release's Debian packages and entry points, so a new or raised requirement is not there`,
+      ];
 }
 
 export async function buildChange(
@@ -134,6 +156,7 @@ export async function buildChange(
       tag,
       images: built,
       ignored: change.kind === "patch" ? change.ignored : [],
+      notes: packagingNotes(change),
     };
   } finally {
     rmSync(ctx, { recursive: true, force: true });

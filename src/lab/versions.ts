@@ -213,6 +213,16 @@ function pick(
   };
 }
 
+/**
+ * PURE. A service's Debian version with its OpenStack release, as report headers show it
+ * (`1:35.0.1-10 (2026.1)`); infrastructure and unknown versions as they are.
+ */
+export function withSeries(service: LabService, debianVersion: string): string {
+  const table = LAB_PACKS.find((p) => p.lab.source === service)?.lab.series;
+  const s = table === undefined ? undefined : seriesOf(table, upstreamOf(debianVersion));
+  return s === undefined ? debianVersion : `${debianVersion} (${s.series}${s.extrapolated ? "?" : ""})`;
+}
+
 /** PURE. How a tag's version is shown: `35.0.1 (2026.1)`, the Debian version when asked. */
 export function showVersion(v: TagVersion, debian = false): string {
   const shown = debian ? v.version : upstreamOf(v.version);

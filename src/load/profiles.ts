@@ -61,7 +61,7 @@ function sender(profile: string, ctx: ProfileContext, maxSockets: number): Send 
       error: r.error,
       requestId: r.requestId,
       ...(o.microversion ? { microversion: o.microversion } : {}),
-    });
+    }, o.kind === undefined ? undefined : `${method} ${o.kind}`);
     return r;
   };
 }

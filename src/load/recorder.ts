@@ -23,6 +23,15 @@ export interface RequestRecord {
   readonly microversion?: string;
 }
 
+/** A request as window coverage reads it (src/run/coverage.ts): compact, every one kept. */
+export interface CoverageEntry {
+  readonly profile: string;
+  readonly kind: string;
+  readonly at: number;
+  readonly ok: boolean;
+  readonly requestId: string | undefined;
+}
+
 export interface OperationRecord {
   readonly profile: string;
   /** The service whose API the operation went to. */
@@ -137,7 +146,23 @@ export class Recorder {
     this.maxFailures = maxFailures;
   }
 
-  request(r: RequestRecord): void {
+  /** Every request's kind, time, outcome and id, for window coverage (bounded). */
+  private readonly coverageLog: CoverageEntry[] = [];
+
+  /** What window coverage reads: every request recorded so far (the first 500,000). */
+  coverage(): readonly CoverageEntry[] {
+    return this.coverageLog;
+  }
+
+  request(r: RequestRecord, kind?: string): void {
+    if (this.coverageLog.length < 500_000)
+      this.coverageLog.push({
+        profile: r.profile,
+        kind: kind ?? r.route,
+        at: r.finishedAt,
+        ok: r.errorClass === undefined,
+        requestId: r.requestId,
+      });
     this.count++;
     const ms = Math.max(1, Math.round(r.finishedAt - r.dueAt));
     this.all.recordValue(ms);

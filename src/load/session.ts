@@ -19,10 +19,12 @@ import type { PollResult, PollTarget } from "./pollers.js";
 import { runHttpProfile, runPackProfile } from "./profiles.js";
 import type { ProfileContext } from "./profiles.js";
 import { Recorder } from "./recorder.js";
-import type { LoadSummary } from "./recorder.js";
+import type { CoverageEntry, LoadSummary } from "./recorder.js";
 
 export interface LoadResult {
   readonly summary: LoadSummary;
+  /** Every request's kind, time, outcome and id: what window coverage reads. */
+  readonly coverage: readonly CoverageEntry[];
   readonly polls: readonly PollResult[];
   readonly slo: SloResult;
   readonly startedAt: number;
@@ -196,6 +198,7 @@ export function startLoad(
     });
     return {
       summary,
+      coverage: recorder.coverage(),
       polls,
       slo: { ...slo, breaches: [...profileErrors, ...slo.breaches] },
       startedAt,

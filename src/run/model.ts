@@ -3,6 +3,8 @@
  * each upgrade step, each resource check and the cluster's final state as a check that passed
  * or failed, every failure tied to the step, node and container it happened under.
  */
+import { describeCoverage } from "./coverage.js";
+import type { WindowCoverage } from "./coverage.js";
 import type { LoadSummary, OperationRecord } from "../load/recorder.js";
 import type { Interval } from "../report/intervals.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
@@ -134,6 +136,8 @@ export interface ChangeUnderTest {
   readonly subject: string;
   /** The images built from it. */
   readonly images: readonly string[];
+  /** What of it was not built (dependency and packaging files), said plainly. */
+  readonly notes?: readonly string[];
 }
 
 export interface VersionChange {
@@ -183,6 +187,8 @@ export interface RunReport extends RunIdentity {
   readonly allowedDisruptionMs: number | undefined;
   /** What the watchers saw that means two versions could not work together (first 200). */
   readonly crossVersion: readonly CrossVersionFinding[];
+  /** Each mixed-version window and what the load exercised in it, by which versions. */
+  readonly coverage?: readonly WindowCoverage[];
   readonly checks: readonly Check[];
   /** What a passing run should still say (src/run/warnings.ts): near misses, recorded, not checked. */
   readonly warnings?: readonly string[];
@@ -294,6 +300,8 @@ export interface RunInputs extends RunIdentity {
   readonly recordedStuck: readonly { readonly kind: string; readonly sloKey: string }[];
   /** Pinned APIs whose answers above the pin are checked (`upgrade.pins` with a load reading the newest microversion). */
   readonly pins?: readonly PinCheck[];
+  /** The windows of the upgrade and how the load covered each (src/run/coverage.ts). */
+  readonly coverage?: readonly WindowCoverage[];
 }
 
 export function buildRunReport(i: RunInputs): RunReport {
@@ -427,6 +435,14 @@ export function buildRunReport(i: RunInputs): RunReport {
               .slice(0, 5)
               .map((f) => `${f.node} ${f.what.slice(0, 160)} — under ${describeCause(f.cause)}`)
               .join("; ")}${crossVersion.length > 5 ? "; …" : ""}`,
+    });
+  // Every mixed-version window exercised by every request kind, against every version present.
+  for (const w of i.coverage ?? [])
+    checks.push({
+      suite: "steps",
+      name: `window: ${w.service} ${w.name}`,
+      ok: w.covered,
+      message: describeCoverage(w),
     });
   for (const p of pinChecks(
     i.pins ?? [],
@@ -586,6 +602,7 @@ export function buildRunReport(i: RunInputs): RunReport {
     ),
     allowedDisruptionMs: i.allowedDisruptionMs,
     crossVersion: crossVersion.slice(0, 200),
+    ...(i.coverage === undefined ? {} : { coverage: i.coverage }),
     checks,
   };
 }

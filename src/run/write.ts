@@ -25,7 +25,9 @@ import { reportHtml } from "./html.js";
 import { runWarnings } from "./warnings.js";
 import { junitXml } from "./junit.js";
 import { subunitV2 } from "./subunit.js";
-import { buildRunReport } from "./model.js";
+import { buildRunReport, stepsFromJournal } from "./model.js";
+import { runCoverage } from "./coverage-plan.js";
+import type { ServedBy } from "../watch/served.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "./model.js";
 import type { ResourceCheck } from "./resources.js";
 
@@ -52,6 +54,8 @@ export function writeRunReports(
     scrub: (text: string) => string;
     /** What logs/ holds (the collector's index). */
     logs?: CollectIndex | undefined;
+    /** Which containers logged each request id (the watchers'): who served what. */
+    served?: ((requestId: string) => readonly ServedBy[]) | undefined;
   },
 ): RunReport {
   mkdirSync(i.runDir, { recursive: true });
@@ -78,6 +82,17 @@ export function writeRunReports(
     journal,
     journalProblem,
     spans: spansFromJournal(journal),
+    ...(lr && i.phases.some((p) => p.name === "upgrade")
+      ? {
+          coverage: runCoverage(
+            i.s,
+            i.strategy === "kolla-ansible" ? "kolla-ansible" : "rolling",
+            stepsFromJournal(journal),
+            lr.coverage,
+            i.served ?? (() => []),
+          ),
+        }
+      : {}),
     outcome: i.outcome,
     load: lr
       ? { summary: lr.summary, polls: lr.polls, slo: lr.slo, startedAt: lr.startedAt }
@@ -97,6 +112,7 @@ export function writeRunReports(
       id: c.id,
       subject: c.subject,
       images: c.images.map((x) => x.ref),
+      ...(c.notes.length > 0 ? { notes: c.notes } : {}),
     })),
     kroll: krollVersion(),
     logs: i.logs && {

@@ -294,6 +294,14 @@ export const Upgrade = z.strictObject({
   /** RPC/release pins held during the upgrade, e.g. { ironic: "zed", nova: "auto" }. */
   pins: z.partialRecord(ServiceName, z.string().min(1)).default({}),
   checkpoints: z.array(Checkpoint).default([]),
+  /**
+   * How long, at most, kroll holds each mixed-version window of a service with a load (after a
+   * schema upgrade, after each node's replacement, while pinned) until every kind of request
+   * its load sends has been answered there by every version present. A window still not
+   * covered then fails the run's check for it ("window not covered"). 0: no hold (the check
+   * still runs).
+   */
+  window_hold: Duration.prefault("90s"),
   /** Partial targets: leave these on the stable tag (mixed-version states). */
   leave_on_stable: z
     .strictObject({

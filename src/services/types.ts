@@ -586,6 +586,11 @@ export interface SendOptions extends RequestOptions {
   readonly due?: number;
   /** Recorded with the request (a pinned API answers 406 above its release's). */
   readonly microversion?: string;
+  /**
+   * What kind of request it is for window coverage, when the route alone does not say (a
+   * provision verb): default the method and route.
+   */
+  readonly kind?: string;
 }
 
 /**

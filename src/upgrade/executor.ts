@@ -37,6 +37,8 @@ export interface ExecutorDeps {
   readonly failure?: () => string | undefined;
   /** Holds that wait for the load's phase or the checks (provided by `kroll run`); the signal aborts on a stop request. */
   readonly awaitCheckpoint?: (name: string, until: string, signal?: AbortSignal) => Promise<void>;
+  /** Holds the state a finished wave left until the load has covered it (bounded; never throws). */
+  readonly holdWindow?: (w: Wave, n: number, signal?: AbortSignal) => Promise<void>;
   readonly onFailure: "rollback" | "stop";
   /**
    * Take over containers kroll did not create (no scenario label) and upgrade them by image,
@@ -352,6 +354,9 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
     }
     for (const m of w.markers) markers.add(m);
     waveEvent("done");
+    // The state this wave left is a window the load must exercise before the next wave
+    // changes it (`kroll run` holds it until every request kind reached every version there).
+    if (deps.holdWindow) await deps.holdWindow(w, n, deps.stop);
   }
 
   // ---------------------------------------------------------------- one action

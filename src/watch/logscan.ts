@@ -33,6 +33,13 @@ const SPECIFIC: readonly [LogFinding, RegExp][] = [
   ["cannot-resume", /can(?:'|no)t be resumed/i],
 ];
 
+const REQUEST_ID = /\breq-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+
+/** PURE. The OpenStack request ids a log line names (`req-<uuid>`), each once. */
+export function requestIdsIn(line: string): string[] {
+  return [...new Set(line.match(REQUEST_ID) ?? [])];
+}
+
 /** Terminal colours (kolla's images log with them). */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 export const stripAnsi = (line: string): string => line.replace(ANSI, "");

@@ -17,7 +17,8 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { LABELS } from "../deploy/render.js";
 import { packWithRole } from "../services/catalogue.js";
-import { readStampedLogs, scanLogLines } from "./logscan.js";
+import { readStampedLogs, requestIdsIn, scanLogLines } from "./logscan.js";
+import { ServedIndex } from "./served.js";
 import type { WatcherName, WatchRecord } from "./records.js";
 import { WATCHED_ACTIONS } from "./records.js";
 
@@ -29,6 +30,12 @@ export const LOG_POLL_MS = 5_000;
 
 export interface Watchers {
   records(): readonly WatchRecord[];
+  /**
+   * Which container logged each request id, first time seen: the API that answered a request
+   * and the workers its RPC reached (oslo.context carries the id into their log lines). Read
+   * from the same log polls, so a window's coverage says which version served what.
+   */
+  served(): ServedIndex;
   stop(): Promise<readonly WatchRecord[]>;
 }
 
@@ -58,6 +65,7 @@ export function startWatchers(deps: {
   const maxEvents = deps.maxContainerRecords ?? 20_000;
   let logs = 0;
   let containerEvents = 0;
+  const served = new ServedIndex();
   const labels = { [LABELS.scenario]: deps.scenario };
 
   /** One open gap per watcher and place; closed when it sees again, or at stop. */
@@ -185,8 +193,10 @@ export function startWatchers(deps: {
           [
             // Each line is prefixed "<id>/<name> ": the cursor follows the container's
             // id, so a container renamed aside (`<name>_kroll_old`) is not read again.
-            'lbl=$1; def=$2; shift 2; for c in $(docker ps -a --filter "label=$lbl" --format "{{.ID}}/{{.Names}}"); do',
-            '  id=${c%%/*}; s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$id" ] && s=${kv#*=}; done',
+            // "#image <id>/<name> <image>" first: which version logged what follows.
+            'lbl=$1; def=$2; shift 2; for ci in $(docker ps -a --filter "label=$lbl" --format "{{.ID}}/{{.Names}}=={{.Image}}"); do',
+            '  c=${ci%%==*}; id=${c%%/*}; s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$id" ] && s=${kv#*=}; done',
+            '  echo "#image $c ${ci#*==}"',
             '  docker logs --timestamps --since "$s" "$id" 2>&1 | sed "s|^|$c |"; done',
           ].join("\n"),
           "scan",
@@ -196,7 +206,14 @@ export function startWatchers(deps: {
         ],
         { timeoutMs: 30_000 },
       );
+      const images = new Map<string, string>();
+      for (const m of r.stdout.matchAll(/^#image \S+?\/(\S+) (\S+)$/gm))
+        images.set(m[1] ?? "", m[2] ?? "");
       const lines = readStampedLogs(r.stdout, cursors);
+      const now = clock.now();
+      for (const l of lines)
+        for (const id of requestIdsIn(l.text))
+          served.add(id, { node, container: l.container, image: images.get(l.container) ?? "", at: now });
       for (const f of scanLogLines(lines)) {
         logs++;
         if (logs <= maxLogs)
@@ -238,6 +255,7 @@ export function startWatchers(deps: {
 
   return {
     records: () => out,
+    served: () => served,
     async stop() {
       stop.abort();
       await Promise.all([...events, ...logLoops, ...lbLoops]);

@@ -11,7 +11,7 @@ import { EXIT, InterruptedError, RunFailedError, formatIssue } from "../../core/
 import { LABELS } from "../../deploy/render.js";
 import { createDockerCli } from "../../lab/docker-cli.js";
 import { labImageVersions } from "../../lab/images.js";
-import { NO_CHANGE } from "../../lab/versions.js";
+import { NO_CHANGE, withSeries } from "../../lab/versions.js";
 import { labLayout, labUp } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { startLoad } from "../../load/session.js";
@@ -30,6 +30,9 @@ import type { Wave } from "../../upgrade/types.js";
 import { LOG_POLL_MS, startWatchers } from "../../watch/watcher.js";
 import type { Watchers } from "../../watch/watcher.js";
 import { checkpointFailures } from "../../run/crossversion.js";
+import { describeCoverage } from "../../run/coverage.js";
+import type { WindowCoverage } from "../../run/coverage.js";
+import { opensWindow, runCoverage } from "../../run/coverage-plan.js";
 import { watchKept } from "../../run/resources.js";
 import type { CommandContext } from "../context.js";
 import { table } from "../output.js";
@@ -109,12 +112,20 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       file = relative(ctx.cwd, r.layout.scenarioFile);
       versions = r.images.resolution.services.map((v) => ({
         service: v.service,
-        stable: v.stable.version,
-        proposed: v.proposed.version,
+        stable: withSeries(v.service, v.stable.version),
+        proposed: withSeries(v.service, v.proposed.version),
       }));
     } else {
       // The lab's own scenario: nothing is built, so the versions come from the images' labels.
-      versions = await labImageVersions(createDockerCli()).catch(() => undefined);
+      versions = await labImageVersions(createDockerCli())
+        .then((vs) =>
+          vs.map((v) => ({
+            service: v.service,
+            stable: withSeries(v.service, v.stable),
+            proposed: withSeries(v.service, v.proposed),
+          })),
+        )
+        .catch(() => undefined);
       if (versions?.length === 0) versions = undefined;
     }
   }
@@ -136,6 +147,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         (b) => `${b.images.map((i) => i.ref).join(", ")} built and pushed (${describeChange(c)})`,
       ),
     );
+    for (const n of built.at(-1)?.notes ?? []) ctx.out.note(`note: ${n}`);
   }
   // From here on a stop request (SIGINT, SIGTERM, SIGHUP) ends the run at the next safe point
   // (never mid-container: the deploy, the resources, the upgrade), with a report of what it
@@ -158,12 +170,13 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     offSignals();
     throw e;
   }
-  // With changes, only their services move: from their stable version to it plus the change.
+  // With changes, only their services move: from their stable version to the proposed one
+  // plus the change.
   if (versions && built.length > 0)
     versions = versions.flatMap((v) => {
       const svc = LAB_PACKS.find((p) => p.lab.source === v.service)?.spec.name;
       const c = built.find((b) => b.service === svc);
-      return c ? [{ ...v, proposed: `${v.stable} + ${c.kind} ${c.id}` }] : [];
+      return c ? [{ ...v, proposed: `${v.proposed} + ${c.kind} ${c.id}` }] : [];
     });
   // Only what the changes touch is upgraded: their services to the change's images.
   const changed = (x: Scenario): Scenario => withChanges(x, built);
@@ -223,8 +236,16 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   const tty = process.stderr.isTTY === true;
   let ticker: NodeJS.Timeout | undefined;
   let result: GateResult<UpgradeSetup>;
+  let liveWatchers: Watchers | undefined;
+  // The waves so far, for the window holds (what the journal says, kept in memory).
+  const waves: {
+    service: string;
+    step: string;
+    nodes: string[];
+    from: number;
+    to: number | undefined;
+  }[] = [];
   try {
-    let liveWatchers: Watchers | undefined;
     result = await runGate<UpgradeSetup>({
       clock: systemClock,
       logger: ctx.logger,
@@ -280,6 +301,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         liveWatchers = {
           // A checkpoint's cross-version check sees the kept resources' data too.
           records: () => [...w.records(), ...k.records()],
+          served: () => w.served(),
           stop: async () => [...(await w.stop()), ...(await k.stop())],
         };
         return liveWatchers;
@@ -344,7 +366,54 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
                 throw new Error(`checkpoint ${name}: checks failed: ${failed.join("; ")}`);
               ctx.logger.info(`checkpoint ${name}: ${checks.join(", ")} passed`);
             },
+            holdWindow: async (w: Wave, n: number, signal) => {
+              const strat = setup.desired.strategy;
+              if (!opensWindow(s, strat, w.service, w.step) || s.upgrade.window_hold === 0) return;
+              const t0 = systemClock.now();
+              const until = t0 + s.upgrade.window_hold;
+              let last: WindowCoverage | undefined;
+              for (;;) {
+                last = runCoverage(
+                  s,
+                  strat,
+                  waves,
+                  l.recorder.coverage(),
+                  (id) => liveWatchers?.served().of(id) ?? [],
+                  { service: w.service, at: systemClock.now() },
+                ).at(-1);
+                if (last?.covered === true || signal?.aborted === true) break;
+                if (systemClock.now() >= until) break;
+                await systemClock.sleep(2_000, signal).catch(() => undefined);
+              }
+              const held = Math.round((systemClock.now() - t0) / 1000);
+              if (last === undefined) return;
+              if (last.covered)
+                ctx.logger.info(`window ${w.service} ${last.name}: covered in ${held} s`, {
+                  wave: n,
+                });
+              else
+                ctx.logger.warn(
+                  `window ${w.service} ${last.name}: ${describeCoverage(last)} after a ${held} s hold (upgrade.window_hold); the run fails on it`,
+                  { wave: n },
+                );
+            },
             onWave: (w: Wave, n: number, event) => {
+              if (event === "start")
+                waves.push({
+                  service: w.service,
+                  step: w.step,
+                  nodes: [
+                    ...new Set(w.tracks.flatMap((t) => (t.node === undefined ? [] : [t.node]))),
+                  ],
+                  from: systemClock.now(),
+                  to: undefined,
+                });
+              else {
+                const i = waves.length - 1;
+                const cur = waves[i];
+                if (cur !== undefined && event === "done")
+                  waves[i] = { ...cur, to: systemClock.now() };
+              }
               progress.wave =
                 event === "start"
                   ? `wave ${n} ${w.service} ${w.step} on ${[...new Set(w.tracks.map((t) => t.node))].join(", ")}`
@@ -411,6 +480,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       changes: built,
       scrub,
       logs,
+      served: (id) => liveWatchers?.served().of(id) ?? [],
     });
     if (setupError === undefined) printSummary(ctx, report, runDir);
     else ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);

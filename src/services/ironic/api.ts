@@ -53,6 +53,7 @@ export const provision = (send: Send, uuid: string, target: string): Promise<Htt
     body: { target },
     headers: mv(),
     expect: [202],
+    kind: `${PROVISION_ROUTE} ${target}`,
   });
 
 export const createNode = (

@@ -47,7 +47,12 @@ export const PACK: ServicePack = {
       setup: { dirs: ["/var/lib/ironic", "/var/log/kolla/ironic", "/etc/ironic"] },
     },
     images: [
-      { image: "ironic-api", packages: ["python3-ironic", "ironic-common"] },
+      {
+        image: "ironic-api",
+        packages: ["python3-ironic", "ironic-common"],
+        // The API runs under uWSGI, as kolla runs it (2025.2 on).
+        extras: ["uwsgi", "uwsgi-plugin-python3"],
+      },
       { image: "ironic-conductor", packages: ["python3-ironic", "ironic-common"] },
     ],
     // openstack/releases deliverables/<series>/ironic.yaml: Ironic releases several times a

@@ -39,7 +39,7 @@ export const PACK: ServicePack = {
         extras: ["galera-4", "mariadb-client", "rsync", "lsof"],
         setup: {
           empty: ["/var/lib/mysql"],
-          dirs: ["/run/mysqld", "/var/log/kolla/mariadb"],
+          dirs: ["/var/lib/mysql", "/run/mysqld", "/var/log/kolla/mariadb"],
           owner: "mysql:mysql",
         },
       },

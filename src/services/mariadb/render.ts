@@ -7,6 +7,8 @@ export function renderMariadb(comp: Component, ctx: RenderContext): UnitRender {
     "[mysqld]",
     `bind-address = ${a}`,
     "port = 3306",
+    // kolla's volume: Debian's MariaDB 11.8.6-5 and later default to /var/lib/mariadb.
+    "datadir = /var/lib/mysql",
     "skip-name-resolve",
     "max_connections = 1000",
     "character-set-server = utf8mb4",

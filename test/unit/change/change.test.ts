@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { UsageError } from "../../../src/core/errors.js";
 import { applyFile, parseGitPatch, PatchError } from "../../../src/change/patch.js";
 import { parseChangeOption, readChange } from "../../../src/change/read.js";
-import { changeTag } from "../../../src/change/build.js";
+import { changeTag, packagingNotes } from "../../../src/change/build.js";
 import { withChanges } from "../../../src/change/scenario.js";
 import { aScenario, load } from "../../builders.js";
 
@@ -105,6 +105,18 @@ describe("change: patches and checkouts", () => {
     expect(c.patch.files.map((f) => f.to)).to.deep.equal(["ironic/conductor/manager.py"]);
     expect(c.ignored).to.deep.equal(["releasenotes/notes/log-deploy.yaml"]);
     expect(c.subject).to.equal("Log each deploy at info");
+    expect(packagingNotes(c)).to.deep.equal([]);
+  });
+
+  it("says plainly that a change's requirements.txt or setup.cfg is not installed", () => {
+    const file = join(dir, "reqs.patch");
+    const reqs = PATCH.replaceAll("releasenotes/notes/log-deploy.yaml", "requirements.txt");
+    writeFileSync(file, reqs);
+    const c = readChange(parseChangeOption(`ironic=${file}`), dir);
+    expect(packagingNotes(c)).to.have.length(1);
+    expect(packagingNotes(c)[0])
+      .to.include("the change edits requirements.txt, which kroll does not install")
+      .and.include("proposed release's Debian packages");
   });
 
   it("refuses a patch outside the package, a checkout without it, a service it cannot build, bad syntax (exit 2)", () => {

@@ -4,6 +4,7 @@
  * honoured at a safe point — without a lab.
  */
 import { expect } from "chai";
+import { ServedIndex } from "../../../src/watch/served.js";
 import { silentLogger } from "../../../src/core/logger.js";
 import { runGate } from "../../../src/gate/workflow.js";
 import type { GatePorts } from "../../../src/gate/workflow.js";
@@ -84,6 +85,7 @@ function fakes(): Fakes {
         calls.push("watchers.start");
         return {
           records: () => [],
+          served: () => new ServedIndex(),
           stop: () => {
             calls.push("watchers.stop");
             return Promise.resolve([]);

@@ -77,15 +77,19 @@ describe("lab/recipes", () => {
     expect(db?.args).to.deep.include({
       PACKAGES: "mariadb-server=1:11.8.9+ds-2 galera-4 mariadb-client rsync lsof",
       EMPTY: "/var/lib/mysql",
-      DIRS: "/run/mysqld /var/log/kolla/mariadb",
+      DIRS: "/var/lib/mysql /run/mysqld /var/log/kolla/mariadb",
       OWNER: "mysql:mysql",
       IMAGE: "mariadb-server",
     });
     expect(db?.packages).to.equal("mariadb-server=1:11.8.9+ds-2");
     // An image that adds nothing to its pack's base takes no PACKAGES, and no pack files.
-    const api = plan.find((b) => b.ref === kollaRef("ironic-api", "stable"));
-    expect(api?.args.PACKAGES).to.equal(undefined);
-    expect(api?.dir).to.equal("service");
+    const conductor = plan.find((b) => b.ref === kollaRef("ironic-conductor", "stable"));
+    expect(conductor?.args.PACKAGES).to.equal(undefined);
+    expect(conductor?.dir).to.equal("service");
+    // The API adds uWSGI, unversioned, to the pinned packages it shares with its base.
+    expect(plan.find((b) => b.ref === kollaRef("ironic-api", "stable"))?.args.PACKAGES).to.equal(
+      "python3-ironic=1:35.0.1-10 ironic-common=1:35.0.1-10 uwsgi uwsgi-plugin-python3",
+    );
     expect(plan.find((b) => b.ref === kollaRef("ironic-base", "stable"))?.dir).to.equal("ironic");
   });
   it("labels each image with its version and suite", () => {
