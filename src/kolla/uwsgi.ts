@@ -40,7 +40,8 @@ export function uwsgiIni(a: UwsgiApi): string {
     "master = true",
     `module = ${a.module}`,
     "plugins-dir = /usr/lib/uwsgi/plugins",
-    "plugins = python3",
+    // Debian's uWSGI is modular (kolla's, from pip, is not): the HTTP router is a plugin.
+    "plugins = http,python3",
     `processes = ${a.workers}`,
     `threads = ${a.threads}`,
     "socket-timeout = 30",
