@@ -152,7 +152,7 @@ export function changeGateTests(): void {
     );
     expect(moved.every((c) => c.image.endsWith(`:${tag}`))).to.equal(true);
     // The pin, both ways, checked — not skipped for a short window.
-    const pin = s.checks.filter((c) => c.name.startsWith("ironic pin (zed): 1.82"));
+    const pin = s.checks.filter((c) => c.name.startsWith("ironic pin (2026.1): 1.115"));
     expect(pin.map((c) => [c.ok, c.message.startsWith("not ")])).to.deep.equal([
       [true, false],
       [true, false],

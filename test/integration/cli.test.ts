@@ -173,9 +173,10 @@ describe("integration: kroll inventory", function () {
     >;
     expect(g).to.include({
       openstack_tag: "proposed",
-      openstack_previous_release_name: "zed",
-      enable_ironic: "yes",
-      haproxy_socket_level_admin: "yes",
+      // 2026.2: Ironic's own pin key, YAML booleans (kolla-ansible's samples from 2026.1).
+      ironic_pin_release_version: "2026.1",
+      enable_ironic: true,
+      haproxy_socket_level_admin: true,
     });
   });
   it("explains which override file sets an option", async () => {

@@ -308,7 +308,21 @@ export function gateRunTests(): void {
       "ironic",
       "heat",
     ]);
-    expect(r.stdout).to.match(/^\s+ironic\s+1:21\.4\.4-\S+ → 1:21\.4\.4-\S+$/m);
+    // A real release upgrade: 2026.1 → 2026.2, each side's release named.
+    expect(r.stdout).to.match(/^\s+ironic\s+1:\d+\.\S+ \(2026\.1\) → 1:\d+\.\S+ \(2026\.2\)$/m);
+    expect(r.stdout).to.match(/^\s+heat\s+1:\d+\.\S+ \(2026\.1\) → 1:\d+\.\S+ \(2026\.2\)$/m);
+    // Every mixed window was held until the load covered it, and each has its check.
+    const windows = s.checks.filter((c) => c.name.startsWith("window: "));
+    expect(windows.map((c) => c.name)).to.include.members([
+      "window: ironic after db-upgrade on node1",
+      "window: ironic after conductors on node1",
+      "window: heat after db-sync on node1",
+    ]);
+    expect(windows.filter((c) => !c.ok), JSON.stringify(windows)).to.deep.equal([]);
+    // The online data migrations said what they did, and the status checks ran.
+    const notes = (s.upgrade?.notes ?? []).join("\n");
+    expect(notes).to.match(/ironic-dbsync online_data_migrations on node\d: migrations: /);
+    expect(notes).to.match(/ironic-status upgrade check on node\d: checks /);
     const xml = readFileSync(join(passDir, "junit.xml"), "utf8");
     expect(xml).to.match(
       new RegExp(
@@ -381,7 +395,7 @@ export function gateRunTests(): void {
           { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
         );
         expect(`${logs.stdout}${logs.stderr}`, `ironic_conductor on ${node}`).to.include(
-          "Option DEFAULT.pin_release_version changed from [zed] to [None]",
+          "Option DEFAULT.pin_release_version changed from [2026.1] to [None]",
         );
       }
     }
