@@ -220,7 +220,9 @@ function pick(
 export function withSeries(service: LabService, debianVersion: string): string {
   const table = LAB_PACKS.find((p) => p.lab.source === service)?.lab.series;
   const s = table === undefined ? undefined : seriesOf(table, upstreamOf(debianVersion));
-  return s === undefined ? debianVersion : `${debianVersion} (${s.series}${s.extrapolated ? "?" : ""})`;
+  return s === undefined
+    ? debianVersion
+    : `${debianVersion} (${s.series}${s.extrapolated ? "?" : ""})`;
 }
 
 /** PURE. How a tag's version is shown: `35.0.1 (2026.1)`, the Debian version when asked. */

@@ -50,18 +50,21 @@ function sender(profile: string, ctx: ProfileContext, maxSockets: number): Send 
       ...(o.headers ? { headers: o.headers } : {}),
       ...(o.expect ? { expect: o.expect } : {}),
     });
-    ctx.recorder.request({
-      profile,
-      method,
-      route: `${method} ${route}`,
-      dueAt: due,
-      finishedAt: ctx.clock.now(),
-      status: r.status,
-      errorClass: r.errorClass,
-      error: r.error,
-      requestId: r.requestId,
-      ...(o.microversion ? { microversion: o.microversion } : {}),
-    }, o.kind === undefined ? undefined : `${method} ${o.kind}`);
+    ctx.recorder.request(
+      {
+        profile,
+        method,
+        route: `${method} ${route}`,
+        dueAt: due,
+        finishedAt: ctx.clock.now(),
+        status: r.status,
+        errorClass: r.errorClass,
+        error: r.error,
+        requestId: r.requestId,
+        ...(o.microversion ? { microversion: o.microversion } : {}),
+      },
+      o.kind === undefined ? undefined : `${method} ${o.kind}`,
+    );
     return r;
   };
 }

@@ -14,9 +14,7 @@ import type { CoverageStep, CoveredRequest, WindowCoverage } from "./coverage.js
 
 /** A stage that changes nothing a request could meet: a status check, a wait for idle. */
 const changesNothing = (st: Stage | undefined): boolean =>
-  st === undefined ||
-  st.kind === "waitIdle" ||
-  (st.kind === "oneShot" && /_CHECK$/.test(st.mode));
+  st === undefined || st.kind === "waitIdle" || (st.kind === "oneShot" && /_CHECK$/.test(st.mode));
 
 /** Whether a finished step of `service` opens a window the load must cover. */
 export function opensWindow(
@@ -78,7 +76,7 @@ export function runCoverage(
         };
       });
     const placement = Object.fromEntries(
-      componentsFor(svc as ServiceName, s.kolla.release).map((c) => [
+      componentsFor(svc, s.kolla.release).map((c) => [
         c.key,
         hostsOfGroup(layout, c.group, s.cluster.nodes),
       ]),

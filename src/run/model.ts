@@ -3,6 +3,7 @@
  * each upgrade step, each resource check and the cluster's final state as a check that passed
  * or failed, every failure tied to the step, node and container it happened under.
  */
+import type { KnownFailure } from "../scenario/schema.js";
 import { describeCoverage } from "./coverage.js";
 import type { WindowCoverage } from "./coverage.js";
 import type { LoadSummary, OperationRecord } from "../load/recorder.js";
@@ -302,6 +303,8 @@ export interface RunInputs extends RunIdentity {
   readonly pins?: readonly PinCheck[];
   /** The windows of the upgrade and how the load covered each (src/run/coverage.ts). */
   readonly coverage?: readonly WindowCoverage[];
+  /** Known upstream defects of the release pair (`known_failures`): reported, not failed on. */
+  readonly known?: readonly KnownFailure[];
 }
 
 export function buildRunReport(i: RunInputs): RunReport {
@@ -334,7 +337,17 @@ export function buildRunReport(i: RunInputs): RunReport {
       .map((x) => ({ ...x, cause: cause(x.from) })),
   }));
   const vipOutages = disruption.filter((d) => d.via === "vip").flatMap((d) => d.outages);
-  const crossVersion = crossVersionFindings(i.watched, spans);
+  // Known upstream defects of the release pair, by signature: named, never failed on.
+  const knownRe = (i.known ?? []).map((k) => ({ k, re: new RegExp(k.pattern) }));
+  const knownOf = (text: string): KnownFailure | undefined =>
+    knownRe.find((x) => x.re.test(text))?.k;
+  const allCrossVersion = crossVersionFindings(i.watched, spans);
+  const crossVersion = allCrossVersion.filter((f) => knownOf(f.what) === undefined);
+  const knownSeen = (i.known ?? []).map((k) => ({
+    ...k,
+    findings: allCrossVersion.filter((f) => knownOf(f.what) === k).length,
+    requests: failures.filter((f) => knownOf(f.what) === k).length,
+  }));
   const steps: StepResult[] = stepsFromJournal(i.journal).map((s) => {
     const mine = (c: Attribution | undefined): boolean => c?.wave === s.wave;
     const fr = failures.filter((f) => mine(f.cause));
@@ -435,6 +448,13 @@ export function buildRunReport(i: RunInputs): RunReport {
               .slice(0, 5)
               .map((f) => `${f.node} ${f.what.slice(0, 160)} — under ${describeCause(f.cause)}`)
               .join("; ")}${crossVersion.length > 5 ? "; …" : ""}`,
+    });
+  for (const k of knownSeen)
+    checks.push({
+      suite: "steps",
+      name: `known upstream failure: ${k.what}`,
+      ok: true,
+      message: `${k.bug}: ${k.findings} finding(s) and ${k.requests} failed request(s) matched /${k.pattern}/ and were not failed on`,
     });
   // Every mixed-version window exercised by every request kind, against every version present.
   for (const w of i.coverage ?? [])

@@ -82,6 +82,7 @@ export function writeRunReports(
     journal,
     journalProblem,
     spans: spansFromJournal(journal),
+    known: i.s.known_failures,
     ...(lr && i.phases.some((p) => p.name === "upgrade")
       ? {
           coverage: runCoverage(

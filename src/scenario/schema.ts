@@ -400,6 +400,31 @@ export const Report = z.strictObject({
 
 // ---------------------------------------------------------------- the file
 
+/**
+ * An upstream defect of the release pair under test, recognised by its signature, so that the
+ * gate reports it as known instead of failing on it: off unless listed, every match named in
+ * the report.
+ */
+export const KnownFailure = z.strictObject({
+  /** A regular expression matched against a failed request's error or a finding's log line. */
+  pattern: z.string().refine(
+    (p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: "expected a regular expression (JavaScript syntax)" },
+  ),
+  /** Where the defect is tracked upstream (a bug or review URL). */
+  bug: z.url({ error: "expected the URL of the upstream bug or review" }),
+  /** What it is, in a line. */
+  what: z.string().min(1),
+});
+export type KnownFailure = z.infer<typeof KnownFailure>;
+
 export const Scenario = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
     error: "expected a scenario name: lower-case letters, digits, '.', '_' and '-'",
@@ -413,6 +438,8 @@ export const Scenario = z.strictObject({
   load: Load.prefault({}),
   slo: Slo.prefault({}),
   report: Report.prefault({}),
+  /** Known upstream defects, by signature: reported as known, not failed on (default none). */
+  known_failures: z.array(KnownFailure).default([]),
 });
 export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;

@@ -27,8 +27,7 @@ export class ServedIndex {
         if (oldest !== undefined) this.byId.delete(oldest);
       }
       this.byId.set(id, [by]);
-    } else if (!list.some((x) => x.node === by.node && x.container === by.container))
-      list.push(by);
+    } else if (!list.some((x) => x.node === by.node && x.container === by.container)) list.push(by);
   }
 
   of(id: string): readonly ServedBy[] {

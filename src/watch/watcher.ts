@@ -213,7 +213,12 @@ export function startWatchers(deps: {
       const now = clock.now();
       for (const l of lines)
         for (const id of requestIdsIn(l.text))
-          served.add(id, { node, container: l.container, image: images.get(l.container) ?? "", at: now });
+          served.add(id, {
+            node,
+            container: l.container,
+            image: images.get(l.container) ?? "",
+            at: now,
+          });
       for (const f of scanLogLines(lines)) {
         logs++;
         if (logs <= maxLogs)

@@ -219,6 +219,40 @@ describe("a cross-version finding fails its step", () => {
     expect(step?.crossVersion).to.equal(1);
     expect(bad.crossVersion[0]?.cause?.wave).to.equal(4);
   });
+
+  it("reports a finding that matches a known upstream defect as known, by its bug, and does not fail on it", () => {
+    const watched = [
+      log(
+        25_000,
+        "ironic_conductor",
+        "RemoteError",
+        "got an unexpected keyword argument 'configdrive'",
+      ),
+    ];
+    const known = {
+      pattern: "unexpected keyword argument 'configdrive'",
+      bug: "https://bugs.launchpad.net/ironic/+bug/1",
+      what: "the deploy RPC's renamed argument",
+    };
+    const r = buildRunReport(inputs({ watched, known: [known] }));
+    expect(r.verdict).to.equal("pass");
+    expect(r.crossVersion).to.deep.equal([]);
+    const k = r.checks.find(
+      (c) => c.name === "known upstream failure: the deploy RPC's renamed argument",
+    );
+    expect(k?.ok).to.equal(true);
+    expect(k?.message).to.include("https://bugs.launchpad.net/ironic/+bug/1: 1 finding(s)");
+    // Off by default: the same run without the signature fails.
+    expect(buildRunReport(inputs({ watched })).verdict).to.equal("fail");
+    // A signature that matches nothing is still listed (0 matched), and fails nothing.
+    const other = buildRunReport(
+      inputs({ watched, known: [{ ...known, pattern: "never seen", what: "another" }] }),
+    );
+    expect(other.verdict).to.equal("fail");
+    expect(
+      other.checks.find((c) => c.name === "known upstream failure: another")?.message,
+    ).to.include("0 finding(s)");
+  });
 });
 
 describe("pinned API checks", () => {
