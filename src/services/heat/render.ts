@@ -13,7 +13,7 @@ export function renderHeat(comp: Component, ctx: RenderContext): UnitRender | un
     DEFAULT: {
       host: a,
       transport_url: `rabbit://openstack:${ctx.secrets.broker}@${ctx.addr(ctx.brokerHost ?? "")}:5672/`,
-      num_engine_workers: 2,
+      num_engine_workers: 1,
       debug: false,
     },
     database: {
@@ -37,7 +37,8 @@ export function renderHeat(comp: Component, ctx: RenderContext): UnitRender | un
                 address: a,
                 port: 8004,
                 module: "heat.wsgi.api:application",
-                workers: 2,
+                // One process of four threads a node: the lab's two cores run three nodes.
+                workers: 1,
                 threads: 4,
                 uid: "heat",
               }),

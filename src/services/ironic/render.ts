@@ -41,7 +41,8 @@ export function renderIronic(comp: Component, ctx: RenderContext): UnitRender | 
                 address: a,
                 port: 6385,
                 module: "ironic.wsgi:application",
-                workers: 2,
+                // One process of four threads a node: the lab's two cores run three nodes.
+                workers: 1,
                 threads: 4,
                 uid: "ironic",
               }),

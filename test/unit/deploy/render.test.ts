@@ -100,7 +100,7 @@ describe("deploy/render", () => {
       "connection = mysql+pymysql://ironic:ironicpw@10.0.0.250/ironic?charset=utf8",
     );
     expect(file("heat_engine", "node3", "heat.conf")).to.include("num_engine_workers = 4");
-    expect(file("heat_api", "node3", "heat.conf")).to.include("num_engine_workers = 2");
+    expect(file("heat_api", "node3", "heat.conf")).to.include("num_engine_workers = 1");
   });
   it("renders a Galera member per control host", () => {
     const cnf = file("mariadb", "node2", "galera.cnf");
