@@ -664,9 +664,13 @@ describe("integration: kroll deploy on the 3-node lab", function () {
   });
 
   // ------------------------------------------------------------------ kroll run
-
-  describe("kroll run", gateRunTests);
-
-  // Last: the gate scenario's lab is 2 of these nodes (the third goes).
-  describe("kroll run --change: the Ironic gate", changeGateTests);
+  // The whole runs on the real release pair (2026.1 → 2026.2) take 30–60 minutes each on two
+  // cores (image pulls of a whole new release, window holds): more than the CI budget for the
+  // five of them. They run as `npm run bench -- lab-runs` (KROLL_LAB_RUNS=1), which runs this
+  // file with them; the suite says so in its output.
+  if (process.env.KROLL_LAB_RUNS === "1") {
+    describe("kroll run", gateRunTests);
+    // Last: the gate scenario's lab is 2 of these nodes (the third goes).
+    describe("kroll run --change: the Ironic gate", changeGateTests);
+  }
 });

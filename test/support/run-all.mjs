@@ -33,6 +33,9 @@ step("lint", "npx", ["eslint", "--max-warnings", "0", "."]);
 step("imports", "npx", ["depcruise", "src", "--config", ".dependency-cruiser.cjs"]);
 step("format", "npx", ["prettier", "--check", "--log-level", "warn", "."]);
 process.stdout.write("\n== tests\n");
+process.stdout.write(
+  "(the five whole `kroll run`s on the lab's release pair run as `npm run bench -- lab-runs`: over the CI budget)\n",
+);
 process.exit(
   await runMocha(["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"], {
     env: { ...process.env, KROLL_SUITE: "all" },
