@@ -318,7 +318,10 @@ export function gateRunTests(): void {
       "window: ironic after conductors on node1",
       "window: heat after db-sync on node1",
     ]);
-    expect(windows.filter((c) => !c.ok), JSON.stringify(windows)).to.deep.equal([]);
+    expect(
+      windows.filter((c) => !c.ok),
+      JSON.stringify(windows),
+    ).to.deep.equal([]);
     // The online data migrations said what they did, and the status checks ran.
     const notes = (s.upgrade?.notes ?? []).join("\n");
     expect(notes).to.match(/ironic-dbsync online_data_migrations on node\d: migrations: /);
