@@ -579,6 +579,9 @@ export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabSt
         "images",
         "--filter",
         `label=${IMAGE_LABEL}=true`,
+        // Not the untagged leftovers of rebuilt images: they have no name to inspect.
+        "--filter",
+        "dangling=false",
         "--format",
         "{{.Repository}}:{{.Tag}}|{{.Size}}|{{.CreatedSince}}",
       ],

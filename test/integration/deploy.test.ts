@@ -309,7 +309,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       dockers: session.dockers,
       clock: systemClock,
       logger: silentLogger,
-      logEveryMs: 2_000,
+      logEveryMs: 5_000,
     });
     const load = startLoad(scenario, {
       clock: systemClock,
