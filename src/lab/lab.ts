@@ -579,9 +579,6 @@ export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabSt
         "images",
         "--filter",
         `label=${IMAGE_LABEL}=true`,
-        // Not the untagged leftovers of rebuilt images: they have no name to inspect.
-        "--filter",
-        "dangling=false",
         "--format",
         "{{.Repository}}:{{.Tag}}|{{.Size}}|{{.CreatedSince}}",
       ],
@@ -594,6 +591,8 @@ export async function labStatus(deps: LabDeps, layout: LabLayout): Promise<LabSt
       const [ref = "", size = "", created = ""] = l.split("|");
       return { ref, size, created, versions: "" };
     })
+    // A rebuilt image's old self keeps its repository but no tag: it has no name to inspect.
+    .filter((i) => !i.ref.endsWith(":<none>"))
     .sort((a, b) => (a.ref < b.ref ? -1 : 1));
   // Each service image's version and suite, as resolved when it was built.
   if (images.length > 0) {
