@@ -8,20 +8,10 @@
  * Upgrades the projects support: N → N+1 for every series, and N → N+2 when both ends are
  * SLURP releases ("skip level upgrade release process", from 2023.1: every `.1` release).
  */
+import { RELEASES } from "./releases.js";
 
-/** The series in order, oldest first, by release id (2023.1 is antelope). */
-export const SERIES = [
-  "zed",
-  "2023.1",
-  "2023.2",
-  "2024.1",
-  "2024.2",
-  "2025.1",
-  "2025.2",
-  "2026.1",
-  "2026.2",
-  "2027.1",
-] as const;
+/** The series in order, oldest first: the releases kroll deploys, and the next SLURP one. */
+export const SERIES = [...RELEASES, "2027.1"] as const;
 export type Series = (typeof SERIES)[number];
 
 /** openstack/releases' series names, as its deliverables folders and Ironic's pins spell them. */
