@@ -339,6 +339,28 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
       (t) => `<tr><td>${time(t.at)}</td><td>${esc(t.what)}</td><td>${causeLink(t.cause)}</td></tr>`,
     )
     .join("");
+  // A row per window and request kind: what answered it, and which versions of each component served it.
+  const coverageRows = (r.coverage ?? [])
+    .map((w) =>
+      w.kinds
+        .map((k, i) => {
+          const head =
+            i === 0
+              ? `<td rowspan="${w.kinds.length}">${esc(w.service)} ${esc(w.name)}<br><small>${time(w.from)}–${time(w.to)} (${secs(w.to - w.from)})</small></td><td rowspan="${w.kinds.length}">${Object.entries(
+                  w.versions,
+                )
+                  .map(([c, tags]) => `${esc(c)}: ${tags.map(esc).join(" + ")}`)
+                  .join("<br>")}</td>`
+              : "";
+          const servedBy = Object.entries(k.servedBy)
+            .map(([c, tags]) => `${esc(c)}: ${tags.map(esc).join(" + ")}`)
+            .join("<br>");
+          return `<tr class="${k.missing.length > 0 ? "bad" : ""}">${head}<td><code>${esc(k.kind)}</code></td><td>${k.answered}</td><td>${servedBy || "<small>(no request id in the services' logs)</small>"}</td><td>${k.missing.length > 0 ? `not covered: ${k.missing.map(esc).join(", ")}` : "covered"}</td></tr>`;
+        })
+        .join(""),
+    )
+    .join("");
+  const uncovered = (r.coverage ?? []).filter((w) => !w.covered).length;
   const legend = Object.entries(SERVICE_COLOURS)
     .filter(([svc]) => r.spans.some((s) => s.service === svc))
     .map(([svc, c]) => `<span class="sw" style="background:${c}"></span>${esc(svc)}`)
@@ -379,6 +401,8 @@ ${loadSvg}
 ${chart ? `<div id="charts" style="display:none"><div id="chart-rate"></div><div id="chart-latency"></div></div>` : ""}
 <h2>Checks (${failedChecks.length} failed of ${r.checks.length})</h2>
 ${table("checks", ["result", "suite", "check", "detail"], checkRows, "no checks")}
+<h2 id="windows">Mixed-version windows (${(r.coverage ?? []).length}, ${uncovered} not covered)</h2>
+${table("coverage", ["window", "versions present", "request kind", "answered", "served by (from the services' logs)", "result"], coverageRows, "no window: no service with a load changed version")}
 <h2>Upgrade steps</h2>
 ${table("steps", ["wave", "service", "step", "nodes", "start", "took", "status", "failed req.", "unavailable", "failed ops", "why"], stepRows, "the upgrade did not run")}
 <h2>Failed requests (${load?.failed ?? 0})</h2>

@@ -447,6 +447,61 @@ describe("run/html", () => {
     expect(html).to.include('class="outage"');
   });
 
+  it("has a row per window and request kind: who served it, at which version, and what is missing", () => {
+    const window = {
+      service: "ironic",
+      from: 20_000,
+      to: 30_000,
+      versions: { "ironic-conductor": ["proposed", "stable"] },
+    };
+    const r = buildRunReport(
+      inputs({
+        coverage: [
+          {
+            ...window,
+            name: "after conductors on node1",
+            covered: false,
+            kinds: [
+              {
+                kind: "PUT provide",
+                answered: 4,
+                servedBy: { "ironic-conductor": ["stable"] },
+                missing: ["ironic-conductor proposed served none"],
+              },
+              {
+                kind: "GET /v1/nodes",
+                answered: 9,
+                servedBy: { "ironic-api": ["stable"] },
+                missing: [],
+              },
+            ],
+          },
+          {
+            ...window,
+            name: "after conductors on node2",
+            covered: true,
+            kinds: [{ kind: "<x>", answered: 1, servedBy: {}, missing: [] }],
+          },
+        ],
+      }),
+    );
+    const html = reportHtml(r);
+    expect(html).to.include('id="coverage"');
+    expect(html).to.include("Mixed-version windows (2, 1 not covered)");
+    const table = html.slice(
+      html.indexOf('<table id="coverage"'),
+      html.indexOf("<h2>Upgrade steps"),
+    );
+    expect(table.match(/<tr class="bad">/g)).to.have.length(1);
+    expect(table).to.include("not covered: ironic-conductor proposed served none");
+    expect(table).to.include("ironic-conductor: proposed + stable");
+    expect(table).to.include('rowspan="2"');
+    expect(table).to.include("&lt;x&gt;");
+    expect(r.checks.some((c) => c.name.includes("after conductors on node1") && !c.ok)).to.equal(
+      true,
+    );
+  });
+
   it("inlines the chart library and its data, and nothing can close a script early", () => {
     const r = buildRunReport(inputs({ failures: [12_100] }));
     const html = reportHtml(r, {
