@@ -14,6 +14,7 @@ import type {
   LoadKit,
   LoadSpec,
   Observation,
+  Patient,
   ProfileBase,
   Send,
 } from "../services/types.js";
@@ -78,7 +79,7 @@ async function follow(
   observe: () => Promise<Observation | "unknown">,
   judge: Judge,
 ): Promise<boolean> {
-  const { kind, id, verb, goal, deadlineMs } = followed;
+  const { kind, id, verb, goal, deadlineMs, requestId } = followed;
   const acceptedAt = ctx.clock.now();
   const op = { goal, acceptedAt, deadline: acceptedAt + deadlineMs };
   ctx.recorder.operationStarted(acceptedAt);
@@ -96,6 +97,7 @@ async function follow(
       status,
       state,
       reason,
+      ...(requestId === undefined ? {} : { requestId }),
     });
   for (;;) {
     await ctx.clock.sleep(ctx.pollMs, ctx.hard).catch(() => undefined);
@@ -139,8 +141,46 @@ export async function runPackProfile(
     send,
     reads: (read) => openLoop(ctx, p.concurrency, read),
     follow: (op, observe, judge) => follow(ctx, p.name, service, op, observe, judge),
+    slots: (count, patienceMs, lifecycle) => runSlots(ctx, count, patienceMs, lifecycle),
   };
   await spec.run(p, kit);
+}
+
+/** `LoadKit.slots`: lifecycles kept going, a slow one left to finish by itself. */
+export async function runSlots(
+  ctx: Pick<ProfileContext, "clock" | "stop">,
+  count: number,
+  patienceMs: number,
+  lifecycle: (slot: number, n: number, patient: Patient) => Promise<void>,
+): Promise<void> {
+  const behind = new Set<Promise<void>>();
+  const errors: unknown[] = [];
+  const slot = async (i: number): Promise<void> => {
+    for (let n = 0; !ctx.stop.aborted; n++) {
+      let release = (): void => undefined;
+      const released = new Promise<"released">((r) => (release = () => r("released")));
+      const patient: Patient = async (operation) => {
+        const timer = new AbortController();
+        void ctx.clock.sleep(patienceMs, timer.signal).then(release, () => undefined);
+        try {
+          return await operation;
+        } finally {
+          timer.abort();
+        }
+      };
+      const run = lifecycle(i, n, patient);
+      if ((await Promise.race([run.then(() => "done" as const), released])) === "done") continue;
+      // Too slow: it goes on by itself (followed to its goal or deadline), the slot moves on.
+      const left: Promise<void> = run
+        .catch((e: unknown) => void errors.push(e))
+        .finally(() => behind.delete(left));
+      behind.add(left);
+      while (behind.size > count && !ctx.stop.aborted) await Promise.race(behind);
+    }
+  };
+  await Promise.all(Array.from({ length: count }, (_, i) => slot(i)));
+  await Promise.all(behind);
+  if (errors.length > 0) throw errors[0];
 }
 
 export async function runHttpProfile(p: HttpProfile, ctx: ProfileContext): Promise<void> {

@@ -46,6 +46,8 @@ export interface OperationRecord {
   readonly status: "done" | "failed" | "stuck";
   readonly state: string;
   readonly reason: string;
+  /** The request id of the call that started it (which worker took it is in the logs). */
+  readonly requestId?: string;
 }
 
 export interface RouteStats {

@@ -19,7 +19,7 @@ import type { PollResult, PollTarget } from "./pollers.js";
 import { runHttpProfile, runPackProfile } from "./profiles.js";
 import type { ProfileContext } from "./profiles.js";
 import { Recorder } from "./recorder.js";
-import type { CoverageEntry, LoadSummary } from "./recorder.js";
+import type { CoverageEntry, LoadSummary, OperationRecord } from "./recorder.js";
 
 export interface LoadResult {
   readonly summary: LoadSummary;
@@ -147,7 +147,8 @@ export function startLoad(
       requests: recorder.requests,
       failedRequests: recorder.failed,
       disruption: [],
-      stuck: ops.stuck.map((o) => ({ kind: o.kind, id: o.id })),
+      // One of a kind the scenario records is judged at the end, when the logs say who ran it.
+      stuck: ops.stuck.map((o) => ({ kind: o.kind, id: o.id, excused: "judged at the end" })),
       failedOperations: ops.failed.length,
       p99Ms: undefined,
     });
@@ -180,28 +181,7 @@ export function startLoad(
     const polls = await pollers.stop();
     const summary = recorder.summary();
     const endedAt = clock.now();
-    // A failure matching a known upstream defect of the pair (`known_failures`) is reported
-    // as known, not counted against the SLO.
-    const known = s.known_failures.map((k) => new RegExp(k.pattern));
-    const knownFailed = summary.failures.filter((f) =>
-      known.some((re) => re.test(`${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}`)),
-    ).length;
-    const slo = evaluateSlo(s.slo, {
-      requests: summary.requests,
-      failedRequests: summary.failed - knownFailed,
-      disruption: polls
-        .filter((p) => p.via === "vip")
-        .map((p) => ({
-          backend: p.backend,
-          connection: p.connection,
-          ms: disruptionMs(p.intervals),
-        })),
-      stuck: summary.operations
-        .filter((o) => o.status === "stuck")
-        .map((o) => ({ kind: o.kind, id: o.id })),
-      failedOperations: summary.operations.filter((o) => o.status === "failed").length,
-      p99Ms: summary.p99Ms,
-    });
+    const slo = loadSlo(s, summary, polls, () => undefined);
     return {
       summary,
       coverage: recorder.coverage(),
@@ -211,6 +191,41 @@ export function startLoad(
       endedAt,
     };
   }
+}
+
+/**
+ * The load's SLOs over what it measured. `excused` says why a stuck operation is recorded
+ * rather than failed (only a kind the scenario records, and only with evidence: the run's
+ * `stuckExcuse`); the load alone has none, so there every stuck operation counts.
+ */
+export function loadSlo(
+  s: Scenario,
+  summary: LoadSummary,
+  polls: readonly PollResult[],
+  excused: (op: OperationRecord) => string | undefined,
+): SloResult {
+  // A failure matching a known upstream defect of the pair (`known_failures`) is reported
+  // as known, not counted against the SLO.
+  const known = s.known_failures.map((k) => new RegExp(k.pattern));
+  const knownFailed = summary.failures.filter((f) =>
+    known.some((re) => re.test(`${f.route}: ${f.errorClass ?? ""} ${f.error ?? ""}`)),
+  ).length;
+  return evaluateSlo(s.slo, {
+    requests: summary.requests,
+    failedRequests: summary.failed - knownFailed,
+    disruption: polls
+      .filter((p) => p.via === "vip")
+      .map((p) => ({
+        backend: p.backend,
+        connection: p.connection,
+        ms: disruptionMs(p.intervals),
+      })),
+    stuck: summary.operations
+      .filter((o) => o.status === "stuck")
+      .map((o) => ({ kind: o.kind, id: o.id, excused: excused(o) })),
+    failedOperations: summary.operations.filter((o) => o.status === "failed").length,
+    p99Ms: summary.p99Ms,
+  });
 }
 
 export { disruptionMs, longestOutageMs };

@@ -303,7 +303,7 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
   const opRows = r.operations
     .map(
       (o) =>
-        `<tr class="${o.status}"><td>${esc(o.status)}</td><td>${esc(o.kind)}</td><td><code>${esc(o.id)}</code></td><td>${esc(o.verb)} → ${esc(o.goal)}</td><td>${esc(o.state)}</td><td>${esc(o.reason)}</td><td>${time(o.acceptedAt)}</td><td>${causeLink(o.cause)}</td></tr>`,
+        `<tr class="${o.status}"><td>${esc(o.status)}</td><td>${esc(o.kind)}</td><td><code>${esc(o.id)}</code></td><td>${esc(o.verb)} → ${esc(o.goal)}</td><td>${esc(o.state)}</td><td>${esc(o.reason)}${o.excused === undefined ? "" : `<br><em>recorded: ${esc(o.excused)}</em>`}</td><td>${time(o.acceptedAt)}</td><td>${causeLink(o.cause)}</td></tr>`,
     )
     .join("");
   const disRows = r.disruption

@@ -20,6 +20,7 @@ import type { UpgradeOutcome } from "../upgrade/executor.js";
 import type { JournalRecord } from "../upgrade/journal.js";
 import type { Breach, SloResult } from "../watch/detectors.js";
 import type { WatchRecord } from "../watch/records.js";
+import type { ServedBy } from "../watch/served.js";
 import { blindGaps } from "../watch/records.js";
 import type { ResourceCheck } from "./resources.js";
 
@@ -172,7 +173,11 @@ export interface RunReport extends RunIdentity {
         readonly startedAt: number;
       })
     | undefined;
-  readonly operations: readonly (OperationRecord & { readonly cause: Attribution | undefined })[];
+  readonly operations: readonly (OperationRecord & {
+    readonly cause: Attribution | undefined;
+    /** Recorded rather than failed, and why (`stuckExcuse`). */
+    readonly excused?: string;
+  })[];
   readonly disruption: readonly Disruption[];
   readonly slo: readonly (Breach & { readonly cause: Attribution | undefined })[];
   readonly recorded: readonly string[];
@@ -265,6 +270,47 @@ export function causeOfOperation(
 
 export { causeOver };
 
+/** A kind of stuck operation the scenario records, and the container that runs it. */
+export interface RecordableStuck {
+  readonly kind: string;
+  readonly sloKey: string;
+  readonly worker: string;
+}
+
+/**
+ * Why a stuck operation is recorded rather than failed, or undefined: only when the worker
+ * that took the call that started it (its request id in that worker's log) was replaced while
+ * it was in progress. A stuck stack on an engine kroll never touched is a failure of the step
+ * it happened in, whatever the scenario records.
+ */
+export function stuckExcuse(
+  spans: readonly ActionSpan[],
+  served: (requestId: string) => readonly ServedBy[],
+  recordable: readonly RecordableStuck[],
+  op: OperationRecord,
+): { readonly reason: string; readonly span: ActionSpan } | undefined {
+  const r = recordable.find((x) => x.kind === op.kind);
+  if (op.status !== "stuck" || r === undefined || op.requestId === undefined) return undefined;
+  const workers = served(op.requestId).filter(
+    (b) => b.container.replace(/_kroll_old$/, "") === r.worker,
+  );
+  const span = spans.find(
+    (s) =>
+      s.service === op.service &&
+      s.container === r.worker &&
+      rankOf(s.kind) === 0 &&
+      workers.some((w) => w.node === s.node) &&
+      s.from <= op.endedAt &&
+      (s.to ?? Number.POSITIVE_INFINITY) >= op.acceptedAt,
+  );
+  return span
+    ? {
+        span,
+        reason: `${r.worker} on ${span.node ?? "?"} took it (${op.requestId}) and was replaced while it was in progress`,
+      }
+    : undefined;
+}
+
 export const describeCause = (a: Attribution | undefined): string =>
   a
     ? `wave ${a.wave} (${a.service} ${a.step}) on ${a.node ?? "the cluster"}${a.container ? `, ${a.container}` : ""}: ${a.action}`
@@ -298,7 +344,9 @@ export interface RunInputs extends RunIdentity {
   readonly setupError: string | undefined;
   readonly allowedDisruptionMs: number | undefined;
   /** Stuck operations the scenario records rather than fails: their kinds and SLO keys. */
-  readonly recordedStuck: readonly { readonly kind: string; readonly sloKey: string }[];
+  readonly recordedStuck: readonly RecordableStuck[];
+  /** Which containers logged a request id (the watchers' ServedIndex); none known: none. */
+  readonly served?: (requestId: string) => readonly ServedBy[];
   /** Pinned APIs whose answers above the pin are checked (`upgrade.pins` with a load reading the newest microversion). */
   readonly pins?: readonly PinCheck[];
   /** The windows of the upgrade and how the load covered each (src/run/coverage.ts). */
@@ -323,7 +371,12 @@ export function buildRunReport(i: RunInputs): RunReport {
   });
   const operations = (sm?.operations ?? [])
     .filter((o) => o.status !== "done")
-    .map((o) => ({ ...o, cause: causeOfOperation(spans, o) }));
+    .map((o): RunReport["operations"][number] => {
+      const excuse = stuckExcuse(spans, i.served ?? (() => []), i.recordedStuck, o);
+      return excuse
+        ? { ...o, cause: toAttribution(excuse.span), excused: excuse.reason }
+        : { ...o, cause: causeOfOperation(spans, o) };
+    });
   const disruption: Disruption[] = (i.load?.polls ?? []).map((p) => ({
     backend: p.backend,
     via: p.via,
@@ -358,11 +411,7 @@ export function buildRunReport(i: RunInputs): RunReport {
       firstCrossVersion: cv[0] ? `${cv[0].node} ${cv[0].what}` : undefined,
       failedRequests: fr.length,
       unavailableMs: vipOutages.filter((o) => mine(o.cause)).reduce((n, o) => n + o.to - o.from, 0),
-      failedOperations: operations.filter(
-        (o) =>
-          mine(o.cause) &&
-          (o.status !== "stuck" || !i.recordedStuck.some((r) => r.kind === o.kind)),
-      ).length,
+      failedOperations: operations.filter((o) => mine(o.cause) && o.excused === undefined).length,
       firstFailure: fr[0]?.what,
       hint: fr.find((f) => f.hint !== undefined)?.hint,
     };

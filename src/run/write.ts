@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { BuiltChange } from "../change/build.js";
+import { loadSlo } from "../load/session.js";
 import type { LoadResult } from "../load/session.js";
 import { spansFromJournal } from "../report/model.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -25,7 +26,7 @@ import { reportHtml } from "./html.js";
 import { runWarnings } from "./warnings.js";
 import { junitXml } from "./junit.js";
 import { subunitV2 } from "./subunit.js";
-import { buildRunReport, stepsFromJournal } from "./model.js";
+import { buildRunReport, stepsFromJournal, stuckExcuse } from "./model.js";
 import { runCoverage } from "./coverage-plan.js";
 import type { ServedBy } from "../watch/served.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "./model.js";
@@ -70,6 +71,19 @@ export function writeRunReports(
     i.phases.some((p) => p.name === "upgrade"),
   );
   const lr = i.loadResult;
+  const spans = spansFromJournal(journal);
+  const served = i.served ?? ((): readonly ServedBy[] => []);
+  const recordable = recordedStuck(i.s.slo);
+  // The load's SLOs again, now that the journal and the logs say which stuck operation lost
+  // its worker to a replacement (recorded) and which did not (failed).
+  const now =
+    lr &&
+    loadSlo(i.s, lr.summary, lr.polls, (o) => stuckExcuse(spans, served, recordable, o)?.reason);
+  const loadSloNow = lr &&
+    now && {
+      breaches: [...lr.slo.breaches.filter((b) => b.slo === "load_profiles"), ...now.breaches],
+      recorded: now.recorded,
+    };
   const built = buildRunReport({
     scenario: i.s.name,
     nodes: i.s.cluster.nodes.map((n) => n.name),
@@ -81,7 +95,7 @@ export function writeRunReports(
     phases: i.phases,
     journal,
     journalProblem,
-    spans: spansFromJournal(journal),
+    spans,
     known: i.s.known_failures,
     ...(lr && i.phases.some((p) => p.name === "upgrade")
       ? {
@@ -90,13 +104,13 @@ export function writeRunReports(
             i.strategy === "kolla-ansible" ? "kolla-ansible" : "rolling",
             stepsFromJournal(journal),
             lr.coverage,
-            i.served ?? (() => []),
+            served,
           ),
         }
       : {}),
     outcome: i.outcome,
     load: lr
-      ? { summary: lr.summary, polls: lr.polls, slo: lr.slo, startedAt: lr.startedAt }
+      ? { summary: lr.summary, polls: lr.polls, slo: loadSloNow ?? lr.slo, startedAt: lr.startedAt }
       : undefined,
     watched: i.watched,
     trouble: TROUBLE,
@@ -104,7 +118,8 @@ export function writeRunReports(
     containers: i.containers,
     setupError: i.setupError,
     allowedDisruptionMs: i.allowed,
-    recordedStuck: recordedStuck(i.s.slo),
+    recordedStuck: recordable,
+    served,
     pins: pinsToCheck(i.s),
     versions: i.versions,
     changes: i.changes.map((c) => ({

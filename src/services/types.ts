@@ -211,13 +211,17 @@ export interface ServicePack {
   ) => Promise<string | undefined>;
   /**
    * Its operations a replacement may leave stuck by a known mechanism, which the scenario may
-   * choose to record rather than fail (`slo.<sloKey>: record`); never hidden.
+   * choose to record rather than fail (`slo.<sloKey>: record`); never hidden. Only one whose
+   * `worker` (the container that took the call that started it, by the request id in its log)
+   * was replaced while it was in progress is recorded; any other stuck one fails its step.
    */
   readonly recordableStuck?: {
     readonly kind: string;
     readonly sloKey: string;
     /** How the report counts them ("Heat stack(s)"). */
     readonly what: string;
+    /** The container that runs it (`heat_engine`). */
+    readonly worker: string;
   };
   /** Its known upgrade hazards: a failure that matches one gets the hint in every report. */
   readonly hazards?: readonly Hazard[];
@@ -612,7 +616,12 @@ export interface FollowedOp {
   readonly verb: string;
   readonly goal: string;
   readonly deadlineMs: number;
+  /** The request id of the call that started it: the logs then say which worker took it. */
+  readonly requestId?: string | undefined;
 }
+
+/** Awaits one operation of a lifecycle; past the slot's patience the slot is freed. */
+export type Patient = <T>(operation: Promise<T>) => Promise<T>;
 
 /** What the load engine lends one profile of a pack. */
 export interface LoadKit {
@@ -628,6 +637,19 @@ export interface LoadKit {
     observe: () => Promise<Observation | "unknown">,
     judge: Judge,
   ): Promise<boolean>;
+  /**
+   * Keeps `count` lifecycles going until the stop: each slot runs `lifecycle(slot, n, patient)`
+   * again and again. An operation awaited through `patient` that takes longer than `patienceMs`
+   * frees its slot: the slot starts its next lifecycle while the slow one goes on by itself,
+   * still followed to its goal or its deadline. So a stuck operation never stops the flow, and
+   * new operations start in every step of the upgrade. At most `count` lifecycles are left
+   * going at once besides the slots (the load stays bounded).
+   */
+  slots(
+    count: number,
+    patienceMs: number,
+    lifecycle: (slot: number, n: number, patient: Patient) => Promise<void>,
+  ): Promise<void>;
 }
 
 /** The fields every load profile has; the scenario adds them to a pack's own. */

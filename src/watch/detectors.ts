@@ -14,7 +14,15 @@ export interface RunStats {
     readonly connection: string;
     readonly ms: number;
   }[];
-  readonly stuck: readonly { readonly kind: string; readonly id: string }[];
+  /**
+   * Stuck operations; `excused` says why one of a kind the scenario records (`slo.<key>: record`)
+   * is recorded rather than failed (its worker was replaced while it ran). Without it, it counts.
+   */
+  readonly stuck: readonly {
+    readonly kind: string;
+    readonly id: string;
+    readonly excused?: string | undefined;
+  }[];
   readonly failedOperations: number;
   readonly p99Ms: number | undefined;
 }
@@ -52,11 +60,11 @@ export function evaluateSlo(slo: Scenario["slo"], st: RunStats): SloResult {
       });
   let stuck = st.stuck;
   for (const r of recordedStuck(slo)) {
-    const mine = stuck.filter((x) => x.kind === r.kind);
-    stuck = stuck.filter((x) => x.kind !== r.kind);
+    const mine = stuck.filter((x) => x.kind === r.kind && x.excused !== undefined);
+    stuck = stuck.filter((x) => !mine.includes(x));
     if (mine.length > 0)
       recorded.push(
-        `${mine.length} ${r.what} stuck: ${mine.map((x) => x.id).join(", ")} (${r.sloKey}: record)`,
+        `${mine.length} ${r.what} stuck: ${mine.map((x) => `${x.id} (${x.excused ?? ""})`).join(", ")} (${r.sloKey}: record)`,
       );
   }
   if (stuck.length > slo.max_stuck_operations)

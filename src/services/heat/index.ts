@@ -31,7 +31,12 @@ export const PACK: ServicePack = {
   load: HEAT_LOAD,
   kept: HEAT_KEPT,
   smoke: { api: "heat-api", run: heatSmoke },
-  recordableStuck: { kind: "heat-stack", sloKey: "heat_stuck_stacks", what: "Heat stack(s)" },
+  recordableStuck: {
+    kind: "heat-stack",
+    sloKey: "heat_stuck_stacks",
+    what: "Heat stack(s)",
+    worker: "heat_engine",
+  },
   database: true,
   lab: {
     source: "heat",

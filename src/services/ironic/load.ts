@@ -7,6 +7,7 @@ import { z } from "zod";
 import { okJson } from "../../cluster/http-client.js";
 import { Duration } from "../../core/duration.js";
 import { defineLoad } from "../types.js";
+import type { Patient } from "../types.js";
 import {
   createNode,
   deleteNode,
@@ -30,6 +31,8 @@ export const IRONIC_LOAD = defineLoad(
     /** Node lifecycles kept in flight. */
     lifecycles: z.number().int().min(0).max(64).default(2),
     operation_deadline: Duration.prefault("5m"),
+    /** A node operation slower than this frees its slot (it is still followed to the deadline). */
+    operation_patience: Duration.prefault("60s"),
   },
   async (p, kit) => {
     const newest = p.microversions[0] ?? MICROVERSION;
@@ -54,41 +57,52 @@ export const IRONIC_LOAD = defineLoad(
           microversion: v,
         });
     });
-    const lifecycle = async (slot: number): Promise<void> => {
-      for (let n = 0; !kit.stop.aborted; n++) {
-        const created = await createNode(kit.send, `kroll-load-${slot}-${kit.clock.now()}-${n}`);
-        const uuid = okJson<{ uuid: string }>(created)?.uuid;
-        if (!uuid) {
-          await kit.clock.sleep(1_000);
-          continue;
-        }
-        known.push(uuid);
-        const follow = (verb: string, goal: string): Promise<boolean> =>
+    const lifecycle = async (slot: number, n: number, patient: Patient): Promise<void> => {
+      const created = await createNode(kit.send, `kroll-load-${slot}-${kit.clock.now()}-${n}`);
+      const uuid = okJson<{ uuid: string }>(created)?.uuid;
+      if (!uuid) {
+        await kit.clock.sleep(1_000);
+        return;
+      }
+      known.push(uuid);
+      const follow = (
+        verb: string,
+        goal: string,
+        requestId: string | undefined,
+      ): Promise<boolean> =>
+        patient(
           kit.follow(
-            { kind: "ironic-node", id: uuid, verb, goal, deadlineMs: p.operation_deadline },
+            {
+              kind: "ironic-node",
+              id: uuid,
+              verb,
+              goal,
+              deadlineMs: p.operation_deadline,
+              requestId,
+            },
             () => observeNode(kit.send, uuid),
             judgeIronic,
-          );
-        let ok = true;
-        for (const [verb, goal] of [
-          ["manage", "manageable"],
-          ["provide", "available"],
-          ["active", "active"],
-          ["deleted", "available"],
-        ] as const) {
-          const r = await provision(kit.send, uuid, verb);
-          if (r.errorClass !== undefined || !(await follow(verb, goal))) {
-            ok = false;
-            break;
-          }
+          ),
+        );
+      let ok = true;
+      for (const [verb, goal] of [
+        ["manage", "manageable"],
+        ["provide", "available"],
+        ["active", "active"],
+        ["deleted", "available"],
+      ] as const) {
+        const r = await provision(kit.send, uuid, verb);
+        if (r.errorClass !== undefined || !(await follow(verb, goal, r.requestId))) {
+          ok = false;
+          break;
         }
-        if (ok) {
-          const d = await deleteNode(kit.send, uuid);
-          if (d.errorClass === undefined) await follow("delete", "gone");
-        }
-        known.splice(known.indexOf(uuid), 1);
       }
+      if (ok) {
+        const d = await deleteNode(kit.send, uuid);
+        if (d.errorClass === undefined) await follow("delete", "gone", d.requestId);
+      }
+      known.splice(known.indexOf(uuid), 1);
     };
-    await Promise.all([reads, ...Array.from({ length: p.lifecycles }, (_, i) => lifecycle(i))]);
+    await Promise.all([reads, kit.slots(p.lifecycles, p.operation_patience, lifecycle)]);
   },
 );

@@ -5,9 +5,10 @@ import { spansFromJournal } from "../../../src/report/model.js";
 import { allowedDisruptionMs, percentile } from "../../../src/run/history.js";
 import type { HistoryEntry } from "../../../src/run/history.js";
 import { reportHtml } from "../../../src/run/html.js";
+import type { ServedBy } from "../../../src/watch/served.js";
 import { junitXml } from "../../../src/run/junit.js";
 import { buildRunReport, causeOfOperation, causeOver } from "../../../src/run/model.js";
-import type { RunInputs } from "../../../src/run/model.js";
+import type { RunInputs, RunReport } from "../../../src/run/model.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { SloResult } from "../../../src/watch/detectors.js";
 import { aRequest } from "../../builders.js";
@@ -192,7 +193,7 @@ function inputs(
     ],
     setupError: undefined,
     allowedDisruptionMs: undefined,
-    recordedStuck: [{ kind: "heat-stack", sloKey: "heat_stuck_stacks" }],
+    recordedStuck: [{ kind: "heat-stack", sloKey: "heat_stuck_stacks", worker: "heat_engine" }],
     ...over,
   };
 }
@@ -260,13 +261,34 @@ describe("run/model: the verdict and what each failure is tied to", () => {
     expect(r.verdict).to.equal("fail");
   });
 
-  it("a stuck Heat stack is tied to the engine replaced while it was being created", () => {
-    const r = buildRunReport(inputs({}));
+  it("a stuck Heat stack is recorded only when the engine that took it was replaced while it ran", () => {
+    const engine = (node: string): ServedBy[] => [
+      { node, container: "heat_api", image: "h:stable", at: 29_000 },
+      { node, container: "heat_engine", image: "h:stable", at: 29_000 },
+    ];
+    const withId = (served: ServedBy[]): RunReport => {
+      const i = inputs({});
+      const ops = i.load!.summary.operations.map((o) => ({ ...o, requestId: "req-1" }));
+      return buildRunReport({
+        ...i,
+        load: { ...i.load!, summary: { ...i.load!.summary, operations: ops } },
+        served: (id) => (id === "req-1" ? served : []),
+      });
+    };
+    // Its engine, on node1, was recreated by wave 4 while the stack was being created.
+    const r = withId(engine("node1"));
     const op = r.operations[0];
     expect(op?.id).to.equal("st-1");
     expect(op?.cause).to.deep.include({ wave: 4, node: "node1", container: "heat_engine" });
-    // heat_stuck_stacks: record → it does not count against the step.
+    expect(op?.excused).to.match(/^heat_engine on node1 took it \(req-1\) and was replaced/);
     expect(r.steps.find((s) => s.wave === 4)?.failedOperations).to.equal(0);
+    expect(reportHtml(r)).to.include("recorded: heat_engine on node1 took it");
+    // Its engine was on node3, which nothing replaced then: it fails the step it happened in.
+    const other = withId(engine("node3"));
+    expect(other.operations[0]?.excused).to.equal(undefined);
+    expect(other.steps.find((s) => s.wave === 4)?.failedOperations).to.equal(1);
+    // No log says which engine took it: not recorded either.
+    expect(buildRunReport(inputs({})).operations[0]?.excused).to.equal(undefined);
     const spans = spansFromJournal(journal);
     expect(
       causeOfOperation(spans, { ...op!, service: "ironic", kind: "ironic-node" })?.wave,

@@ -181,15 +181,26 @@ describe("watch/detectors.evaluateSlo", () => {
       "ironic_api_back was unavailable over new connections for 3.2 s (allowed 0 s)",
     );
   });
-  it("records stuck Heat stacks instead of failing when heat_stuck_stacks is record, and never hides them", () => {
+  it("records a stuck Heat stack only with an excuse (its engine replaced), and never hides them", () => {
+    const excused = { kind: "heat-stack", id: "s-9", excused: "heat_engine on node1 replaced" };
     const r = evaluateSlo(slo({ heat_stuck_stacks: "record" }), {
       ...clean,
-      stuck: [{ kind: "heat-stack", id: "s-9" }],
+      stuck: [excused],
     });
     expect(r.breaches).to.deep.equal([]);
-    expect(r.recorded).to.deep.equal(["1 Heat stack(s) stuck: s-9 (heat_stuck_stacks: record)"]);
-    expect(
-      evaluateSlo(slo(), { ...clean, stuck: [{ kind: "heat-stack", id: "s-9" }] }).breaches,
-    ).to.have.length(1);
+    expect(r.recorded).to.deep.equal([
+      "1 Heat stack(s) stuck: s-9 (heat_engine on node1 replaced) (heat_stuck_stacks: record)",
+    ]);
+    // Stuck on an engine nobody touched: a breach, whatever the scenario records.
+    const bare = evaluateSlo(slo({ heat_stuck_stacks: "record" }), {
+      ...clean,
+      stuck: [excused, { kind: "heat-stack", id: "s-10" }],
+    });
+    expect(bare.breaches.map((b) => b.message)).to.deep.equal([
+      "1 operation(s) never finished: heat-stack s-10",
+    ]);
+    expect(bare.recorded).to.have.length(1);
+    // Not recorded by the scenario: the excuse does not matter.
+    expect(evaluateSlo(slo(), { ...clean, stuck: [excused] }).breaches).to.have.length(1);
   });
 });
