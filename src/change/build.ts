@@ -5,9 +5,19 @@
  * `change-<id>` and pushed. A patch is applied here, to the files the proposed image holds, so a
  * conflict is exit 2 naming the file and the hunk; a checkout's package replaces the image's.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { EnvironmentError, UsageError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "../lab/docker-cli.js";
@@ -94,10 +104,7 @@ export async function buildChange(
     mkdirSync(files, { recursive: true });
     const removes: string[] = [];
     if (change.kind === "checkout") {
-      cpSync(change.packageDir, join(files, pkg), {
-        recursive: true,
-        filter: (src) => !src.includes("__pycache__") && !src.endsWith(".pyc"),
-      });
+      copyPackage(change.packageDir, join(files, pkg), change.path, change);
       removes.push(`${SITE_PACKAGES}/${pkg}`);
     } else {
       for (const f of change.patch.files) {
@@ -111,9 +118,14 @@ export async function buildChange(
             throw new UsageError(`--change ${change.service}=${change.path}: ${e.message}`);
           throw e;
         }
-        if (text === undefined) removes.push(`${SITE_PACKAGES}/${f.from ?? ""}`);
-        else {
-          const out = join(files, f.to ?? "");
+        // A deleted or renamed file leaves the image (paths checked safe by readChange).
+        if (f.from !== undefined && f.from !== f.to) removes.push(`${SITE_PACKAGES}/${f.from}`);
+        if (text !== undefined) {
+          const out = resolve(files, f.to ?? "");
+          if (!out.startsWith(`${resolve(files)}${sep}`))
+            throw new UsageError(
+              `--change ${change.service}=${change.path}: ${f.to ?? ""} leaves the build directory`,
+            );
           mkdirSync(dirname(out), { recursive: true });
           writeFileSync(out, text);
         }
@@ -132,16 +144,18 @@ export async function buildChange(
         [
           `FROM ${from}`,
           "USER root",
-          ...(removes.length > 0 ? [`RUN rm -rf ${removes.join(" ")}`] : []),
+          // Exec form: no shell reads the names (they are also a safe set, see unsafePath).
+          ...(removes.length > 0 ? [`RUN ${JSON.stringify(["rm", "-rf", "--", ...removes])}`] : []),
           `COPY files/ ${SITE_PACKAGES}/`,
-          `LABEL ${CHANGE_LABEL}=${JSON.stringify(describeChange(change))}`,
           ...(user !== "" ? [`USER ${user}`] : []),
           "",
         ].join("\n"),
       );
       const ref = refs.to(image, tag);
       log.info(`building ${ref} from ${from} + ${describeChange(change)}`);
-      await cli.ok(["build", "-q", "-t", ref, ctx], {
+      // The label's text (the change's subject) is the change's own: an argument, never a line.
+      const label = `${CHANGE_LABEL}=${describeChange(change).replace(/[\x00-\x1f\x7f]/g, " ")}`;
+      await cli.ok(["build", "-q", "--label", label, "-t", ref, ctx], {
         timeoutMs: 10 * 60_000,
         what: `building ${ref}`,
       });
@@ -161,6 +175,52 @@ export async function buildChange(
   } finally {
     rmSync(ctx, { recursive: true, force: true });
   }
+}
+
+/**
+ * Copies a checkout's package into the build context. The checkout is untrusted: a symlink is
+ * copied as its target's contents when the target is inside the checkout, and refused (exit 2,
+ * naming the link) when it points anywhere else; nothing else than files and directories is
+ * copied. Byte code is left out.
+ */
+export function copyPackage(
+  from: string,
+  to: string,
+  checkout: string,
+  change: Pick<Change, "service" | "path">,
+): void {
+  const root = realpathSync(checkout);
+  const walk = (src: string, dst: string, above: ReadonlySet<string> = new Set()): void => {
+    const name = src.split(sep).pop() ?? "";
+    if (name === "__pycache__" || name.endsWith(".pyc")) return;
+    let st = lstatSync(src);
+    let real = src;
+    if (st.isSymbolicLink()) {
+      try {
+        real = realpathSync(src);
+      } catch {
+        throw new UsageError(
+          `--change ${change.service}=${change.path}: ${relative(checkout, src)} is a symlink to nothing`,
+        );
+      }
+      if (real !== root && !real.startsWith(`${root}${sep}`))
+        throw new UsageError(
+          `--change ${change.service}=${change.path}: ${relative(checkout, src)} is a symlink out of the checkout; kroll copies only what the checkout holds`,
+        );
+      st = statSync(real);
+    }
+    if (st.isDirectory()) {
+      const here = realpathSync(real);
+      if (above.has(here))
+        throw new UsageError(
+          `--change ${change.service}=${change.path}: ${relative(checkout, src)} is a symlink loop`,
+        );
+      mkdirSync(dst, { recursive: true });
+      for (const e of readdirSync(real))
+        walk(join(real, e), join(dst, e), new Set([...above, here]));
+    } else if (st.isFile()) copyFileSync(real, dst);
+  };
+  walk(from, to);
 }
 
 /** A file of the package as the image holds it; undefined when it has none. */

@@ -77,6 +77,16 @@ export function readChange(spec: { service: string; path: string }, cwd: string)
       throw new UsageError(`--change ${service}=${spec.path}: ${e.message}`);
     throw e;
   }
+  // Untrusted: every path the patch names must stay in the repository; the ones it builds
+  // (in the package) must also be plain names.
+  for (const f of patch.files)
+    for (const p of [f.from, f.to]) {
+      const why = p === undefined ? undefined : unsafePath(p, p.startsWith(`${pkg}/`) || p === pkg);
+      if (why !== undefined)
+        throw new UsageError(
+          `--change ${service}=${spec.path}: the patch names the path ${JSON.stringify(p)}, which kroll refuses: ${why}`,
+        );
+    }
   const inPackage = (p: string | undefined): boolean => p !== undefined && p.startsWith(`${pkg}/`);
   const files = patch.files.filter((f) => inPackage(f.to) || inPackage(f.from));
   const ignored = patch.files.filter((f) => !files.includes(f)).map((f) => f.to ?? f.from ?? "?");
@@ -93,6 +103,27 @@ export function readChange(spec: { service: string; path: string }, cwd: string)
     patch: { ...patch, files },
     ignored,
   };
+}
+
+/** Characters a repository path of a change may hold: no shell or Dockerfile syntax, no spaces. */
+const SAFE_PATH = /^[A-Za-z0-9._+-]+(?:\/[A-Za-z0-9._+-]+)*$/;
+
+/**
+ * PURE. Why a path a change names is refused, or undefined: the change is untrusted, so a path
+ * must stay inside the repository (not absolute, no `..` or `.` segment), and one that is
+ * `built` (in the package) use only letters, digits and `._+-` (nothing a shell, a Dockerfile
+ * or a terminal reads otherwise).
+ */
+export function unsafePath(p: string, built = true): string | undefined {
+  if (p.startsWith("/")) return "it is absolute (expected a path relative to the repository)";
+  const segments = p.split("/");
+  if (segments.includes(".."))
+    return "it climbs out with `..` (expected a path inside the repository)";
+  if (segments.includes(".") || segments.includes(""))
+    return "it is not in normal form (`.` or an empty segment)";
+  if (built && !SAFE_PATH.test(p))
+    return "it holds a character outside letters, digits and ._+- (kroll builds nothing from such a name)";
+  return undefined;
 }
 
 function gitHead(dir: string): { id: string; subject: string } {
