@@ -154,7 +154,7 @@ export async function buildChange(
       const ref = refs.to(image, tag);
       log.info(`building ${ref} from ${from} + ${describeChange(change)}`);
       // The label's text (the change's subject) is the change's own: an argument, never a line.
-      const label = `${CHANGE_LABEL}=${describeChange(change).replace(/[\x00-\x1f\x7f]/g, " ")}`;
+      const label = `${CHANGE_LABEL}=${[...describeChange(change)].map((ch) => (ch < " " || ch === "\x7f" ? " " : ch)).join("")}`;
       await cli.ok(["build", "-q", "--label", label, "-t", ref, ctx], {
         timeoutMs: 10 * 60_000,
         what: `building ${ref}`,

@@ -58,7 +58,7 @@ function fakeCli(): {
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? list(join(dir, e.name), `${pre}${e.name}/`) : [`${pre}${e.name}`],
     );
-  const run: DockerCli["run"] = async (args) => {
+  const run: DockerCli["run"] = (args) => {
     if (args[0] === "build") {
       const ctx = args[args.length - 1] ?? "";
       builds.push({
@@ -67,15 +67,11 @@ function fakeCli(): {
         files: list(join(ctx, "files")),
       });
     }
-    if (args[0] === "run") return { code: 0, stdout: "x = 1\n", stderr: "" };
-    return { code: 0, stdout: "", stderr: "" };
+    return Promise.resolve({ code: 0, stdout: args[0] === "run" ? "x = 1\n" : "", stderr: "" });
   };
   return {
     builds,
-    cli: {
-      run,
-      ok: async (args, o) => (await run(args, o)).stdout,
-    } as DockerCli,
+    cli: { run, ok: async (args, o) => (await run(args, o)).stdout },
   };
 }
 
@@ -105,9 +101,7 @@ describe("change: the change under review is untrusted", () => {
       expect(err, bad).to.be.instanceOf(UsageError);
       expect((err as Error).message, bad)
         .to.include(`--change ironic=${join(dir, "change.patch")}`)
-        .and.include(
-          JSON.stringify(bad.replace(/^\//, "")) === JSON.stringify(bad) ? bad : bad.slice(1),
-        );
+        .and.include(JSON.stringify(bad));
     }
     expect(existsSync(join(dir, "..", "outside"))).to.equal(false);
   });
