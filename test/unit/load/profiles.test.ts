@@ -188,3 +188,47 @@ describe("load/profiles: following operations through API errors", () => {
     expect(r.summary().byClass["5xx"]).to.be.at.least(9);
   });
 });
+
+describe("load/profiles: ironic reads", () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  it("reads each route at every microversion (a list is not always sent at the newest)", async () => {
+    const seen = new Set<string>();
+    const s = await serve((req, _b, res) => {
+      const url = req.url ?? "";
+      const v = String(req.headers["x-openstack-ironic-api-version"]);
+      if (req.method === "GET") seen.add(`${url.startsWith("/v1/nodes?") ? "list" : "show"} ${v}`);
+      if (req.method === "POST") return send(res, 201, { uuid: "n1" });
+      if (req.method === "PUT") return send(res, 202);
+      // The node stays on its way to manageable: its lifecycle keeps it known to the reads.
+      if (req.method === "GET" && url === "/v1/nodes/n1")
+        return send(res, 200, {
+          provision_state: "verifying",
+          target_provision_state: "manageable",
+        });
+      return send(res, 200, { nodes: [] });
+    });
+    server = s.server;
+    const recorder = new Recorder(systemClock.now());
+    const stop = new AbortController();
+    const hard = new AbortController();
+    const done = runProfile("ironic", { lifecycles: 1, microversions: ["1.115", "1.80"] })({
+      url: s.url,
+      clock: systemClock,
+      recorder,
+      stop: stop.signal,
+      hard: hard.signal,
+      schedule: { rate: 100, rampMs: 0, durationMs: 2_000 },
+      maxRequests: 300,
+      pollMs: 20,
+      timeoutMs: 2_000,
+    });
+    const end = Date.now() + 3_000;
+    while (seen.size < 4 && Date.now() < end) await systemClock.sleep(20);
+    stop.abort();
+    hard.abort();
+    await done;
+    expect([...seen].sort()).to.deep.equal(["list 1.115", "list 1.80", "show 1.115", "show 1.80"]);
+  });
+});
