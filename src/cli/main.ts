@@ -15,6 +15,7 @@ import type { LogLevel } from "../core/logger.js";
 import { COMMANDS, findCommand } from "./commands.js";
 import type { CommandSpec, OptionsConfig, OptionValues } from "./commands.js";
 import { stdOutput, table } from "./output.js";
+import { redact } from "../core/redact.js";
 import type { Output } from "./output.js";
 
 const GLOBAL_OPTIONS = {
@@ -197,7 +198,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   // An error nothing awaited is a kroll bug. Node would exit 1 — kroll's "run failed" — so a
   // gate would read a crash as a verdict; it exits 70 (internal) and says what it was instead.
   const crash = (e: unknown): void => {
-    reportError(e, true, (line) => process.stderr.write(`${line}\n`));
+    reportError(e, true, (line) => process.stderr.write(`${redact(line)}\n`));
     process.stderr.write("", () => process.exit(EXIT.internal));
   };
   process.on("uncaughtException", crash);
@@ -205,7 +206,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const code = await runCli(argv, {
     out: stdOutput,
     cwd: process.cwd(),
-    writeErr: (line) => process.stderr.write(`${line}\n`),
+    writeErr: (line) => process.stderr.write(`${redact(line)}\n`),
     timestamps: process.stderr.isTTY !== true,
   });
   // Exit only once stdout and stderr are flushed: on a pipe, process.exit() would cut a large

@@ -1,4 +1,6 @@
 /* eslint-disable no-console -- results go to stdout from here and nowhere else */
+import { redact } from "../core/redact.js";
+
 /** Results on stdout (tables, JSON); logs go to stderr through the Logger. */
 export interface Output {
   line(text?: string): void;
@@ -7,10 +9,11 @@ export interface Output {
   note(text: string): void;
 }
 
+/** What a command prints, redacted of the secrets it knows (core/redact.ts). */
 export const stdOutput: Output = {
-  line: (text = "") => console.log(text),
-  json: (value) => console.log(JSON.stringify(value, null, 2)),
-  note: (text) => console.error(text),
+  line: (text = "") => console.log(redact(text)),
+  json: (value) => console.log(redact(JSON.stringify(value, null, 2))),
+  note: (text) => console.error(redact(text)),
 };
 
 /** Left-aligned columns, two spaces apart. */

@@ -15,6 +15,8 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
+import { redact } from "./redact.js";
+
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const PREFIX_KEYS = ["node", "container", "service", "wave"] as const;
 
@@ -29,7 +31,9 @@ export interface StderrLoggerOptions {
 
 export function createStderrLogger(opts: StderrLoggerOptions, base: LogFields = {}): Logger {
   const now = opts.now ?? (() => new Date());
-  const write = opts.write ?? ((line: string) => console.error(line));
+  const out = opts.write ?? ((line: string) => console.error(line));
+  // No secret reaches the terminal, in any form (the command sets what to redact).
+  const write = (line: string): void => out(redact(line));
   const emit = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
     if (RANK[level] < RANK[opts.level]) return;
     const all = { ...base, ...fields };

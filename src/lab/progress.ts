@@ -2,6 +2,7 @@
  * Progress of long lab steps: on a TTY one live line (step, elapsed seconds, last output
  * line); otherwise one log line per step.
  */
+import { redact } from "../core/redact.js";
 import type { Logger } from "../core/logger.js";
 
 export interface Progress {
@@ -21,7 +22,7 @@ export function createProgress(logger: Logger, tty: boolean): Progress {
   const draw = (): void => {
     const secs = Math.round((Date.now() - started) / 1000);
     const line = `${title} [${secs}s] ${last}`.slice(0, (process.stderr.columns || 100) - 1);
-    process.stderr.write(`\r\x1b[2K${line}`);
+    process.stderr.write(`\r\x1b[2K${redact(line)}`);
   };
   return {
     step(t) {

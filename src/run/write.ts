@@ -28,6 +28,7 @@ import { junitXml } from "./junit.js";
 import { subunitV2 } from "./subunit.js";
 import { buildRunReport, stepsFromJournal, stuckExcuse } from "./model.js";
 import { runCoverage } from "./coverage-plan.js";
+import { scrubDeep } from "./scrub.js";
 import type { ServedBy } from "../watch/served.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "./model.js";
 import type { ResourceCheck } from "./resources.js";
@@ -139,7 +140,11 @@ export function writeRunReports(
       cut: i.logs.files.filter((f) => f.cut !== undefined).length,
     },
   });
-  const report: RunReport = { ...built, warnings: runWarnings(built, i.s.slo) };
+  // Scrubbed before it is serialised (every string), and again after (every encoded form).
+  const report: RunReport = scrubDeep(
+    { ...built, warnings: runWarnings(built, i.s.slo) },
+    i.scrub,
+  );
   const formats = i.s.report.formats;
   const out = (name: string, text: string): void =>
     writeFileSync(join(i.runDir, name), i.scrub(text));

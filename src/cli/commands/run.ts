@@ -23,6 +23,7 @@ import { describeCause } from "../../run/model.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "../../run/model.js";
 import { createResources, keptServices, verifyResources } from "../../run/resources.js";
 import { scrubber, secretValues } from "../../run/scrub.js";
+import { setRedaction } from "../../core/redact.js";
 import { readExistingPasswords } from "../../inventory/read.js";
 import { runUpgrade } from "../../upgrade/executor.js";
 import { createRunDir, openRunJournal, utcStamp } from "../../upgrade/write.js";
@@ -225,6 +226,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       ),
     ),
   );
+  // The terminal and the CI log too: every line kroll prints from here on.
+  setRedaction((t) => scrub(t));
   // Everything a failed run needs (logs of every container, retired ones included, configs,
   // inspect), scrubbed and bounded, in <runDir>/logs/.
   const collector = createCollector(runDir, {

@@ -12,12 +12,12 @@ export function renderHeat(comp: Component, ctx: RenderContext): UnitRender | un
   const base: IniObject = {
     DEFAULT: {
       host: a,
-      transport_url: `rabbit://openstack:${ctx.secrets.broker}@${ctx.addr(ctx.brokerHost ?? "")}:5672/`,
+      transport_url: `rabbit://openstack:${encodeURIComponent(ctx.secrets.broker)}@${ctx.addr(ctx.brokerHost ?? "")}:5672/`,
       num_engine_workers: 1,
       debug: false,
     },
     database: {
-      connection: `mysql+pymysql://heat:${ctx.dbPassword("heat")}@${ctx.dbHost}/heat?charset=utf8`,
+      connection: `mysql+pymysql://heat:${encodeURIComponent(ctx.dbPassword("heat"))}@${ctx.dbHost}/heat?charset=utf8`,
     },
     heat_api: { bind_host: a, bind_port: 8004, workers: 2 },
     oslo_concurrency: { lock_path: "/var/lib/heat/lock" },

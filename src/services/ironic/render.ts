@@ -17,7 +17,7 @@ export function renderIronic(comp: Component, ctx: RenderContext): UnitRender | 
     },
     api: { host_ip: a, port: 6385, api_workers: 2 },
     database: {
-      connection: `mysql+pymysql://ironic:${ctx.dbPassword("ironic")}@${ctx.dbHost}/ironic?charset=utf8`,
+      connection: `mysql+pymysql://ironic:${encodeURIComponent(ctx.dbPassword("ironic"))}@${ctx.dbHost}/ironic?charset=utf8`,
     },
     json_rpc: { host_ip: a, port: 8089 },
     oslo_concurrency: { lock_path: "/var/lib/ironic/lock" },

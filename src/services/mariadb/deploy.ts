@@ -39,10 +39,28 @@ export async function createDatabases(
   databases: readonly { name: string; user: string; password: string }[],
 ): Promise<void> {
   const sql = databases
-    .map(
-      (d) =>
-        `CREATE DATABASE IF NOT EXISTS \`${d.name}\`; CREATE USER IF NOT EXISTS '${d.user}'@'%' IDENTIFIED BY '${d.password}'; ALTER USER '${d.user}'@'%' IDENTIFIED BY '${d.password}'; GRANT ALL PRIVILEGES ON \`${d.name}\`.* TO '${d.user}'@'%';`,
-    )
+    .map((d) => {
+      const db = sqlIdentifier(d.name);
+      const user = `${sqlString(d.user)}@'%'`;
+      const pw = sqlString(d.password);
+      return `CREATE DATABASE IF NOT EXISTS ${db}; CREATE USER IF NOT EXISTS ${user} IDENTIFIED BY ${pw}; ALTER USER ${user} IDENTIFIED BY ${pw}; GRANT ALL PRIVILEGES ON ${db}.* TO ${user};`;
+    })
     .join("\n");
   await mysqlAsRoot(kit.shell(at.node), at.container, at.address, kit.dbRootPassword, sql);
 }
+
+/**
+ * A MariaDB string literal of any text (an operator's password may hold `'`, `"`, `\\`, `%`):
+ * quotes and backslashes escaped, and the control characters MariaDB names.
+ */
+const SQL_ESCAPES: Readonly<Record<string, string>> = {
+  "\0": "\\0",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\u001a": "\\Z",
+};
+export const sqlString = (text: string): string =>
+  `'${[...text].map((c) => SQL_ESCAPES[c] ?? (c === "\\" || c === "'" || c === '"' ? `\\${c}` : c)).join("")}'`;
+
+/** A MariaDB identifier (a database name), backquoted. */
+export const sqlIdentifier = (name: string): string => `\`${name.replaceAll("`", "``")}\``;

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { withSecretEnv } from "../../../src/cluster/ports.js";
-import { REDACTED, scrubber, secretValues } from "../../../src/run/scrub.js";
+import { REDACTED, scrubDeep, scrubber, secretValues } from "../../../src/run/scrub.js";
+import { esc } from "../../../src/run/html.js";
 
 describe("run/scrub", () => {
   const passwords = {
@@ -34,6 +35,79 @@ describe("run/scrub", () => {
       ),
     ).to.equal(`mysql -p${REDACTED} failed; amqp://openstack:${REDACTED}@x; key ${REDACTED}`);
     expect(scrubber([])("unchanged")).to.equal("unchanged");
+  });
+
+  // An operator's password with every character an encoding changes.
+  const hard = `it's-a-"Secret"\\42%&<x>+/=`;
+  const unhtml = (t: string): string =>
+    t
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;|&#x27;|&apos;/g, "'")
+      .replace(/&amp;/g, "&");
+  const decodings = (t: string): string[] => {
+    const out = [t, unhtml(t)];
+    try {
+      const walk = (v: unknown): void => {
+        if (typeof v === "string") {
+          out.push(v);
+          if (v.startsWith("{")) walk(JSON.parse(v));
+        } else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+      };
+      walk(JSON.parse(t));
+    } catch {
+      /* not JSON */
+    }
+    for (const m of t.match(/[A-Za-z0-9+/_-]{8,}={0,2}/g) ?? [])
+      out.push(Buffer.from(m.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("latin1"));
+    for (const m of t.match(/[^\s"]*%[0-9A-F]{2}[^\s"]*/g) ?? [])
+      try {
+        out.push(decodeURIComponent(m.replace(/\+/g, " ")), decodeURIComponent(m));
+      } catch {
+        /* not URL-encoded */
+      }
+    const go = t
+      .replace(/\\u0026/g, "&")
+      .replace(/\\u003c/g, "<")
+      .replace(/\\u003e/g, ">");
+    out.push(go, go.replace(/\\(["\\])/g, "$1"));
+    return out;
+  };
+
+  it("replaces every encoded form: JSON, Go's JSON, HTML, URL (JS and Python), base64 at any offset, Basic auth", () => {
+    const scrub = scrubber(secretValues({ database_password: hard }));
+    const texts = [
+      JSON.stringify({ error: `mysql said ${hard}` }),
+      JSON.stringify(JSON.stringify({ line: hard })),
+      `<td>${esc(hard)}</td>`,
+      `transport_url = rabbit://openstack:${encodeURIComponent(hard)}@10.0.0.1:5672//`,
+      `connection = mysql+pymysql://ironic:${encodeURIComponent(hard).replace(/'/g, "%27")}@db/ironic`,
+      `Authorization: Basic ${Buffer.from(`admin:${hard}`).toString("base64")}`,
+      `data: ${Buffer.from(`ab${hard}`).toString("base64")}`,
+      `"Env": ["PW=${JSON.stringify(hard).slice(1, -1).replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e")}"]`,
+    ];
+    for (const t of texts) {
+      const out = scrub(t);
+      expect(out, t).to.include(REDACTED);
+      for (const d of decodings(out)) expect(d, `${t} → ${out}`).to.not.include(hard);
+      // The checks above do find it before the scrub.
+      expect(
+        decodings(t).some((d) => d.includes(hard)),
+        t,
+      ).to.equal(true);
+    }
+  });
+
+  it("scrubs every string of an object before it is serialised, keys too", () => {
+    const scrub = scrubber(secretValues({ p: "Zq8s0dLk2wPq9xY7" }));
+    expect(
+      scrubDeep({ a: ["x Zq8s0dLk2wPq9xY7"], Zq8s0dLk2wPq9xY7: 1, n: 2 }, scrub),
+    ).to.deep.equal({
+      a: [`x ${REDACTED}`],
+      [REDACTED]: 1,
+      n: 2,
+    });
   });
 });
 
