@@ -73,7 +73,7 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
     title: string,
     cls: string,
   ): string =>
-    `<rect x="${x(from).toFixed(1)}" y="${top}" width="${Math.max(1.5, x(to) - x(from)).toFixed(1)}" height="${height}" fill="${fill}" class="${cls}" data-f="${from}" data-t="${to}"><title>${esc(title)}</title></rect>`;
+    `<rect x="${x(from).toFixed(1)}" y="${top}" width="${Math.max(1.5, x(to) - x(from)).toFixed(1)}" height="${height}" fill="${esc(fill)}" class="${esc(cls)}" data-f="${from}" data-t="${to}"><title>${esc(title)}</title></rect>`;
   /** A period filling the current lane (`h` high). */
   const bar = (
     from: number,
@@ -303,7 +303,7 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
   const opRows = r.operations
     .map(
       (o) =>
-        `<tr class="${o.status}"><td>${esc(o.status)}</td><td>${esc(o.kind)}</td><td><code>${esc(o.id)}</code></td><td>${esc(o.verb)} → ${esc(o.goal)}</td><td>${esc(o.state)}</td><td>${esc(o.reason)}${o.excused === undefined ? "" : `<br><em>recorded: ${esc(o.excused)}</em>`}</td><td>${time(o.acceptedAt)}</td><td>${causeLink(o.cause)}</td></tr>`,
+        `<tr class="${esc(o.status)}"><td>${esc(o.status)}</td><td>${esc(o.kind)}</td><td><code>${esc(o.id)}</code></td><td>${esc(o.verb)} → ${esc(o.goal)}</td><td>${esc(o.state)}</td><td>${esc(o.reason)}${o.excused === undefined ? "" : `<br><em>recorded: ${esc(o.excused)}</em>`}</td><td>${time(o.acceptedAt)}</td><td>${causeLink(o.cause)}</td></tr>`,
     )
     .join("");
   const disRows = r.disruption
@@ -371,7 +371,7 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
       : `<p id="${id}" class="empty">${esc(empty)}</p>`;
 
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>kroll run ${esc(r.scenario)}: ${r.verdict.toUpperCase()}</title>
+<html lang="en"><head><meta charset="utf-8"><title>kroll run ${esc(r.scenario)}: ${esc(r.verdict.toUpperCase())}</title>
 ${chart ? `<style>${chart.css}</style>` : ""}
 <style>
 #timeline{cursor:grab;user-select:none} #timeline a rect:hover{stroke:#000;stroke-width:1}
@@ -387,7 +387,7 @@ th{background:#f5f5f5} tr.bad td{background:#ffebee} tr.rec td{background:#fff8e
 .sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 8px;border-radius:2px}
 .empty{color:#777} code{font-size:11px}
 </style></head><body>
-<h1>kroll run — ${esc(r.scenario)} <span id="verdict" class="verdict ${r.verdict}">${r.verdict.toUpperCase()}</span></h1>
+<h1>kroll run — ${esc(r.scenario)} <span id="verdict" class="verdict ${esc(r.verdict)}">${esc(r.verdict.toUpperCase())}</span></h1>
 <p id="summary">Strategy <b>${esc(r.strategy)}</b>; ${time(r.startedAt)}–${time(r.endedAt)} UTC (${secs(r.endedAt - r.startedAt)}); ${esc(r.reason)}.
 ${load ? `Load: <b>${load.requests}</b> requests, <b>${load.failed}</b> failed; ${load.operationsDone} operations done, ${r.operations.filter((o) => o.status === "failed").length} failed, ${r.operations.filter((o) => o.status === "stuck").length} stuck.` : "No load ran."}
 ${r.upgrade ? `Upgrade: ${esc(r.upgrade.status)}, ${r.upgrade.waves} waves — ${esc(r.upgrade.message)}.` : ""}</p>

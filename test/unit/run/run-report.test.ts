@@ -524,6 +524,20 @@ describe("run/html", () => {
     );
   });
 
+  it("escapes what a crafted summary.json puts in attributes: the verdict, a step's kind, an operation's status", () => {
+    const bad = '"><img src=x onerror=alert(1)>';
+    const r = buildRunReport(inputs({}));
+    const crafted = {
+      ...r,
+      verdict: bad,
+      spans: r.spans.map((x) => ({ ...x, kind: bad })),
+      operations: r.operations.map((o) => ({ ...o, status: bad })),
+    } as unknown as RunReport;
+    const html = reportHtml(crafted);
+    expect(html).to.not.include("<img");
+    expect(html).to.include("&quot;&gt;&lt;img");
+  });
+
   it("inlines the chart library and its data, and nothing can close a script early", () => {
     const r = buildRunReport(inputs({ failures: [12_100] }));
     const html = reportHtml(r, {
