@@ -144,17 +144,37 @@ export function parseIniInventory(f: ImportFile): {
       });
       return;
     }
-    for (const name of expandHostPattern(first))
-      groups.get(section.name)?.push({ name, vars: { ...vars } });
+    let names: string[];
+    try {
+      names = expandHostPattern(first);
+    } catch (e) {
+      if (!(e instanceof HostRangeError)) throw e;
+      throw new ImportError([{ file: f.file, key: `line ${i + 1}`, message: e.message }]);
+    }
+    for (const name of names) groups.get(section.name)?.push({ name, vars: { ...vars } });
   });
   return { groups, children, groupVars };
 }
 
-/** `control[01:03]` → control01, control02, control03 (Ansible's numeric ranges). */
+/** The most hosts one range may name: far more than any cloud kroll rehearses. */
+export const MAX_HOST_RANGE = 1000;
+
+export class HostRangeError extends Error {}
+
+/**
+ * `control[01:03]` → control01, control02, control03 (Ansible's numeric ranges). A range of
+ * more than MAX_HOST_RANGE hosts, or a backwards one, is refused (`ctl[00000000:99999999]`
+ * would be a hundred million names).
+ */
 export function expandHostPattern(p: string): string[] {
   const m = /^(.*)\[(\d+):(\d+)\](.*)$/.exec(p);
   if (!m) return [p];
   const [, pre = "", a = "", b = "", post = ""] = m;
+  const count = Number(b) - Number(a) + 1;
+  if (count < 1 || count > MAX_HOST_RANGE)
+    throw new HostRangeError(
+      `the host range ${p} names ${count < 1 ? "no host (it runs backwards)" : `${count} hosts`}; expected a range of 1 to ${MAX_HOST_RANGE} hosts, such as control[01:03]`,
+    );
   const out: string[] = [];
   for (let n = Number(a); n <= Number(b); n++)
     out.push(`${pre}${String(n).padStart(a.length, "0")}${post}`);

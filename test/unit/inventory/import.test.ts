@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { ImportError, expandHostPattern, importKolla } from "../../../src/inventory/import.js";
+import {
+  ImportError,
+  expandHostPattern,
+  importKolla,
+  parseIniInventory,
+} from "../../../src/inventory/import.js";
 
 const INVENTORY = `
 # an operator's multinode
@@ -56,6 +61,17 @@ describe("inventory/import (kroll import)", () => {
   it("expands Ansible's numeric host ranges", () => {
     expect(expandHostPattern("ctl[01:03]")).to.deep.equal(["ctl01", "ctl02", "ctl03"]);
     expect(expandHostPattern("plain")).to.deep.equal(["plain"]);
+  });
+
+  it("refuses a host range too large to be a cloud (it once ran out of memory), naming the file and line", () => {
+    const inventory = { file: "multinode", text: "[control]\nctl[00000000:99999999]\n" };
+    expect(() => parseIniInventory(inventory))
+      .to.throw(ImportError)
+      .with.property("message")
+      .that.equals(
+        "multinode: line 2: the host range ctl[00000000:99999999] names 100000000 hosts; expected a range of 1 to 1000 hosts, such as control[01:03]",
+      );
+    expect(() => expandHostPattern("ctl[09:01]")).to.throw(/runs backwards/);
   });
 
   it("makes nodes of the role groups' hosts: roles, address, SSH, per-host interfaces", () => {
