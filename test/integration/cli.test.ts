@@ -274,25 +274,19 @@ describe("integration: kroll import", function () {
     expect(lacking.stderr).to.match(/globals\.yml: openstack_release: not set/);
     expect(lacking.stderr).to.match(/globals\.yml: kolla_internal_vip_address: not set/);
     expect(existsSync(join(dir, "site.yaml"))).to.equal(false);
-    const r = await runKroll(
-      [
-        "import",
-        ...args,
-        "-o",
-        "site.yaml",
-        "--name",
-        "site",
-        "--set",
-        "kolla.release=2025.1",
-        "--set",
-        "network.internal_vip=10.10.10.254",
-        "--set",
-        "network.neutron_external_interface=eth1",
-        "--set",
-        "kolla.target=2025.2-rocky-9",
-      ],
-      { cwd: dir },
-    );
+    const named = [
+      "--name",
+      "site",
+      "--set",
+      "kolla.release=2025.1",
+      "--set",
+      "network.internal_vip=10.10.10.254",
+      "--set",
+      "network.neutron_external_interface=eth1",
+      "--set",
+      "kolla.target=2025.2-rocky-9",
+    ];
+    const r = await runKroll(["import", ...args, "-o", "site.yaml", ...named], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/site\.yaml: scenario "site", kolla 2025\.1, 8 nodes/);
     const v = await runKroll(["validate", "site.yaml"], { cwd: dir });
@@ -333,6 +327,16 @@ describe("integration: kroll import", function () {
     const again = await runKroll(["import", ...args, "-o", "site.yaml"], { cwd: dir });
     expect(again.code).to.equal(2);
     expect(again.stderr).to.match(/the file exists/);
+    // Nor over an earlier import's secrets: a second scenario file with the same --name.
+    const over = await runKroll(["import", ...args, "-o", "other.yaml", ...named], { cwd: dir });
+    expect(over.code, over.stderr).to.equal(2);
+    expect(over.stderr).to.match(
+      /--name site: inventories\/site\/kolla already holds a scenario's kolla inputs/,
+    );
+    expect(existsSync(join(dir, "other.yaml"))).to.equal(false);
+    expect(
+      (parse(readFileSync(kept, "utf8")) as Record<string, unknown>).database_password,
+    ).to.equal(pw.database_password);
     rmSync(dir, { recursive: true, force: true });
   });
 });

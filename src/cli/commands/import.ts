@@ -5,7 +5,7 @@
  * (mode 0600, so a later deploy or upgrade keeps their secrets). `--set` applies over the
  * result, and the result is checked as `kroll validate` would.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { parseDocument, stringify } from "yaml";
@@ -109,10 +109,15 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       );
     throw e;
   }
+  // Their secrets where kroll keeps this scenario's kolla inputs (not their /etc/kolla): never
+  // over an earlier scenario's (the default --name is the same for every import).
+  const kollaDir = resolve(ctx.cwd, "inventories", loaded.scenario.name, "kolla");
+  if (existsSync(kollaDir) && readdirSync(kollaDir).length > 0)
+    throw new UsageError(
+      `--name ${loaded.scenario.name}: ${relative(ctx.cwd, kollaDir)} already holds a scenario's kolla inputs (its passwords.yml among them); kroll import never writes over them: give --name a name of its own`,
+    );
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, final, { flag: "wx" });
-  // Their secrets where kroll keeps this scenario's kolla inputs (not their /etc/kolla).
-  const kollaDir = resolve(ctx.cwd, "inventories", loaded.scenario.name, "kolla");
   await writeFilesAtomically(kollaDir, [
     { path: "passwords.yml", content: renderPasswords(imported.passwords), mode: 0o600 },
   ]);
