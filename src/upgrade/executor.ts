@@ -442,11 +442,16 @@ async function upgradeWaves(desired: Desired, deps: ExecutorDeps): Promise<Upgra
         for (const lb of a.lbs) await ops.setServer(lb, a.backend, a.server, "drain");
         return;
       case "waitDrained": {
+        // Sessions on the server at every loadbalancer; a loadbalancer whose stats do not list
+        // the server has not said it is drained (counted as one open session).
         const sessions = async (): Promise<number> => {
           let sum = 0;
-          for (const lb of a.lbs)
-            for (const s of await ops.serverStats(lb))
-              if (s.backend === a.backend && s.server === a.server) sum += s.sessions;
+          for (const lb of a.lbs) {
+            const mine = (await ops.serverStats(lb)).filter(
+              (s) => s.backend === a.backend && s.server === a.server,
+            );
+            sum += mine.length === 0 ? 1 : mine.reduce((n, s) => n + s.sessions, 0);
+          }
           return sum;
         };
         try {

@@ -7,7 +7,7 @@
  */
 import { connectionPorts, topPids } from "../../cluster/procs.js";
 import { systemClock } from "../../core/clock.js";
-import { RunFailedError } from "../../core/errors.js";
+import { EnvironmentError, RunFailedError } from "../../core/errors.js";
 import { KEEPALIVE_CLOSE_VAR } from "./config.js";
 import { askUnlessStopped, haproxyRuntime, SOCKET_DIR, SOCKET_NAME } from "./runtime.js";
 import type { HaproxyRuntime } from "./runtime.js";
@@ -159,6 +159,11 @@ export function createLoadbalancerOps(o: LoadbalancerDeps): LoadbalancerOps {
     async serverStats(lb) {
       // An error, not zero sessions: a loadbalancer that does not answer is not drained.
       const stat = await haproxy(lb, "show stat");
+      // Empty or refused is no answer, never "no sessions".
+      if (!stat.startsWith("# pxname"))
+        throw new EnvironmentError(
+          `HAProxy on ${lb}: \`show stat\` gave no stats table (${JSON.stringify(stat.trim().slice(0, 120))})`,
+        );
       return parseShowStat(lb, stat, new Map());
     },
 

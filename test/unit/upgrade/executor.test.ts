@@ -384,6 +384,17 @@ describe("executor.runUpgrade", () => {
     expect(states).to.deep.equal(["node1=ready", "node2=drain", "node3=ready"]);
   });
 
+  it("a loadbalancer whose stats do not list the server has not said it is drained: the wait goes on to its deadline", async () => {
+    const d = desired();
+    const fake = new FakeCluster(d);
+    // An empty answer (a refused socket printed nothing): never "0 sessions".
+    fake.serverStats = () => Promise.resolve([]);
+    const clock = fakeClock();
+    const out = await runUpgrade(d, deps(fake, [], { clock }));
+    expect(out.status).to.equal("done");
+    expect(fake.calls.filter((c) => c.startsWith("shutdown")).length).to.be.above(0);
+  });
+
   it("drains a Galera member by closing its idle client connections, and cuts sessions only when none is idle by the deadline", async () => {
     for (const idle of [true, false]) {
       const d = desired();
