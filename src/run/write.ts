@@ -141,10 +141,7 @@ export function writeRunReports(
     },
   });
   // Scrubbed before it is serialised (every string), and again after (every encoded form).
-  const report: RunReport = scrubDeep(
-    { ...built, warnings: runWarnings(built, i.s.slo) },
-    i.scrub,
-  );
+  const report: RunReport = scrubDeep({ ...built, warnings: runWarnings(built, i.s.slo) }, i.scrub);
   const formats = i.s.report.formats;
   const out = (name: string, text: string): void =>
     writeFileSync(join(i.runDir, name), i.scrub(text));
