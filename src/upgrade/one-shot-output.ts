@@ -1,7 +1,8 @@
 /**
  * PURE. What a one-shot said, in one line for the report: an oslo upgrade check's results
  * (`Check: … | Result: …`), an online data migration table's rows (`Migration | Total Needed |
- * Completed`), else its last line. Tables as oslo.upgradecheck and the projects' db tools print
+ * Completed`), Ironic's "X() migrated N of M objects." lines, else its last line that is not
+ * a Python warning. Tables as oslo.upgradecheck and the projects' db tools print
  * them with prettytable.
  */
 export function summarizeOneShot(output: string): string {
@@ -42,10 +43,21 @@ export function summarizeOneShot(output: string): string {
       : `migrations: ${moved.map((m) => `${m.name} ${m.completed} of ${m.needed} migrated`).join("; ")}` +
           `${done.length > moved.length ? ` (${done.length - moved.length} with nothing to do)` : ""}`;
   }
-  const last = output
+  const lines = output
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l !== "")
-    .at(-1);
+    .filter((l) => l !== "");
+  // Ironic's online data migrations: a line per migration that had work, then the outcome.
+  const ironic = lines.filter(
+    (l) =>
+      /^\S+\(\) migrated \d+ of \d+ objects\.$/.test(l) ||
+      /^Data migrations have (not )?completed/.test(l),
+  );
+  if (ironic.length > 0) return `migrations: ${ironic.join("; ")}`.slice(0, 300);
+  // Else the last line that is not a Python warning (`…Warning: …` and the source line it echoes).
+  const said = lines.filter(
+    (l, i) => !/Warning: /.test(l) && !/Warning: /.test(lines[i - 1] ?? ""),
+  );
+  const last = said.at(-1);
   return last === undefined ? "" : last.slice(0, 300);
 }

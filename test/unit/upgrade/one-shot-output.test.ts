@@ -48,4 +48,22 @@ describe("upgrade/one-shot-output", () => {
     );
     expect(summarizeOneShot("")).to.equal("");
   });
+  it("reads Ironic's migration lines, and never reports a Python warning as what a one-shot said", () => {
+    // As the 2026.2 lab printed it: the warning on stderr came after stdout.
+    const ironic = [
+      "Running batches of 50 until migrations have been completed.",
+      "update_to_latest_versions() migrated 12 of 12 objects.",
+      "Data migrations have completed.",
+      "/usr/lib/python3/dist-packages/oslo_service/__init__.py:12: DeprecationWarning: eventlet is deprecated",
+      "  import eventlet as _eventlet  # noqa",
+    ].join("\n");
+    expect(summarizeOneShot(ironic)).to.equal(
+      "migrations: update_to_latest_versions() migrated 12 of 12 objects.; Data migrations have completed.",
+    );
+    expect(
+      summarizeOneShot(
+        "db synced\n/x.py:3: DeprecationWarning: eventlet\n  from eventlet import event\n",
+      ),
+    ).to.equal("db synced");
+  });
 });
