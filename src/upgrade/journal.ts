@@ -131,15 +131,29 @@ export function journalForReport(
   return { records, problem: problems.length > 0 ? problems.join("; ") : undefined };
 }
 
-/** Parses journal text; a torn last line (the process died mid-write) is dropped. */
+/** A journal line that is not a record, and is not the last (a torn last line is dropped). */
+export class JournalLineError extends Error {
+  readonly line: number;
+  constructor(line: number) {
+    super(`line ${line} is not a journal record`);
+    this.line = line;
+  }
+}
+
+/**
+ * Parses journal text; a torn last line (the process died mid-write) is dropped. Any other
+ * line that does not parse is a JournalLineError naming it: resuming from a journal with a hole
+ * could redo or skip a step.
+ */
 export function parseJournal(text: string): JournalRecord[] {
   const out: JournalRecord[] = [];
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  lines.forEach((line, i) => {
+  const lines = text.split("\n").map((l, i) => ({ l, n: i + 1 }));
+  const kept = lines.filter((x) => x.l.trim() !== "");
+  kept.forEach(({ l, n }, i) => {
     try {
-      out.push(JSON.parse(line) as JournalRecord);
-    } catch (e: unknown) {
-      if (i !== lines.length - 1) throw e;
+      out.push(JSON.parse(l) as JournalRecord);
+    } catch {
+      if (i !== kept.length - 1) throw new JournalLineError(n);
     }
   });
   return out;

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../core/errors.js";
-import { parseJournal } from "./journal.js";
+import { JournalLineError, parseJournal } from "./journal.js";
 import type { JournalRecord } from "./journal.js";
 import { JOURNAL, RUN_INFO } from "./write.js";
 import type { RunInfo } from "./write.js";
@@ -20,5 +20,12 @@ export function readRun(dir: string): { info: RunInfo; records: JournalRecord[] 
   } catch {
     text = "";
   }
-  return { info, records: parseJournal(text) };
+  try {
+    return { info, records: parseJournal(text) };
+  } catch (e) {
+    if (!(e instanceof JournalLineError)) throw e;
+    throw new UsageError(
+      `${join(dir, JOURNAL)}: ${e.message} (it is not the last line, so it is not a write cut short): kroll will not resume from a journal with a hole, which could redo or skip a step; look at the line, or start a new run`,
+    );
+  }
 }

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UsageError } from "../../../src/core/errors.js";
 import { parseJournal } from "../../../src/upgrade/journal.js";
 import { readRun } from "../../../src/upgrade/read.js";
 import { createRunDir, JOURNAL, openRunJournal } from "../../../src/upgrade/write.js";
@@ -38,5 +39,14 @@ describe("upgrade/write run directory", () => {
     const again = openRunJournal(dir, { ts: 6, resumed: true } as never);
     again.close();
     expect(readRun(dir).records.map((r) => r.ts)).to.deep.equal([1, 2, 4, 5, 6]);
+  });
+
+  it("refuses to resume from a journal with a torn line that is not the last (exit 2, naming the file and line), never a crash", () => {
+    createRunDir(dir, { scenario: "lab", file: "/s.yaml", strategy: "rolling", started: "t" });
+    appendFileSync(join(dir, JOURNAL), `${wave(1, "start")}\n{"type":"wa\n${wave(3, "done")}\n`);
+    expect(() => readRun(dir))
+      .to.throw(UsageError)
+      .with.property("message")
+      .that.matches(/journal\.jsonl: line 2 is not a journal record \(it is not the last line/);
   });
 });
