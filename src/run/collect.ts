@@ -12,7 +12,7 @@
  * failed run. Nothing on a node is changed (read-only `docker` and `cat`).
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { NodeShell } from "../cluster/ports.js";
 
 export const LOGS_DIR = "logs";
@@ -100,6 +100,13 @@ export function createCollector(
   let bytes = 0;
 
   const put = (rel: string, text: string): void => {
+    // Names come from the nodes (container names, config paths): a name that would land
+    // outside logs/ (`..`, absolute) is left out and said, never written.
+    const target = resolve(root, rel);
+    if (!target.startsWith(`${resolve(root)}${sep}`) || rel.split("/").includes("..")) {
+      problems.push(`a node named the path ${JSON.stringify(rel)}, outside logs/: not written`);
+      return;
+    }
     // The same name twice (a container retired in two runs' steps): numbered, never overwritten.
     const n = (seen.get(rel) ?? 0) + 1;
     seen.set(rel, n);

@@ -112,6 +112,18 @@ describe("run/collect", () => {
     expect(index.bytes).to.equal(idx.bytes);
   });
 
+  it("never writes a path a node names outside logs/ (a container or config named with ..)", () => {
+    const runDir = dir();
+    const c = createCollector(runDir, { scenario: "lab", scenarioLabel: "l", scrub: (t) => t });
+    c.put("node1/etc-kolla/../../../../escaped.txt", "x");
+    c.put("node1/containers/ok.log", "y");
+    const idx = c.close();
+    expect(existsSync(join(runDir, "..", "escaped.txt"))).to.equal(false);
+    expect(existsSync(join(runDir, "escaped.txt"))).to.equal(false);
+    expect(idx.files.map((f) => f.path)).to.deep.equal(["node1/containers/ok.log"]);
+    expect(idx.problems.join("\n")).to.include("outside logs/: not written");
+  });
+
   it("bounds each file and the whole, listing what it left out", () => {
     const runDir = dir();
     const c = createCollector(runDir, {
