@@ -84,7 +84,15 @@ async function follow(
   const op = { goal, acceptedAt, deadline: acceptedAt + deadlineMs };
   ctx.recorder.operationStarted(acceptedAt);
   let last: Observation = { state: "unknown" };
-  const record = (status: "done" | "failed" | "stuck", state: string, reason: string): void =>
+  // An error the service showed while the operation was still pending, and later took back
+  // (Ironic's power sync clears a node's last_error a minute on): said with a stuck operation,
+  // as it may be the only word of why it never ended.
+  let shown: string | undefined;
+  const record = (status: "done" | "failed" | "stuck", state: string, why: string): void => {
+    const reason =
+      status === "stuck" && shown !== undefined && !why.includes(shown)
+        ? `${why}; on the way it showed: ${shown}`
+        : why;
     ctx.recorder.operation({
       profile,
       service,
@@ -99,6 +107,7 @@ async function follow(
       reason,
       ...(requestId === undefined ? {} : { requestId }),
     });
+  };
   for (;;) {
     await ctx.clock.sleep(ctx.pollMs, ctx.hard).catch(() => undefined);
     if (ctx.hard.aborted) {
@@ -117,7 +126,10 @@ async function follow(
           ? judge(op, last, ctx.clock.now())
           : { status: "pending" as const }
         : judge(op, o, ctx.clock.now());
-    if (v.status === "pending") continue;
+    if (v.status === "pending") {
+      if (o !== "unknown" && o.reason) shown = `${o.reason} (${o.state ?? "gone"})`;
+      continue;
+    }
     if (v.status === "done") record("done", goal, "");
     else record(v.status, v.state, v.reason);
     return v.status === "done";

@@ -126,6 +126,59 @@ describe("integration: kroll deploy on the 3-node lab", function () {
     expect(table.stdout).to.match(/22 containers, all running and healthy/);
   });
 
+  it("takes a heat-engine off its RPC queues at the lab's RabbitMQ, and its restart consumes afresh", async () => {
+    // The drain speaks the broker's internals, which change between RabbitMQ majors: this runs
+    // it against the lab's own broker (whatever version its suite ships), not a recording.
+    const onNode = (node: string, ...cmd: string[]) =>
+      execFileSync("docker", ["exec", `kroll-lab-${node}`, ...cmd], { encoding: "utf8" });
+    const engineConsumers = () =>
+      onNode(
+        "node1",
+        "docker",
+        "exec",
+        "-u",
+        "rabbitmq",
+        "rabbitmq",
+        "rabbitmqctl",
+        "-q",
+        "list_consumers",
+      )
+        .split("\n")
+        .filter((l) => /^engine\t/.test(l)).length;
+    await pollUntil(systemClock, "3 engines consuming", 60_000, () =>
+      Promise.resolve(engineConsumers() >= 3),
+    );
+    const before = engineConsumers();
+    const s = (await readScenario(SCENARIO, REPO)).scenario;
+    const session = await openSession(s, silentLogger, false);
+    try {
+      const broker = packOf("rabbitmq").broker;
+      expect(broker, "rabbitmq has the broker role").to.not.equal(undefined);
+      const took = await broker?.rpcDrain(
+        {
+          node: "node2",
+          process: "heat-engine",
+          queues: ["engine", "engine_worker", "heat-engine-listener"],
+          brokers: [{ node: "node1", container: "rabbitmq" }],
+        },
+        { shell: (n) => session.cluster.shell(n), logger: silentLogger },
+      );
+      expect(took, "the broker answered the drain").to.not.equal(undefined);
+      expect((took ?? []).join(", ")).to.match(/^engine ×\d+, engine_worker ×\d+/);
+      const n = Number(/engine ×(\d+)/.exec((took ?? [])[0] ?? "")?.[1]);
+      expect(n).to.be.greaterThan(0);
+      expect(engineConsumers(), "node2's engine consumers gone, the others kept").to.equal(
+        before - n,
+      );
+    } finally {
+      session.close();
+    }
+    onNode("node2", "docker", "restart", "heat_engine");
+    await pollUntil(systemClock, "node2's engine consuming again", 90_000, () =>
+      Promise.resolve(engineConsumers() === before),
+    );
+  });
+
   it("changes nothing on a second deploy, and says so", async () => {
     const r = await runKroll(["deploy", SCENARIO], { timeoutMs: 10 * 60_000 });
     expect(r.code, r.stderr).to.equal(0);

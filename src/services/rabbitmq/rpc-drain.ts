@@ -13,8 +13,14 @@
  * oslo.messaging starts with the process name ("heat-engine:22:<uuid>").
  *
  * Only classic queues: a quorum queue's consumers live in its Raft state and are not touched
- * (reported as unsupported). The queue message is the one RabbitMQ 3.8–3.13 channels send
- * (`{basic_cancel, ChPid, Tag, OkMsg, User}`, OkMsg undefined: no reply to the channel).
+ * (reported as unsupported). The queue message is the one the broker's own channels send, chosen
+ * as RabbitMQ's classic queue client chooses it: with the `rabbitmq_4.0.0` feature flag on,
+ * `{stop_consumer, #{pid, consumer_tag, user}}` (4.3 no longer takes the old form: its queue
+ * process crashes on it, dropping every consumer, seen on 4.3.6); before it, 3.8–3.13's
+ * `{basic_cancel, ChPid, Tag, OkMsg, User}`. No ok_msg in either: the channel is not told.
+ *
+ * A broker listening on a dual-stack socket sees an IPv4 peer as `::ffff:a.b.c.d`; both forms
+ * of each address are matched.
  */
 
 export interface RpcDrainRequest {
@@ -67,7 +73,14 @@ export function rpcDrainExpression(r: RpcDrainRequest): string {
   if (r.addresses.length === 0)
     throw new Error("no address of the node to match its connections by");
   return [
-    `Ips = [element(2, inet:parse_address(A)) || A <- ${erlList(r.addresses)}],`,
+    `Ips0 = [element(2, inet:parse_address(A)) || A <- ${erlList(r.addresses)}],`,
+    "Ips = Ips0 ++ [{0, 0, 0, 0, 0, 65535, A * 256 + B, C * 256 + D} || {A, B, C, D} <- Ips0],",
+    // The cancel message this broker's queues take (see above).
+    "V4 = rabbit_feature_flags:is_enabled('rabbitmq_4.0.0'),",
+    "Cancel = fun(Ch, Tag) when V4 ->",
+    '    {stop_consumer, #{pid => Ch, consumer_tag => Tag, user => <<"kroll">>}};',
+    '  (Ch, Tag) -> {basic_cancel, Ch, Tag, undefined, <<"kroll">>}',
+    "end,",
     `Prefix = ${erlString(`${r.process}:`)},`,
     // The server's channels: from one of the node's addresses, named after its process.
     "Mine = fun(Ch) ->",
@@ -87,7 +100,7 @@ export function rpcDrainExpression(r: RpcDrainRequest): string {
     "        rabbit_classic_queue ->",
     "          Pid = amqqueue:get_pid(Q),",
     "          [begin",
-    '             ok = gen_server2:call(Pid, {basic_cancel, element(1, Co), element(2, Co), undefined, <<"kroll">>}, 10000),',
+    "             ok = gen_server2:call(Pid, Cancel(element(1, Co), element(2, Co)), 10000),",
     '             "cancelled:" ++ QName',
     "           end || Co <- rabbit_amqqueue:consumers(Q), Mine(element(1, Co))];",
     '        T -> ["unsupported:" ++ QName ++ ":" ++ atom_to_list(T)]',

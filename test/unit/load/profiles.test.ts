@@ -187,6 +187,48 @@ describe("load/profiles: following operations through API errors", () => {
     expect(ops[4]?.endedAt).to.be.at.least(goneAt ?? Infinity);
     expect(r.summary().byClass["5xx"]).to.be.at.least(9);
   });
+
+  it("a stuck operation says the error the service showed on the way and later cleared (Ironic's power sync clears last_error)", async () => {
+    let state = "enroll";
+    let target: string | null = null;
+    let polls = 0;
+    const s = await serve((req, body, res) => {
+      const url = req.url ?? "";
+      if (req.method === "POST" && url === "/v1/nodes") return send(res, 201, { uuid: "n1" });
+      if (req.method === "PUT" && url.endsWith("/states/provision")) {
+        const verb = (JSON.parse(body) as { target: string }).target;
+        if (verb === "active") [state, target, polls] = ["deploying", "active", 0];
+        else [state, target] = [verb === "manage" ? "manageable" : "available", null];
+        return send(res, 202);
+      }
+      if (req.method === "GET" && url === "/v1/nodes/n1") {
+        polls++;
+        // The deploy's worker failed: its error shows for a few polls, then is cleared while
+        // the node stays in deploying.
+        const err =
+          state === "deploying" && polls > 2 && polls <= 5
+            ? "Async execution of do_node_deploy failed with error: boom"
+            : null;
+        return send(res, 200, {
+          provision_state: state,
+          target_provision_state: target,
+          last_error: err,
+        });
+      }
+      return send(res, 404, {});
+    });
+    server = s.server;
+    const r = await runOne(
+      runProfile("ironic", { lifecycles: 1, operation_deadline: "1s" }),
+      s.url,
+      (rec) => rec.summary().operations.some((o) => o.status === "stuck"),
+    );
+    const stuck = r.summary().operations.find((o) => o.status === "stuck");
+    expect(stuck?.verb).to.equal("active");
+    expect(stuck?.reason).to.match(
+      /^still deploying \(target active\) 1 s after it was accepted; on the way it showed: Async execution of do_node_deploy failed with error: boom \(deploying\)$/,
+    );
+  });
 });
 
 describe("load/profiles: ironic reads", () => {
