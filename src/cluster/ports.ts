@@ -139,6 +139,12 @@ export interface DockerApi {
       readonly onOpen?: () => void;
     },
   ): Promise<void>;
+  /**
+   * Whether the engine still holds every event since `since` (ms since the epoch), so a stream
+   * opened from then replays all it missed. dockerd keeps only its last 256 events (of every
+   * kind: one healthcheck makes three), so after a longer loss it cannot say what happened.
+   */
+  replayCovers(since: number, signal?: AbortSignal): Promise<boolean>;
   close(): void;
 }
 

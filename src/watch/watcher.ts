@@ -90,6 +90,20 @@ export function startWatchers(deps: {
     open.set(`${watcher} ${where}`, { watcher, where, at: clock.now(), reason });
     deps.logger.warn(`watcher ${watcher} on ${where} cannot see: ${reason}`, { node: where });
   };
+  /**
+   * Past its bound a watcher keeps counting but stops keeping: from the first record it could
+   * not keep, it is blind to what the rest said (a gap, never recovered, closed at stop).
+   */
+  const overflow = (watcher: WatcherName, where: string, kept: number, what: string): void => {
+    const key = `${watcher} ${where} overflow`;
+    if (open.has(key)) return;
+    open.set(key, {
+      watcher,
+      where,
+      at: clock.now(),
+      reason: `kept the first ${kept} ${what}; the rest were not kept`,
+    });
+  };
   const regain = (watcher: WatcherName, where: string, recovered: boolean): void => {
     const g = open.get(`${watcher} ${where}`);
     if (g === undefined) return;
@@ -124,9 +138,9 @@ export function startWatchers(deps: {
             if (since !== e.time) seen.clear();
             seen.add(id);
             since = e.time;
-            regain("docker-events", node, true);
             containerEvents++;
-            if (containerEvents <= maxEvents)
+            if (containerEvents > maxEvents) overflow("docker-events", node, maxEvents, "events");
+            else
               out.push({
                 kind: "container",
                 at: e.time,
@@ -141,8 +155,16 @@ export function startWatchers(deps: {
           {
             actions: WATCHED_ACTIONS,
             ...(from !== undefined ? { since: from } : {}),
-            // Open again: what it missed is replayed from `since`.
-            onOpen: () => regain("docker-events", node, true),
+            // Open again: what it missed is replayed from `since`, if the engine still holds
+            // it (it keeps its last 256 events, healthcheck execs among them): asked, not assumed.
+            onOpen: () => {
+              const g = open.get(`docker-events ${node}`);
+              if (g === undefined) return;
+              void docker.replayCovers(from ?? g.at, stop.signal).then(
+                (all) => regain("docker-events", node, all),
+                () => regain("docker-events", node, false),
+              );
+            },
           },
         )
         .catch((e: unknown) => {
@@ -194,7 +216,8 @@ export function startWatchers(deps: {
             // Each line is prefixed "<id>/<name> ": the cursor follows the container's
             // id, so a container renamed aside (`<name>_kroll_old`) is not read again.
             // "#image <id>/<name> <image>" first: which version logged what follows.
-            'lbl=$1; def=$2; shift 2; for ci in $(docker ps -a --filter "label=$lbl" --format "{{.ID}}/{{.Names}}=={{.Image}}"); do',
+            'lbl=$1; def=$2; shift 2; all=$(docker ps -a --filter "label=$lbl" --format "{{.ID}}/{{.Names}}=={{.Image}}") || exit 3',
+            "for ci in $all; do",
             '  c=${ci%%==*}; id=${c%%/*}; s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$id" ] && s=${kv#*=}; done',
             '  echo "#image $c ${ci#*==}"',
             '  docker logs --timestamps --since "$s" "$id" 2>&1 | sed "s|^|$c |"; done',
@@ -206,6 +229,11 @@ export function startWatchers(deps: {
         ],
         { timeoutMs: 30_000 },
       );
+      // A read that failed (no engine, a listing refused) read nothing: blind, not quiet.
+      if (r.exitCode !== 0)
+        throw new Error(
+          `log read exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(-300)}`,
+        );
       const images = new Map<string, string>();
       for (const m of r.stdout.matchAll(/^#image \S+?\/(\S+) (\S+)$/gm))
         images.set(m[1] ?? "", m[2] ?? "");
@@ -221,7 +249,8 @@ export function startWatchers(deps: {
           });
       for (const f of scanLogLines(lines)) {
         logs++;
-        if (logs <= maxLogs)
+        if (logs > maxLogs) overflow("logs", node, maxLogs, "log findings");
+        else
           out.push({
             kind: "log",
             at: clock.now(),
@@ -265,11 +294,20 @@ export function startWatchers(deps: {
       stop.abort();
       await Promise.all([...events, ...logLoops, ...lbLoops]);
       // Still blind at the end: nothing after the gap's start was seen.
-      for (const g of [...open.values()]) closeGap(g, false);
-      if (containerEvents > maxEvents)
-        deps.logger.warn(
-          `watchers kept the first ${maxEvents} of ${containerEvents} container events`,
-        );
+      for (const [k, g] of [...open]) {
+        open.delete(k);
+        out.push({
+          kind: "gap",
+          ...g,
+          ...(k.endsWith(" overflow")
+            ? {
+                reason: `${g.reason} (${k.startsWith("logs") ? logs : containerEvents} in all)`,
+              }
+            : {}),
+          to: clock.now(),
+          recovered: false,
+        });
+      }
       return out;
     },
   };

@@ -161,6 +161,7 @@ export function fakeCluster(
         return Promise.resolve();
       },
       events: () => Promise.resolve(),
+      replayCovers: () => Promise.resolve(true),
       close: () => undefined,
     };
   };

@@ -445,58 +445,67 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     });
   } finally {
     if (ticker) clearInterval(ticker);
+  }
+  // The soft stop stays on while logs are collected and the report is written: a signal there
+  // (a gate job's timeout) still ends with a summary.json, the run marked interrupted.
+  try {
+    return await finishRun();
+  } finally {
     offSignals();
   }
-  let logs: CollectIndex | undefined;
-  try {
-    ctx.logger.info(
-      `run: collecting logs, configs and container state into ${relative(ctx.cwd, runDir)}/logs/`,
+  async function finishRun(): Promise<number> {
+    let logs: CollectIndex | undefined;
+    try {
+      ctx.logger.info(
+        `run: collecting logs, configs and container state into ${relative(ctx.cwd, runDir)}/logs/`,
+      );
+      logs = await collectRun(
+        collector,
+        session,
+        s,
+        setupSeen,
+        kollaDirFor(loaded, ctx.cwd, ctx.values["kolla-dir"]),
+      );
+    } finally {
+      session.close();
+    }
+    const setupError = result.error?.message;
+    let report: RunReport | undefined;
+    if (result.setup !== undefined || setupError !== undefined) {
+      report = writeRunReports(ctx.cwd, {
+        s,
+        file: loaded.file,
+        strategy: effStrategy,
+        runDir,
+        startedAt,
+        phases: [...phases, ...result.phases],
+        outcome: result.outcome,
+        loadResult: result.load,
+        watched: result.watched,
+        resources: [...result.resources],
+        containers: [...result.containers],
+        setupError,
+        allowed: learnt?.allowedMs,
+        versions,
+        changes: built,
+        scrub,
+        logs,
+        served: (id) => liveWatchers?.served().of(id) ?? [],
+      });
+      if (setupError === undefined) printSummary(ctx, report, runDir);
+      else
+        ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);
+    }
+    if (result.error !== undefined) throw result.error;
+    if (stop.signal.aborted)
+      throw new InterruptedError(
+        `run of "${s.name}" interrupted by a signal: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
+      );
+    if (report?.verdict === "pass") return EXIT.ok;
+    throw new RunFailedError(
+      `run of "${s.name}" failed: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
     );
-    logs = await collectRun(
-      collector,
-      session,
-      s,
-      setupSeen,
-      kollaDirFor(loaded, ctx.cwd, ctx.values["kolla-dir"]),
-    );
-  } finally {
-    session.close();
   }
-  const setupError = result.error?.message;
-  let report: RunReport | undefined;
-  if (result.setup !== undefined || setupError !== undefined) {
-    report = writeRunReports(ctx.cwd, {
-      s,
-      file: loaded.file,
-      strategy: effStrategy,
-      runDir,
-      startedAt,
-      phases: [...phases, ...result.phases],
-      outcome: result.outcome,
-      loadResult: result.load,
-      watched: result.watched,
-      resources: [...result.resources],
-      containers: [...result.containers],
-      setupError,
-      allowed: learnt?.allowedMs,
-      versions,
-      changes: built,
-      scrub,
-      logs,
-      served: (id) => liveWatchers?.served().of(id) ?? [],
-    });
-    if (setupError === undefined) printSummary(ctx, report, runDir);
-    else ctx.out.note(`run failed before its end; what it saw is in ${relative(ctx.cwd, runDir)}/`);
-  }
-  if (result.error !== undefined) throw result.error;
-  if (stop.signal.aborted)
-    throw new InterruptedError(
-      `run of "${s.name}" interrupted by a signal: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
-    );
-  if (report?.verdict === "pass") return EXIT.ok;
-  throw new RunFailedError(
-    `run of "${s.name}" failed: ${report?.reason ?? "no report"} (report: ${relative(ctx.cwd, join(runDir, "report.html"))})`,
-  );
 }
 
 /**

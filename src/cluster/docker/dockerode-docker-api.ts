@@ -76,7 +76,12 @@ export interface DockerodeLike {
     abortSignal?: AbortSignal;
   }): Promise<{ Id: string }[]>;
   getImage(ref: string): { inspect(opts?: { abortSignal?: AbortSignal }): Promise<unknown> };
-  getEvents(opts: { filters: string; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+  getEvents(opts: {
+    filters?: string;
+    since?: string;
+    until?: string;
+    abortSignal?: AbortSignal;
+  }): Promise<NodeJS.ReadableStream>;
   pull(ref: string, opts: { abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
   createContainer(opts: Record<string, unknown>): Promise<unknown>;
   modem: {
@@ -307,6 +312,26 @@ export function createDockerodeDockerApi(
         stream.on("error", end);
       });
     },
+    async replayCovers(since, signal) {
+      // Every event the engine holds from a while before `since` up to now (a stream that ends):
+      // if the oldest is at or before `since`, or the engine's buffer is not full, nothing
+      // after `since` was pushed out of it.
+      const now = Date.now();
+      const text = await call("events (replay)", signal, async (s) => {
+        const stream = await client.getEvents({
+          since: ((since - 600_000) / 1000).toFixed(3),
+          until: (now / 1000).toFixed(3),
+          abortSignal: s,
+        });
+        return new Promise<string>((resolve, reject) => {
+          let buf = "";
+          stream.on("data", (c: Buffer | string) => (buf += c.toString()));
+          stream.on("end", () => resolve(buf));
+          stream.on("error", reject);
+        });
+      });
+      return replayCoversFrom(text ?? "", since);
+    },
     async rename(name, to, signal) {
       await call(`rename ${name}`, signal, (s) =>
         client.getContainer(name).rename({ name: to, abortSignal: s }),
@@ -361,4 +386,27 @@ export function connectDockerOverSsh(
     ...opts,
     onClose: () => agent.destroy(),
   });
+}
+
+/** How many events dockerd keeps for replay (daemon/events: eventsLimit). */
+export const ENGINE_EVENT_BUFFER = 256;
+
+/**
+ * PURE. From the engine's replay (one JSON event a line, oldest first): whether it holds every
+ * event since `since` (ms).
+ */
+export function replayCoversFrom(text: string, since: number): boolean {
+  const times: number[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const e = JSON.parse(line) as { timeNano?: number; time?: number };
+      const ms = e.timeNano !== undefined ? e.timeNano / 1e6 : (e.time ?? NaN) * 1000;
+      if (Number.isFinite(ms)) times.push(ms);
+    } catch {
+      // a torn line tells nothing
+    }
+  }
+  if (times.length < ENGINE_EVENT_BUFFER) return true;
+  return Math.min(...times) <= since;
 }

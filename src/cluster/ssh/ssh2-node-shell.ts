@@ -267,14 +267,28 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
         opts.signal?.removeEventListener("abort", onAbort);
         f();
       };
-      /** Cut short: the stream closed and, once its PID is known, the command killed. */
+      /**
+       * Cut short: the command killed on the node once its PID is known — now, or when the
+       * wrapper says it (a channel that opened, or spoke, only after the deadline) — and the
+       * channel closed.
+       */
+      let killWhenKnown = false;
+      const killLate = (ch: { close(): void }): void => {
+        killWhenKnown = true;
+        // A wrapper that never says its PID: the channel is not kept open for ever.
+        setTimeout(() => ch.close(), 10_000).unref();
+      };
       const cut = (err: Error): void => {
         if (done) return;
-        channel?.close();
         const p = pid;
         finish(() => {
-          if (p === undefined) reject(err);
-          else void killGroup(p).then(() => reject(err));
+          if (p !== undefined) {
+            channel?.close();
+            void killGroup(p).then(() => reject(err));
+            return;
+          }
+          if (channel !== undefined) killLate(channel);
+          reject(err);
         });
       };
       // Covers opening the channel too: a server that never answers it is a timeout.
@@ -286,10 +300,14 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
         cut(new SshError(node, `aborted: ${command}`, { cause: opts.signal?.reason }));
       opts.signal?.addEventListener("abort", onAbort, { once: true });
       conn.exec(`${PID_WRAPPER} ${command}`, (err, stream) => {
+        if (done && err) return;
         if (done) {
-          // Opened after its deadline: nothing waits for it any more.
-          stream?.close();
-          return;
+          // Opened after its deadline: nothing waits for it any more, but the command is
+          // running on the node; killed as soon as its PID comes.
+          channel = stream;
+          killLate(stream);
+          stream.resume();
+          stream.end();
         }
         if (err) {
           finish(() =>
@@ -297,7 +315,7 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
           );
           return;
         }
-        channel = stream;
+        channel ??= stream;
         stream.on("data", (d: Buffer) => (stdout += d.toString()));
         stream.stderr.on("data", (d: Buffer) => {
           stderr += d.toString();
@@ -309,12 +327,16 @@ function makeShell(node: string, getClient: () => Promise<Client>, close: () => 
             stderr =
               stderr.slice(0, m.index + (m[1] ?? "").length) + stderr.slice(m.index + m[0].length);
             pidLine = false;
+            if (killWhenKnown && pid !== undefined) {
+              const p = pid;
+              void killGroup(p).then(() => stream.close());
+            }
           }
         });
         stream.on("close", (code: number | null, signal?: string) => {
           finish(() => resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr }));
         });
-        stream.end(opts.stdin ?? "");
+        if (!done) stream.end(opts.stdin ?? "");
       });
     });
   };

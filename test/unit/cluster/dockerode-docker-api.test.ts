@@ -7,6 +7,8 @@ import {
   createDockerodeDockerApi,
   createStreamAgent,
   toCreateOptions,
+  ENGINE_EVENT_BUFFER,
+  replayCoversFrom,
 } from "../../../src/cluster/docker/dockerode-docker-api.js";
 import type { DockerodeLike } from "../../../src/cluster/docker/dockerode-docker-api.js";
 import { mapInspect } from "../../../src/cluster/docker/map-inspect.js";
@@ -263,5 +265,23 @@ describe("cluster/docker/dockerode-docker-api", () => {
         RestartPolicy: { Name: "unless-stopped" },
       },
     });
+  });
+});
+
+describe("cluster/docker: does the engine's replay cover a loss", () => {
+  const lines = (n: number, fromMs: number): string =>
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ Type: "container", Action: "exec_start", timeNano: (fromMs + i) * 1e6 }),
+    ).join("\n");
+
+  it("covers it while the engine's buffer is not full, or reaches back past the loss", () => {
+    expect(replayCoversFrom(lines(10, 5_000), 4_000)).to.be.true;
+    expect(replayCoversFrom("", 4_000)).to.be.true;
+    expect(replayCoversFrom(lines(ENGINE_EVENT_BUFFER, 3_000), 4_000)).to.be.true;
+  });
+
+  it("does not when the buffer is full and starts after the loss (what came first was pushed out)", () => {
+    expect(replayCoversFrom(lines(ENGINE_EVENT_BUFFER, 5_000), 4_000)).to.be.false;
+    expect(replayCoversFrom(`${lines(ENGINE_EVENT_BUFFER, 5_000)}\n{torn`, 4_000)).to.be.false;
   });
 });

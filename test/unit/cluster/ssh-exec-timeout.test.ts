@@ -16,8 +16,14 @@ import { silentLogger } from "../../../src/core/logger.js";
 
 const { Server } = ssh2;
 
-/** Runs each exec for real; `hang`: never answers a channel request. */
-function sshServer(hang: () => boolean): Promise<{ port: number; close: () => Promise<void> }> {
+/**
+ * Runs each exec for real; `hang`: never answers a channel request; `delay`: answers it only
+ * after that many ms (a loaded node's sshd).
+ */
+function sshServer(
+  hang: () => boolean,
+  delay: () => number = () => 0,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const clients = new Set<Connection>();
   const children = new Set<ChildProcess>();
   const server = new Server({ hostKeys: [generateEd25519("host").privateKey] }, (client) => {
@@ -26,6 +32,17 @@ function sshServer(hang: () => boolean): Promise<{ port: number; close: () => Pr
     client.on("session", (accept) =>
       accept().on("exec", (acceptExec, _reject, info) => {
         if (hang()) return;
+        const ms = delay();
+        if (ms > 0) {
+          setTimeout(() => run(acceptExec, info.command), ms);
+          return;
+        }
+        run(acceptExec, info.command);
+      }),
+    );
+    const run = (acceptExec: () => ssh2.ServerChannel, command: string): void => {
+      {
+        const info = { command };
         const stream = acceptExec();
         // A session of its own (setsid), as sshd starts every command.
         const child = spawn("sh", ["-c", info.command], {
@@ -42,8 +59,8 @@ function sshServer(hang: () => boolean): Promise<{ port: number; close: () => Pr
           stream.exit(code ?? 1);
           stream.end();
         });
-      }),
-    );
+      }
+    };
     client.on("error", () => undefined);
     client.on("close", () => clients.delete(client));
   });
@@ -75,10 +92,14 @@ const running = (marker: string): string =>
 describe("cluster/ssh remote commands cut short (a server on loopback)", function () {
   this.timeout(20_000);
   let hang = false;
+  let delayMs = 0;
   let srv: { port: number; close: () => Promise<void> };
   let shell: Awaited<ReturnType<typeof connectSsh2NodeShell>>;
   before(async () => {
-    srv = await sshServer(() => hang);
+    srv = await sshServer(
+      () => hang,
+      () => delayMs,
+    );
     shell = await connectSsh2NodeShell(
       {
         node: "node1",
@@ -122,6 +143,31 @@ describe("cluster/ssh remote commands cut short (a server on loopback)", functio
     expect(Date.now() - t0).to.be.below(5_000);
     expect(running(`sleep ${n}.1`), "the child it started in the background").to.equal("");
     expect(running(`sleep ${n}.2`), "the child it waited for").to.equal("");
+  });
+
+  it("kills a command whose channel opened only after its deadline, once it says its PID", async () => {
+    const n = `${(Date.now() % 100_000) + 200_000}`;
+    delayMs = 600;
+    try {
+      const err = await shell.exec(["sh", "-c", `sleep ${n}.3`], { timeoutMs: 200 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(TimeoutError);
+    } finally {
+      delayMs = 0;
+    }
+    // The server runs it at 600 ms; kroll, no longer waiting, must still kill it.
+    const t0 = Date.now();
+    let seen = false;
+    while (Date.now() - t0 < 6_000) {
+      const r = running(`sleep ${n}.3`);
+      if (r !== "") seen = true;
+      if (seen && r === "") break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(seen, "the server ran the command").to.be.true;
+    expect(running(`sleep ${n}.3`), "left running on the node").to.equal("");
   });
 
   it("is a timeout, not a hang, when the server never opens the channel", async () => {

@@ -20,6 +20,11 @@ class FakeEvents {
   private listener: ((e: DockerEvent) => void) | undefined;
   private end: (() => void) | undefined;
   failOpen = false;
+  /** How many events the engine keeps for replay (dockerd: 256). */
+  limit = Infinity;
+  private held(): DockerEvent[] {
+    return this.history.slice(-this.limit);
+  }
 
   emit(container: string, action: string, time: number): void {
     const e: DockerEvent = {
@@ -46,17 +51,25 @@ class FakeEvents {
       return new Promise<void>((resolve) => {
         // The engine replays what it saw from `since` (second resolution, inclusive).
         if (opts?.since !== undefined)
-          for (const e of this.history) if (e.time >= opts.since) onEvent(e);
+          for (const e of this.held()) if (e.time >= opts.since) onEvent(e);
         this.listener = onEvent;
         this.end = resolve;
         signal.addEventListener("abort", () => resolve(), { once: true });
       });
     };
-    return { events } as unknown as DockerApi;
+    const replayCovers: DockerApi["replayCovers"] = (since) => {
+      const h = this.held();
+      return Promise.resolve(h.length < this.limit || (h[0]?.time ?? Infinity) <= since);
+    };
+    return { events, replayCovers } as unknown as DockerApi;
   }
 }
 
-function cluster(exec: (argv: readonly string[]) => Promise<{ stdout: string }>): Cluster {
+function cluster(
+  exec: (
+    argv: readonly string[],
+  ) => Promise<{ stdout: string; exitCode?: number; stderr?: string }>,
+): Cluster {
   const shell = {
     exec: async (argv: readonly string[]) => ({ exitCode: 0, stderr: "", ...(await exec(argv)) }),
   } as unknown as NodeShell;
@@ -171,5 +184,85 @@ describe("watch/watcher", () => {
         .sort(),
     ).to.deep.equal(["docker-events", "loadbalancer"]);
     expect(ev.opened.length, "it kept trying").to.be.above(2);
+  });
+  it("a stream reopened after the engine's event buffer moved past the loss is not read back (dockerd keeps 256 events)", async () => {
+    const ev = new FakeEvents();
+    ev.limit = 3;
+    const w = watch(ev);
+    await sleep(20);
+    ev.emit("heat_api", "start", 5_000);
+    ev.cut();
+    // While it is down the engine sees more than it keeps: the die is pushed out.
+    ev.emit("heat_api", "die", 6_000);
+    for (let i = 0; i < 4; i++) ev.emit("heat_api", "health_status: healthy", 7_000 + i);
+    await sleep(80);
+    const out = await w.stop();
+    const gaps = out.filter((r) => r.kind === "gap");
+    expect(gaps).to.have.length(1);
+    expect(gaps[0]).to.deep.include({ watcher: "docker-events", recovered: false });
+    expect(out.some((r) => r.kind === "container" && r.action === "die")).to.be.false;
+  });
+
+  it("a log read that exits non-zero is blindness, not a quiet cluster", async () => {
+    const ev = new FakeEvents();
+    const w = watch(ev, {
+      cluster: cluster((argv) =>
+        Promise.resolve(
+          argv.includes("scan")
+            ? { stdout: "", exitCode: 3, stderr: "Cannot connect to the Docker daemon" }
+            : { stdout: "" },
+        ),
+      ),
+    });
+    await sleep(80);
+    const out = await w.stop();
+    const logs = out.filter(
+      (r): r is Extract<WatchRecord, { kind: "gap" }> => r.kind === "gap" && r.watcher === "logs",
+    );
+    expect(logs).to.have.length(1);
+    expect(logs[0]?.reason).to.match(/exited 3: Cannot connect to the Docker daemon/);
+    expect(logs[0]?.recovered).to.be.false;
+    // The script itself stops when the listing fails (its loop would read nothing, exit 0).
+    const script = String(
+      (
+        await new Promise<readonly string[]>((resolve) => {
+          const w2 = watch(new FakeEvents(), {
+            cluster: cluster((argv) => {
+              if (argv.includes("scan")) resolve(argv);
+              return Promise.resolve({ stdout: "" });
+            }),
+          });
+          void sleep(40).then(() => w2.stop());
+        })
+      )[2],
+    );
+    expect(script).to.match(/all=\$\(docker ps -a [^\n]*\) \|\| exit 3/);
+  });
+
+  it("findings past the bound are a gap that says how many were not kept, never dropped silently", async () => {
+    const ev = new FakeEvents();
+    let n = 0;
+    const w = watch(ev, {
+      maxLogRecords: 2,
+      cluster: cluster((argv) => {
+        if (!argv.includes("scan")) return Promise.resolve({ stdout: "" });
+        n++;
+        const at = new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
+        return Promise.resolve({
+          stdout: `#image abc/heat_engine i:proposed\nabc/heat_engine ${at} 2026-01-01 00:00:0${n % 10}.000 7 ERROR heat.engine [-] boom ${n}\n`,
+        });
+      }),
+    });
+    while (n < 5) await sleep(10);
+    const out = await w.stop();
+    expect(out.filter((r) => r.kind === "log")).to.have.length(2);
+    const g = out.find(
+      (r): r is Extract<WatchRecord, { kind: "gap" }> => r.kind === "gap" && r.watcher === "logs",
+    );
+    expect(g?.reason).to.match(
+      /^kept the first 2 log findings; the rest were not kept \(\d+ in all\)$/,
+    );
+    expect(g?.recovered).to.be.false;
+    expect(blindGaps(out, 0).map((x) => x.watcher)).to.include("logs");
   });
 });
