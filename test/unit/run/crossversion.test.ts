@@ -161,6 +161,28 @@ describe("cross-version findings", () => {
       ["died", "ironic_api killed out of memory", 3],
     ]);
   });
+
+  it("a stop explains a death only for a while: one long after it is a death of its own", () => {
+    const f = crossVersionFindings(
+      [
+        event(11_000, "ironic_conductor", "stop"),
+        // The same container (same image, never started again) dies 16 minutes on.
+        event(11_000 + 16 * 60_000, "ironic_conductor", "die", 1),
+      ],
+      spans,
+    );
+    expect(f.map((x) => [x.kind, x.what])).to.deep.equal([
+      ["died", "ironic_conductor exited 1 without being stopped"],
+    ]);
+    const soon = crossVersionFindings(
+      [
+        event(11_000, "ironic_conductor", "stop"),
+        event(11_000 + 60_000, "ironic_conductor", "die", 1),
+      ],
+      spans,
+    );
+    expect(soon).to.deep.equal([]);
+  });
 });
 
 function inputs(over: Partial<RunInputs>, mv?: (r: Recorder) => void): RunInputs {
@@ -280,6 +302,13 @@ describe("pinned API checks", () => {
     const r = run(() => 200);
     expect(r[0]?.ok).to.equal(false);
     expect(r[0]?.message).to.match(/the pin caps nothing: \d+ read\(s\) at 1\.82 answered 200/);
+  });
+
+  it("fails a pin that lets some reads through (200s among the 406s while pinned)", () => {
+    // One API left unpinned behind the VIP: most reads 406, every fourth answered 200.
+    const r = run((t) => (t >= 60_000 && t < 80_000 && t % 2_000 === 0 ? 200 : right(t)));
+    expect(r[0]?.ok).to.equal(false);
+    expect(r[0]?.message).to.match(/answered 200/);
   });
 
   it("fails a pin that never lets go (406 after the unpin)", () => {

@@ -367,6 +367,15 @@ describe("planner.nextWave", () => {
     ]);
   });
 
+  it("replaces last the haproxy of the node seen holding the VIP, not the first loadbalancer", () => {
+    const order = (o: Observed) =>
+      simulate(d, o)
+        .waves.filter((w) => w.service === "haproxy" && w.step === "loadbalancers")
+        .map((w) => w.tracks[0]?.node);
+    expect(order({ ...stable, vipHolder: "node2" })).to.deep.equal(["node1", "node3", "node2"]);
+    expect(order({ ...stable, vipHolder: "node3" })).to.deep.equal(["node1", "node2", "node3"]);
+  });
+
   it("repairs first: a container left aside is retired when the new one is up, restored otherwise", () => {
     const base = withImages;
     const aside = (healthy: boolean): Observed => ({
