@@ -27,6 +27,7 @@ import { startWatchers } from "../../src/watch/watcher.js";
 import { causeOver } from "../../src/run/model.js";
 import { changeGateTests } from "./change-gate.js";
 import { gateRunTests } from "./gate-run.js";
+import { makeSecretsHostile } from "./hostile.js";
 
 const STATE = join(REPO, "inventories", "lab");
 const SCENARIO = join(STATE, "scenario.yaml");
@@ -68,6 +69,8 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       timeoutMs: 50 * 60_000,
     });
     expect(up.code, `lab up failed:\n${up.stdout}\n${up.stderr}`).to.equal(0);
+    // Secrets with every character that needs escaping somewhere, before anything uses them.
+    makeSecretsHostile(join(STATE, "kolla", "passwords.yml"));
   });
   after(async () => {
     const down = await runKroll(["lab", "down", "--keep-images"], { timeoutMs: 10 * 60_000 });

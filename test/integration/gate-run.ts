@@ -28,10 +28,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseDocument } from "yaml";
 import type { RunReport } from "../../src/run/model.js";
-import { secretValues } from "../../src/run/scrub.js";
+import { secretForms, secretValues } from "../../src/run/scrub.js";
 import { readRun } from "../../src/upgrade/read.js";
 import { REPO } from "../builders.js";
 import { runKroll } from "../support/run-kroll.js";
+import { HOSTILE_KEYS, HOSTILE_PREFIX } from "./hostile.js";
 
 const STATE = join(REPO, "inventories", "lab");
 const SCENARIO = join(STATE, "scenario.yaml");
@@ -67,12 +68,22 @@ async function status(): Promise<
   ).containers;
 }
 
-/** Every passwords.yml value (8 characters or more) found in the run directory or in `texts`. */
+/**
+ * Every passwords.yml value (8 characters or more) found in the run directory or in `texts`, in
+ * any form it can take there: raw, JSON-, HTML-, URL- and base64-encoded (`secretForms`).
+ */
 function leaksIn(dir: string, texts: [string, string][]): string[] {
   const secrets = secretValues(
     parse(readFileSync(join(STATE, "kolla", "passwords.yml"), "utf8")) as Record<string, unknown>,
   );
   expect(secrets.length, "passwords.yml has secrets to look for").to.be.above(50);
+  // The deploy test set these with every character that needs escaping somewhere.
+  for (const key of HOSTILE_KEYS)
+    expect(
+      secrets.some((v) => v.startsWith(HOSTILE_PREFIX)),
+      key,
+    ).to.equal(true);
+  const forms = secrets.flatMap((v) => secretForms(v).map((f): [string, string] => [v, f]));
   const all: [string, string][] = [
     ...texts,
     ...readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -83,7 +94,9 @@ function leaksIn(dir: string, texts: [string, string][]): string[] {
       }),
   ];
   return all.flatMap(([where, text]) =>
-    secrets.filter((v) => text.includes(v)).map((v) => `${where}: ${v.slice(0, 4)}…`),
+    forms
+      .filter(([, f]) => text.includes(f))
+      .map(([v, f]) => `${where}: ${v.slice(0, 4)}… as ${JSON.stringify(f.slice(0, 12))}…`),
   );
 }
 
