@@ -283,6 +283,8 @@ describe("integration: the lab (kroll lab up --nodes 2)", function () {
     expect(applied).to.include.members([
       "ironic/rpc-renamed-argument.patch",
       "ironic/clean-log-line.patch",
+      "ironic/release-mapping-alias-dropped.patch",
+      "ironic/release-migration-not-null.patch",
       "heat/clean-log-line.patch",
     ]);
   });
