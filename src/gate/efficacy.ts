@@ -72,8 +72,21 @@ export interface CaseVerdict {
   readonly reason: string;
 }
 
-/** "wave 5: ironic conductors on node1" or "wave 6: ironic checkpoint conductors-done". */
-const STEP_CHECK = /^wave (\d+): (\S+) (?:checkpoint )?(\S+)/;
+/** A step check's name: "ironic conductors on node1" or "ironic checkpoint conductors-done". */
+const STEP_NAME = /^(\S+) (?:checkpoint )?(\S+)/;
+/** As reports before 2026-12-07 named them: "wave 5: ironic conductors on node1". */
+const OLD_STEP_CHECK = /^wave (\d+): (\S+) (?:checkpoint )?(\S+)/;
+
+/** [wave, service, step] of a step check, or undefined for any other check. */
+function stepOf(x: RunReport["checks"][number]): [number, string, string] | undefined {
+  if (x.suite !== "steps") return undefined;
+  if (x.wave !== undefined) {
+    const m = STEP_NAME.exec(x.name);
+    return m ? [x.wave, m[1] ?? "", m[2] ?? ""] : undefined;
+  }
+  const o = OLD_STEP_CHECK.exec(x.name);
+  return o ? [Number(o[1]), o[2] ?? "", o[3] ?? ""] : undefined;
+}
 
 export function judgeCase(c: ChangeCase, r: RunReport | undefined): CaseVerdict {
   const breaking = c.window.length > 0;
@@ -90,12 +103,12 @@ export function judgeCase(c: ChangeCase, r: RunReport | undefined): CaseVerdict 
     };
   const failed = r.checks.filter((x) => !x.ok);
   const steps = failed
-    .map((x) => ({ x, m: STEP_CHECK.exec(x.name) }))
-    .filter((s) => s.m !== null)
-    .sort((a, b) => Number(a.m?.[1]) - Number(b.m?.[1]));
+    .map((x) => ({ x, m: stepOf(x) }))
+    .filter((s) => s.m !== undefined)
+    .sort((a, b) => (a.m?.[0] ?? 0) - (b.m?.[0] ?? 0));
   const first = steps[0];
-  const service = first?.m?.[2] ?? "";
-  const step = first?.m?.[3] ?? "";
+  const service = first?.m?.[1] ?? "";
+  const step = first?.m?.[2] ?? "";
   return {
     id: c.id,
     breaking,

@@ -89,6 +89,12 @@ export interface Check {
   readonly recorded?: boolean;
   readonly message: string;
   readonly detail?: string;
+  /**
+   * A step check's wave. Not in its name: a name is the same in every run of a scenario
+   * (`ironic conductors on node1`), so OpenStack's health tools can trend it; the wave number
+   * moves with the plan.
+   */
+  readonly wave?: number;
 }
 
 export interface AttributedFailure {
@@ -451,6 +457,7 @@ export function buildRunReport(i: RunInputs): RunReport {
   const checks: Check[] = [];
   if (i.setupError)
     checks.push({ suite: "cluster", name: "setup", ok: false, message: i.setupError });
+  const named = new Map<string, number>();
   for (const s of steps) {
     // A step fails when it failed itself, or when it caused part of a breached SLO (within
     // the SLO's allowance, what it caused is shown but does not fail it).
@@ -474,13 +481,20 @@ export function buildRunReport(i: RunInputs): RunReport {
         : "",
       s.hint ?? "",
     ].filter(Boolean);
+    const base = `${s.service} ${s.step}${s.nodes.length ? ` on ${s.nodes.join(", ")}` : ""}`;
+    // The same step on the same nodes again (a plan that repeats one): told apart by order.
+    const nth = (named.get(base) ?? 0) + 1;
+    named.set(base, nth);
     checks.push({
       suite: "steps",
-      name: `wave ${s.wave}: ${s.service} ${s.step}${s.nodes.length ? ` on ${s.nodes.join(", ")}` : ""}`,
+      name: nth === 1 ? base : `${base} (${nth})`,
+      wave: s.wave,
       ok: !bad,
-      message: parts.length
-        ? parts.join("; ")
-        : `${s.why} (${s.actions} actions, ${Math.round(((s.to ?? s.from) - s.from) / 1000)} s)`,
+      message: `wave ${s.wave}: ${
+        parts.length
+          ? parts.join("; ")
+          : `${s.why} (${s.actions} actions, ${Math.round(((s.to ?? s.from) - s.from) / 1000)} s)`
+      }`,
     });
   }
   if (i.journalProblem)

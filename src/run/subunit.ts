@@ -71,7 +71,7 @@ function packet(e: Event): Buffer {
 
 /** The span a check covers: its step's, else the phase it is judged in, else the run's. */
 function spanOf(r: RunReport, c: Check): { from: number; to: number } {
-  const wave = /^wave (\d+):/.exec(c.name)?.[1];
+  const wave = c.wave ?? /^wave (\d+):/.exec(c.name)?.[1];
   const step = wave === undefined ? undefined : r.steps.find((s) => s.wave === Number(wave));
   if (step) return { from: step.from, to: step.to ?? step.from };
   const phase = r.phases.find(

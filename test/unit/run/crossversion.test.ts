@@ -5,7 +5,9 @@ import type { ActionSpan } from "../../../src/report/model.js";
 import { checkpointFailures, crossVersionFindings } from "../../../src/run/crossversion.js";
 import { buildRunReport } from "../../../src/run/model.js";
 import type { RunInputs } from "../../../src/run/model.js";
+import { junitXml } from "../../../src/run/junit.js";
 import { pinChecks } from "../../../src/run/pins.js";
+import { subunitV2 } from "../../../src/run/subunit.js";
 import { watchKept } from "../../../src/run/resources.js";
 import type { KeptSpec } from "../../../src/services/types.js";
 import { aRequest } from "../../builders.js";
@@ -234,9 +236,9 @@ describe("a cross-version finding fails its step", () => {
     );
     expect(bad.verdict).to.equal("fail");
     const failed = bad.checks.filter((c) => !c.ok).map((c) => c.name);
-    expect(failed).to.include("wave 4: ironic conductors on node2");
+    expect(failed).to.include("ironic conductors on node2");
     expect(failed.some((n) => n.startsWith("cross-version"))).to.equal(true);
-    expect(failed).to.not.include("wave 3: ironic conductors on node1");
+    expect(failed).to.not.include("ironic conductors on node1");
     const step = bad.steps.find((s) => s.wave === 4);
     expect(step?.crossVersion).to.equal(1);
     expect(bad.crossVersion[0]?.cause?.wave).to.equal(4);
@@ -404,5 +406,39 @@ describe("a checkpoint's checks", () => {
       "cross-version: 1 finding(s), first node2 RemoteError: got an unexpected keyword argument 'x'",
     ]);
     expect(checkpointFailures(["slo"], undefined, rpc)).to.deep.equal([]);
+  });
+});
+
+describe("test ids stay the same from run to run", () => {
+  it("names step checks by step and node, the wave only in the message: two runs whose waves are numbered apart give the same ids in summary, JUnit and subunit", () => {
+    // The second run's plan had five more waves before Ironic's (another service first).
+    const shifted = journal.map((r) =>
+      "wave" in r ? rec({ ...(r as unknown as Record<string, unknown>), wave: r.wave + 5 }) : r,
+    );
+    const a = buildRunReport(inputs({}));
+    const b = buildRunReport(inputs({ journal: shifted, spans: spansFromJournal(shifted) }));
+    const ids = (r: typeof a) => ({
+      summary: r.checks.map((c) => `${c.suite}.${c.name}`).sort(),
+      junit: [...junitXml(r).matchAll(/<testcase classname="([^"]+)" name="([^"]+)"/g)]
+        .map((m) => `${m[1]}.${m[2]}`)
+        .sort(),
+      subunit: [
+        ...subunitV2(r)
+          .toString("latin1")
+          .matchAll(/kroll\.ironic-gate\.[ -~]+?(?=[^ -~]|$)/g),
+      ]
+        .map((m) => m[0])
+        .filter((x, i, all) => all.indexOf(x) === i)
+        .sort(),
+    });
+    const ia = ids(a);
+    expect(ia.summary).to.include("steps.ironic conductors on node1");
+    expect(ia.summary.some((x) => /wave \d/.test(x))).to.equal(false);
+    expect(ia.junit).to.include("kroll.ironic-gate.steps.ironic conductors on node1");
+    expect(ia.subunit).to.include("kroll.ironic-gate.steps.ironic conductors on node1");
+    expect(ids(b)).to.deep.equal(ia);
+    // The wave is still told: in the check and its message.
+    const c = b.checks.find((x) => x.name === "ironic conductors on node1");
+    expect([c?.wave, c?.message.startsWith("wave 8: ")]).to.deep.equal([8, true]);
   });
 });

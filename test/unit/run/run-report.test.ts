@@ -218,7 +218,7 @@ describe("run/model: the verdict and what each failure is tied to", () => {
     expect(r.exitCode).to.equal(1);
     const wave3 = r.steps.find((s) => s.wave === 3);
     expect(wave3).to.deep.include({ failedRequests: 2, unavailableMs: 1_500, status: "done" });
-    const step = r.checks.find((c) => c.name.startsWith("wave 3"));
+    const step = r.checks.find((c) => c.wave === 3);
     expect(step?.ok).to.equal(false);
     expect(step?.message)
       .to.match(/2 failed request\(s\)/)
@@ -241,21 +241,21 @@ describe("run/model: the verdict and what each failure is tied to", () => {
     expect(refused?.hint).to.equal(undefined);
     expect(lost?.cause?.container).to.equal("heat_engine");
     expect(lost?.hint).to.match(/^known hazard: a stopping heat-engine loses the RPC calls/);
-    const step4 = r.checks.find((c) => c.name.startsWith("wave 4"));
+    const step4 = r.checks.find((c) => c.wave === 4);
     expect(step4?.message)
       .to.include("1 failed request(s)")
       .and.include("rabbit_qos_prefetch_count");
-    expect(r.checks.find((c) => c.name.startsWith("wave 3"))?.message).to.not.include("hazard");
+    expect(r.checks.find((c) => c.wave === 3)?.message).to.not.include("hazard");
     expect(r.verdict).to.equal("fail");
     expect(reportHtml(r)).to.include('<small class="hint">known hazard: a stopping heat-engine');
   });
 
   it("within the SLOs a step that saw failures is shown but passes; a failed action always fails its step", () => {
     const r = buildRunReport(inputs({ failures: [12_100] }));
-    const step3 = r.checks.find((c) => c.name.startsWith("wave 3"));
+    const step3 = r.checks.find((c) => c.wave === 3);
     expect(step3).to.deep.include({ ok: true });
     expect(step3?.message).to.match(/1 failed request/);
-    const step4 = r.checks.find((c) => c.name.startsWith("wave 4"));
+    const step4 = r.checks.find((c) => c.wave === 4);
     expect(step4?.ok).to.equal(false);
     expect(step4?.message).to.include("not healthy in 60 s");
     expect(r.verdict).to.equal("fail");
