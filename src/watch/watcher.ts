@@ -27,6 +27,8 @@ export { TROUBLE, WATCHED_ACTIONS, blindGaps } from "./records.js";
 
 /** How often each node's container logs are read (by default). */
 export const LOG_POLL_MS = 5_000;
+/** Lines read from the end of a container's log per poll before it is read whole. */
+export const LOG_TAIL = 5_000;
 
 export interface Watchers {
   records(): readonly WatchRecord[];
@@ -217,10 +219,20 @@ export function startWatchers(deps: {
             // id, so a container renamed aside (`<name>_kroll_old`) is not read again.
             // "#image <id>/<name> <image>" first: which version logged what follows.
             'lbl=$1; def=$2; shift 2; all=$(docker ps -a --filter "label=$lbl" --format "{{.ID}}/{{.Names}}=={{.Image}}") || exit 3',
+            // One reader per container, at once: on a loaded node each docker call waits
+            // 1-3 s on the engine, and one after the other they outlasted the read's deadline.
+            `d=$(mktemp -d) || exit 3; trap 'rm -rf "$d"' EXIT; i=0`,
             "for ci in $all; do",
-            '  c=${ci%%==*}; id=${c%%/*}; s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$id" ] && s=${kv#*=}; done',
-            '  echo "#image $c ${ci#*==}"',
-            '  docker logs --timestamps --since "$s" "$id" 2>&1 | sed "s|^|$c |"; done',
+            '  i=$((i+1)); c=${ci%%==*}; id=${c%%/*}; s=$def; for kv in "$@"; do [ "${kv%%=*}" = "$id" ] && s=${kv#*=}; done',
+            '  ( echo "#image $c ${ci#*==}"',
+            // --tail first: the json-file driver finds --since alone by reading the whole
+            // file from its start; from its end, a tail costs what it returns. A tail all
+            // newer than the cursor may have cut some: that container is read again whole.
+            `    out=$(docker logs --timestamps --since "$s" --tail ${LOG_TAIL} "$id" 2>&1)`,
+            `    if [ "$(printf '%s\\n' "$out" | wc -l)" -ge ${LOG_TAIL} ]; then out=$(docker logs --timestamps --since "$s" "$id" 2>&1); fi`,
+            '    if [ -n "$out" ]; then printf "%s\\n" "$out" | sed "s|^|$c |"; fi ) > "$d/$i" &',
+            "done",
+            'wait; n=1; while [ "$n" -le "$i" ]; do cat "$d/$n"; n=$((n+1)); done',
           ].join("\n"),
           "scan",
           `${LABELS.scenario}=${deps.scenario}`,

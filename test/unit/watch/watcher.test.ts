@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Cluster } from "../../../src/cluster/connect.js";
 import type { DockerApi, DockerEvent, NodeShell } from "../../../src/cluster/ports.js";
 import { systemClock } from "../../../src/core/clock.js";
@@ -264,5 +268,63 @@ describe("watch/watcher", () => {
     );
     expect(g?.recovered).to.be.false;
     expect(blindGaps(out, 0).map((x) => x.watcher)).to.include("logs");
+  });
+});
+
+describe("watch/watcher: the log read as a node's shell runs it", () => {
+  it("reads every container at once, in order, from its cursor; a tail all newer than the cursor is read again whole", async () => {
+    // A fake `docker` on PATH: two containers; `logs` prints what the flags ask for, and a
+    // container with more new lines than the tail holds.
+    const dir = mkdtempSync(join(tmpdir(), "kroll-docker-"));
+    const calls = join(dir, "calls");
+    writeFileSync(
+      join(dir, "docker"),
+      [
+        "#!/bin/sh",
+        `echo "$*" >> ${calls}`,
+        'if [ "$1" = ps ]; then printf "aaa/ironic_api==i:proposed\\nbbb/heat_api==h:stable\\n"; exit 0; fi',
+        'id=$(eval echo \\${$#}); tail=all; case "$*" in *--tail*) tail=$(echo "$*" | sed "s/.*--tail \\([0-9]*\\).*/\\1/");; esac',
+        // heat_api has 7 lines since its cursor: more than a tail of 5.
+        'n=3; [ "$id" = bbb ] && n=7; [ "$tail" != all ] && [ "$n" -gt "$tail" ] && n=$tail',
+        'sleep 0.3; i=1; while [ $i -le $n ]; do echo "2026-01-01T00:00:0${i}.000000000Z $id line $i"; i=$((i+1)); done',
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    let argv: readonly string[] = [];
+    let out = "";
+    const w = watch(new FakeEvents(), {
+      cluster: cluster((a) => {
+        if (!a.includes("scan")) return Promise.resolve({ stdout: "" });
+        argv = a;
+        const r = spawnSync(a[0] ?? "sh", a.slice(1), {
+          encoding: "utf8",
+          env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}` },
+        });
+        out = r.stdout;
+        return Promise.resolve({ stdout: r.stdout, exitCode: r.status ?? -1, stderr: r.stderr });
+      }),
+      logEveryMs: 60_000,
+    });
+    while (out === "") await sleep(20);
+    await w.stop();
+    const script = String(argv[2])
+      .replace(/--tail \d+/g, "--tail 5")
+      .replace(/-ge \d+/g, "-ge 5");
+    // Again with a tail of 5, to see the fallback.
+    const r = spawnSync("sh", ["-c", script, "scan", ...argv.slice(4)], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}` },
+    });
+    expect(r.status).to.equal(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).to.equal("#image aaa/ironic_api i:proposed");
+    expect(lines.filter((l) => l.startsWith("aaa/ironic_api "))).to.have.length(3);
+    expect(lines[4]).to.equal("#image bbb/heat_api h:stable");
+    expect(lines.filter((l) => l.startsWith("bbb/heat_api "))).to.have.length(7);
+    const log = readFileSync(calls, "utf8");
+    expect(log).to.match(/logs --timestamps --since \S+ --tail 5 bbb/);
+    expect(log).to.match(/logs --timestamps --since \S+ bbb/);
+    expect(log).to.not.match(/logs --timestamps --since \S+ aaa\n/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
