@@ -18,6 +18,13 @@ export function renderMariadb(comp: Component, ctx: RenderContext): UnitRender {
     "binlog_format = ROW",
     "default_storage_engine = InnoDB",
     "innodb_autoinc_lock_mode = 2",
+    // MariaDB 11.6.2 and later (Debian's 11.8 in the lab) turn snapshot isolation on by
+    // default: a write to a row another transaction changed after this one's snapshot fails
+    // with error 1020 (ER_CHECKREAD), which oslo.db does not retry as it retries a deadlock.
+    // Seen in the lab: an Ironic deploy whose worker's UPDATE of its node met the online data
+    // migrations' update of the same row failed with it and left the node in `deploying`.
+    // Off, as every MariaDB before 11.6 runs; `loose-`: ignored by a server that lacks it.
+    "loose-innodb_snapshot_isolation = OFF",
     "wsrep_on = ON",
     "wsrep_provider = /usr/lib/galera/libgalera_smm.so",
     `wsrep_cluster_name = kroll-${ctx.scenario}`,
