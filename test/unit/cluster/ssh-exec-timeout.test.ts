@@ -6,7 +6,10 @@
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import ssh2 from "ssh2";
 import type { Connection } from "ssh2";
 import { connectSsh2NodeShell } from "../../../src/cluster/ssh/ssh2-node-shell.js";
@@ -147,26 +150,28 @@ describe("cluster/ssh remote commands cut short (a server on loopback)", functio
 
   it("kills a command whose channel opened only after its deadline, once it says its PID", async () => {
     const n = `${(Date.now() % 100_000) + 200_000}`;
+    const marker = join(tmpdir(), `kroll-late-${n}`);
     delayMs = 600;
     try {
-      const err = await shell.exec(["sh", "-c", `sleep ${n}.3`], { timeoutMs: 200 }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await shell
+        .exec(["sh", "-c", `touch ${marker}; sleep ${n}.3`], { timeoutMs: 200 })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err).to.be.instanceOf(TimeoutError);
     } finally {
       delayMs = 0;
     }
-    // The server runs it at 600 ms; kroll, no longer waiting, must still kill it.
+    // The server runs it at 600 ms (the marker says so); kroll, no longer waiting, must still
+    // kill it. (It may be gone before any look sees it running: only its end is asserted.)
     const t0 = Date.now();
-    let seen = false;
-    while (Date.now() - t0 < 6_000) {
-      const r = running(`sleep ${n}.3`);
-      if (r !== "") seen = true;
-      if (seen && r === "") break;
+    while (!existsSync(marker) && Date.now() - t0 < 10_000)
+      await new Promise((res) => setTimeout(res, 50));
+    expect(existsSync(marker), "the server ran the command").to.equal(true);
+    rmSync(marker, { force: true });
+    while (running(`sleep ${n}.3`) !== "" && Date.now() - t0 < 15_000)
       await new Promise((res) => setTimeout(res, 100));
-    }
-    expect(seen, "the server ran the command").to.be.true;
     expect(running(`sleep ${n}.3`), "left running on the node").to.equal("");
   });
 
