@@ -27,10 +27,12 @@ import { startWatchers } from "../../src/watch/watcher.js";
 import { causeOver } from "../../src/run/model.js";
 import { changeGateTests } from "./change-gate.js";
 import { gateRunTests } from "./gate-run.js";
-import { makeSecretsHostile } from "./hostile.js";
+import { makeSecretsHostile, secretLeaks } from "./hostile.js";
 
 const STATE = join(REPO, "inventories", "lab");
 const SCENARIO = join(STATE, "scenario.yaml");
+/** What kroll printed in the runs below, grepped for secrets at the end. */
+const printed: [string, string][] = [];
 const VIP = "172.30.92.250";
 
 /** A copy of the lab scenario beside it (so its relative paths still hold), edited. */
@@ -79,6 +81,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
 
   it("deploys the stable images on every node", async () => {
     const r = await runKroll(["deploy", SCENARIO], { timeoutMs: 30 * 60_000 });
+    printed.push(["deploy", `${r.stdout}\n${r.stderr}`]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^deployed scenario "lab" \(stable images\)/);
     for (const c of [
@@ -628,6 +631,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
       timeoutMs: 40 * 60_000,
       interruptWhen: /wave \d+: ironic apis: .*node2/,
     });
+    printed.push(["upgrade", `${r.stdout}\n${r.stderr}`]);
     expect(r.code, "Ctrl-C exits 130, never 1 (a failed verdict)").to.equal(130);
     expect(r.stderr).to.match(
       /error: upgrade interrupted: .*nothing left drained; resume with: kroll upgrade --resume .*journal: .*journal\.jsonl/,
@@ -657,6 +661,7 @@ describe("integration: kroll deploy on the 3-node lab", function () {
 
   it("resumes from the journal and takes every container to proposed, in the planned order", async () => {
     const r = await runKroll(["upgrade", "--resume", runDir], { timeoutMs: 40 * 60_000 });
+    printed.push(["upgrade --resume", `${r.stdout}\n${r.stderr}`]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
     expect(r.stdout).to.match(/upgrade of "lab" complete/);
     const records = readFileSync(join(runDir, "journal.jsonl"), "utf8")
@@ -711,6 +716,13 @@ describe("integration: kroll deploy on the 3-node lab", function () {
 
   it("still serves Ironic and Heat through the VIP after the upgrade", async () => {
     await smokeThroughVip();
+  });
+
+  it("leaves no secret, in any encoding, in what it printed or in the upgrade's run directory", () => {
+    // The lab's passwords hold ' " \\ % & < + # (hostile.ts): raw, JSON-, HTML-, URL- and
+    // base64-encoded forms of every value of passwords.yml are looked for.
+    expect(printed.map(([what]) => what)).to.deep.equal(["deploy", "upgrade", "upgrade --resume"]);
+    expect(secretLeaks(join(STATE, "kolla", "passwords.yml"), [runDir], printed)).to.deep.equal([]);
   });
 
   it("has nothing left to do on a second upgrade", async () => {
