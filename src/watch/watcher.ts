@@ -194,8 +194,14 @@ export function startWatchers(deps: {
       const ok = await f().then(
         () => true,
         (e: unknown) => {
+          // A remote command's error quotes the command (for the log read, a whole script):
+          // the gap says what failed, not the script.
           if (!stop.signal.aborted)
-            lose(watcher, where, e instanceof Error ? e.message : String(e));
+            lose(
+              watcher,
+              where,
+              (e instanceof Error ? e.message : String(e)).replace(/`[^`]*`/g, "`…`"),
+            );
           return false;
         },
       );

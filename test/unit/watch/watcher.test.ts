@@ -161,7 +161,10 @@ describe("watch/watcher", () => {
     const w = watch(ev, {
       loadbalancers: ["node1"],
       cluster: cluster((argv) => {
-        if (argv.includes("scan") && logsDown) return Promise.reject(new Error("ssh: timed out"));
+        if (argv.includes("scan") && logsDown)
+          return Promise.reject(
+            new Error("node node1: `sh -c 'lbl=$1\nfor ci in $all; do'` timed out"),
+          );
         if (argv.join(" ").includes("haproxy"))
           return Promise.reject(new Error("HAProxy on node1: no answer"));
         return Promise.resolve({ stdout: "" });
@@ -179,6 +182,9 @@ describe("watch/watcher", () => {
     const by = (name: string) => gaps.filter((g) => g.watcher === name);
     expect(by("logs")).to.have.length(1);
     expect(by("logs")[0]?.recovered, "logs are read back from each container's cursor").to.be.true;
+    expect(by("logs")[0]?.reason, "the command quoted, not the script").to.equal(
+      "node node1: `…` timed out",
+    );
     expect(by("docker-events")[0]).to.deep.include({ recovered: false });
     expect(by("docker-events")[0]?.reason).to.include("channel open failure");
     expect(by("loadbalancer")[0]).to.deep.include({ where: "node1", recovered: false });
