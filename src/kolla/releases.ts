@@ -56,3 +56,8 @@ function trait(previous: string, over: Partial<ReleaseTraits>): ReleaseTraits {
 export function isRelease(s: string): s is Release {
   return (RELEASES as readonly string[]).includes(s);
 }
+
+/** Whether release `a` comes before `b` in OpenStack's order. */
+export function releaseBefore(a: Release, b: Release): boolean {
+  return RELEASES.indexOf(a) < RELEASES.indexOf(b);
+}

@@ -519,6 +519,11 @@ export type Stage =
        * stops. Their pin is then known from the journal, not from the creation-time label.
        */
       readonly live?: readonly string[];
+      /**
+       * The first target release whose `live` components no longer take a SIGHUP in place (a
+       * new process model restarts them on it): from this release on they are replaced.
+       */
+      readonly liveBefore?: Release;
     }
   /** Restart every container of these components once (reload: drop cached RPC versions). */
   | {

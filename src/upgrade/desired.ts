@@ -93,6 +93,7 @@ export function desiredState(
     // The server HAProxy sends database traffic to: the database's first host (kolla's order).
     databaseActive: withRole("database")[0]?.node,
     pins,
+    release: s.kolla.release,
     maxUnavailable: s.upgrade.max_unavailable,
     maxUnavailablePerGroup: s.upgrade.max_unavailable_per_group,
     drain: s.upgrade.drain,

@@ -16,6 +16,7 @@ import { isRunningHealthy } from "../cluster/wait-healthy.js";
 import { isServiceName } from "../services/catalogue.js";
 import type { ServiceName } from "../services/catalogue.js";
 import { LABELS } from "../deploy/render.js";
+import { releaseBefore } from "../kolla/releases.js";
 import { maxUnavailableOf, quorumCap } from "./fenceposts.js";
 import { packOf, packWithRole, recipeFor } from "../services/catalogue.js";
 import type { MemberWait } from "../services/types.js";
@@ -746,7 +747,10 @@ function unpinWave(
   const next = nextBatch(v, svc, stage, mine, (t) => isPinned(v, t));
   if (next === undefined || "step" in next) return next;
   const { comp, all, batch } = next;
-  const live = v.rolling && (stage.live ?? []).includes(comp);
+  const live =
+    v.rolling &&
+    (stage.live ?? []).includes(comp) &&
+    (stage.liveBefore === undefined || releaseBefore(v.d.release, stage.liveBefore));
   return {
     service: svc,
     step: stage.id,

@@ -10,6 +10,7 @@ import type { Checkpoint } from "../scenario/schema.js";
 
 export type { Strategy } from "../services/types.js";
 import type { Strategy } from "../services/types.js";
+import type { Release } from "../kolla/releases.js";
 
 /** One container kroll upgrades: where it runs and the image it should end on. */
 export interface Target {
@@ -54,6 +55,8 @@ export type IntOrPercent = number | string;
 export interface Desired {
   readonly scenario: string;
   readonly strategy: Strategy;
+  /** The release the upgrade goes to (`kolla.release`): some recipe steps depend on it. */
+  readonly release: Release;
   /** Services in upgrade order (kolla's site.yml order unless the scenario says otherwise). */
   readonly order: readonly ServiceName[];
   readonly targets: readonly Target[];

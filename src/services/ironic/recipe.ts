@@ -5,11 +5,14 @@
  * both pinned to the previous release; unpin conductors before APIs; online data migrations
  * last, once nothing old runs.
  *
- * The unpin reloads conductors in place: `pin_release_version` is mutable and Ironic's upgrade
- * guide allows a SIGHUP instead of a restart. A restarted conductor leaves the hash ring and
- * rejoins it, and the APIs' calls to it fail meanwhile (500 "Unexpected error raised by RPC");
- * a reloaded one stays in the ring. APIs are still replaced, drained in HAProxy, which loses
- * nothing.
+ * The unpin reloads conductors in place up to 2025.1: `pin_release_version` is mutable, Ironic's
+ * upgrade guide allows a SIGHUP instead of a restart, and an eventlet conductor with
+ * `restart_method = mutate` only rereads its options, never leaving the hash ring. From 2025.2
+ * (ironic 32.0, "Set the backend to threading") the conductor runs oslo.service's threading
+ * backend, whose SIGHUP respawns the worker process whatever the restart method: its pool shuts
+ * while the JSON-RPC server still takes calls (lab, 2026.1 → 2026.2: one 500 "Unexpected error
+ * raised by RPC"). There the unpin replaces conductors as the roll did, each taken out of the
+ * ring first. APIs are always replaced, drained in HAProxy, which loses nothing.
  */
 import type { Recipe } from "../types.js";
 
@@ -55,6 +58,7 @@ export const IRONIC: Recipe = {
       what: "drop pin_release_version: conductors, then APIs",
       components: ["ironic-conductor", "ironic-api"],
       live: ["ironic-conductor"],
+      liveBefore: "2025.2",
     },
     {
       kind: "oneShot",

@@ -216,6 +216,41 @@ describe("planner.nextWave", () => {
     ).to.deep.equal([["node2 setConfig,reload,waitHealthy"]]);
   });
 
+  it("replaces conductors for the unpin from 2025.2 on (a threading conductor restarts on SIGHUP), ring out first", () => {
+    const kolla = {
+      release: "2026.2",
+      stable: "stable",
+      target: "proposed",
+      auth: "noauth" as const,
+    };
+    const d26 = desiredOf({
+      network: { internal_vip: "10.0.0.250", enable_keepalived: false },
+      kolla,
+    });
+    const unpin = simulate(d26, assumedStable(d26)).waves.filter(
+      (w) => w.service === "ironic" && w.step === "unpin",
+    );
+    expect(actionsOf(unpin).filter((a) => a.kind === "reload")).to.deep.equal([]);
+    const conductor = unpin
+      .slice(0, 3)
+      .map((w) => w.tracks.map((t) => `${t.node} ${t.actions.map((a) => a.kind).join(",")}`));
+    expect(conductor).to.deep.equal(
+      ["node1", "node2", "node3"].map((n) => [
+        `${n} setConfig,ringOut,recreate,waitHealthy,retire`,
+      ]),
+    );
+    expect(unpin[0]?.why).to.not.include("SIGHUP");
+    // The release before 2025.2 still reloads in place.
+    const d25 = desiredOf({
+      network: { internal_vip: "10.0.0.250", enable_keepalived: false },
+      kolla: { ...kolla, release: "2025.1" },
+    });
+    const reloads = actionsOf(simulate(d25, assumedStable(d25)).waves).filter(
+      (a) => a.kind === "reload",
+    );
+    expect(reloads).to.have.length(3);
+  });
+
   it("takes the pin from upgrade.pins, else the release before kolla.release", () => {
     expect(desiredOf({ upgrade: { pins: { ironic: "2023.1" } } }).pins.ironic).to.equal("2023.1");
     expect(desiredOf().pins.ironic).to.equal("zed");
