@@ -15,37 +15,14 @@
  * contains FILTER. Ends with:
  * {"bench":"efficacy","cases":N,"breaking":N,"caught":N,"attributed":N,"clean_passed":true,"minutes":…}
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { judgeCase, parseCase } from "../src/gate/efficacy.js";
 import type { CaseVerdict, ChangeCase } from "../src/gate/efficacy.js";
 import type { RunReport } from "../src/run/model.js";
+import { kroll, REPO } from "./support/kroll-child.js";
 
-const REPO = join(fileURLToPath(new URL(".", import.meta.url)), "..");
-const KROLL = join(REPO, "bin", "kroll.js");
 const OUT = join(REPO, "runs", "efficacy");
-
-function kroll(args: string[], log: string): Promise<{ code: number | null; s: number }> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [KROLL, ...args], {
-      cwd: REPO,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let text = "";
-    const keep = (d: Buffer): void => {
-      text += d.toString();
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    child.on("close", (code) => {
-      writeFileSync(log, text);
-      resolve({ code, s: (Date.now() - t0) / 1000 });
-    });
-  });
-}
 
 const filter = process.argv[2] ?? "";
 const cases: ChangeCase[] = [];
