@@ -26,7 +26,7 @@ import { readScenario } from "../../src/scenario/read.js";
 import { startWatchers } from "../../src/watch/watcher.js";
 import { causeOver } from "../../src/run/model.js";
 import { changeGateTests } from "./change-gate.js";
-import { gateRunTests } from "./gate-run.js";
+import { brokenRunTest, gateRunTests } from "./gate-run.js";
 import { makeSecretsHostile, secretLeaks } from "./hostile.js";
 
 const STATE = join(REPO, "inventories", "lab");
@@ -735,10 +735,13 @@ describe("integration: kroll deploy on the 3-node lab", function () {
   });
 
   // ------------------------------------------------------------------ kroll run
-  // The whole runs on the real release pair (2026.1 → 2026.2) take 30–60 minutes each on two
-  // cores (image pulls of a whole new release, window holds): more than the CI budget for the
-  // five of them. They run as `npm run bench -- lab-runs` (KROLL_LAB_RUNS=1), which runs this
-  // file with them; the suite says so in its output.
+  // One whole run in the suite: the shortest (a broken proposed conductor, rolled back), with
+  // every file it writes and all it prints grepped for the hostile secrets' every form.
+  describe("kroll run: a broken proposed image", brokenRunTest);
+  // The other whole runs on the real release pair (2026.1 → 2026.2) take 30–60 minutes each on
+  // two cores (image pulls of a whole new release, window holds): more than the CI budget for
+  // the four of them. They run as `npm run bench -- lab-runs` (KROLL_LAB_RUNS=1), which runs
+  // this file with them; the suite says so in its output.
   if (process.env.KROLL_LAB_RUNS === "1") {
     describe("kroll run", gateRunTests);
     // Last: the gate scenario's lab is 2 of these nodes (the third goes).
