@@ -85,6 +85,11 @@ export function createCollector(
     readonly scenarioLabel: string;
     readonly scrub: (text: string) => string;
     readonly maxFileBytes?: number;
+    /**
+     * A larger bound for the logs of these containers: the loadbalancer's log is the request
+     * log, and its middle (the upgrade) is what a failed request is looked up in.
+     */
+    readonly roomy?: { readonly containers: readonly string[]; readonly maxFileBytes: number };
     readonly maxTotalBytes?: number;
     readonly timeoutMs?: number;
   },
@@ -99,7 +104,12 @@ export function createCollector(
   const seen = new Map<string, number>();
   let bytes = 0;
 
-  const put = (rel: string, text: string): void => {
+  const boundOf = (container: string): number =>
+    o.roomy?.containers.includes(container) === true
+      ? Math.max(o.roomy.maxFileBytes, maxFile)
+      : maxFile;
+
+  const put = (rel: string, text: string, max = maxFile): void => {
     // Names come from the nodes (container names, config paths): a name that would land
     // outside logs/ (`..`, absolute) is left out and said, never written.
     const target = resolve(root, rel);
@@ -111,9 +121,9 @@ export function createCollector(
     const n = (seen.get(rel) ?? 0) + 1;
     seen.set(rel, n);
     const path = n === 1 ? rel : rel.replace(/(\.[a-z]+)?$/, (ext) => `.${n}${ext}`);
-    const { text: kept, cut } = tailBytes(o.scrub(text), maxFile);
+    const { text: kept, cut } = tailBytes(o.scrub(text), max);
     const body =
-      cut > 0 ? `[kroll: the first ${cut} bytes were left out (bound ${maxFile})]\n${kept}` : kept;
+      cut > 0 ? `[kroll: the first ${cut} bytes were left out (bound ${max})]\n${kept}` : kept;
     const size = Buffer.byteLength(body);
     if (bytes + size > maxTotal) {
       leftOut.push(path);
@@ -146,9 +156,9 @@ export function createCollector(
       'docker logs --timestamps "$1" 2>&1 | tail -c "$2"',
       "logs",
       name,
-      String(maxFile),
+      String(boundOf(name)),
     ]);
-    if (log !== undefined) put(`${shell.node}/${dir}/${as}.log`, log);
+    if (log !== undefined) put(`${shell.node}/${dir}/${as}.log`, log, boundOf(name));
     const inspect = await read(shell, ["docker", "inspect", name]);
     // A retired one's inspect sits beside its log; the final state's under inspect/.
     const at = dir === "containers" ? "inspect" : dir;

@@ -50,8 +50,8 @@ import type { BuiltChange } from "../../change/build.js";
 import { readChanges } from "../../change/read.js";
 import { withChanges } from "../../change/scenario.js";
 import { PUSH_REGISTRY } from "../../lab/recipes.js";
-import { LAB_PACKS, SERVICES, packOf } from "../../services/catalogue.js";
-import { createCollector } from "../../run/collect.js";
+import { LAB_PACKS, SERVICES, packOf, packWithRole } from "../../services/catalogue.js";
+import { DEFAULT_BOUNDS, createCollector } from "../../run/collect.js";
 import type { CollectIndex, Collector } from "../../run/collect.js";
 
 interface Values {
@@ -230,10 +230,16 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   setRedaction((t) => scrub(t));
   // Everything a failed run needs (logs of every container, retired ones included, configs,
   // inspect), scrubbed and bounded, in <runDir>/logs/.
+  const lbContainer = packWithRole("loadbalancer")?.component.container;
   const collector = createCollector(runDir, {
     scenario: s.name,
     scenarioLabel: LABELS.scenario,
     scrub: (t) => scrub(t),
+    // HAProxy's log is the request log: a 90-minute run's is about 20 MB, and the minutes a
+    // failed request is looked up in sit in its middle.
+    ...(lbContainer === undefined
+      ? {}
+      : { roomy: { containers: [lbContainer], maxFileBytes: 4 * DEFAULT_BOUNDS.maxFileBytes } }),
   });
   let setupSeen: UpgradeSetup | undefined;
   const tty = process.stderr.isTTY === true;

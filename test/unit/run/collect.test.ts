@@ -147,6 +147,35 @@ describe("run/collect", () => {
     expect(idx.bytes).to.be.at.most(250);
   });
 
+  it("keeps more of the loadbalancer's log (the request log) than of any other container's", async () => {
+    const runDir = dir();
+    const c = createCollector(runDir, {
+      scenario: "lab",
+      scenarioLabel: "l",
+      scrub: (t) => t,
+      maxFileBytes: 100,
+      roomy: { containers: ["haproxy"], maxFileBytes: 400 },
+    });
+    const line = "x".repeat(39) + "\n";
+    const tails: string[] = [];
+    const shell = shellOf("node1", (argv) => {
+      if (argv.join(" ").startsWith("docker ps -a --format")) return "haproxy\nironic_api\n";
+      if (argv.join(" ").includes("docker logs")) {
+        tails.push(`${argv[4]} ${argv[5]}`);
+        return line.repeat(20);
+      }
+      return argv[0] === "docker" && argv[1] === "ps" ? "" : undefined;
+    });
+    await c.final([{ shell, names: ["haproxy", "ironic_api"], extras: () => Promise.resolve({}) }]);
+    const idx = c.close();
+    // Each read asks the node for its own bound's worth, and each file keeps it.
+    expect(tails.sort()).to.deep.equal(["haproxy 400", "ironic_api 100"]);
+    // Whole lines of 40 bytes within each bound: 9 or 10 of haproxy's, 2 of the API's.
+    const kept = Object.fromEntries(idx.files.map((f) => [f.path, 800 - (f.cut ?? 0)]));
+    expect(kept["node1/containers/haproxy.log"]).to.be.within(360, 400);
+    expect(kept["node1/containers/ironic_api.log"]).to.be.within(40, 100);
+  });
+
   it("copies the kolla inputs without passwords.yml or keys", () => {
     const runDir = dir();
     const kolla = dir();
