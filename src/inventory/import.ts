@@ -8,13 +8,28 @@
  * the key (the command makes them exit 2).
  */
 import { parse } from "yaml";
-import { isRelease } from "../kolla/releases.js";
+import { RELEASE_TRAITS, isRelease } from "../kolla/releases.js";
 import { SERVICES } from "../services/catalogue.js";
 
 export interface ImportFile {
   /** As given (for messages). */
   readonly file: string;
   readonly text: string;
+}
+
+/**
+ * An Ansible inventory as Ansible resolves it (built by ansible-view.ts, from Ansible's own
+ * reading or kroll's INI reader).
+ */
+export interface InventoryView {
+  /** The inventory as given (for messages). */
+  readonly file: string;
+  /** Who read it: Ansible itself, or kroll's INI reader. */
+  readonly reader: "ansible-inventory" | "kroll";
+  /** The hosts of a group and of its children, first seen first, each once. */
+  hostsOf(group: string): readonly string[];
+  /** A host's variables as Ansible merges them. */
+  varsOf(host: string): Readonly<Record<string, unknown>>;
 }
 
 export interface ImportProblem {
@@ -56,20 +71,13 @@ const DEFAULT_ON = new Set([
   "heat",
 ]);
 
-/** The version part of kolla's default image tag suffix, per base distro. */
-const DISTRO_TAG: Readonly<Record<string, string>> = {
-  debian: "debian-bookworm",
-  ubuntu: "ubuntu-noble",
-  rocky: "rocky-9",
-  centos: "centos-stream9",
-};
-
 /** globals.yml keys the scenario takes over (anything else is kept in kolla.globals). */
 const MAPPED = new Set([
   "openstack_release",
   "kolla_base_distro",
   "openstack_tag",
   "openstack_tag_suffix",
+  "kolla_base_distro_version",
   "docker_registry",
   "docker_registry_insecure",
   "docker_namespace",
@@ -102,8 +110,11 @@ export function parseIniInventory(f: ImportFile): {
   const groupVars = new Map<string, Record<string, string>>();
   let section: { kind: "hosts" | "children" | "vars"; name: string } | undefined;
   f.text.split("\n").forEach((raw, i) => {
-    const line = raw.replace(/\s[#;].*$/, "").trim();
-    if (line === "" || line.startsWith("#") || line.startsWith(";")) return;
+    const trimmed = raw.trim();
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith(";")) return;
+    // A header or a :children/:vars line ends at a comment; a host line is split as a shell
+    // splits words (quoted values keep their spaces and their `#`), as Ansible does.
+    const line = trimmed.startsWith("[") ? trimmed.replace(/\s[#;].*$/, "") : trimmed;
     const header = /^\[([^\]:]+)(?::(children|vars))?\]$/.exec(line);
     if (header) {
       const name = header[1] ?? "";
@@ -121,29 +132,32 @@ export function parseIniInventory(f: ImportFile): {
         },
       ]);
     if (section.kind === "children") {
-      children.set(section.name, [...(children.get(section.name) ?? []), line]);
+      children.set(section.name, [
+        ...(children.get(section.name) ?? []),
+        line.replace(/\s[#;].*$/, "").trim(),
+      ]);
       return;
     }
-    const [first = "", ...rest] = line.split(/\s+/);
-    const vars = Object.fromEntries(
-      rest.map((kv) => {
-        const eq = kv.indexOf("=");
-        return eq === -1
-          ? [kv, "true"]
-          : [kv.slice(0, eq), kv.slice(eq + 1).replace(/^["']|["']$/g, "")];
-      }),
-    );
     if (section.kind === "vars") {
       const eq = line.indexOf("=");
       groupVars.set(section.name, {
         ...(groupVars.get(section.name) ?? {}),
-        [line.slice(0, eq).trim()]: line
-          .slice(eq + 1)
-          .trim()
-          .replace(/^["']|["']$/g, ""),
+        [line.slice(0, eq).trim()]: unquote(
+          line
+            .slice(eq + 1)
+            .replace(/\s[#;].*$/, "")
+            .trim(),
+        ),
       });
       return;
     }
+    const [first = "", ...rest] = hostLineWords(line);
+    const vars = Object.fromEntries(
+      rest.map((kv) => {
+        const eq = kv.indexOf("=");
+        return eq === -1 ? [kv, "true"] : [kv.slice(0, eq), kv.slice(eq + 1)];
+      }),
+    );
     let names: string[];
     try {
       names = expandHostPattern(first);
@@ -154,6 +168,42 @@ export function parseIniInventory(f: ImportFile): {
     for (const name of names) groups.get(section.name)?.push({ name, vars: { ...vars } });
   });
   return { groups, children, groupVars };
+}
+
+const unquote = (v: string): string =>
+  /^(["']).*\1$/.test(v) && v.length >= 2 ? v.slice(1, -1) : v;
+
+/**
+ * A host line's words, split as a POSIX shell splits them (Ansible uses shlex): quotes keep
+ * spaces and are removed (`ansible_ssh_common_args='-o ProxyJump=bastion'` is one word), a
+ * backslash escapes the next character outside single quotes, and an unquoted `#` starting a
+ * word begins a comment.
+ */
+export function hostLineWords(line: string): string[] {
+  const words: string[] = [];
+  let cur: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] ?? "";
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      else if (ch === "\\" && quote === '"' && i + 1 < line.length)
+        cur = (cur ?? "") + (line[++i] ?? "");
+      else cur = (cur ?? "") + ch;
+      continue;
+    }
+    if (/\s/.test(ch)) {
+      if (cur !== undefined) words.push(cur);
+      cur = undefined;
+    } else if (ch === "#" && cur === undefined) break;
+    else if (ch === '"' || ch === "'") {
+      quote = ch;
+      cur ??= "";
+    } else if (ch === "\\" && i + 1 < line.length) cur = (cur ?? "") + (line[++i] ?? "");
+    else cur = (cur ?? "") + ch;
+  }
+  if (cur !== undefined) words.push(cur);
+  return words;
 }
 
 /** The most hosts one range may name: far more than any cloud kroll rehearses. */
@@ -186,7 +236,8 @@ const truthy = (v: unknown): boolean =>
 
 export function importKolla(i: {
   readonly name: string;
-  readonly inventory: ImportFile;
+  /** The inventory as Ansible resolves it (ansible-view.ts). */
+  readonly inventory: InventoryView;
   readonly globals: ImportFile;
   readonly passwords: ImportFile;
   /** The operator's /etc/kolla/config, as the scenario file will name it. */
@@ -218,16 +269,32 @@ export function importKolla(i: {
   };
   const g = yamlOf(i.globals);
   const passwords = yamlOf(i.passwords);
-  const inv = parseIniInventory(i.inventory);
+  const inv = i.inventory;
+  if (inv.reader === "kroll")
+    notes.push(
+      `${inv.file}: read by kroll's INI reader (ansible-inventory is not installed): group_vars/ and host_vars/ beside it were not read`,
+    );
 
-  // ---- nodes: every host of a role group, with its roles and how kroll reaches it
+  // ---- nodes: every host of a role group (its children's included), with its roles and how
+  // kroll reaches it
+  const scalar = (v: unknown): string | undefined =>
+    typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+      ? String(v)
+      : undefined;
   const hosts = new Map<string, { vars: Record<string, string>; roles: string[] }>();
   for (const role of ROLE_GROUPS)
-    for (const h of inv.groups.get(role) ?? []) {
-      const e = hosts.get(h.name) ?? { vars: {}, roles: [] };
-      Object.assign(e.vars, inv.groupVars.get(role) ?? {}, h.vars);
+    for (const h of inv.hostsOf(role)) {
+      const e = hosts.get(h) ?? {
+        vars: Object.fromEntries(
+          Object.entries(inv.varsOf(h)).flatMap(([k, v]) => {
+            const x = scalar(v);
+            return x === undefined ? [] : [[k, x]];
+          }),
+        ),
+        roles: [],
+      };
       e.roles.push(role);
-      hosts.set(h.name, e);
+      hosts.set(h, e);
     }
   if (hosts.size === 0)
     problems.push({
@@ -235,13 +302,18 @@ export function importKolla(i: {
       key: "[control]",
       message: `no host in any of the groups ${ROLE_GROUPS.join(", ")}; expected kolla-ansible's multinode inventory`,
     });
-  const allVars = inv.groupVars.get("all") ?? {};
+  const becomes: string[] = [];
+  const jumps: string[] = [];
   const nodes = [...hosts].map(([name, h]) => {
-    const v = { ...allVars, ...h.vars };
+    const v = h.vars;
     const key = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
     if (v.ansible_password !== undefined)
       notes.push(`${name}: ansible_password is not used; kroll logs in with an SSH key`);
-    // Per-host interfaces, as kolla-ansible reads them from the inventory.
+    if (truthy(v.ansible_become)) becomes.push(name);
+    const sshArgs = [v.ansible_ssh_common_args, v.ansible_ssh_extra_args].join(" ");
+    if (/ProxyJump|ProxyCommand|(^|\s)-J(\s|$)/.test(sshArgs)) jumps.push(name);
+    // Per-host interfaces, as kolla-ansible reads them from the inventory (a value the same
+    // as globals.yml's is no per-host setting).
     const interfaces = Object.fromEntries(
       (
         [
@@ -250,7 +322,10 @@ export function importKolla(i: {
           ["tunnel", "tunnel_interface"],
           ["neutron_external", "neutron_external_interface"],
         ] as const
-      ).flatMap(([k, ansible]) => (h.vars[ansible] ? [[k, h.vars[ansible]]] : [])),
+      ).flatMap(([k, ansible]) => {
+        const x = v[ansible];
+        return x && x !== scalar(g[ansible]) && !x.includes("{{") ? [[k, x]] : [];
+      }),
     );
     return {
       name: name.replace(/[^A-Za-z0-9-]/g, "-"),
@@ -264,6 +339,14 @@ export function importKolla(i: {
       roles: h.roles,
     };
   });
+  if (becomes.length > 0)
+    notes.push(
+      `${becomes.join(", ")}: ansible_become is set; kroll runs docker as the SSH user without sudo, so that user needs the Docker socket (the docker group) on each node`,
+    );
+  if (jumps.length > 0)
+    notes.push(
+      `${jumps.join(", ")}: the inventory reaches them through a jump host (ansible_ssh_common_args); kroll connects to each address directly: run it where they are reachable`,
+    );
 
   // ---- kolla: release, images
   const str = (k: string): string | undefined => {
@@ -289,11 +372,29 @@ export function importKolla(i: {
           : `"${release}" is not a release kroll knows`,
     });
   const distro = str("kolla_base_distro") ?? "rocky";
+  // kolla-ansible's default: <release>-<distro>-<distro version><openstack_tag_suffix>, the
+  // version from that release's own map.
+  const distroVersion =
+    str("kolla_base_distro_version") ??
+    (release !== undefined && isRelease(release)
+      ? (RELEASE_TRAITS[release].distroVersions as Readonly<Record<string, string>>)[distro]
+      : undefined);
+  if (
+    str("openstack_tag") === undefined &&
+    distroVersion === undefined &&
+    release !== undefined &&
+    isRelease(release)
+  )
+    problems.push({
+      file: i.globals.file,
+      key: "kolla_base_distro",
+      message: `kolla-ansible ${release} has no default image tag for "${distro}"; set openstack_tag (or --set kolla.stable=TAG)`,
+    });
   const tag =
     str("openstack_tag") ??
-    `${release ?? "?"}${str("openstack_tag_suffix") ?? `-${DISTRO_TAG[distro] ?? distro}`}`;
+    `${release ?? "?"}-${distro}-${distroVersion ?? "?"}${str("openstack_tag_suffix") ?? ""}`;
   if (str("openstack_tag") === undefined)
-    notes.push(`kolla.stable: ${tag}, kolla-ansible's default tag for ${distro}`);
+    notes.push(`kolla.stable: ${tag}, kolla-ansible ${release ?? "?"}'s default tag for ${distro}`);
   if (!given.has("kolla.target"))
     notes.push(
       `kolla.target is the stable tag (a re-pull of the same tag); set the images to upgrade to with --set kolla.target=TAG`,
@@ -355,6 +456,10 @@ export function importKolla(i: {
       ? { keepalived_router_id: Number(g.keepalived_virtual_router_id) }
       : {}),
   };
+  if (services.includes("keystone"))
+    notes.push(
+      "keystone is on: kroll's load and checks send no token yet, so every API it calls must accept unauthenticated requests (kolla.auth: noauth) until kroll authenticates",
+    );
   if (truthy(g.kolla_enable_tls_internal) || truthy(g.kolla_enable_tls_external))
     notes.push("TLS is on in globals.yml: kroll's scenario needs network.tls set by hand");
 

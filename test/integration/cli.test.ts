@@ -341,6 +341,236 @@ describe("integration: kroll import", function () {
   });
 });
 
+describe("integration: kroll import reads inventories as Ansible does", function () {
+  this.timeout(300_000);
+  const SAMPLES = join(REPO, "..", "shared", "reference", "kolla-ansible-inventories");
+  const ROLES = ["control", "network", "compute", "monitoring", "storage"];
+  const ansibleEnv = {
+    ...process.env,
+    ANSIBLE_INVENTORY_UNPARSED_FAILED: "true",
+    ANSIBLE_NOCOLOR: "1",
+    ANSIBLE_LOCALHOST_WARNING: "false",
+  };
+
+  /** name:role+role of every host in a role group, as `ansible-inventory --list` puts them. */
+  function ansibleNodes(dir: string, inventory: string): string[] {
+    const r = spawnSync("ansible-inventory", ["-i", inventory, "--list"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: ansibleEnv,
+      maxBuffer: 32 << 20,
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    const list = JSON.parse(r.stdout) as Record<string, { hosts?: string[]; children?: string[] }>;
+    const hostsOf = (g: string, seen = new Set<string>()): string[] => {
+      if (seen.has(g)) return [];
+      seen.add(g);
+      return [
+        ...(list[g]?.hosts ?? []),
+        ...(list[g]?.children ?? []).flatMap((c) => hostsOf(c, seen)),
+      ];
+    };
+    const roles = new Map<string, string[]>();
+    for (const role of ROLES)
+      for (const h of new Set(hostsOf(role))) roles.set(h, [...(roles.get(h) ?? []), role]);
+    return [...roles].map(([h, rs]) => `${h}:${rs.join("+")}`).sort();
+  }
+
+  async function importInto(
+    dir: string,
+    name: string,
+    inventory: string,
+    release: string,
+    extra: string[] = [],
+  ): Promise<{
+    code: number | null;
+    stderr: string;
+    nodes: string[];
+    scenario: {
+      cluster: { nodes: { name: string; address: string; roles: string[]; ssh: object }[] };
+      kolla: { stable: string };
+    };
+    notes: string[];
+  }> {
+    const r = await runKroll(
+      [
+        "import",
+        "--inventory",
+        inventory,
+        "--globals",
+        "globals.yml",
+        "--passwords",
+        "passwords.yml",
+        "-o",
+        `${name}.yaml`,
+        "--name",
+        name,
+        "--json",
+        "--set",
+        `kolla.release=${release}`,
+        "--set",
+        "network.internal_vip=10.10.10.254",
+        "--set",
+        "network.neutron_external_interface=eth1",
+        ...extra,
+      ],
+      { cwd: dir },
+    );
+    if (r.code !== 0)
+      return {
+        code: r.code,
+        stderr: r.stderr,
+        nodes: [],
+        scenario: { cluster: { nodes: [] }, kolla: { stable: "" } },
+        notes: [],
+      };
+    const scenario = parse(readFileSync(join(dir, `${name}.yaml`), "utf8")) as {
+      cluster: { nodes: { name: string; address: string; roles: string[]; ssh: object }[] };
+      kolla: { stable: string };
+    };
+    return {
+      code: r.code,
+      stderr: r.stderr,
+      nodes: scenario.cluster.nodes.map((n) => `${n.name}:${n.roles.join("+")}`).sort(),
+      scenario,
+      notes: (JSON.parse(r.stdout) as { notes: string[] }).notes,
+    };
+  }
+
+  function withPasswords(dir: string, sample: string): void {
+    const pw = parse(readFileSync(join(sample, "passwords.yml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    for (const k of Object.keys(pw)) if (pw[k] === null) pw[k] = `pw-${k}-${k.length}x7Qz`;
+    writeFileSync(join(dir, "passwords.yml"), stringify(pw));
+  }
+
+  for (const [release, tag] of [
+    ["2023.1", "2023.1-rocky-9"],
+    ["2024.2", "2024.2-rocky-9"],
+    ["2025.2", "2025.2-rocky-10"],
+    ["2026.1", "2026.1-rocky-10"],
+  ] as const)
+    it(`${release}: kolla-ansible's own multinode gives the nodes and roles ansible-inventory gives, and the release's default tag`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "kroll-import-"));
+      const sample = join(SAMPLES, release);
+      cpSync(join(sample, "multinode"), join(dir, "multinode"));
+      cpSync(join(sample, "globals.yml"), join(dir, "globals.yml"));
+      withPasswords(dir, sample);
+      const r = await importInto(dir, "site", "multinode", release);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.nodes).to.deep.equal(ansibleNodes(dir, "multinode"));
+      expect(r.nodes.length).to.be.above(3);
+      expect(r.scenario.kolla.stable).to.equal(tag);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+  it("an operator's edited inventory: :children, ranges, group and host vars, group_vars/ and host_vars/, quoted SSH args; a YAML one; a vaulted passwords.yml", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kroll-import-"));
+    const sample = join(SAMPLES, "2025.1");
+    cpSync(join(sample, "globals.yml"), join(dir, "globals.yml"));
+    withPasswords(dir, sample);
+    writeFileSync(
+      join(dir, "multinode"),
+      [
+        "[control]",
+        "ctl[01:03] ansible_user=kolla",
+        "",
+        "[network:children]",
+        "control",
+        "",
+        "[compute]",
+        "cmp01 ansible_host=10.0.0.31",
+        "",
+        "[compute-gpu]",
+        "gpu[1:2]",
+        "",
+        "[compute:children]",
+        "compute-gpu",
+        "",
+        "[monitoring]",
+        "ctl01",
+        "",
+        "[storage:children]",
+        "compute-gpu",
+        "",
+        "[compute-gpu:vars]",
+        "ansible_user=gpuadmin",
+        "",
+        "[all:vars]",
+        "ansible_become=true",
+        "ansible_ssh_common_args='-o ProxyJump=bastion.example -o ServerAliveInterval=30'",
+        "",
+        "[deployment]",
+        "localhost ansible_connection=local",
+        "",
+      ].join("\n"),
+    );
+    mkdirSync(join(dir, "host_vars"));
+    writeFileSync(join(dir, "host_vars", "gpu1.yml"), "ansible_host: 10.0.0.41\n");
+    mkdirSync(join(dir, "group_vars"));
+    writeFileSync(join(dir, "group_vars", "compute.yml"), "ansible_port: 2222\n");
+    const r = await importInto(dir, "edited", "multinode", "2025.1");
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.nodes).to.deep.equal(ansibleNodes(dir, "multinode"));
+    expect(r.nodes).to.deep.equal([
+      "cmp01:compute",
+      "ctl01:control+network+monitoring",
+      "ctl02:control+network",
+      "ctl03:control+network",
+      "gpu1:compute+storage",
+      "gpu2:compute+storage",
+    ]);
+    const gpu1 = r.scenario.cluster.nodes.find((n) => n.name === "gpu1");
+    expect(gpu1).to.deep.include({ address: "10.0.0.41", ssh: { user: "gpuadmin", port: 2222 } });
+    expect(r.notes.join("\n")).to.match(/ansible_become is set/);
+    expect(r.notes.join("\n")).to.match(/through a jump host/);
+
+    // A YAML inventory: Ansible reads it, kroll takes what it says.
+    writeFileSync(
+      join(dir, "hosts.yml"),
+      stringify({
+        all: {
+          children: {
+            control: { hosts: { y1: { ansible_host: "10.1.0.1" }, y2: null } },
+            network: { children: { control: null } },
+            compute: { hosts: { y3: null } },
+          },
+        },
+      }),
+    );
+    const y = await importInto(dir, "yaml", "hosts.yml", "2025.1");
+    expect(y.code, y.stderr).to.equal(0);
+    expect(y.nodes).to.deep.equal(ansibleNodes(dir, "hosts.yml"));
+    expect(y.nodes).to.deep.equal(["y1:control+network", "y2:control+network", "y3:compute"]);
+
+    // A vaulted passwords.yml: refused without the vault's password file, opened with it.
+    const plain = readFileSync(join(dir, "passwords.yml"), "utf8");
+    writeFileSync(join(dir, "vault-pass"), "kroll-test-vault\n", { mode: 0o600 });
+    const enc = spawnSync(
+      "ansible-vault",
+      ["encrypt", "--vault-password-file", "vault-pass", "passwords.yml"],
+      { cwd: dir, encoding: "utf8", env: ansibleEnv },
+    );
+    expect(enc.status, enc.stderr).to.equal(0);
+    const refused = await importInto(dir, "vaulted", "multinode", "2025.1");
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.match(
+      /passwords\.yml: encrypted with ansible-vault; pass --vault-password-file FILE/,
+    );
+    const opened = await importInto(dir, "vaulted", "multinode", "2025.1", [
+      "--vault-password-file",
+      "vault-pass",
+    ]);
+    expect(opened.code, opened.stderr).to.equal(0);
+    const kept = join(dir, "inventories", "vaulted", "kolla", "passwords.yml");
+    expect(statSync(kept).mode & 0o777).to.equal(0o600);
+    expect(parse(readFileSync(kept, "utf8"))).to.deep.equal(parse(plain));
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe("integration: kroll as a program", function () {
   this.timeout(120_000);
   it("runs from src/cli/main.ts through tsx as from bin/kroll.js", () => {

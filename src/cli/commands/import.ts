@@ -5,11 +5,14 @@
  * (mode 0600, so a later deploy or upgrade keeps their secrets). `--set` applies over the
  * result, and the result is checked as `kroll validate` would.
  */
+import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { parseDocument, stringify } from "yaml";
 import { ConfigError, EXIT, UsageError } from "../../core/errors.js";
+import { fromAnsibleList, fromIni } from "../../inventory/ansible-view.js";
+import type { InventoryView } from "../../inventory/ansible-view.js";
 import { ImportError, importKolla } from "../../inventory/import.js";
 import type { ImportFile } from "../../inventory/import.js";
 import { renderPasswords } from "../../inventory/passwords.js";
@@ -26,7 +29,43 @@ interface Values {
   out?: string;
   name?: string;
   json?: boolean;
+  "vault-password-file"?: string;
 }
+
+/** An Ansible tool's output, or why it failed; `missing` when it is not installed. */
+function ansible(
+  tool: "ansible-inventory" | "ansible-vault",
+  args: readonly string[],
+  cwd: string,
+): Promise<{ ok: true; stdout: string } | { ok: false; missing: boolean; why: string }> {
+  return new Promise((done) => {
+    execFile(
+      tool,
+      [...args],
+      {
+        cwd,
+        timeout: 120_000,
+        maxBuffer: 64 << 20,
+        // An inventory Ansible cannot parse is an error, not an empty inventory with a warning.
+        env: { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: "True", ANSIBLE_NOCOLOR: "1" },
+      },
+      (err, stdout, stderr) => {
+        if (err === null) return done({ ok: true, stdout });
+        const missing = (err as { code?: unknown }).code === "ENOENT";
+        const why =
+          stderr
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l !== "" && !/^\[WARNING\]/.test(l))
+            .slice(0, 3)
+            .join(" ") || err.message;
+        done({ ok: false, missing, why });
+      },
+    );
+  });
+}
+
+const VAULT = /^\$ANSIBLE_VAULT;/;
 
 export async function run(ctx: CommandContext<Values>): Promise<number> {
   const v = ctx.values;
@@ -38,23 +77,72 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
       );
     return x;
   };
-  const read = (opt: "inventory" | "globals" | "passwords"): ImportFile => {
+  const fail = (file: string, message: string): ConfigError =>
+    new ConfigError([{ file, line: 0, column: 0, path: "", message }]);
+  const vaultFile = v["vault-password-file"];
+  if (vaultFile !== undefined && !existsSync(resolve(ctx.cwd, vaultFile)))
+    throw new UsageError(`--vault-password-file ${vaultFile}: no such file`);
+  const vaultArgs =
+    vaultFile === undefined ? [] : ["--vault-password-file", resolve(ctx.cwd, vaultFile)];
+  const read = async (opt: "inventory" | "globals" | "passwords"): Promise<ImportFile> => {
     const file = need(opt);
+    let text: string;
     try {
-      return { file, text: readFileSync(resolve(ctx.cwd, file), "utf8") };
+      text = readFileSync(resolve(ctx.cwd, file), "utf8");
     } catch (e) {
       const code = (e as { code?: string }).code;
-      throw new ConfigError([
-        {
-          file,
-          line: 0,
-          column: 0,
-          path: "",
-          message:
-            code === "ENOENT" ? `no such file (--${opt})` : `cannot read (${code ?? String(e)})`,
-        },
-      ]);
+      throw fail(
+        file,
+        code === "ENOENT" ? `no such file (--${opt})` : `cannot read (${code ?? String(e)})`,
+      );
     }
+    if (!VAULT.test(text)) return { file, text };
+    // A vaulted file (passwords.yml, as kolla-ansible's docs suggest): Ansible opens it.
+    if (vaultFile === undefined)
+      throw fail(file, "encrypted with ansible-vault; pass --vault-password-file FILE");
+    const r = await ansible(
+      "ansible-vault",
+      ["view", ...vaultArgs, resolve(ctx.cwd, file)],
+      ctx.cwd,
+    );
+    if (!r.ok)
+      throw fail(
+        file,
+        r.missing
+          ? "encrypted with ansible-vault, which is not installed (Debian: ansible-core)"
+          : `ansible-vault could not open it: ${r.why}`,
+      );
+    return { file, text: r.stdout };
+  };
+  /**
+   * The inventory as Ansible reads it (INI or YAML, group_vars/ and host_vars/ beside it); kroll's
+   * INI reader when Ansible is not installed.
+   */
+  const inventory = async (): Promise<InventoryView> => {
+    const file = need("inventory");
+    const r = await ansible(
+      "ansible-inventory",
+      ["-i", resolve(ctx.cwd, file), "--list", ...vaultArgs],
+      ctx.cwd,
+    );
+    if (r.ok) {
+      let json: unknown;
+      try {
+        json = JSON.parse(r.stdout);
+      } catch {
+        throw fail(file, "ansible-inventory --list printed no JSON");
+      }
+      return fromAnsibleList(file, json);
+    }
+    if (!r.missing) throw fail(file, `ansible-inventory could not read it: ${r.why}`);
+    const f = await read("inventory");
+    const first = f.text.split("\n").find((l) => l.trim() !== "" && !/^\s*[#;]/.test(l)) ?? "";
+    if (!first.trim().startsWith("["))
+      throw fail(
+        file,
+        "not an INI inventory, and ansible-inventory (Debian: ansible-core), which reads YAML inventories, is not installed",
+      );
+    return fromIni(f);
   };
   const out = resolve(ctx.cwd, need("out"));
   if (existsSync(out))
@@ -70,9 +158,9 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
   try {
     imported = importKolla({
       name,
-      inventory: read("inventory"),
-      globals: read("globals"),
-      passwords: read("passwords"),
+      inventory: await inventory(),
+      globals: await read("globals"),
+      passwords: await read("passwords"),
       given: Object.fromEntries(ctx.sets.map((x) => [x.path.join("."), x.value])),
       // As the scenario file names it: relative to where it is written.
       ...(configDir !== undefined

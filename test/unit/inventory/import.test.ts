@@ -5,6 +5,7 @@ import {
   importKolla,
   parseIniInventory,
 } from "../../../src/inventory/import.js";
+import { fromAnsibleList, fromIni } from "../../../src/inventory/ansible-view.js";
 
 const INVENTORY = `
 # an operator's multinode
@@ -50,7 +51,7 @@ nova_compute_virt_type: "qemu"
 const run = (globals = GLOBALS, given?: Record<string, unknown>) =>
   importKolla({
     name: "site",
-    inventory: { file: "multinode", text: INVENTORY },
+    inventory: fromIni({ file: "multinode", text: INVENTORY }),
     globals: { file: "globals.yml", text: globals },
     passwords: { file: "passwords.yml", text: "database_password: x\nkeystone_admin_password:\n" },
     configDir: "../etc/kolla/config",
@@ -159,7 +160,7 @@ describe("inventory/import (kroll import)", () => {
     expect(() =>
       importKolla({
         name: "x",
-        inventory: { file: "hosts.yml", text: "all:\n  hosts:\n" },
+        inventory: fromIni({ file: "hosts.yml", text: "all:\n  hosts:\n" }),
         globals: { file: "globals.yml", text: GLOBALS },
         passwords: { file: "passwords.yml", text: "" },
       }),
@@ -167,10 +168,116 @@ describe("inventory/import (kroll import)", () => {
     expect(() =>
       importKolla({
         name: "x",
-        inventory: { file: "multinode", text: INVENTORY },
+        inventory: fromIni({ file: "multinode", text: INVENTORY }),
         globals: { file: "globals.yml", text: "- a list\n" },
         passwords: { file: "passwords.yml", text: "" },
       }),
     ).to.throw(ImportError, /globals\.yml: : expected a mapping/);
+  });
+});
+
+describe("inventory/ansible-view: an inventory as Ansible resolves it", () => {
+  const EDITED = [
+    "[control]",
+    "ctl[1:2] ansible_user=kolla",
+    "[network:children]",
+    "control",
+    "[compute]",
+    "cmp1",
+    "[compute-gpu]",
+    "gpu1 ansible_user=root ansible_ssh_common_args='-o ProxyJump=jump # not a comment'",
+    "[compute:children]",
+    "compute-gpu",
+    "[compute:vars]",
+    "ansible_user=nova",
+    "ansible_port=2222",
+    "[compute-gpu:vars]",
+    "ansible_port=2200",
+    "[all:vars]",
+    "ansible_user=ops",
+    "ansible_become=yes",
+  ].join("\n");
+
+  it("follows :children (a child's hosts are the parent's) and merges vars all < parent < child < host", () => {
+    const v = fromIni({ file: "multinode", text: EDITED });
+    expect(v.hostsOf("compute")).to.deep.equal(["cmp1", "gpu1"]);
+    expect(v.hostsOf("network")).to.deep.equal(["ctl1", "ctl2"]);
+    expect(v.varsOf("cmp1")).to.deep.include({ ansible_user: "nova", ansible_port: "2222" });
+    expect(v.varsOf("gpu1")).to.deep.include({
+      ansible_user: "root",
+      ansible_port: "2200",
+      ansible_become: "yes",
+      ansible_ssh_common_args: "-o ProxyJump=jump # not a comment",
+    });
+    expect(v.varsOf("ctl2")).to.deep.include({ ansible_user: "kolla" });
+  });
+
+  it("reads ansible-inventory --list JSON the same way, and refuses what is not that", () => {
+    const v = fromAnsibleList("hosts.yml", {
+      _meta: { hostvars: { a: { ansible_host: "10.0.0.1", ansible_port: 22 } } },
+      all: { children: ["ungrouped", "control", "compute"] },
+      control: { hosts: ["a"] },
+      compute: { children: ["gpu"] },
+      gpu: { hosts: ["b", "a"] },
+    });
+    expect(v.hostsOf("compute")).to.deep.equal(["b", "a"]);
+    expect(v.varsOf("a")).to.deep.equal({ ansible_host: "10.0.0.1", ansible_port: 22 });
+    expect(v.varsOf("b")).to.deep.equal({});
+    expect(() => fromAnsibleList("h", { g: { hosts: "a" } })).to.throw(
+      ImportError,
+      /h: : ansible-inventory --list: group "g": hosts is not a list of names/,
+    );
+  });
+
+  it("imports the children's hosts as nodes with their roles, and says what it cannot take over", () => {
+    const r = importKolla({
+      name: "site",
+      inventory: fromIni({ file: "multinode", text: EDITED }),
+      globals: { file: "globals.yml", text: GLOBALS },
+      passwords: { file: "passwords.yml", text: "" },
+    });
+    const nodes = (r.scenario as { cluster: { nodes: { name: string; roles: string[] }[] } })
+      .cluster.nodes;
+    expect(nodes.map((n) => `${n.name}:${n.roles.join("+")}`)).to.deep.equal([
+      "ctl1:control+network",
+      "ctl2:control+network",
+      "cmp1:compute",
+      "gpu1:compute",
+    ]);
+    const notes = r.notes.join("\n");
+    expect(notes).to.match(/ctl1, ctl2, cmp1, gpu1: ansible_become is set/);
+    expect(notes).to.match(/gpu1: the inventory reaches them through a jump host/);
+    expect(notes).to.match(/keystone is on: kroll's load and checks send no token yet/);
+    expect(notes).to.match(/read by kroll's INI reader/);
+  });
+
+  it("tags images as kolla-ansible does for each release and distro, the suffix last", () => {
+    const tagOf = (release: string, distro: string, extra = ""): string =>
+      (
+        importKolla({
+          name: "t",
+          inventory: fromIni({ file: "multinode", text: "[control]\nc1\n" }),
+          globals: {
+            file: "globals.yml",
+            text: `openstack_release: "${release}"\nkolla_base_distro: ${distro}\nkolla_internal_vip_address: 10.0.0.9\nenable_neutron: "no"\n${extra}`,
+          },
+          passwords: { file: "passwords.yml", text: "" },
+        }).scenario as { kolla: { stable: string } }
+      ).kolla.stable;
+    expect(tagOf("2023.1", "debian")).to.equal("2023.1-debian-bullseye");
+    expect(tagOf("2023.1", "ubuntu")).to.equal("2023.1-ubuntu-jammy");
+    expect(tagOf("2024.2", "ubuntu")).to.equal("2024.2-ubuntu-noble");
+    expect(tagOf("2025.2", "rocky")).to.equal("2025.2-rocky-10");
+    expect(tagOf("2026.1", "debian")).to.equal("2026.1-debian-trixie");
+    expect(tagOf("2025.1", "ubuntu", 'openstack_tag_suffix: "-aarch64"\n')).to.equal(
+      "2025.1-ubuntu-noble-aarch64",
+    );
+    expect(tagOf("2025.1", "rocky", "kolla_base_distro_version: 9.6\n")).to.equal(
+      "2025.1-rocky-9.6",
+    );
+    expect(() => tagOf("2026.2", "centos")).to.throw(
+      ImportError,
+      /globals\.yml: kolla_base_distro: kolla-ansible 2026\.2 has no default image tag for "centos"/,
+    );
   });
 });
