@@ -55,6 +55,7 @@ export interface RouteStats {
   readonly count: number;
   readonly failed: number;
   readonly p50Ms: number;
+  readonly p90Ms?: number;
   readonly p99Ms: number;
   readonly maxMs: number;
 }
@@ -262,6 +263,7 @@ export class Recorder {
         count: x.count,
         failed: x.failed,
         p50Ms: x.h.getValueAtPercentile(50),
+        p90Ms: x.h.getValueAtPercentile(90),
         p99Ms: x.h.getValueAtPercentile(99),
         maxMs: x.h.maxValue,
       })),

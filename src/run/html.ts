@@ -51,6 +51,27 @@ const causeLink = (a: Attribution | undefined): string =>
  * its static picture only (and no script at all).
  */
 export function reportHtml(r: RunReport, chart?: ChartAssets): string {
+  // The collected logs of the container a failure or finding is tied to (its replaced copy too):
+  // links relative to report.html, only to files the run directory holds.
+  const logs = r.logs?.containerLogs ?? [];
+  const logLinks = (node: string | undefined, container: string | undefined): string => {
+    if (node === undefined || container === undefined) return "";
+    const mine = logs.filter(
+      (p) =>
+        p.startsWith(`${node}/`) &&
+        (p.endsWith(`/${container}.log`) ||
+          p.slice(p.lastIndexOf("/") + 1).startsWith(`${container}.`)),
+    );
+    return mine.length === 0
+      ? ""
+      : ` <small class="logs">log: ${mine
+          .map(
+            (p) =>
+              `<a href="logs/${esc(p)}">${esc(p.split("/")[1] === "retired" ? "replaced" : "final")}</a>`,
+          )
+          .join(" · ")}</small>`;
+  };
+  const causeLogs = (a: Attribution | undefined): string => logLinks(a?.node, a?.container);
   const t0 = r.startedAt;
   const t1 = Math.max(r.endedAt, t0 + 1);
   const x = (t: number): number =>
@@ -297,22 +318,33 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
     .slice(0, 300)
     .map(
       (f) =>
-        `<tr><td>${time(f.at)}</td><td>${esc(f.what)}${f.hint ? `<br><small class="hint">${esc(f.hint)}</small>` : ""}</td><td>${causeLink(f.cause)}</td></tr>`,
+        `<tr><td>${time(f.at)}</td><td>${esc(f.what)}${f.hint ? `<br><small class="hint">${esc(f.hint)}</small>` : ""}</td><td>${causeLink(f.cause)}${causeLogs(f.cause)}</td></tr>`,
     )
     .join("");
   const opRows = r.operations
     .map(
       (o) =>
-        `<tr class="${esc(o.status)}"><td>${esc(o.status)}</td><td>${esc(o.kind)}</td><td><code>${esc(o.id)}</code></td><td>${esc(o.verb)} → ${esc(o.goal)}</td><td>${esc(o.state)}</td><td>${esc(o.reason)}${o.excused === undefined ? "" : `<br><em>recorded: ${esc(o.excused)}</em>`}</td><td>${time(o.acceptedAt)}</td><td>${causeLink(o.cause)}</td></tr>`,
+        `<tr class="${esc(o.status)}"><td>${esc(o.status)}</td><td>${esc(o.kind)}</td><td><code>${esc(o.id)}</code></td><td>${esc(o.verb)} → ${esc(o.goal)}</td><td>${esc(o.state)}</td><td>${esc(o.reason)}${o.excused === undefined ? "" : `<br><em>recorded: ${esc(o.excused)}</em>`}</td><td>${time(o.acceptedAt)}</td><td>${causeLink(o.cause)}${causeLogs(o.cause)}</td></tr>`,
     )
     .join("");
+  const bound = r.disruptionBoundMs;
   const disRows = r.disruption
     .map(
       (d) =>
-        `<tr class="${d.unavailableMs ? "bad" : "ok"}"><td>${esc(d.backend)}</td><td>${esc(d.via)}</td><td>${esc(d.connection)}</td><td>${d.samples}</td><td>${d.unavailableMs}</td><td>${d.longestMs}</td><td>${d.outages
+        `<tr class="${d.unavailableMs > (bound ?? 0) ? "bad" : "ok"}"><td>${esc(d.backend)}</td><td>${esc(d.via)}</td><td>${esc(d.connection)}</td><td>${d.samples}</td><td>${d.unavailableMs}</td><td>${bound === undefined ? "-" : `${bound}${d.unavailableMs > bound ? " <b>exceeded</b>" : ""}`}</td><td>${d.longestMs}</td><td>${d.outages
           .slice(0, 3)
-          .map((o) => `${time(o.from)} ${esc(o.message)} (${causeLink(o.cause)})`)
+          .map(
+            (o) => `${time(o.from)} ${esc(o.message)} (${causeLink(o.cause)}${causeLogs(o.cause)})`,
+          )
           .join("<br>")}</td></tr>`,
+    )
+    .join("");
+  // A row per route: how many, how many answered well, and the latency spread (from the due time).
+  const routeRows = [...(load?.routes ?? [])]
+    .sort((a, b) => a.route.localeCompare(b.route))
+    .map(
+      (x) =>
+        `<tr class="${x.failed > 0 ? "bad" : "ok"}"><td><code>${esc(x.route)}</code></td><td>${x.count}</td><td>${x.failed}</td><td>${x.count === 0 ? "-" : ((100 * (x.count - x.failed)) / x.count).toFixed(x.failed > 0 ? 3 : 0)}</td><td>${x.p50Ms}</td><td>${x.p90Ms ?? "-"}</td><td>${x.p99Ms}</td><td>${x.maxMs}</td></tr>`,
     )
     .join("");
   const resRows = r.resources
@@ -330,13 +362,14 @@ export function reportHtml(r: RunReport, chart?: ChartAssets): string {
   const crossRows = (r.crossVersion ?? [])
     .map(
       (f) =>
-        `<tr class="bad"><td>${time(f.at)}</td><td>${esc(f.kind)}</td><td>${esc(`${f.node} ${f.container}`)}</td><td>${esc(f.what)}</td><td>${causeLink(f.cause)}</td></tr>`,
+        `<tr class="bad"><td>${time(f.at)}</td><td>${esc(f.kind)}</td><td>${esc(`${f.node} ${f.container}`)}${logLinks(f.node, f.container)}</td><td>${esc(f.what)}</td><td>${causeLink(f.cause)}</td></tr>`,
     )
     .join("");
   const troubleRows = r.watch.trouble
     .slice(0, 200)
     .map(
-      (t) => `<tr><td>${time(t.at)}</td><td>${esc(t.what)}</td><td>${causeLink(t.cause)}</td></tr>`,
+      (t) =>
+        `<tr><td>${time(t.at)}</td><td>${esc(t.what)}</td><td>${causeLink(t.cause)}${causeLogs(t.cause)}</td></tr>`,
     )
     .join("");
   // A row per window and request kind: what answered it, and which versions of each component served it.
@@ -410,8 +443,10 @@ ${table("failures", ["at", "request", "during"], failureRows, "no request failed
 <h2>Unfinished operations (${r.operations.length})</h2>
 ${table("stuck", ["status", "kind", "id", "operation", "last state", "reason", "accepted", "caused by"], opRows, "every accepted operation reached its goal")}
 ${r.recorded.length ? `<p class="rec">${r.recorded.map(esc).join("<br>")}</p>` : ""}
+<h2>Requests by route</h2>
+${table("routes", ["route", "requests", "failed", "success %", "p50 ms", "p90 ms", "p99 ms", "max ms"], routeRows, "no load ran")}
 <h2>Disruption</h2>
-${table("disruption", ["backend", "via", "connections", "probes", "unavailable ms", "longest ms", "outages"], disRows, "no probes ran")}
+${table("disruption", ["backend", "via", "connections", "probes", "unavailable ms", "bound ms", "longest ms", "outages"], disRows, "no probes ran")}
 <h2>Resources kept across the upgrade</h2>
 ${table("resources", ["result", "kind", "name", "check", "detail"], resRows, "no resources were kept")}
 <h2>Containers at the end</h2>

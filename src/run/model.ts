@@ -134,6 +134,8 @@ export interface CollectedSummary {
   readonly leftOut: number;
   /** Files of which only the end was kept. */
   readonly cut: number;
+  /** The containers' logs it holds (paths under logs/: `<node>/containers|retired/<name>….log`). */
+  readonly containerLogs?: readonly string[];
 }
 
 export interface ChangeUnderTest {
@@ -197,6 +199,8 @@ export interface RunReport extends RunIdentity {
   };
   readonly loadbalancer: readonly Extract<WatchRecord, { kind: "loadbalancer" }>[];
   readonly allowedDisruptionMs: number | undefined;
+  /** The bound each backend's unavailability is held to (slo.max_disruption, or the history's). */
+  readonly disruptionBoundMs?: number;
   /** What the watchers saw that means two versions could not work together (first 200). */
   readonly crossVersion: readonly CrossVersionFinding[];
   /** Each mixed-version window and what the load exercised in it, by which versions. */
@@ -349,6 +353,8 @@ export interface RunInputs extends RunIdentity {
   /** Set when the run could not get as far as the upgrade (deploy or resources failed). */
   readonly setupError: string | undefined;
   readonly allowedDisruptionMs: number | undefined;
+  /** slo.max_disruption as the run held it (the history's bound when it set one). */
+  readonly maxDisruptionMs?: number;
   /** Stuck operations the scenario records rather than fails: their kinds and SLO keys. */
   readonly recordedStuck: readonly RecordableStuck[];
   /** Which containers logged a request id (the watchers' ServedIndex); none known: none. */
@@ -684,6 +690,7 @@ export function buildRunReport(i: RunInputs): RunReport {
       (w): w is Extract<WatchRecord, { kind: "loadbalancer" }> => w.kind === "loadbalancer",
     ),
     allowedDisruptionMs: i.allowedDisruptionMs,
+    ...(i.maxDisruptionMs === undefined ? {} : { disruptionBoundMs: i.maxDisruptionMs }),
     crossVersion: crossVersion.slice(0, 200),
     ...(i.coverage === undefined ? {} : { coverage: i.coverage }),
     checks,

@@ -119,6 +119,7 @@ export function writeRunReports(
     containers: i.containers,
     setupError: i.setupError,
     allowedDisruptionMs: i.allowed,
+    maxDisruptionMs: i.s.slo.max_disruption,
     recordedStuck: recordable,
     served,
     pins: pinsToCheck(i.s),
@@ -138,6 +139,9 @@ export function writeRunReports(
       maxTotalBytes: i.logs.maxTotalBytes,
       leftOut: i.logs.leftOut.length,
       cut: i.logs.files.filter((f) => f.cut !== undefined).length,
+      containerLogs: i.logs.files
+        .map((f) => f.path)
+        .filter((p) => /^[^/]+\/(containers|retired)\/[^/]+\.log$/.test(p)),
     },
   });
   // Scrubbed before it is serialised (every string), and again after (every encoded form).

@@ -469,6 +469,49 @@ describe("run/html", () => {
     expect(html).to.include('class="outage"');
   });
 
+  it("has a row per route (success %, p50/p90/p99/max), each backend's disruption against its bound, and links to the collected log of what a failure is tied to", () => {
+    const logs = {
+      files: 3,
+      bytes: 10,
+      maxTotalBytes: 100,
+      leftOut: 0,
+      cut: 0,
+      containerLogs: [
+        "node2/containers/ironic_api.log",
+        "node2/retired/ironic_api.log",
+        "node1/containers/ironic_api.log",
+      ],
+    };
+    const r = buildRunReport(inputs({ failures: [12_100], maxDisruptionMs: 1_000, logs }));
+    const html = reportHtml(r);
+    const section = (id: string): string =>
+      html.slice(
+        html.indexOf(`<table id="${id}"`),
+        html.indexOf("</table>", html.indexOf(`<table id="${id}"`)),
+      );
+    const routes = section("routes");
+    expect(routes).to.include("<th>p90 ms</th>");
+    // 100 good requests and one refused on the same route.
+    expect(routes).to.match(/<td>101<\/td><td>1<\/td><td>99\.010<\/td>/);
+    const dis = section("disruption");
+    expect(dis).to.include("<th>bound ms</th>");
+    expect(dis).to.match(/<td>1500<\/td><td>1000 <b>exceeded<\/b><\/td>/);
+    // The failure at 12.1 s lies in wave 3 (ironic_api on node2): both of its logs, none of node1's.
+    const failures = section("failures");
+    expect(failures).to.include('<a href="logs/node2/containers/ironic_api.log">final</a>');
+    expect(failures).to.include('<a href="logs/node2/retired/ironic_api.log">replaced</a>');
+    expect(failures).to.not.include("node1/containers");
+    // Without collected logs, no link to a file the run directory lacks.
+    expect(reportHtml(buildRunReport(inputs({ failures: [12_100] })))).to.not.include(
+      'href="logs/',
+    );
+    // Within its bound a backend's row is not marked.
+    const within = reportHtml(buildRunReport(inputs({ maxDisruptionMs: 5_000 })));
+    expect(within.slice(within.indexOf('<table id="disruption"'))).to.match(
+      /<tr class="ok"><td>ironic_api/,
+    );
+  });
+
   it("has a row per window and request kind: who served it, at which version, and what is missing", () => {
     const window = {
       service: "ironic",
