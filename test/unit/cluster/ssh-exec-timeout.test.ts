@@ -6,10 +6,7 @@
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import ssh2 from "ssh2";
 import type { Connection } from "ssh2";
 import { connectSsh2NodeShell } from "../../../src/cluster/ssh/ssh2-node-shell.js";
@@ -26,8 +23,9 @@ const { Server } = ssh2;
 function sshServer(
   hang: () => boolean,
   delay: () => number = () => 0,
-): Promise<{ port: number; close: () => Promise<void> }> {
+): Promise<{ port: number; ran: string[]; close: () => Promise<void> }> {
   const clients = new Set<Connection>();
+  const ran: string[] = [];
   const children = new Set<ChildProcess>();
   const server = new Server({ hostKeys: [generateEd25519("host").privateKey] }, (client) => {
     clients.add(client);
@@ -46,6 +44,7 @@ function sshServer(
     const run = (acceptExec: () => ssh2.ServerChannel, command: string): void => {
       {
         const info = { command };
+        ran.push(command);
         const stream = acceptExec();
         // A session of its own (setsid), as sshd starts every command.
         const child = spawn("sh", ["-c", info.command], {
@@ -71,6 +70,7 @@ function sshServer(
     server.listen(0, "127.0.0.1", () =>
       resolve({
         port: (server.address() as AddressInfo).port,
+        ran,
         close: () =>
           new Promise<void>((r) => {
             // Whatever a failed test left running goes with the server (never a hung suite).
@@ -96,7 +96,7 @@ describe("cluster/ssh remote commands cut short (a server on loopback)", functio
   this.timeout(20_000);
   let hang = false;
   let delayMs = 0;
-  let srv: { port: number; close: () => Promise<void> };
+  let srv: { port: number; ran: string[]; close: () => Promise<void> };
   let shell: Awaited<ReturnType<typeof connectSsh2NodeShell>>;
   before(async () => {
     srv = await sshServer(
@@ -150,26 +150,23 @@ describe("cluster/ssh remote commands cut short (a server on loopback)", functio
 
   it("kills a command whose channel opened only after its deadline, once it says its PID", async () => {
     const n = `${(Date.now() % 100_000) + 200_000}`;
-    const marker = join(tmpdir(), `kroll-late-${n}`);
     delayMs = 600;
     try {
-      const err = await shell
-        .exec(["sh", "-c", `touch ${marker}; sleep ${n}.3`], { timeoutMs: 200 })
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      const err = await shell.exec(["sh", "-c", `sleep ${n}.3`], { timeoutMs: 200 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(TimeoutError);
     } finally {
       delayMs = 0;
     }
-    // The server runs it at 600 ms (the marker says so); kroll, no longer waiting, must still
-    // kill it. (It may be gone before any look sees it running: only its end is asserted.)
+    // The server starts it at 600 ms (its own record says so); kroll, no longer waiting, must
+    // still kill it. (kroll may kill it as soon as it says its PID, before the command itself
+    // ran, and it may be gone before any look sees it running: only its end is asserted.)
     const t0 = Date.now();
-    while (!existsSync(marker) && Date.now() - t0 < 10_000)
-      await new Promise((res) => setTimeout(res, 50));
-    expect(existsSync(marker), "the server ran the command").to.equal(true);
-    rmSync(marker, { force: true });
+    const started = (): boolean => srv.ran.some((c) => c.includes(`sleep ${n}.3`));
+    while (!started() && Date.now() - t0 < 10_000) await new Promise((res) => setTimeout(res, 50));
+    expect(started(), "the server started the command").to.equal(true);
     while (running(`sleep ${n}.3`) !== "" && Date.now() - t0 < 15_000)
       await new Promise((res) => setTimeout(res, 100));
     expect(running(`sleep ${n}.3`), "left running on the node").to.equal("");
