@@ -183,8 +183,14 @@ export interface ServicePack {
   /**
    * The loadbalancer role's servers as the loadbalancer on `shell`'s node sees them now (status
    * and sessions; the admin state is not read): what deploy waits on and the watchers follow.
+   * `retiring`: the name the loadbalancer's container is kept aside under while it is replaced;
+   * when the new one does not answer yet, the retiring one (still serving) is read.
    */
-  readonly readServers?: (shell: NodeShell, timeoutMs: number) => Promise<ServerState[]>;
+  readonly readServers?: (
+    shell: NodeShell,
+    timeoutMs: number,
+    retiring?: string,
+  ) => Promise<ServerState[]>;
   /**
    * What a run directory keeps from a node running its role component at the end of a run (file
    * name → text; HAProxy: `show stat`, `show info`). Read-only.

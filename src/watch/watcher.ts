@@ -17,6 +17,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { LABELS } from "../deploy/render.js";
 import { packWithRole } from "../services/catalogue.js";
+import { asideName } from "../upgrade/types.js";
 import { readStampedLogs, requestIdsIn, scanLogLines } from "./logscan.js";
 import { ServedIndex } from "./served.js";
 import type { WatcherName, WatchRecord } from "./records.js";
@@ -282,11 +283,15 @@ export function startWatchers(deps: {
   });
 
   const last = new Map<string, string>();
-  const readServers = packWithRole("loadbalancer")?.pack.readServers;
+  const lbRole = packWithRole("loadbalancer");
+  const readServers = lbRole?.pack.readServers;
+  // While kroll replaces a loadbalancer, the old one runs aside (still serving) until the new
+  // one answers: read it then, rather than be blind for the replacement's seconds.
+  const retiring = lbRole && asideName(lbRole.component.container);
   const lbLoops = (readServers ? deps.loadbalancers : []).map((lb) => {
     // A failed read loses the state changes in between (the loadbalancer keeps no history).
     return every(deps.lbEveryMs ?? 1_000, "loadbalancer", lb, false, async () => {
-      for (const s of (await readServers?.(deps.cluster.shell(lb), 10_000)) ?? []) {
+      for (const s of (await readServers?.(deps.cluster.shell(lb), 10_000, retiring)) ?? []) {
         const k = `${lb} ${s.backend} ${s.server}`;
         const prev = last.get(k);
         const status = s.status.split(" ")[0] ?? s.status;

@@ -3,7 +3,7 @@ import { component } from "../types.js";
 import type { ServicePack } from "../types.js";
 import { haproxyGlobals } from "./globals.js";
 import { createLoadbalancerOps } from "./ops.js";
-import { haproxyRuntime } from "./runtime.js";
+import { haproxyRuntime, retiringSocket } from "./runtime.js";
 import { parseShowStat } from "./stats.js";
 import { renderHaproxy } from "./render.js";
 import { HAPROXY } from "./recipe.js";
@@ -27,12 +27,23 @@ export const PACK: ServicePack = {
   ],
   loadbalancer: createLoadbalancerOps,
   // The servers of the backends (kroll's own `monitor` listener for the healthcheck has none).
-  readServers: async (shell, timeoutMs) =>
-    parseShowStat(
-      shell.node,
-      await haproxyRuntime(shell)("show stat", timeoutMs),
-      new Map(),
-    ).filter((s) => s.backend !== "monitor"),
+  readServers: async (shell, timeoutMs, retiring) => {
+    let text: string;
+    try {
+      text = await haproxyRuntime(shell)("show stat", timeoutMs);
+    } catch (e) {
+      if (retiring === undefined) throw e;
+      // Mid-replacement: the new HAProxy has no admin socket yet (or its container is not
+      // running yet); the retiring one, its socket moved aside, still serves every connection.
+      text = await haproxyRuntime(shell, { socket: retiringSocket(retiring), container: retiring })(
+        "show stat",
+        timeoutMs,
+      ).catch(() => {
+        throw e;
+      });
+    }
+    return parseShowStat(shell.node, text, new Map()).filter((s) => s.backend !== "monitor");
+  },
   endState: async (shell, timeoutMs) => {
     const ask = haproxyRuntime(shell);
     return {

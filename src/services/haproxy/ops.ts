@@ -9,7 +9,13 @@ import { connectionPorts, topPids } from "../../cluster/procs.js";
 import { systemClock } from "../../core/clock.js";
 import { EnvironmentError, RunFailedError } from "../../core/errors.js";
 import { KEEPALIVE_CLOSE_VAR } from "./config.js";
-import { askUnlessStopped, haproxyRuntime, SOCKET_DIR, SOCKET_NAME } from "./runtime.js";
+import {
+  askUnlessStopped,
+  haproxyRuntime,
+  retiringSocket,
+  SOCKET_DIR,
+  SOCKET_NAME,
+} from "./runtime.js";
 import type { HaproxyRuntime } from "./runtime.js";
 import { httpFrontends, parseServersState, parseShowStat } from "./stats.js";
 import type { LoadbalancerDeps, LoadbalancerOps, ServerState } from "../types.js";
@@ -66,8 +72,6 @@ export function createLoadbalancerOps(o: LoadbalancerDeps): LoadbalancerOps {
       .map((l) => l.trim().split(/\s+/).slice(0, 5).join(" "));
   };
 
-  /** A retiring HAProxy's admin socket, renamed in the shared volume. */
-  const retiringSocket = (aside: string): string => `${aside}.sock`;
   const moveSocket = async (node: string, container: string, from: string, to: string) => {
     await shell(node).run(
       [

@@ -41,6 +41,9 @@ const VOLUME = "haproxy_socket";
  * renamed so that its successor can bind the usual one), `container` the one `docker exec`
  * reaches it through when the volume cannot be read.
  */
+/** A retiring HAProxy's admin socket, renamed in the shared volume (`aside`: its container). */
+export const retiringSocket = (aside: string): string => `${aside}.sock`;
+
 export function haproxyRuntime(
   shell: NodeShell,
   at: { readonly socket?: string; readonly container?: string } = {},

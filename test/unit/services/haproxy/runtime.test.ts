@@ -5,6 +5,7 @@ import type { HaproxyRuntime } from "../../../../src/services/haproxy/runtime.js
 import type { Clock } from "../../../../src/core/clock.js";
 import type { ExecResult, NodeShell } from "../../../../src/cluster/ports.js";
 import { RemoteCommandError } from "../../../../src/core/errors.js";
+import { packWithRole } from "../../../../src/services/catalogue.js";
 
 /** A node whose HAProxy socket answers `answer` (or cannot be opened), recording every call. */
 function node(opts: { socket: boolean; volume: boolean; execExit?: number }): {
@@ -149,5 +150,52 @@ describe("services/haproxy/runtime askUnlessStopped", () => {
     await askUnlessStopped(rt, "show stat", o).catch((e: unknown) => (err = e));
     expect(String(err)).to.match(/ECONNREFUSED/);
     expect(asked()).to.equal(5);
+  });
+});
+
+describe("services/haproxy readServers while HAProxy is replaced", () => {
+  const STAT = [
+    "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status",
+    "ironic_api,node1,0,0,0,0,,0,0,0,,0,,0,0,0,0,UP",
+    "",
+  ].join("\n");
+  /** The new container (`haproxy`) not answering yet; the aside one answering through `docker exec`. */
+  const midReplacement = (): { shell: NodeShell; asked: string[] } => {
+    const asked: string[] = [];
+    const shell: NodeShell = {
+      node: "node2",
+      exec(argv) {
+        if (argv[1] === "volume")
+          return Promise.resolve({ exitCode: 1, stdout: "", stderr: "no such volume" });
+        asked.push(`${argv[2]} ${argv[5]}`);
+        return Promise.resolve(
+          argv[2] === "haproxy_kroll_old"
+            ? { exitCode: 0, stdout: STAT, stderr: "" }
+            : { exitCode: 1, stdout: "", stderr: "Container abc is not running" },
+        );
+      },
+      run: () => Promise.reject(new Error("not used")),
+      openUnixSocket: () => Promise.reject(new Error("not used")),
+      putFile: () => Promise.reject(new Error("not used")),
+      close: () => undefined,
+    };
+    return { shell, asked };
+  };
+
+  it("reads the retiring HAProxy (its socket moved aside) when the new one does not answer yet", async () => {
+    const read = packWithRole("loadbalancer")?.pack.readServers;
+    expect(read).to.not.equal(undefined);
+    const { shell, asked } = midReplacement();
+    const servers = await read?.(shell, 1_000, "haproxy_kroll_old");
+    expect(servers?.map((s) => `${s.backend}/${s.server} ${s.status}`)).to.deep.equal([
+      "ironic_api/node1 UP",
+    ]);
+    // The new one first (it fails), then the retiring one, at its socket moved aside.
+    expect(asked.map((a) => a.split(" ")[0])).to.deep.equal(["haproxy", "haproxy_kroll_old"]);
+    expect(asked[1]).to.include("unix-connect:/var/lib/kolla/haproxy/haproxy_kroll_old.sock");
+    // Without a retiring name it is the failure it was (the watcher's gap), never "no servers".
+    let err: unknown;
+    await read?.(midReplacement().shell, 1_000).catch((e: unknown) => (err = e));
+    expect((err as Error).message).to.include("is not running");
   });
 });
