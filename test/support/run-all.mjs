@@ -34,7 +34,7 @@ step("imports", "npx", ["depcruise", "src", "--config", ".dependency-cruiser.cjs
 step("format", "npx", ["prettier", "--check", "--log-level", "warn", "."]);
 process.stdout.write("\n== tests\n");
 process.stdout.write(
-  "(one whole `kroll run` here, the broken image; the four others on the lab's release pair run as `npm run bench -- lab-runs`: over the CI budget)\n",
+  "(the five whole `kroll run`s on the lab's release pair run as `npm run bench -- lab-runs`: over the CI budget)\n",
 );
 process.exit(
   await runMocha(["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"], {
