@@ -349,12 +349,7 @@ export function importKolla(i: {
     );
 
   // ---- kolla: release, images
-  const str = (k: string): string | undefined => {
-    const x = g[k];
-    return typeof x === "string" || typeof x === "number" || typeof x === "boolean"
-      ? String(x)
-      : undefined;
-  };
+  const str = (k: string): string | undefined => scalar(g[k]);
   const givenRelease = i.given?.["kolla.release"];
   const release =
     typeof givenRelease === "number"

@@ -3,7 +3,7 @@
  * (components, recipes, the order services upgrade in).
  */
 import type { Release } from "../kolla/releases.js";
-import { RELEASES } from "../kolla/releases.js";
+import { releaseBefore } from "../kolla/releases.js";
 import { PACKS } from "./index.js";
 import { SERVICES } from "./types.js";
 import type {
@@ -91,10 +91,9 @@ export function componentsFor(
   /** optional: include the components deployed only on request (the VIP's failover daemon). */
   opts: { optional: boolean } = { optional: false },
 ): Component[] {
-  const at = RELEASES.indexOf(release);
   return CATALOGUE[service].components.filter(
     (comp) =>
-      (comp.since === undefined || RELEASES.indexOf(comp.since) <= at) &&
+      (comp.since === undefined || !releaseBefore(release, comp.since)) &&
       (comp.optional !== true || opts.optional),
   );
 }
