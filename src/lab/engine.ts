@@ -1,15 +1,17 @@
 /**
- * EFFECT. Makes sure a Docker engine answers on this machine. When none does and kroll runs as
- * root on Debian, it installs Debian's docker.io (only from the Debian mirror apt is set up
- * with) and starts dockerd itself, logging to a file, then waits until the API answers.
- * Otherwise it stops with a message saying what to install.
+ * EFFECT. Makes sure a Docker engine answers on this machine. When none does and kroll may run
+ * commands as root (as root, or through passwordless sudo: lab/privilege.ts) on Debian, it
+ * installs Debian's docker.io (only from the Debian mirror apt is set up with) and starts dockerd
+ * itself, logging to a file, then waits until the API answers. Otherwise it stops with a message
+ * saying what to install, or which group the user lacks.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, openSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import type { Clock } from "../core/clock.js";
 import { EnvironmentError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "./docker-cli.js";
+import { dockerdStart, hostPrivilege, type Privilege } from "./privilege.js";
 
 export const DOCKERD_LOG = "/var/log/kroll-dockerd.log";
 
@@ -42,33 +44,36 @@ export async function ensureEngine(
     return { version: running, started: false, installed: false };
   }
 
-  const isRoot = process.getuid?.() === 0;
-  const debian = existsSync("/etc/debian_version") && has("apt-get");
-  if (!isRoot || !debian) {
+  const priv = hostPrivilege();
+  const socket = "/var/run/docker.sock";
+  if (priv.mode !== "root" && existsSync(socket) && !canUse(socket))
     throw new EnvironmentError(
-      "no Docker engine answers on /var/run/docker.sock. Install and start one (on Debian: " +
-        "`apt-get install docker.io` and start dockerd), or run kroll as root on Debian to let it do that",
+      `a Docker engine's socket ${socket} is there but not open to ${priv.user}: add ${priv.user} ` +
+        `to the docker group (\`sudo usermod -aG docker ${priv.user}\`) and log in again`,
+    );
+  const debian = existsSync("/etc/debian_version") && has("apt-get");
+  if (priv.mode === "none" || !debian) {
+    throw new EnvironmentError(
+      `no Docker engine answers on ${socket}. Install and start one (on Debian: ` +
+        "`apt-get install docker.io` and start dockerd), or run kroll as root (or as a user with " +
+        "passwordless sudo) on Debian to let it do that",
     );
   }
   let installed = false;
   if (!has("dockerd")) {
     logger.info("installing Debian's docker.io (no Docker engine here)");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    for (const args of [
-      ["update", "-qq"],
-      ["install", "-y", "-qq", "--no-install-recommends", "docker.io"],
-    ]) {
-      const r = spawnSync("apt-get", args, { env, encoding: "utf8" });
-      if (r.status !== 0)
-        throw new EnvironmentError(
-          `apt-get ${args.join(" ")} failed: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" ")}`,
-        );
-    }
+    aptInstall(priv, ["docker.io"], "installing Debian's docker.io");
     installed = true;
   }
-  logger.info(`starting dockerd (log: ${DOCKERD_LOG})`);
-  const log = openSync(DOCKERD_LOG, "a");
-  const child = spawn("dockerd", [], { detached: true, stdio: ["ignore", log, log] });
+  logger.info(
+    `starting dockerd (log: ${DOCKERD_LOG})${priv.mode === "sudo" ? ", through sudo" : ""}`,
+  );
+  const dockerGid = groupId(readEtcGroup(), "docker");
+  const argv = dockerdStart(priv, DOCKERD_LOG, {
+    inDockerGroup: dockerGid !== undefined && (process.getgroups?.() ?? []).includes(dockerGid),
+    gid: process.getgid?.() ?? 0,
+  });
+  const child = spawn(argv[0] ?? "sh", argv.slice(1), { detached: true, stdio: "ignore" });
   child.unref();
   const deadline = clock.now() + 60_000;
   while (clock.now() < deadline) {
@@ -77,4 +82,51 @@ export async function ensureEngine(
     await clock.sleep(500);
   }
   throw new EnvironmentError(`dockerd did not answer within 60 s; see ${DOCKERD_LOG}`);
+}
+
+function canUse(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readEtcGroup(): string {
+  try {
+    return readFileSync("/etc/group", "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** PURE. A group's id in /etc/group's text, or undefined. */
+export function groupId(etcGroup: string, name: string): number | undefined {
+  for (const line of etcGroup.split("\n")) {
+    const [n, , gid] = line.split(":");
+    if (n === name && gid !== undefined && /^\d+$/.test(gid)) return Number(gid);
+  }
+  return undefined;
+}
+
+/** apt-get update and install, as root (directly or through sudo); an error names the step. */
+export function aptInstall(priv: Privilege, packages: readonly string[], why: string): void {
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [
+    ["update", "-qq"],
+    ["install", "-y", "-qq", "--no-install-recommends", ...packages],
+  ]) {
+    const argv = priv.asRoot(["apt-get", ...args], why);
+    // sudo passes the environment through only when told; apt-get reads DEBIAN_FRONTEND.
+    const full =
+      argv[0] === "sudo"
+        ? ["sudo", "-n", "--", "env", "DEBIAN_FRONTEND=noninteractive", ...argv.slice(3)]
+        : argv;
+    const r = spawnSync(full[0] ?? "apt-get", full.slice(1), { env, encoding: "utf8" });
+    if (r.status !== 0)
+      throw new EnvironmentError(
+        `apt-get ${args.join(" ")} failed: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" ")}`,
+      );
+  }
 }

@@ -12,6 +12,8 @@ import type { Clock } from "../core/clock.js";
 import { EnvironmentError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { DockerCli } from "./docker-cli.js";
+import { aptInstall } from "./engine.js";
+import { hostPrivilege } from "./privilege.js";
 import { httpRequest } from "../cluster/http-client.js";
 import type { Progress } from "./progress.js";
 import { checkInstallable, explainBuildFailure, resolveLabVersions } from "./apt.js";
@@ -83,38 +85,32 @@ export async function ensureDebianBase(
   const hash = debianHash(mirror, suite);
   const image = debianImage(suite);
   if ((await labelOf(cli, image)) === hash) return false;
+  const priv = hostPrivilege();
   if (spawnSync("sh", ["-c", "command -v debootstrap"]).status !== 0) {
-    if (process.getuid?.() !== 0)
-      throw new EnvironmentError("debootstrap is missing: install Debian's debootstrap package");
     logger.info("installing Debian's debootstrap");
-    spawnSync("apt-get", ["update", "-qq"], {
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-    const r = spawnSync(
-      "apt-get",
-      ["install", "-y", "-qq", "--no-install-recommends", "debootstrap"],
-      { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, encoding: "utf8" },
-    );
-    if (r.status !== 0)
-      throw new EnvironmentError(
-        `apt-get install debootstrap failed: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`,
-      );
+    aptInstall(priv, ["debootstrap"], "installing Debian's debootstrap");
   }
+  // debootstrap makes device nodes and chroots: root, or passwordless sudo (lab/privilege.ts).
+  const debootstrap = priv.asRoot(
+    [
+      "debootstrap",
+      "--variant=minbase",
+      suite,
+      "ROOTFS",
+      mirror.main,
+      ...debootstrapScript(suite, existsSync),
+    ],
+    `debootstrap of Debian ${suite} (the lab's base image)`,
+  );
   const root = mkdtempSync(join(tmpdir(), "kroll-debootstrap-"));
+  const rootfs = join(root, "rootfs");
   try {
     progress.step(`debootstrap ${suite} (minbase) → ${image}`);
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(
-        "debootstrap",
-        [
-          "--variant=minbase",
-          suite,
-          join(root, "rootfs"),
-          mirror.main,
-          ...debootstrapScript(suite, existsSync),
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
+      const argv = debootstrap.map((a) => (a === "ROOTFS" ? rootfs : a));
+      const child = spawn(argv[0] ?? "debootstrap", argv.slice(1), {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let err = "";
       child.stdout.on("data", (d: Buffer) => progress.detail(d.toString()));
       child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -129,7 +125,9 @@ export async function ensureDebianBase(
             ),
       );
     });
-    const tar = spawn("tar", ["-C", join(root, "rootfs"), "-c", "."], {
+    // The tree is root's (some files only root may read): read as root too.
+    const tarArgv = priv.asRoot(["tar", "-C", rootfs, "-c", "."], "reading the debootstrap tree");
+    const tar = spawn(tarArgv[0] ?? "tar", tarArgv.slice(1), {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const imp = spawn(
@@ -146,6 +144,10 @@ export async function ensureDebianBase(
       ),
     );
   } finally {
+    if (priv.mode === "sudo" && existsSync(rootfs))
+      spawnSync("sudo", ["-n", "--", "rm", "-rf", "--one-file-system", rootfs], {
+        stdio: "ignore",
+      });
     rmSync(root, { recursive: true, force: true });
   }
   return true;

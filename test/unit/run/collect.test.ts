@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExecResult, NodeShell } from "../../../src/cluster/ports.js";
@@ -29,7 +29,15 @@ function shellOf(node: string, answer: (argv: readonly string[]) => string | und
 }
 
 describe("run/collect", () => {
-  const dir = (): string => mkdtempSync(join(tmpdir(), "kroll-collect-"));
+  const made: string[] = [];
+  const dir = (): string => {
+    const d = mkdtempSync(join(tmpdir(), "kroll-collect-"));
+    made.push(d);
+    return d;
+  };
+  after(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
 
   it("keeps a file's last bytes from a whole line, and says how many it left out", () => {
     expect(tailBytes("a\nb\n", 10)).to.deep.equal({ text: "a\nb\n", cut: 0 });
