@@ -460,8 +460,14 @@ export function gateRunTests(): void {
       "steps",
       "resources",
       "containers",
+      "routes",
+      "disruption",
     ])
       expect(text, id).to.include(`id="${id}"`);
+    // Each backend's disruption against its bound; every log link opens a collected file.
+    expect(text).to.include("<th>bound ms</th>");
+    for (const m of text.matchAll(/href="(logs\/[^"]+)"/g))
+      expect(existsSync(join(passDir, m[1] ?? "")), m[1]).to.equal(true);
     expect(text).to.match(/>(PASS|FAIL)</);
     expect((text.match(/<rect /g) ?? []).length).to.be.above(50);
     // One lane per loadbalancer host; bars linked to their steps; kroll's version and the
