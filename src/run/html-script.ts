@@ -87,8 +87,9 @@ export const REPORT_SCRIPT = String.raw`(function () {
         tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
         cursor: { sync: { key: "kroll" } },
         scales: { x: { time: true }, y: y },
-        series: [{}].concat(series),
-        axes: [{}, { size: L - 8 }],
+        // One time format on every axis: the timeline's HH:MM:SS (UTC), not uPlot's 12-hour one.
+        series: [{ value: function (u, v) { return v == null ? "--" : hhmmss(v * 1000); } }].concat(series),
+        axes: [{ values: function (u, splits) { return splits.map(function (v) { return hhmmss(v * 1000); }); } }, { size: L - 8 }],
         hooks: { setScale: [function (u, key) {
           if (key === "x" && !busy && u.scales.x.min != null)
             setRange(u.scales.x.min * 1000, u.scales.x.max * 1000, u);

@@ -404,6 +404,16 @@ describe("run/html", () => {
     expect(scripts).to.have.length(3);
     // Every script element closes where it should: no "</script" inside one.
     expect(html.split("</script>")).to.have.length(4);
+    // The charts' time axis and legend in the timeline's format (HH:MM:SS UTC), not uPlot's own.
+    expect(html).to.match(
+      /function hhmmss\(t\) \{ return new Date\(t\)\.toISOString\(\)\.slice\(11, 19\); \}/,
+    );
+    expect(html).to.include(
+      "axes: [{ values: function (u, splits) { return splits.map(function (v) { return hhmmss(v * 1000); }); } }",
+    );
+    expect(html).to.include(
+      'series: [{ value: function (u, v) { return v == null ? "--" : hhmmss(v * 1000); } }]',
+    );
     const data = JSON.parse(/id="kroll-data">([^]*?)<\/script>/.exec(html)?.[1] ?? "{}") as {
       seconds: number[];
       p99: (number | null)[];
