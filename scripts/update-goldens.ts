@@ -10,7 +10,7 @@ const all = goldens();
 for (const g of all) {
   const path = join(GOLDEN_DIR, g.path);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, g.render());
+  writeFileSync(path, await g.render());
 }
 const rendered = new Set(all.map((g) => g.path));
 const stale = goldenFilesOnDisk().filter((f) => !rendered.has(f));

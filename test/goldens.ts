@@ -3,6 +3,8 @@
  * (test/unit/goldens.test.ts); only `npm run update-goldens` rewrites them, never the test run.
  */
 import { readdirSync } from "node:fs";
+import { runCli } from "../src/cli/main.js";
+import { REPO } from "./builders.js";
 import { join, relative } from "node:path";
 import type { DeployPlan } from "../src/deploy/render.js";
 import { renderDeploy } from "../src/deploy/render.js";
@@ -58,7 +60,48 @@ export function deployPlan(
 export interface Golden {
   /** Relative to GOLDEN_DIR. */
   readonly path: string;
-  readonly render: () => string;
+  readonly render: () => string | Promise<string>;
+}
+
+/** The example scenarios whose `kroll plan --offline` text is kept as a golden, per strategy. */
+export const PLAN_SCENARIOS = [
+  "lab",
+  "lab-slurp",
+  "heat-gate",
+  "ironic-gate",
+  "site-large",
+  "zuul-multinode",
+] as const;
+
+/**
+ * `kroll plan SCENARIO --offline --verbose --strategy S` as the CLI prints it: every wave and
+ * action of the upgrade from the stable state. A refactoring of the planner or of a recipe that
+ * changes a plan changes one of these files (review it with git diff).
+ */
+export async function planText(scenario: string, strategy: string): Promise<string> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(
+    [
+      "plan",
+      join("scenarios", `${scenario}.yaml`),
+      "--offline",
+      "--verbose",
+      "--strategy",
+      strategy,
+    ],
+    {
+      cwd: REPO,
+      out: {
+        line: (t = "") => out.push(t),
+        json: (v) => out.push(JSON.stringify(v)),
+        note: () => undefined,
+      },
+      writeErr: (l) => err.push(l),
+    },
+  );
+  if (code !== 0) throw new Error(`kroll plan ${scenario} exited ${code}: ${err.join(" ")}`);
+  return `${out.join("\n")}\n`;
 }
 
 /** Every golden file: the kolla inputs of each release (both phases), every deployed file. */
@@ -73,6 +116,12 @@ export function goldens(): Golden[] {
       { path: join(release, "globals-target.yml"), render: () => renderGlobals(s(), "target") },
     );
   }
+  for (const scenario of PLAN_SCENARIOS)
+    for (const strategy of ["rolling", "kolla-ansible"])
+      out.push({
+        path: join("plan", `${scenario}.${strategy}.txt`),
+        render: () => planText(scenario, strategy),
+      });
   for (const u of deployPlan().services.flatMap((sp) => sp.units))
     for (const f of u.files)
       out.push({ path: join("deploy", u.node, u.component, f.name), render: () => f.content });

@@ -19,9 +19,9 @@ describe("golden files", () => {
     ).to.deep.equal([]);
   });
   for (const g of all)
-    it(`${g.path} matches what kroll renders`, () => {
+    it(`${g.path} matches what kroll renders`, async () => {
       const path = join(GOLDEN_DIR, g.path);
-      expect(g.render(), `${path} differs (npm run update-goldens to accept)`).to.equal(
+      expect(await g.render(), `${path} differs (npm run update-goldens to accept)`).to.equal(
         readFileSync(path, "utf8"),
       );
     });
