@@ -6,7 +6,14 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { ConfigError, EXIT, exitCodeFor, ToolError, UsageError } from "../core/errors.js";
+import {
+  ConfigError,
+  EXIT,
+  exitCodeFor,
+  fromFileSystem,
+  ToolError,
+  UsageError,
+} from "../core/errors.js";
 import { createStderrLogger } from "../core/logger.js";
 import { krollVersion } from "../core/version.js";
 import { parseSetting } from "../scenario/settings.js";
@@ -174,7 +181,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       home: KROLL_HOME,
       sets: cmd.sets,
     });
-  } catch (e: unknown) {
+  } catch (thrown: unknown) {
+    const e = fromFileSystem(thrown);
     reportError(e, verbose, deps.writeErr);
     return exitCodeFor(e);
   }

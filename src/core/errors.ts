@@ -160,6 +160,32 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+const FILE_SYSTEM_REFUSALS: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+};
+
+/**
+ * A file this machine refused to kroll (a directory the user may not write, a read-only
+ * checkout, a full disk) as an EnvironmentError naming the path, exit 3: the machine's state,
+ * not a bug in kroll. Anything else is returned as it is.
+ */
+export function fromFileSystem(err: unknown): unknown {
+  const e = err as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (err instanceof ToolError || !(err instanceof Error) || typeof e.code !== "string") return err;
+  const why = FILE_SYSTEM_REFUSALS[e.code];
+  if (why === undefined) return err;
+  const what = typeof e.path === "string" ? e.path : "a file";
+  const op = typeof e.syscall === "string" ? ` (${e.syscall})` : "";
+  return new EnvironmentError(
+    `cannot use ${what}${op}: ${why}; kroll needs to write there (run it from a checkout or directory its user may write)`,
+    { cause: err },
+  );
+}
+
 export function exitCodeFor(err: unknown): number {
   if (!(err instanceof ToolError)) return EXIT.internal;
   switch (err.code) {

@@ -31,6 +31,29 @@ import {
   REGISTRY_IMAGE,
 } from "./recipes.js";
 
+/**
+ * What a node container needs to run its own Docker engine: every capability but
+ * SYS_RESOURCE (which this kind of machine cannot grant, so `--privileged` fails here), no
+ * seccomp or AppArmor profile, every device, the cgroup tree writable, /run a tmpfs.
+ */
+export const NODE_PRIVILEGES: readonly string[] = [
+  "--cap-add",
+  "ALL",
+  "--cap-drop",
+  "SYS_RESOURCE",
+  "--security-opt",
+  "seccomp=unconfined",
+  "--security-opt",
+  "apparmor=unconfined",
+  "--security-opt",
+  "systempaths=unconfined",
+  "--device-cgroup-rule",
+  "a *:* rwm",
+  "-v",
+  "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+  "--tmpfs",
+  "/run",
+];
 export const CONFIG_LABEL = "org.openstack.kroll.lab-config";
 
 export interface LabDeps {
@@ -293,7 +316,6 @@ export async function labUp(
   const pushed = await pushLabImages(cli, images.plan, deps.progress);
   logger.debug("lab up: nodes");
 
-  // Nodes: the capability set that works here (LAB-FACTS.md: --privileged does not).
   const nodes: LabUpReport["nodes"] = [];
   for (const n of layout.nodes) {
     const action = await ensureContainer(deps, n.container, NODE_IMAGE, [
@@ -303,22 +325,7 @@ export async function labUp(
       n.name,
       "--label",
       label,
-      "--cap-add",
-      "ALL",
-      "--cap-drop",
-      "SYS_RESOURCE",
-      "--security-opt",
-      "seccomp=unconfined",
-      "--security-opt",
-      "apparmor=unconfined",
-      "--security-opt",
-      "systempaths=unconfined",
-      "--device-cgroup-rule",
-      "a *:* rwm",
-      "-v",
-      "/sys/fs/cgroup:/sys/fs/cgroup:rw",
-      "--tmpfs",
-      "/run",
+      ...NODE_PRIVILEGES,
       "--mount",
       `type=volume,source=${n.volume},target=/var/lib/docker,volume-label=${label}`,
       "--network",

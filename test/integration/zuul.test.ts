@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
+import { NODE_PRIVILEGES } from "../../src/lab/lab.js";
 import { NODE_IMAGE } from "../../src/lab/recipes.js";
 import { junitXml } from "../../src/run/junit.js";
 import { subunitV2 } from "../../src/run/subunit.js";
@@ -146,7 +147,7 @@ describe("integration: the lab job on a node as Zuul gives it (non-root, over SS
     const run = sh("docker", [
       "run",
       "-d",
-      "--privileged",
+      ...NODE_PRIVILEGES,
       "--name",
       name,
       "-e",
@@ -198,9 +199,19 @@ describe("integration: the lab job on a node as Zuul gives it (non-root, over SS
     expect(onNode("docker version --format '{{.Server.Version}}'").code).to.equal(0);
     expect(onNode("ps -o user= -C dockerd").out.trim()).to.equal("root");
 
-    const run = await j.playbook("run", { ...vars, kroll_command: "plan --offline" }, 300_000);
+    // The lab's state (passwords, keys) under the user's home: this checkout is mounted
+    // read-only and holds root's own lab state (a real job's checkout is the user's).
+    const run = await j.playbook(
+      "run",
+      {
+        ...vars,
+        kroll_command: "plan --offline",
+        kroll_sets: ["cluster.lab.state_dir=/home/zuul/kroll-lab-state"],
+      },
+      300_000,
+    );
     expect(run.code, run.out).to.equal(0);
-    expect(run.out).to.include('plan for scenario \\"lab\\"');
+    expect(run.out, run.out).to.include(`plan for scenario \\"lab\\"`);
 
     // A run directory as `kroll run` leaves it (the verdict FAIL: exit 1, not post-run's failure).
     const report = aRunReport({

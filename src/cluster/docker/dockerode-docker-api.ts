@@ -6,6 +6,7 @@
  * become success where that is their meaning (start/stop/remove are idempotent).
  */
 import { Agent } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Duplex } from "node:stream";
 import Dockerode from "dockerode";
 import PQueue from "p-queue";
@@ -23,6 +24,19 @@ import type { ImageForClone, InspectForClone } from "./clone.js";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Tries of a read whose connection broke (`read` below). */
+const READ_ATTEMPTS = 3;
+
+/** A DockerApiError with no HTTP status whose cause is a connection that broke mid-call. */
+export function brokenConnection(e: unknown): boolean {
+  if (!(e instanceof DockerApiError) || e.statusCode !== undefined) return false;
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return (
+    /socket hang up|ECONNRESET|EPIPE|premature close|channel/i.test(cause?.message ?? e.message) ||
+    cause?.code === "ECONNRESET" ||
+    cause?.code === "EPIPE"
+  );
+}
 
 /**
  * An HTTP agent whose connections are streams the given function opens (over SSH). No cap on
@@ -147,17 +161,40 @@ export function createDockerodeDockerApi(
     }
   };
 
+  /**
+   * A read (version, ping, ps, inspect) again after the connection under it broke ("socket hang
+   * up", a reset: the SSH channel to the node's socket closed under load; the lab run of
+   * 2026-12-08 ended its upgrade on one), twice at most, inside the caller's signal. Reads
+   * change nothing, so a second try cannot do harm; writes are never retried here (their
+   * outcome is unknown, and the executor's observe-act loop decides what to do next).
+   */
+  const read = async <T>(
+    op: string,
+    signal: AbortSignal | undefined,
+    f: (s: AbortSignal) => Promise<T>,
+    ok: readonly number[] = [],
+  ): Promise<T | undefined> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call(op, signal, f, ok);
+      } catch (e: unknown) {
+        if (attempt >= READ_ATTEMPTS || !brokenConnection(e) || signal?.aborted === true) throw e;
+        await sleep(250 * attempt, undefined, signal ? { signal } : {}).catch(() => undefined);
+      }
+    }
+  };
+
   return {
     node,
     async version(signal) {
-      const v = await call("version", signal, (s) => client.version({ abortSignal: s }));
+      const v = await read("version", signal, (s) => client.version({ abortSignal: s }));
       return { version: v?.Version ?? "", apiVersion: v?.ApiVersion ?? "" } satisfies DockerVersion;
     },
     async ping(signal) {
-      await call("ping", signal, (s) => client.ping({ abortSignal: s }));
+      await read("ping", signal, (s) => client.ping({ abortSignal: s }));
     },
     async inspect(name, signal) {
-      const raw = await call(
+      const raw = await read(
         `inspect ${name}`,
         signal,
         (s) => client.getContainer(name).inspect({ abortSignal: s }),
@@ -170,7 +207,7 @@ export function createDockerodeDockerApi(
         label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
       });
       const rows =
-        (await call("ps", signal, (s) =>
+        (await read("ps", signal, (s) =>
           client.listContainers({ all: true, filters, abortSignal: s }),
         )) ?? [];
       // Inspected side by side (one SSH channel each); a container removed meanwhile is left out.
@@ -181,7 +218,7 @@ export function createDockerodeDockerApi(
       return (await this.imageId(ref, signal)) !== undefined;
     },
     async imageId(ref, signal) {
-      const raw = (await call(
+      const raw = (await read(
         `image inspect ${ref}`,
         signal,
         (s) => client.getImage(ref).inspect({ abortSignal: s }),

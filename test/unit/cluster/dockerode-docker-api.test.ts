@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { request } from "node:http";
 import { Duplex, PassThrough } from "node:stream";
 import {
+  brokenConnection,
   createDockerodeDockerApi,
   createStreamAgent,
   toCreateOptions,
@@ -101,6 +102,34 @@ describe("cluster/docker/dockerode-docker-api", () => {
     await api.stop("down", 10);
     await api.remove("gone");
     expect(calls).to.deep.equal(["inspect gone", "start up", "stop down", "remove gone"]);
+  });
+  it("reads again when the connection under a read broke (socket hang up), never a write", async () => {
+    let n = 0;
+    const hangUp = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const { client, calls } = fakeDockerode({
+      "inspect ironic_api": () => (++n === 1 ? Promise.reject(hangUp()) : Promise.resolve(INSPECT)),
+      "inspect flaky": () => Promise.reject(hangUp()),
+      "start up": () => Promise.reject(hangUp()),
+    });
+    const api = createDockerodeDockerApi("node2", client);
+    expect((await api.inspect("ironic_api"))?.name).to.equal("ironic_api");
+    // Three tries at most, then the error as it was.
+    const flaky = await api.inspect("flaky").catch((e: unknown) => e);
+    expect(flaky).to.be.instanceOf(DockerApiError);
+    expect((flaky as Error).message).to.equal("node node2: docker inspect flaky: socket hang up");
+    // A write whose connection broke may have happened: it is not sent again.
+    const start = await api.start("up").catch((e: unknown) => e);
+    expect(start).to.be.instanceOf(DockerApiError);
+    expect(calls).to.deep.equal([
+      "inspect ironic_api",
+      "inspect ironic_api",
+      "inspect flaky",
+      "inspect flaky",
+      "inspect flaky",
+      "start up",
+    ]);
+    // An HTTP error is an answer, not a broken connection: no second try.
+    expect(brokenConnection(new DockerApiError("n", "inspect x", "boom", 500))).to.equal(false);
   });
   it("turns other HTTP errors into DockerApiError naming node, operation and status", async () => {
     const { client } = fakeDockerode({

@@ -5,6 +5,7 @@ import {
   EnvironmentError,
   exitCodeFor,
   formatIssue,
+  fromFileSystem,
   InternalError,
   InterruptedError,
   RemoteCommandError,
@@ -80,5 +81,34 @@ describe("core/logger timestamps", () => {
       "bare",
     );
     expect(lines).to.deep.equal(["2026-12-05T01:02:03Z [node1] hello", "warn: bare"]);
+  });
+});
+
+describe("core/errors.fromFileSystem: a file the machine refuses is the environment's, exit 3", () => {
+  const fsError = (code: string, path?: string) =>
+    Object.assign(new Error(`${code}: refused, open '${path ?? ""}'`), {
+      code,
+      syscall: "open",
+      ...(path === undefined ? {} : { path }),
+    });
+  it("names the path and why, as an EnvironmentError", () => {
+    const e = fromFileSystem(
+      fsError("EACCES", "/home/zuul/kroll/inventories/lab/kolla/passwords.yml"),
+    );
+    expect(e).to.be.instanceOf(EnvironmentError);
+    expect((e as Error).message).to.equal(
+      "cannot use /home/zuul/kroll/inventories/lab/kolla/passwords.yml (open): permission denied; kroll needs to write there (run it from a checkout or directory its user may write)",
+    );
+    expect(exitCodeFor(e)).to.equal(3);
+    expect((fromFileSystem(fsError("EROFS")) as Error).message).to.match(
+      /^cannot use a file \(open\): read-only file system/,
+    );
+  });
+  it("leaves anything else as it was (a bug stays a bug, exit 70)", () => {
+    const bug = new TypeError("x is undefined");
+    expect(fromFileSystem(bug)).to.equal(bug);
+    expect(exitCodeFor(fromFileSystem(fsError("ENOENT", "/x")))).to.equal(70);
+    const tool = new EnvironmentError("already ours");
+    expect(fromFileSystem(tool)).to.equal(tool);
   });
 });
