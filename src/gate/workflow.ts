@@ -154,6 +154,10 @@ export async function runGate<Setup>(p: GatePorts<Setup>): Promise<GateResult<Se
       const left = await p.resources.verify(kept).catch(() => []);
       resources = [...resources, ...left];
     }
+    // An upgrade that ended on an error leaves the cluster part-way: where every container is
+    // (which on the target, which still on stable) goes into the report all the same.
+    if (error !== undefined && setup !== undefined && containers.length === 0)
+      containers = await p.containers(setup).catch(() => []);
   }
   return {
     phases,

@@ -155,6 +155,8 @@ describe("gate/workflow: the run through fake ports", () => {
       "load.stop",
       "watchers.stop",
       "resources.verify 1",
+      // Where every container was left (the cluster is part-way), for the report.
+      "containers",
     ]);
     expect(r.phases.at(-1)).to.deep.include({
       name: "upgrade",
