@@ -279,3 +279,13 @@ export class Recorder {
     };
   }
 }
+
+/** PURE. What a known failure's pattern is matched against for an operation that failed. */
+export function operationText(o: {
+  readonly kind: string;
+  readonly verb: string;
+  readonly state: string;
+  readonly reason: string;
+}): string {
+  return `${o.kind} ${o.verb}: ${o.state} ${o.reason}`;
+}

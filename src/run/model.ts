@@ -6,6 +6,7 @@
 import type { KnownFailure } from "../scenario/schema.js";
 import { describeCoverage } from "./coverage.js";
 import type { WindowCoverage } from "./coverage.js";
+import { operationText } from "../load/recorder.js";
 import type { LoadSummary, OperationRecord } from "../load/recorder.js";
 import type { Interval } from "../report/intervals.js";
 import { disruptionMs, longestOutageMs } from "../report/intervals.js";
@@ -381,13 +382,20 @@ export function buildRunReport(i: RunInputs): RunReport {
     const hint = hazardHint(what, cause);
     return { at: f.dueAt, what, cause, ...(hint === undefined ? {} : { hint }) };
   });
+  // Known upstream defects of the release pair, by signature: named, never failed on.
+  const knownRe = (i.known ?? []).map((k) => ({ k, re: new RegExp(k.pattern) }));
+  const knownOf = (text: string): KnownFailure | undefined =>
+    knownRe.find((x) => x.re.test(text))?.k;
   const operations = (sm?.operations ?? [])
     .filter((o) => o.status !== "done")
     .map((o): RunReport["operations"][number] => {
       const excuse = stuckExcuse(spans, i.served ?? (() => []), i.recordedStuck, o);
-      return excuse
-        ? { ...o, cause: toAttribution(excuse.span), excused: excuse.reason }
-        : { ...o, cause: causeOfOperation(spans, o) };
+      if (excuse) return { ...o, cause: toAttribution(excuse.span), excused: excuse.reason };
+      const cause = causeOfOperation(spans, o);
+      const known = o.status === "failed" ? knownOf(operationText(o)) : undefined;
+      return known
+        ? { ...o, cause, excused: `known upstream failure: ${known.what} (${known.bug})` }
+        : { ...o, cause };
     });
   const disruption: Disruption[] = (i.load?.polls ?? []).map((p) => ({
     backend: p.backend,
@@ -402,16 +410,14 @@ export function buildRunReport(i: RunInputs): RunReport {
       .map((x) => ({ ...x, cause: cause(x.from) })),
   }));
   const vipOutages = disruption.filter((d) => d.via === "vip").flatMap((d) => d.outages);
-  // Known upstream defects of the release pair, by signature: named, never failed on.
-  const knownRe = (i.known ?? []).map((k) => ({ k, re: new RegExp(k.pattern) }));
-  const knownOf = (text: string): KnownFailure | undefined =>
-    knownRe.find((x) => x.re.test(text))?.k;
   const allCrossVersion = crossVersionFindings(i.watched, spans);
   const crossVersion = allCrossVersion.filter((f) => knownOf(f.what) === undefined);
   const knownSeen = (i.known ?? []).map((k) => ({
     ...k,
     findings: allCrossVersion.filter((f) => knownOf(f.what) === k).length,
     requests: failures.filter((f) => knownOf(f.what) === k).length,
+    operations: operations.filter((o) => o.status === "failed" && knownOf(operationText(o)) === k)
+      .length,
   }));
   const steps: StepResult[] = stepsFromJournal(i.journal).map((s) => {
     const mine = (c: Attribution | undefined): boolean => c?.wave === s.wave;
@@ -523,7 +529,7 @@ export function buildRunReport(i: RunInputs): RunReport {
       suite: "steps",
       name: `known upstream failure: ${k.what}`,
       ok: true,
-      message: `${k.bug}: ${k.findings} finding(s) and ${k.requests} failed request(s) matched /${k.pattern}/ and were not failed on`,
+      message: `${k.bug}: ${k.findings} finding(s), ${k.requests} failed request(s) and ${k.operations} failed operation(s) matched /${k.pattern}/ and were not failed on`,
     });
   // Every mixed-version window exercised by every request kind, against every version present.
   for (const w of i.coverage ?? [])

@@ -406,7 +406,7 @@ export const Report = z.strictObject({
  * the report.
  */
 export const KnownFailure = z.strictObject({
-  /** A regular expression matched against a failed request's error or a finding's log line. */
+  /** A regular expression matched against a failed request's error, a finding's log line, or a failed operation's "<kind> <verb>: <state> <reason>". */
   pattern: z.string().refine(
     (p) => {
       try {

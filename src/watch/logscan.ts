@@ -98,6 +98,15 @@ export function scanLogLines(
     const finding = scanLogLine(text);
     const prefix = RECORD.exec(text)?.[1];
     const k = prefix === undefined ? undefined : `${container} ${prefix}`;
+    // A message of several lines: oslo.log prefixes only its first (the exception text
+    // SQLAlchemy appends, "(Background on this error at: …)"). Such a line with nothing of its
+    // own belongs to the record before it, which goes on after it: the DBDeadlock of the lab
+    // run of 2026-12-08 was split from its traceback that way, and the traceback told nothing.
+    if (cur && k === undefined && finding === undefined && cur.container === container) {
+      cur = { ...cur, lines: cur.lines + 1 };
+      out[out.length - 1] = cur;
+      continue;
+    }
     if (cur && k !== undefined && k === key) {
       const better = finding !== undefined && RANK[finding] < RANK[cur.finding];
       // The line that says most goes first (`TypeError: … unexpected keyword argument` deep

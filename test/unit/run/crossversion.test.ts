@@ -10,7 +10,8 @@ import { pinChecks } from "../../../src/run/pins.js";
 import { subunitV2 } from "../../../src/run/subunit.js";
 import { watchKept } from "../../../src/run/resources.js";
 import type { KeptSpec } from "../../../src/services/types.js";
-import { aRequest } from "../../builders.js";
+import { loadSlo } from "../../../src/load/session.js";
+import { aRequest, aScenario, load } from "../../builders.js";
 import { fakeClock } from "../../fakes/fake-clock.js";
 import type { JournalRecord } from "../../../src/upgrade/journal.js";
 import type { WatchRecord } from "../../../src/watch/records.js";
@@ -276,6 +277,58 @@ describe("a cross-version finding fails its step", () => {
     expect(
       other.checks.find((c) => c.name === "known upstream failure: another")?.message,
     ).to.include("0 finding(s)");
+  });
+});
+
+describe("a known upstream failure that fails an operation", () => {
+  // The lab run of 2026-12-08: an old conductor's node save met the migration's DDL on Galera.
+  const deadlocked = {
+    profile: "ironic",
+    service: "ironic",
+    kind: "ironic-node",
+    id: "e4c4ba36",
+    verb: "deleted",
+    goal: "available",
+    acceptedAt: 12_000,
+    endedAt: 14_000,
+    status: "failed" as const,
+    state: "clean failed",
+    reason:
+      "Unexpected error when processing next clean step. DBDeadlock: (pymysql.err.OperationalError) (1213, 'Deadlock found when trying to get lock; try restarting transaction')",
+  };
+  const known = {
+    pattern: "clean failed Unexpected error when processing next clean step\\. DBDeadlock",
+    bug: "https://bugs.launchpad.net/ironic/+bug/2",
+    what: "a node save aborted by Galera during a migration",
+  };
+  const withOp = (r: Recorder) => {
+    r.operationStarted(deadlocked.acceptedAt);
+    r.operation(deadlocked);
+  };
+
+  it("counts against its step without a signature; with one it is named by its bug and not failed on", () => {
+    const bare = buildRunReport(inputs({}, withOp));
+    expect(bare.steps.find((x) => x.wave === 3)?.failedOperations).to.equal(1);
+    const r = buildRunReport(inputs({ known: [known] }, withOp));
+    expect(r.steps.find((x) => x.wave === 3)?.failedOperations).to.equal(0);
+    expect(r.operations[0]?.excused).to.equal(
+      "known upstream failure: a node save aborted by Galera during a migration (https://bugs.launchpad.net/ironic/+bug/2)",
+    );
+    expect(
+      r.checks.find((c) => c.name === `known upstream failure: ${known.what}`)?.message,
+    ).to.include("0 failed request(s) and 1 failed operation(s) matched");
+    expect(r.verdict).to.equal("pass");
+  });
+
+  it("is not counted against max_failed_operations by the load's SLO", () => {
+    const rec = new Recorder(0);
+    withOp(rec);
+    const s = load(aScenario({ known_failures: [known] })).scenario;
+    expect(loadSlo(s, rec.summary(), [], () => undefined).breaches).to.deep.equal([]);
+    const plain = load(aScenario({})).scenario;
+    expect(
+      loadSlo(plain, rec.summary(), [], () => undefined).breaches.map((b) => b.slo),
+    ).to.include("max_failed_operations");
   });
 });
 

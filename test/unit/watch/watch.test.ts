@@ -102,6 +102,35 @@ describe("watch/logscan.readStampedLogs", () => {
       { container: "ironic_conductor", text: "starting" },
     ]);
   });
+  it("keeps a message's unprefixed lines in its record: the traceback after them still names the DBDeadlock", () => {
+    // As the lab run of 2026-12-08 logged it (SQLAlchemy's text appended to the message).
+    const p = "2026-12-08 00:43:31.322 40 ERROR ironic.conductor.utils";
+    const found = scanLogLines(
+      [
+        `${p} [None req-69d3dea4-529b-4eda-a1c2-68f066859723 - - - - - -] Unexpected error when processing next clean step. DBDeadlock: (pymysql.err.OperationalError) (1213, 'Deadlock found when trying to get lock; try restarting transaction')`,
+        "(Background on this error at: https://sqlalche.me/e/20/e3q8): oslo_db.exception.DBDeadlock: (pymysql.err.OperationalError) (1213, 'Deadlock found when trying to get lock; try restarting transaction')",
+        "(Background on this error at: https://sqlalche.me/e/20/e3q8)",
+        `${p} Traceback (most recent call last):`,
+        `${p}   File "api.py", line 1022, in _do_update_node`,
+        // Another container's line between them is its own (and says nothing here).
+        "2026-12-08 00:43:31.400 7 INFO heat.engine.service [-] tick",
+      ].map((text, i) => ({ container: i === 5 ? "heat_engine" : "ironic_conductor", text })),
+    );
+    expect(found.map((f) => [f.container, f.finding, f.lines])).to.deep.equal([
+      ["ironic_conductor", "Traceback", 5],
+    ]);
+    expect(found[0]?.line).to.match(
+      /Traceback \(most recent call last\): \(in: .* Unexpected error when processing next clean step\. DBDeadlock/,
+    );
+    // A bare traceback (a crashing process's stderr) after a record is a record of its own.
+    const bare = scanLogLines(
+      [`${p} [-] boom`, "Traceback (most recent call last):"].map((text) => ({
+        container: "ironic_conductor",
+        text,
+      })),
+    );
+    expect(bare.map((f) => f.finding)).to.deep.equal(["ERROR", "Traceback"]);
+  });
   it("puts the line that says most first: a TypeError deep in an RPC error's traceback", () => {
     const p = "2026-12-05 14:28:38.242 10 ERROR ironic_lib.json_rpc.server";
     const found = scanLogLines(
