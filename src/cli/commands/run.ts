@@ -31,8 +31,6 @@ import type { Wave } from "../../upgrade/types.js";
 import { LOG_POLL_MS, startWatchers } from "../../watch/watcher.js";
 import type { Watchers } from "../../watch/watcher.js";
 import { checkpointFailures } from "../../run/crossversion.js";
-import { describeCoverage } from "../../run/coverage.js";
-import type { WindowCoverage } from "../../run/coverage.js";
 import { opensWindow, runCoverage } from "../../run/coverage-plan.js";
 import { watchKept } from "../../run/resources.js";
 import type { CommandContext } from "../context.js";
@@ -43,6 +41,7 @@ import { checkDeployable, deployStable, kollaDirFor } from "./deploy.js";
 import { opsFor, parseStrategy, prepareUpgrade } from "./upgrade-setup.js";
 import { softStopOnSignals } from "../signals.js";
 import { runGate, timedPhase } from "../../gate/workflow.js";
+import { awaitCheckpoint, holdWindow } from "../../gate/mixed-windows.js";
 import type { GateResult } from "../../gate/workflow.js";
 import type { UpgradeSetup } from "./upgrade-setup.js";
 import { buildChange, describeChange } from "../../change/build.js";
@@ -352,59 +351,47 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
             stop: stop.signal,
             onFailure: s.upgrade.on_failure,
             failure: () => l.failure(),
-            awaitCheckpoint: async (name, until, signal) => {
-              // Both wait for every operation accepted before it to end; checks-passed then runs
-              // the checkpoint's checks on what the load and the watchers saw so far (the logs
-              // read one poll later), and a failing one fails the checkpoint.
-              const t0 = systemClock.now();
-              const end = t0 + s.load.drain;
-              while (
-                l.recorder.openAcceptedBy(t0) > 0 &&
-                systemClock.now() < end &&
-                signal?.aborted !== true
-              )
-                await systemClock.sleep(1_000, signal).catch(() => undefined);
-              ctx.logger.info(
-                `checkpoint ${name}: ${until} (${l.recorder.openAcceptedBy(t0)} operations accepted before it still open)`,
-              );
-              if (until !== "checks-passed") return;
-              await systemClock.sleep(LOG_POLL_MS + 1_000, signal).catch(() => undefined);
-              const checks = s.upgrade.checkpoints.find((c) => c.name === name)?.checks ?? [];
-              const failed = checkpointFailures(checks, l.failure(), liveWatchers?.records() ?? []);
-              if (failed.length > 0)
-                throw new Error(`checkpoint ${name}: checks failed: ${failed.join("; ")}`);
-              ctx.logger.info(`checkpoint ${name}: ${checks.join(", ")} passed`);
-            },
+            awaitCheckpoint: (name, until, signal) =>
+              awaitCheckpoint(
+                {
+                  clock: systemClock,
+                  logger: ctx.logger,
+                  openAcceptedBy: (t) => l.recorder.openAcceptedBy(t),
+                  drainMs: s.load.drain,
+                  logLagMs: LOG_POLL_MS + 1_000,
+                  checks: (n) => s.upgrade.checkpoints.find((c) => c.name === n)?.checks ?? [],
+                  failures: (n) =>
+                    checkpointFailures(
+                      s.upgrade.checkpoints.find((c) => c.name === n)?.checks ?? [],
+                      l.failure(),
+                      liveWatchers?.records() ?? [],
+                    ),
+                },
+                name,
+                until,
+                signal,
+              ),
             holdWindow: async (w: Wave, n: number, signal) => {
               const strat = setup.desired.strategy;
               if (!opensWindow(s, strat, w.service, w.step) || s.upgrade.window_hold === 0) return;
-              const t0 = systemClock.now();
-              const until = t0 + s.upgrade.window_hold;
-              let last: WindowCoverage | undefined;
-              for (;;) {
-                last = runCoverage(
-                  s,
-                  strat,
-                  waves,
-                  l.recorder.coverage(),
-                  (id) => liveWatchers?.served().of(id) ?? [],
-                  { service: w.service, at: systemClock.now() },
-                ).at(-1);
-                if (last?.covered === true || signal?.aborted === true) break;
-                if (systemClock.now() >= until) break;
-                await systemClock.sleep(2_000, signal).catch(() => undefined);
-              }
-              const held = Math.round((systemClock.now() - t0) / 1000);
-              if (last === undefined) return;
-              if (last.covered)
-                ctx.logger.info(`window ${w.service} ${last.name}: covered in ${held} s`, {
-                  wave: n,
-                });
-              else
-                ctx.logger.warn(
-                  `window ${w.service} ${last.name}: ${describeCoverage(last)} after a ${held} s hold (upgrade.window_hold); the run fails on it`,
-                  { wave: n },
-                );
+              await holdWindow(
+                {
+                  clock: systemClock,
+                  logger: ctx.logger,
+                  holdMs: s.upgrade.window_hold,
+                  coverage: (at) =>
+                    runCoverage(
+                      s,
+                      strat,
+                      waves,
+                      l.recorder.coverage(),
+                      (id) => liveWatchers?.served().of(id) ?? [],
+                      { service: w.service, at },
+                    ).at(-1),
+                },
+                n,
+                signal,
+              );
             },
             onWave: (w: Wave, n: number, event) => {
               if (event === "start")
