@@ -11,15 +11,15 @@ import { EXIT, InterruptedError, RunFailedError, formatIssue } from "../../core/
 import { LABELS } from "../../deploy/render.js";
 import { createDockerCli } from "../../lab/docker-cli.js";
 import { labImageVersions } from "../../lab/images.js";
-import { NO_CHANGE, withSeries } from "../../lab/versions.js";
+import { withSeries } from "../../lab/versions.js";
 import { labLayout, labUp } from "../../lab/lab.js";
 import { createProgress } from "../../lab/progress.js";
 import { startLoad } from "../../load/session.js";
 import { readScenario } from "../../scenario/read.js";
 import type { Scenario } from "../../scenario/schema.js";
-import { allowedDisruptionMs, readHistory } from "../../run/history.js";
+import { readHistory } from "../../run/history.js";
+import { sloFromHistory } from "../../gate/history-slo.js";
 import { writeRunReports } from "../../run/write.js";
-import { describeCause } from "../../run/model.js";
 import type { ContainerState, Phase, RunReport, VersionChange } from "../../run/model.js";
 import { createResources, keptServices, verifyResources } from "../../run/resources.js";
 import { scrubber, secretValues } from "../../run/scrub.js";
@@ -34,7 +34,7 @@ import { checkpointFailures } from "../../run/crossversion.js";
 import { opensWindow, runCoverage } from "../../run/coverage-plan.js";
 import { watchKept } from "../../run/resources.js";
 import type { CommandContext } from "../context.js";
-import { table } from "../output.js";
+import { summaryLines, tickerLine } from "../run-summary.js";
 import { openSession } from "./cluster-session.js";
 import type { ClusterSession } from "./cluster-session.js";
 import { checkDeployable, deployStable, kollaDirFor } from "./deploy.js";
@@ -186,22 +186,14 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
     ctx.values["run-dir"] !== undefined
       ? resolve(ctx.cwd, ctx.values["run-dir"])
       : resolve(ctx.cwd, s.report.dir, `${s.name}-${effStrategy}-${utcStamp(startedAt)}`);
-  const history = readHistory(resolve(ctx.cwd, s.report.dir), s.name);
-  const learnt = allowedDisruptionMs(
-    history.filter((h) => h.verdict === "pass"),
+  const fromHistory = sloFromHistory(
+    s,
+    readHistory(resolve(ctx.cwd, s.report.dir), s.name),
     effStrategy,
   );
-  if (s.slo.disruption_from_history) {
-    if (learnt) {
-      ctx.out.note(
-        `max_disruption from ${learnt.runs} earlier passing runs: ${learnt.allowedMs} ms (P99 ${learnt.p99Ms} ms)`,
-      );
-      s = { ...s, slo: { ...s.slo, max_disruption: learnt.allowedMs } };
-    } else
-      ctx.out.note(
-        `slo.disruption_from_history: fewer than 5 earlier passing runs of "${s.name}" (${effStrategy}); using max_disruption ${s.slo.max_disruption} ms`,
-      );
-  }
+  const learnt = fromHistory.learnt;
+  if (fromHistory.note !== undefined) ctx.out.note(fromHistory.note);
+  s = fromHistory.scenario;
 
   const session = await openSession(
     s,
@@ -322,7 +314,7 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
         });
         ticker = setInterval(
           () => {
-            const line = `[${Math.round((systemClock.now() - startedAt) / 1000)} s] ${progress.phase}${progress.wave ? ` · ${progress.wave}` : ""} · requests ${l.recorder.requests - l.recorder.failed} ok / ${l.recorder.failed} failed · ${l.recorder.openOperations} open operations`;
+            const line = tickerLine(systemClock.now() - startedAt, progress, l.recorder);
             if (tty)
               process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
             else ctx.logger.info(line);
@@ -587,7 +579,6 @@ async function containerStates(
 }
 
 function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string): void {
-  const rel = (f: string): string => relative(ctx.cwd, join(runDir, f));
   if (ctx.values.json) {
     ctx.out.json({
       verdict: r.verdict,
@@ -597,58 +588,5 @@ function printSummary(ctx: CommandContext<Values>, r: RunReport, runDir: string)
     });
     return;
   }
-  for (const n of r.upgrade?.notes ?? []) ctx.out.line(`note: ${n}`);
-  ctx.out.line(
-    table([
-      ["  result", "suite", "check", "detail"],
-      ...[
-        ...r.checks.filter((c) => !c.ok),
-        ...r.checks.filter((c) => c.ok && c.suite !== "steps"),
-      ].map((c) => [
-        `  ${c.ok ? (c.recorded ? "recorded" : "pass") : "FAIL"}`,
-        c.suite,
-        c.name,
-        c.message.slice(0, 160),
-      ]),
-    ]),
-  );
-  const okSteps = r.checks.filter((c) => c.suite === "steps" && c.ok).length;
-  if (okSteps)
-    ctx.out.line(
-      `  pass   steps  ${okSteps} upgrade steps without failures (junit.xml lists each)`,
-    );
-  // Known hazards (src/run/hazards.ts), once each, with the steps they were seen under.
-  const hints = new Map<string, number[]>();
-  for (const st of r.steps)
-    if (st.hint) hints.set(st.hint, [...(hints.get(st.hint) ?? []), st.wave]);
-  for (const [hint, waves] of hints) ctx.out.line(`  waves ${waves.join(", ")}: ${hint}`);
-  for (const o of r.operations)
-    ctx.out.line(
-      `  ${o.status} ${o.kind} ${o.id} ${o.verb}: ${o.state} ${o.reason} — ${describeCause(o.cause)}`,
-    );
-  const l = r.load;
-  ctx.out.line(
-    table([
-      ["  scenario", r.scenario],
-      ["  strategy", r.strategy],
-      ...(r.changes ?? []).map((c) => [
-        `  change`,
-        `${c.service} ${c.kind === "patch" ? "patch" : "commit"} ${c.id} ${c.subject}`,
-      ]),
-      ...(r.versions ?? []).map((v) => [
-        `  ${v.service}`,
-        `${v.stable} → ${v.proposed}${v.stable === v.proposed ? ` (${NO_CHANGE})` : ""}`,
-      ]),
-      ["  verdict", `${r.verdict.toUpperCase()}: ${r.reason}`],
-      ["  requests", l ? `${l.requests} (${l.failed} failed), p99 ${l.p99Ms ?? "-"} ms` : "-"],
-      [
-        "  operations",
-        `${l?.operationsDone ?? 0} done, ${r.operations.filter((o) => o.status === "failed").length} failed, ${r.operations.filter((o) => o.status === "stuck").length} stuck`,
-      ],
-      ["  upgrade", r.upgrade ? `${r.upgrade.status}, ${r.upgrade.waves} waves` : "-"],
-      ["  time", `${Math.round((r.endedAt - r.startedAt) / 1000)} s`],
-      ["  report", rel("report.html")],
-      ["  junit", rel("junit.xml")],
-    ]),
-  );
+  for (const line of summaryLines(r, (f) => relative(ctx.cwd, join(runDir, f)))) ctx.out.line(line);
 }
