@@ -213,6 +213,7 @@ export interface ServicePack {
       readonly sql:
         ((db: { node: string; container: string }, text: string) => Promise<string>) | undefined;
       readonly logger: Logger;
+      readonly clock: Clock;
     },
   ) => Promise<string | undefined>;
   /**
@@ -774,6 +775,8 @@ export interface LoadbalancerDeps {
   readonly shell: (node: string) => NodeShell;
   readonly docker: (node: string) => DockerApi;
   readonly logger: Logger;
+  /** Every wait's time (a fake one in tests). */
+  readonly clock: Clock;
   /** Node addresses (a retiring loadbalancer's database connections come from its node's). */
   readonly addresses: ReadonlyMap<string, string>;
   /** Nodes running a database member. */

@@ -9,6 +9,8 @@ import type { Cluster } from "../cluster/connect.js";
 import { runOneShot } from "../cluster/one-shot.js";
 import type { DockerApi, NodeShell } from "../cluster/ports.js";
 import { RunFailedError } from "../core/errors.js";
+import { systemClock } from "../core/clock.js";
+import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { lastLogLines } from "../deploy/deploy.js";
 import { LABELS } from "../deploy/render.js";
@@ -24,6 +26,8 @@ export interface ClusterOpsOptions {
   readonly cluster: Cluster;
   readonly dockers: ReadonlyMap<string, DockerApi>;
   readonly logger: Logger;
+  /** Every wait's time (default: the system's). */
+  readonly clock?: Clock;
   /** The database's root password (member checks, SQL chores); from passwords.yml. */
   readonly dbRootPassword: string | undefined;
   /** Where a service's API component answers (through the VIP when HAProxy runs). */
@@ -48,6 +52,7 @@ export interface ClusterOpsOptions {
 const ONE_SHOT_TIMEOUT_MS = 15 * 60_000;
 
 export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
+  const clock = o.clock ?? systemClock;
   const shell = (node: string): NodeShell => o.cluster.shell(node);
   const docker = (node: string): DockerApi => {
     const d = o.dockers.get(node);
@@ -110,6 +115,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
     shell,
     docker,
     logger: o.logger,
+    clock,
     addresses: o.addresses,
     dbMembers: o.dbMembers ?? [],
     closeIdle: (member, from, ports) => closeIdle(member, dbContainer, { from, ports }),
@@ -300,7 +306,7 @@ export function createClusterOps(o: ClusterOpsOptions): UpgradeOps {
       Promise.resolve(undefined),
 
     ringOut: (a) =>
-      packOf(a.service).ringOut?.(a, { sql: sqlAsRoot, logger: o.logger }) ??
+      packOf(a.service).ringOut?.(a, { sql: sqlAsRoot, logger: o.logger, clock }) ??
       Promise.resolve(undefined),
 
     busy: async (service) => {

@@ -6,7 +6,6 @@
  * clients have left it.
  */
 import { connectionPorts, topPids } from "../../cluster/procs.js";
-import { systemClock } from "../../core/clock.js";
 import { EnvironmentError, RunFailedError } from "../../core/errors.js";
 import { KEEPALIVE_CLOSE_VAR } from "./config.js";
 import {
@@ -108,17 +107,17 @@ export function createLoadbalancerOps(o: LoadbalancerDeps): LoadbalancerOps {
     }
     const frontends = httpFrontends((await ask("show stat")) ?? "");
     for (const f of frontends) await ask(`disable frontend ${f.name}`);
-    const t0 = Date.now();
+    const t0 = o.clock.now();
     const end = t0 + RETIRE_CLIENTS_MS;
     const first = frontends.reduce((n, f) => n + f.sessions, 0);
     let left = first;
-    while (left > 0 && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 250));
+    while (left > 0 && o.clock.now() < end) {
+      await o.clock.sleep(250);
       const stat = await ask("show stat");
       if (stat === undefined) break;
       left = httpFrontends(stat).reduce((n, f) => n + f.sessions, 0);
     }
-    const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    const took = `${((o.clock.now() - t0) / 1000).toFixed(1)} s`;
     if (left > 0)
       o.logger.warn(
         `haproxy on ${node}: ${left} of ${first} client connection(s) still on the retiring one after ${took}`,
@@ -142,7 +141,7 @@ export function createLoadbalancerOps(o: LoadbalancerDeps): LoadbalancerOps {
     const orNone = (cmd: string): Promise<string> =>
       askUnlessStopped((c, ms) => haproxy(lb, c, ms), cmd, {
         running: async () => (await docker(lb).inspect("haproxy"))?.status === "running",
-        clock: systemClock,
+        clock: o.clock,
         timeoutMs: 30_000,
         startingMs: HAPROXY_STARTING_MS,
       });
@@ -241,10 +240,10 @@ export function createLoadbalancerOps(o: LoadbalancerDeps): LoadbalancerOps {
       // session left and exits by itself. 30 s at most for that, then it is removed whatever
       // remains (said in the log, with every socket it still held).
       const from = o.addresses.get(node);
-      const end = Date.now() + 30_000;
+      const end = o.clock.now() + 30_000;
       let left: number[] = [];
       let unknownSaid = false;
-      while (Date.now() < end && (await docker(node).inspect(aside))?.status === "running") {
+      while (o.clock.now() < end && (await docker(node).inspect(aside))?.status === "running") {
         left = await dbPortsOf(node, aside).catch((e: unknown) => {
           // Said once, not every 200 ms.
           if (!unknownSaid)
@@ -256,7 +255,7 @@ export function createLoadbalancerOps(o: LoadbalancerDeps): LoadbalancerOps {
         });
         if (left.length > 0)
           for (const m of o.dbMembers) await o.closeIdle(m, from, left).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 200));
+        await o.clock.sleep(200);
       }
       if ((await docker(node).inspect(aside))?.status === "running") {
         // What it still holds, for the log: every socket of its processes.

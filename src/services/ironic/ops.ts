@@ -4,6 +4,7 @@
  */
 import { okJson } from "../../cluster/http-client.js";
 import { RunFailedError } from "../../core/errors.js";
+import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import type { IdleCheck, RingOutRequest } from "../types.js";
 import { mv } from "./api.js";
@@ -21,6 +22,7 @@ export async function ringOut(
   deps: {
     readonly sql: ((db: Database, text: string) => Promise<string>) | undefined;
     readonly logger: Logger;
+    readonly clock: Clock;
   },
 ): Promise<string | undefined> {
   const log = deps.logger.child({ node: a.node });
@@ -45,19 +47,20 @@ export async function ringOut(
     break;
   }
   if (db === undefined) return undefined;
-  const t0 = Date.now();
-  await new Promise((r) => setTimeout(r, a.settleMs));
+  const clock = deps.clock;
+  const t0 = clock.now();
+  await clock.sleep(a.settleMs);
   let held = -1;
-  while (Date.now() - t0 < a.timeoutMs) {
+  while (clock.now() - t0 < a.timeoutMs) {
     const out = await run(
       db,
       `SELECT COUNT(*) FROM ironic.nodes WHERE reservation = '${a.host}';`,
     ).catch(() => undefined);
     held = out === undefined ? -1 : Number(out.trim());
     if (held === 0) break;
-    await new Promise((r) => setTimeout(r, 500));
+    await clock.sleep(500);
   }
-  const s = ((Date.now() - t0) / 1000).toFixed(1);
+  const s = ((clock.now() - t0) / 1000).toFixed(1);
   const what = `${removed} hardware type(s) unregistered at ${db.node}`;
   if (held === 0) return `${what}; no node lock held after ${s} s`;
   const text =
