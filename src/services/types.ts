@@ -80,9 +80,32 @@ export interface Component {
   readonly rpc?: RpcServer;
   /**
    * A member of a hash ring registered in the service's database (ironic-conductor): the APIs
-   * route each node's work to a member; kroll takes a member out before it stops.
+   * route each node's work to a member; kroll takes a member out before it stops, with the
+   * service's own timings.
    */
-  readonly dbRing?: boolean;
+  readonly dbRing?: DbRing;
+  /**
+   * How a server behind the loadbalancer whose clients never leave by themselves (a database's
+   * pooled connections) is drained: each of its idle sessions closed after a while, what is
+   * still open at the deadline cut.
+   */
+  readonly clientDrain?: ClientDrain;
+}
+
+/** A drain for pooled clients (the drain's bound and when idle sessions start being closed). */
+export interface ClientDrain {
+  /** The longest drain (the scenario's drain_timeout if that is shorter). */
+  readonly timeoutMs: number;
+  /** Idle sessions are closed from this long into the drain. */
+  readonly closeIdleAfterMs: number;
+}
+
+/** How a ring member is taken out (the `ringOut` action's timings, the service's to know). */
+export interface DbRing {
+  /** Waited after the member leaves the ring: requests an API routed just before it changed. */
+  readonly settleMs: number;
+  /** The longest wait for its tasks in flight to end (then its stop clears what remains). */
+  readonly timeoutMs: number;
 }
 
 export interface RpcServer {

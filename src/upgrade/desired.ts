@@ -69,7 +69,8 @@ export function desiredState(
           configHash: opts.configHashes?.get(`${host} ${comp.container}`),
           rpc: comp.rpc,
           // kroll renders each conductor's [DEFAULT] host as its node's address.
-          ...(comp.dbRing === true ? { ringHost: addr(host) } : {}),
+          ...(comp.dbRing ? { ring: { host: addr(host), ...comp.dbRing } } : {}),
+          ...(comp.clientDrain ? { clientDrain: comp.clientDrain } : {}),
         });
       }
     }

@@ -583,18 +583,14 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
       lbs,
       backend: t.backend ?? "",
       server: node,
-      // Database clients hold pooled connections for an hour (oslo.db recycles them after
-      // 3600 s): they never drain by themselves. New ones already go to a backup server; the
-      // idle ones are closed on the server between queries (oslo.db's ping on checkout then
-      // reconnects through HAProxy), and only what is still open at the deadline is cut
-      // (closing every session at once failed the queries in flight: "Lost connection").
-      timeoutMs: t.role === "database" ? Math.min(d.drainTimeoutMs, 30_000) : d.drainTimeoutMs,
-      force: t.role === "database",
-      // The lab's clients recycle connections after 10 s; closing idle ones from the first
-      // second cut an engine's database connection between two statements of its session (run of
-      // 2026-12-05: "This Connection is closed", HTTP 500 on a stack delete).
-      ...(t.role === "database"
-        ? { closeIdle: { node, container: t.container, afterMs: 12_000 } }
+      // Pooled clients (a database's) never leave by themselves: their pack's clientDrain
+      // closes their idle sessions, then cuts what is still open at the deadline.
+      timeoutMs: t.clientDrain
+        ? Math.min(d.drainTimeoutMs, t.clientDrain.timeoutMs)
+        : d.drainTimeoutMs,
+      force: t.clientDrain !== undefined,
+      ...(t.clientDrain
+        ? { closeIdle: { node, container: t.container, afterMs: t.clientDrain.closeIdleAfterMs } }
         : {}),
     });
   for (const t of ts) {
@@ -612,7 +608,7 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
     if (
       v.rolling &&
       d.rpcDrain &&
-      t.ringHost !== undefined &&
+      t.ring !== undefined &&
       d.databases.length > 0 &&
       isAvailable(liveOf(v, t))
     )
@@ -622,14 +618,11 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
         node,
         container: t.container,
         stopGraceS: t.stopGraceS,
-        host: t.ringHost,
+        host: t.ring.host,
         databases: d.databases,
-        // Requests an API routed just before the ring changed (kroll's lab reads the ring for
-        // every request; the service's default may keep it 15 s: see docs/lab-findings.md).
-        settleMs: 2_000,
-        // Its tasks in flight end first; fake hardware's longest step takes seconds, a real
-        // deploy step can hold a node's lock longer, and then the stop clears it as before.
-        timeoutMs: 60_000,
+        // The service's own timings (its pack's dbRing).
+        settleMs: t.ring.settleMs,
+        timeoutMs: t.ring.timeoutMs,
       });
     const final = o.pin === undefined || o.pin.value === null;
     actions.push({
@@ -691,9 +684,13 @@ function replaceTrack(v: View, node: string, ts: readonly Target[], o: ReplaceOp
           lbs,
           backend: t.backend ?? "",
           server: other.node,
-          timeoutMs: Math.min(d.drainTimeoutMs, 30_000),
+          timeoutMs: Math.min(d.drainTimeoutMs, other.clientDrain?.timeoutMs ?? 30_000),
           force: true,
-          closeIdle: { node: other.node, container: other.container, afterMs: 12_000 },
+          closeIdle: {
+            node: other.node,
+            container: other.container,
+            afterMs: other.clientDrain?.closeIdleAfterMs ?? 12_000,
+          },
         });
   if (v.rolling) for (const t of ts) actions.push({ kind: "retire", node, container: t.container });
   return { node, actions };

@@ -47,7 +47,9 @@ export interface Target {
    * (its `[DEFAULT] host`, the node's address in kroll's layout). Taken out of the ring before it
    * stops (see the `ringOut` action).
    */
-  readonly ringHost?: string;
+  readonly ring?: { readonly host: string; readonly settleMs: number; readonly timeoutMs: number };
+  /** A server whose pooled clients are drained by closing their sessions (a database). */
+  readonly clientDrain?: { readonly timeoutMs: number; readonly closeIdleAfterMs: number };
 }
 
 export type IntOrPercent = number | string;

@@ -16,7 +16,7 @@ const MAX_FUNCTION_LINES = 120;
 
 /** Over the limits on 2026-12-08, to be split (issue 31): path → lines; path#function → lines. */
 const OVER: Readonly<Record<string, number>> = {
-  "src/upgrade/planner.ts": 1024,
+  "src/upgrade/planner.ts": 1021,
   "src/upgrade/executor.ts": 734,
   "src/cli/commands/run.ts": 592,
   "src/cli/commands.ts": 416,

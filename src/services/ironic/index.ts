@@ -13,7 +13,16 @@ export const PACK: ServicePack = {
     name: "ironic",
     tagVar: "ironic_tag",
     components: [
-      component("ironic-conductor", "worker", { dbRing: true }),
+      component("ironic-conductor", "worker", {
+        dbRing: {
+          // The APIs' ring: kroll's lab reads it for every request; Ironic's default may keep it
+          // 15 s (docs/lab-findings.md, "Ironic's conductor clears its own node locks").
+          settleMs: 2_000,
+          // Fake hardware's longest step takes seconds; a real deploy step can hold a node's
+          // lock longer, and then the conductor's stop clears it as before.
+          timeoutMs: 60_000,
+        },
+      }),
       component("ironic-api", "api", {
         api: apiEndpoint(6385, "ironic_api_back", "/v1/", "status 200"),
       }),

@@ -15,6 +15,15 @@ export const PACK: ServicePack = {
         image: "mariadb-server",
         role: "database",
         backend: "mariadb",
+        // Clients hold pooled connections for an hour (oslo.db recycles them after 3600 s):
+        // they never drain by themselves. New ones already go to a backup server; the idle
+        // ones are closed on the server between queries (oslo.db's ping on checkout then
+        // reconnects through HAProxy), and only what is still open at the deadline is cut
+        // (closing every session at once failed the queries in flight: "Lost connection"). The
+        // lab's clients recycle connections after 10 s; closing idle ones from the first second
+        // cut an engine's connection between two statements of its session (run of
+        // 2026-12-05: "This Connection is closed", HTTP 500 on a stack delete).
+        clientDrain: { timeoutMs: 30_000, closeIdleAfterMs: 12_000 },
       }),
     ],
     requires: [],
