@@ -9,7 +9,7 @@
  */
 import { parse } from "yaml";
 import { RELEASE_TRAITS, isRelease } from "../kolla/releases.js";
-import { SERVICES } from "../services/catalogue.js";
+import { CATALOGUE, SERVICES } from "../services/catalogue.js";
 
 export interface ImportFile {
   /** As given (for messages). */
@@ -56,20 +56,6 @@ export interface ImportedScenario {
 
 /** kolla-ansible's role groups in `multinode`: a host's roles in the scenario. */
 const ROLE_GROUPS = ["control", "network", "compute", "monitoring", "storage"] as const;
-
-/** Services `enable_openstack_core` turns on (kolla-ansible's group_vars), with the infra ones. */
-const DEFAULT_ON = new Set([
-  "haproxy",
-  "mariadb",
-  "memcached",
-  "rabbitmq",
-  "keystone",
-  "glance",
-  "placement",
-  "nova",
-  "neutron",
-  "heat",
-]);
 
 /** globals.yml keys the scenario takes over (anything else is kept in kolla.globals). */
 const MAPPED = new Set([
@@ -398,7 +384,7 @@ export function importKolla(i: {
   // ---- services: kolla-ansible's defaults, then each enable_<service>
   const services = SERVICES.filter((s) => {
     const v = g[`enable_${s}`];
-    return v === undefined ? DEFAULT_ON.has(s) : truthy(v);
+    return v === undefined ? CATALOGUE[s].kollaDefault : truthy(v);
   });
   const unknown = Object.keys(g)
     .filter((k) => /^enable_/.test(k) && truthy(g[k]))

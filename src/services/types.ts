@@ -131,6 +131,11 @@ export interface ServiceSpec {
   readonly requires: readonly ServiceName[];
   /** Needs keystone unless the scenario runs the lab's noauth mode. */
   readonly needsKeystone: boolean;
+  /**
+   * On in kolla-ansible without its `enable_<service>` (`enable_openstack_core` and the infra
+   * services kolla enables by default): what `kroll import` assumes when globals.yml is silent.
+   */
+  readonly kollaDefault: boolean;
 }
 
 // ------------------------------------------------------------------ the pack

@@ -15,6 +15,7 @@ export const PACK: ServicePack = {
     ],
     requires: ["mariadb", "rabbitmq"],
     needsKeystone: true,
+    kollaDefault: false,
   },
   recipe: CINDER,
   uuidPasswords: ["cinder_rbd_secret_uuid"],

@@ -18,6 +18,7 @@ export const PACK: ServicePack = {
     ],
     requires: [],
     needsKeystone: false,
+    kollaDefault: true,
   },
   recipe: HAPROXY,
   render: renderHaproxy,

@@ -23,6 +23,7 @@ export const PACK: ServicePack = {
     ],
     requires: ["mariadb", "rabbitmq"],
     needsKeystone: true,
+    kollaDefault: true,
   },
   recipe: HEAT,
   kollaRecipe: HEAT_KOLLA,

@@ -30,6 +30,7 @@ export const PACK: ServicePack = {
     // Ironic talks json-rpc between API and conductors in kroll's layout: no broker needed.
     requires: ["mariadb"],
     needsKeystone: true,
+    kollaDefault: false,
   },
   recipe: IRONIC,
   kollaRecipe: IRONIC_KOLLA,

@@ -17,6 +17,7 @@ export const PACK: ServicePack = {
     ],
     requires: ["mariadb", "memcached"],
     needsKeystone: false,
+    kollaDefault: true,
   },
   recipe: KEYSTONE,
 };

@@ -28,6 +28,7 @@ export const PACK: ServicePack = {
     ],
     requires: [],
     needsKeystone: false,
+    kollaDefault: true,
   },
   recipe: MARIADB,
   render: renderMariadb,

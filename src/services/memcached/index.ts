@@ -14,6 +14,7 @@ export const PACK: ServicePack = {
     components: [component("memcached", "infra")],
     requires: [],
     needsKeystone: false,
+    kollaDefault: true,
   },
   recipe: MEMCACHED,
   render: renderMemcached,

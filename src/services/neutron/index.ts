@@ -16,6 +16,7 @@ export const PACK: ServicePack = {
     ],
     requires: ["mariadb", "rabbitmq"],
     needsKeystone: true,
+    kollaDefault: true,
     // kolla-ansible's agents need a raw external interface on every host of the OVS group.
     hostInterface: {
       global: "neutron_external_interface",

@@ -24,6 +24,7 @@ export const PACK: ServicePack = {
     ],
     requires: ["mariadb", "rabbitmq", "placement", "glance", "neutron"],
     needsKeystone: true,
+    kollaDefault: true,
   },
   recipe: NOVA,
   perHostComponentConf: true,

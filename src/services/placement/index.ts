@@ -12,6 +12,7 @@ export const PACK: ServicePack = {
     ],
     requires: ["mariadb"],
     needsKeystone: true,
+    kollaDefault: true,
   },
   recipe: PLACEMENT,
 };

@@ -12,6 +12,7 @@ export const PACK: ServicePack = {
     components: [component("rabbitmq", "infra", { role: "broker" })],
     requires: [],
     needsKeystone: false,
+    kollaDefault: true,
   },
   recipe: RABBITMQ,
   render: renderRabbitmq,
