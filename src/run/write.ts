@@ -177,12 +177,12 @@ export function pinsToCheck(s: Scenario): PinCheck[] {
   const out: PinCheck[] = [];
   for (const [service, release] of Object.entries(s.upgrade.pins)) {
     if (release === undefined) continue;
-    const api = packOf(service as ServiceName).load?.api;
-    const comp = packOf(service as ServiceName).spec.components.find((c) => c.key === api);
+    const load = packOf(service as ServiceName).load;
+    const comp = packOf(service as ServiceName).spec.components.find((c) => c.key === load?.api);
     for (const p of s.load.profiles) {
-      const mvs = (p as { microversions?: unknown }).microversions;
-      if (p.kind !== service || !Array.isArray(mvs) || mvs.length < 2 || !comp) continue;
-      out.push({ service, release, apiContainer: comp.container, newest: String(mvs[0]) });
+      const newest = p.kind === service ? load?.pinnedRead?.(p) : undefined;
+      if (newest === undefined || !comp) continue;
+      out.push({ service, release, apiContainer: comp.container, newest });
       break;
     }
   }

@@ -708,6 +708,11 @@ export interface LoadSpec {
   readonly fields: z.ZodRawShape;
   /** A profile as the scenario parsed it with `fields`. */
   readonly run: (profile: ProfileBase, kit: LoadKit) => Promise<void>;
+  /**
+   * The version the profile reads above a pinned API (a microversion), when it reads more than
+   * one: a pinned API must refuse it while pinned and serve it after (run/pins.ts).
+   */
+  readonly pinnedRead?: (profile: ProfileBase) => string | undefined;
 }
 
 /**
@@ -718,11 +723,18 @@ export function defineLoad<F extends z.ZodRawShape>(
   api: string,
   fields: F,
   run: (profile: ProfileBase & z.infer<z.ZodObject<F>>, kit: LoadKit) => Promise<void>,
+  hooks: {
+    readonly pinnedRead?: (profile: ProfileBase & z.infer<z.ZodObject<F>>) => string | undefined;
+  } = {},
 ): LoadSpec {
+  const pinnedRead = hooks.pinnedRead;
   return {
     api,
     fields,
     run: (p, kit) => run(p as ProfileBase & z.infer<z.ZodObject<F>>, kit),
+    ...(pinnedRead
+      ? { pinnedRead: (p: ProfileBase) => pinnedRead(p as ProfileBase & z.infer<z.ZodObject<F>>) }
+      : {}),
   };
 }
 

@@ -107,4 +107,6 @@ export const IRONIC_LOAD = defineLoad(
     };
     await Promise.all([reads, kit.slots(p.lifecycles, p.operation_patience, lifecycle)]);
   },
+  // The newest of several microversions is the one above a pin.
+  { pinnedRead: (p) => (p.microversions.length > 1 ? p.microversions[0] : undefined) },
 );
