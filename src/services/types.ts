@@ -10,29 +10,17 @@ import type { DockerApi, NodeShell } from "../cluster/ports.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Release } from "../kolla/releases.js";
+import { SERVICES } from "./names.js";
+import type { ServiceName } from "./names.js";
 
 // ------------------------------------------------------------------ names and components
-// The services kroll knows, as kolla-ansible lays them out: each service's components (kolla's
-// service key = inventory group = /etc/kolla/<key>/ directory), their container and image
-// names, the HAProxy backend of each API, and what a service needs to run. Names follow
-// kolla-ansible's roles (`ansible/roles/<svc>/defaults/main.yml`). In kolla-ansible's site.yml
-// order (loadbalancer first, heat last): the upgrade walks services in this order.
+// The services kroll knows (their names: ./names.ts, the one list), as kolla-ansible lays them
+// out: each service's components (kolla's service key = inventory group = /etc/kolla/<key>/
+// directory), their container and image names, the HAProxy backend of each API, and what a
+// service needs to run.
 
-export const SERVICES = [
-  "haproxy",
-  "mariadb",
-  "memcached",
-  "rabbitmq",
-  "keystone",
-  "glance",
-  "ironic",
-  "cinder",
-  "placement",
-  "nova",
-  "neutron",
-  "heat",
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export { SERVICES };
+export type { ServiceName };
 
 export type ComponentKind = "api" | "worker" | "infra" | "agent" | "proxy";
 
