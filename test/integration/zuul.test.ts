@@ -66,6 +66,7 @@ describe("integration: kroll's Zuul job files under ansible-playbook", function 
       /--set=cluster\.nodes=\[\{\\?"name\\?": \\?"controller\\?", \\?"address\\?": \\?"172\.24\.4\.1\\?"/,
     );
     expect(run.out).to.match(/ironic\s+apis\s+node3/);
+    job.dispose();
   });
 
   it("a harness failure (kroll exit 2) passes run and fails post-run, after publishing what there is", async () => {
