@@ -7,7 +7,7 @@
  * ("500ms", "90s", "5m", "1h30m") that parse to milliseconds; paths relative to the scenario
  * file. `strictObject` everywhere, so a misspelt key is an error, not a silent default.
  */
-import { LAB_PACKS, LOAD_PACKS } from "../services/catalogue.js";
+import { LAB_PACKS, LOAD_PACKS, RECORDABLE_STUCK } from "../services/catalogue.js";
 import type { ProfileBase } from "../services/types.js";
 import { isIP } from "node:net";
 import { z } from "zod";
@@ -373,6 +373,21 @@ export const Load = z.strictObject({
 
 // ---------------------------------------------------------------- verdict and report
 
+/**
+ * Each pack's stuck state a scenario may record rather than fail (`slo.<sloKey>: fail|record`,
+ * e.g. Heat's `heat_stuck_stacks`), built from the packs as the load profiles are. Their keys
+ * are the packs' to name, so they are not in Slo's static type: `stuckChoice` reads them.
+ */
+const STUCK_SLOS = Object.fromEntries(
+  RECORDABLE_STUCK.map((r) => [
+    r.sloKey,
+    z
+      .enum(["fail", "record"])
+      .default("fail")
+      .describe(`${r.what} stuck by a ${r.worker} replacement: fail the run, or record them`),
+  ]),
+) as Record<never, never>;
+
 export const Slo = z.strictObject({
   max_failed_requests: z.number().int().min(0).default(0),
   /** Longest unavailability allowed through the VIP, per backend. */
@@ -380,13 +395,17 @@ export const Slo = z.strictObject({
   max_stuck_operations: z.number().int().min(0).default(0),
   max_failed_operations: z.number().int().min(0).default(0),
   p99_latency: Duration.optional(),
-  /** Heat stacks stuck by an engine replacement: fail the run, or record them in the report. */
-  heat_stuck_stacks: z.enum(["fail", "record"]).default("fail"),
+  ...STUCK_SLOS,
   /** Use the allowed disruption learnt from earlier runs (`kroll history`) instead of max_disruption. */
   disruption_from_history: z.boolean().default(false),
   /** On a breach during the upgrade: stop (and roll back), or record and continue. */
   on_breach: z.enum(["stop", "continue"]).default("stop"),
 });
+
+/** A pack's recordable stuck state's choice in a parsed `slo` (`fail` when the key is not set). */
+export function stuckChoice(slo: z.infer<typeof Slo>, sloKey: string): "fail" | "record" {
+  return (slo as Readonly<Record<string, unknown>>)[sloKey] === "record" ? "record" : "fail";
+}
 
 /** subunit: `results.subunit`, subunit v2 (what OpenStack's jobs render as testr_results.html). */
 export const REPORT_FORMATS = ["json", "junit", "subunit", "html", "events"] as const;

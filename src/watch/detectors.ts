@@ -3,6 +3,7 @@
  * breach says what was allowed, what was seen, and (in the report) the step that caused it.
  */
 import { RECORDABLE_STUCK } from "../services/catalogue.js";
+import { stuckChoice } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/schema.js";
 
 export interface RunStats {
@@ -93,4 +94,4 @@ export function evaluateSlo(slo: Scenario["slo"], st: RunStats): SloResult {
 
 /** The stuck operations the scenario's SLOs record rather than fail (`slo.<key>: record`). */
 export const recordedStuck = (slo: Scenario["slo"]): typeof RECORDABLE_STUCK =>
-  RECORDABLE_STUCK.filter((r) => (slo as Readonly<Record<string, unknown>>)[r.sloKey] === "record");
+  RECORDABLE_STUCK.filter((r) => stuckChoice(slo, r.sloKey) === "record");
