@@ -744,9 +744,9 @@ describe("integration: kroll deploy on the 3-node lab", function () {
   // The whole runs on the real release pair (2026.1 → 2026.2) take 30–60 minutes each on two
   // cores (image pulls of a whole new release, window holds): more than the CI budget for the
   // five of them. They run as `npm run bench -- lab-runs` (KROLL_LAB_RUNS=1), which runs this
-  // file with them; the suite says so in its output. The broken image's run needs a database
-  // still at stable (a stable ironic's bootstrap refuses the upgraded schema, as it should: CI of
-  // 2026-12-07), so it cannot follow this file's upgrade as it is.
+  // file with them; the suite says so in its output. Each group empties the nodes first
+  // (`kroll lab reset`): a stable Ironic's bootstrap refuses the schema this file's upgrade
+  // moved, as it should (CI of 2026-12-07).
   if (process.env.KROLL_LAB_RUNS === "1") {
     describe("kroll run: a broken proposed image", brokenRunTest);
     describe("kroll run", gateRunTests);

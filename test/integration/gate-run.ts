@@ -78,8 +78,22 @@ function leaksIn(dir: string, texts: [string, string][]): string[] {
  * output grepped for every form of the lab's hostile secrets, and a SIGTERM while the logs are
  * collected that still leaves the whole report.
  */
+/**
+ * The lab's nodes emptied (`kroll lab reset`: containers, volumes, /etc/kolla; images kept), so
+ * a run's stable deploy meets no database an earlier upgrade moved (a stable Ironic's bootstrap
+ * refuses a newer schema, as it should).
+ */
+async function emptyNodes(): Promise<void> {
+  const r = await runKroll(["lab", "reset", SCENARIO], { timeoutMs: 10 * 60_000 });
+  expect(r.code, r.stderr).to.equal(0);
+}
+
 export function brokenRunTest(): void {
-  before(() => rmSync(RUNS, { recursive: true, force: true }));
+  before(async function () {
+    this.timeout(10 * 60_000);
+    rmSync(RUNS, { recursive: true, force: true });
+    await emptyNodes();
+  });
 
   it("fails on a broken proposed image, rolls that node back, and leaves the cluster healthy on stable", async () => {
     // ironic-conductor:broken exits at once; ironic-api:broken is the proposed one (the
@@ -203,7 +217,11 @@ export function brokenRunTest(): void {
 }
 
 export function gateRunTests(): void {
-  before(() => rmSync(RUNS, { recursive: true, force: true }));
+  before(async function () {
+    this.timeout(10 * 60_000);
+    rmSync(RUNS, { recursive: true, force: true });
+    await emptyNodes();
+  });
 
   it("reports the kolla-ansible baseline as failed, with the failures tied to the steps that caused them", async () => {
     const dir = join(RUNS, "kolla-ansible");
