@@ -117,13 +117,9 @@ export function aptInstall(priv: Privilege, packages: readonly string[], why: st
     ["update", "-qq"],
     ["install", "-y", "-qq", "--no-install-recommends", ...packages],
   ]) {
-    const argv = priv.asRoot(["apt-get", ...args], why);
-    // sudo passes the environment through only when told; apt-get reads DEBIAN_FRONTEND.
-    const full =
-      argv[0] === "sudo"
-        ? ["sudo", "-n", "--", "env", "DEBIAN_FRONTEND=noninteractive", ...argv.slice(3)]
-        : argv;
-    const r = spawnSync(full[0] ?? "apt-get", full.slice(1), { env, encoding: "utf8" });
+    // Through `env`: sudo passes the environment on only when told; apt-get reads it.
+    const argv = priv.asRoot(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", ...args], why);
+    const r = spawnSync(argv[0] ?? "env", argv.slice(1), { env, encoding: "utf8" });
     if (r.status !== 0)
       throw new EnvironmentError(
         `apt-get ${args.join(" ")} failed: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" ")}`,

@@ -90,24 +90,23 @@ export async function ensureDebianBase(
     logger.info("installing Debian's debootstrap");
     aptInstall(priv, ["debootstrap"], "installing Debian's debootstrap");
   }
-  // debootstrap makes device nodes and chroots: root, or passwordless sudo (lab/privilege.ts).
-  const debootstrap = priv.asRoot(
-    [
-      "debootstrap",
-      "--variant=minbase",
-      suite,
-      "ROOTFS",
-      mirror.main,
-      ...debootstrapScript(suite, existsSync),
-    ],
-    `debootstrap of Debian ${suite} (the lab's base image)`,
-  );
   const root = mkdtempSync(join(tmpdir(), "kroll-debootstrap-"));
   const rootfs = join(root, "rootfs");
   try {
+    // debootstrap makes device nodes and chroots: root, or passwordless sudo (lab/privilege.ts).
+    const argv = priv.asRoot(
+      [
+        "debootstrap",
+        "--variant=minbase",
+        suite,
+        rootfs,
+        mirror.main,
+        ...debootstrapScript(suite, existsSync),
+      ],
+      `debootstrap of Debian ${suite} (the lab's base image)`,
+    );
     progress.step(`debootstrap ${suite} (minbase) → ${image}`);
     await new Promise<void>((resolve, reject) => {
-      const argv = debootstrap.map((a) => (a === "ROOTFS" ? rootfs : a));
       const child = spawn(argv[0] ?? "debootstrap", argv.slice(1), {
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -144,10 +143,11 @@ export async function ensureDebianBase(
       ),
     );
   } finally {
-    if (priv.mode === "sudo" && existsSync(rootfs))
-      spawnSync("sudo", ["-n", "--", "rm", "-rf", "--one-file-system", rootfs], {
-        stdio: "ignore",
-      });
+    // The tree is root's: removed through sudo when that is how it was made.
+    if (priv.mode === "sudo" && existsSync(rootfs)) {
+      const rm = priv.asRoot(["rm", "-rf", "--one-file-system", rootfs], "removing the tree");
+      spawnSync(rm[0] ?? "rm", rm.slice(1), { stdio: "ignore" });
+    }
     rmSync(root, { recursive: true, force: true });
   }
   return true;

@@ -332,6 +332,8 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
           resumed: false,
         });
         try {
+          const checksOf = (name: string) =>
+            s.upgrade.checkpoints.find((c) => c.name === name)?.checks ?? [];
           const outcome = await runUpgrade(setup.desired, {
             adopt,
             ops: opsFor(ctx, setup, session, (node, name, as) =>
@@ -351,13 +353,9 @@ export async function run(ctx: CommandContext<Values>): Promise<number> {
                   openAcceptedBy: (t) => l.recorder.openAcceptedBy(t),
                   drainMs: s.load.drain,
                   logLagMs: LOG_POLL_MS + 1_000,
-                  checks: (n) => s.upgrade.checkpoints.find((c) => c.name === n)?.checks ?? [],
+                  checks: checksOf,
                   failures: (n) =>
-                    checkpointFailures(
-                      s.upgrade.checkpoints.find((c) => c.name === n)?.checks ?? [],
-                      l.failure(),
-                      liveWatchers?.records() ?? [],
-                    ),
+                    checkpointFailures(checksOf(n), l.failure(), liveWatchers?.records() ?? []),
                 },
                 name,
                 until,
